@@ -1,0 +1,26 @@
+package io.sirsi.nexus.api;
+
+import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.AllocationStatus;
+import java.time.Instant;
+import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** An allocation as the spec shows it. */
+public record AllocationView(
+        int port,
+        String serviceName,
+        String serviceType,
+        UUID allocationId,
+        Instant allocatedAt,
+        Instant lastHeartbeat,
+        @Schema(enumeration = {"Active", "Reserved", "Expired"}) String status,
+        @Schema(nullable = true) Long processId,
+        String host) {
+
+    static AllocationView of(Allocation allocation, AllocationStatus status) {
+        return new AllocationView(allocation.port(), allocation.serviceName(), allocation.serviceType().wireName(),
+                allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(), status.label(),
+                allocation.processId().orElse(null), allocation.host());
+    }
+}

@@ -1,0 +1,132 @@
+package io.sirsi.nexus.api;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.sirsi.nexus.registry.RegistryException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure into an {@code application/problem+json} response. The one place errors get a status. */
+public class Problems {
+
+    static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:sirsi-nexus:problem:";
+    private static final Logger LOG = Logger.getLogger(Problems.class);
+    private static final Map<Class<?>, String> JSON_TYPES = Map.of(
+            Integer.class, "an integer", int.class, "an integer", Long.class, "an integer", long.class, "an integer",
+            Boolean.class, "true or false", boolean.class, "true or false", String.class, "a string");
+
+    private final ObjectMapper json;
+
+    public Problems(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @ServerExceptionMapper
+    public Response registry(RegistryException e) {
+        return switch (e.reason()) {
+            case INVALID -> problem(400, "invalid-request", "Invalid request", e.getMessage());
+            case NOT_FOUND -> problem(404, "not-found", "Not found", e.getMessage());
+            case CONFLICT -> problem(409, "conflict", "Conflict", e.getMessage());
+            case UNAVAILABLE -> problem(503, "store-unavailable", "Registry unavailable", e.getMessage());
+        };
+    }
+
+    @ServerExceptionMapper
+    public Response invalidInput(ConstraintViolationException e) {
+        String detail = e.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted().distinct()
+                .collect(Collectors.joining("; "));
+        return problem(400, "invalid-request", "Invalid request", detail);
+    }
+
+    @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, MismatchedInputException.class,
+            UnrecognizedPropertyException.class})
+    public Response unreadableJson(JsonProcessingException e) {
+        return problem(400, "invalid-json", "Invalid JSON body", describe(e));
+    }
+
+    @ServerExceptionMapper
+    public Response http(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException unreadable) {
+            return unreadableJson(unreadable);
+        }
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        if (status == 400) {
+            return problem(400, "invalid-request", "Invalid request", e.getMessage());
+        }
+        if (status == 413) {
+            return problem(413, "body-too-large", "Request body too large", e.getMessage());
+        }
+        if (status == 404) {
+            return problem(404, "not-found", "Not found", "no such resource; the API lives under /ports, see /q/openapi");
+        }
+        Response.StatusType known = Response.Status.fromStatusCode(status);
+        String reason = known != null ? known.getReasonPhrase() : "Request rejected";
+        return problem(status, reason.toLowerCase(Locale.ROOT).replace(' ', '-'), reason,
+                reason + " (HTTP " + status + ")");
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure, incident %s", incident);
+        return problem(500, "internal-error", "Internal error",
+                "the registry failed unexpectedly; nothing is known to have changed. Incident " + incident
+                        + " is in the registry log");
+    }
+
+    private Response problem(int status, String type, String title, String detail) {
+        Problem body = Problem.of(TYPE_PREFIX + type, title, status, detail);
+        try {
+            return Response.status(status).type(MEDIA_TYPE).entity(json.writeValueAsString(body)).build();
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Says what is wrong with a JSON body without echoing parser internals or Java type names. */
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return "unknown field '" + unknown.getPropertyName() + "'; known fields: "
+                    + joinFields(unknown.getKnownPropertyIds());
+        }
+        if (e instanceof MismatchedInputException mismatch) {
+            String field = path(mismatch);
+            if (field.isEmpty()) {
+                return "the request body must be a JSON object";
+            }
+            String expected = JSON_TYPES.getOrDefault(mismatch.getTargetType(), "a value of another type");
+            return "field '" + field + "' must be " + expected;
+        }
+        if (e instanceof JsonParseException) {
+            return "the request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
+        }
+        return "the request body cannot be read as JSON";
+    }
+
+    private static String path(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String joinFields(Collection<Object> fields) {
+        return fields.stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,29 @@
+package io.sirsi.nexus.cli;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code sirsi-nexus}: the registry server and its command-line client in one binary. */
+@TopCommand
+@Command(name = "sirsi-nexus", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Port registry and service discovery for the SirsiNexus platform.",
+        subcommands = {StartCommand.class},
+        footer = {"", "Run 'sirsi-nexus COMMAND --help' for more on a command."})
+public class SirsiNexusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    /** Without a command there is nothing to do: say so, show the usage, and fail as a usage error. */
+    @Override
+    public Integer call() {
+        CommandLine commandLine = spec.commandLine();
+        commandLine.getErr().println("Missing command.");
+        commandLine.usage(commandLine.getErr());
+        return CommandLine.ExitCode.USAGE;
+    }
+}

@@ -1,0 +1,31 @@
+package io.sirsi.nexus.registry;
+
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/** Frees the ports of expired allocations every {@code sirsi.ports.cleanup-interval}. */
+@ApplicationScoped
+public class ExpiryJob {
+
+    private static final Logger LOG = Logger.getLogger(ExpiryJob.class);
+
+    private final PortRegistry registry;
+
+    public ExpiryJob(PortRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Scheduled(identity = "expire-allocations", every = "${sirsi.ports.cleanup-interval}",
+            delayed = "${sirsi.ports.cleanup-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void expire() {
+        if (!registry.isOpen()) {
+            return;
+        }
+        try {
+            registry.cleanup();
+        } catch (StoreUnavailableException e) {
+            LOG.warnf("Scheduled cleanup skipped: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.sirsi.nexus.registry;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The registry's settings, under {@code sirsi.ports}. Every key is listed in the README. */
+@ConfigMapping(prefix = "sirsi.ports")
+public interface RegistryConfig {
+
+    /** Directory of the embedded SQLite database ({@code registry.db}); created on start. */
+    String dataDir();
+
+    /** Host name stamped on every allocation; ports are unique per host. */
+    @WithDefault("localhost")
+    String host();
+
+    /** How long an allocation stays Active without a heartbeat before it is Expired. */
+    @WithDefault("30s")
+    Duration heartbeatTimeout();
+
+    /** How often expired allocations are removed and their ports freed. */
+    @WithDefault("10s")
+    Duration cleanupInterval();
+
+    /** Ports that are never handed out, whatever is asked. */
+    Optional<Set<Integer>> reservedPorts();
+
+    /** Port range per service type ({@code rest-api=8080-8099}); types not named keep the spec's range. */
+    Map<String, String> ranges();
+
+    /** Static reservations, {@code <service-name>=<type>:<port>}: shown as Reserved, never expire. */
+    @WithName("static")
+    Map<String, String> staticReservations();
+
+    /** Skip ports that another process on this host already listens on (turn off when serving remote hosts). */
+    @WithDefault("true")
+    boolean bindCheck();
+}

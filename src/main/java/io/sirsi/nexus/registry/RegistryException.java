@@ -1,0 +1,36 @@
+package io.sirsi.nexus.registry;
+
+/**
+ * A request the registry cannot honour. The message is written for the person who sent the request;
+ * the {@link Reason} tells the HTTP layer and the CLI how to report it.
+ */
+public abstract class RegistryException extends RuntimeException {
+
+    /** Why a request failed, independent of how it is reported. */
+    public enum Reason {
+        /** The request itself is malformed or names something that cannot exist. */
+        INVALID,
+        /** The allocation, service or port asked about is not registered. */
+        NOT_FOUND,
+        /** The request is well-formed but clashes with the registry's state (port taken, range full). */
+        CONFLICT,
+        /** The registry cannot reach its store; nothing was changed. */
+        UNAVAILABLE
+    }
+
+    private final Reason reason;
+
+    protected RegistryException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    protected RegistryException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,59 @@
+package io.sirsi.nexus;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every acknowledged allocation survives kill -9 and a restart on the same data directory. */
+class DurabilityIT {
+
+    private static final int SERVICES = 40;
+
+    record Held(String allocationId, int port) {
+    }
+
+    @Test
+    void acknowledgedAllocationsSurviveSigkill() throws Exception {
+        Path dataDir = Files.createTempDirectory("sirsi-nexus-durability").resolve("fresh-subdir");
+        Map<String, Held> acknowledged = new LinkedHashMap<>();
+        String released;
+
+        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+            for (int i = 0; i < SERVICES; i++) {
+                String type = i % 2 == 0 ? "rest-api" : "custom";
+                var body = registry.request().contentType(ContentType.JSON)
+                        .body("{\"service_name\":\"svc-" + i + "\",\"service_type\":\"" + type + "\"}")
+                        .post("/ports/allocate").then().statusCode(200).extract().jsonPath();
+                acknowledged.put("svc-" + i, new Held(body.getString("allocation.allocation_id"),
+                        body.getInt("allocation.port")));
+            }
+            released = acknowledged.remove("svc-0").allocationId();
+            registry.request().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + released + "\"}")
+                    .post("/ports/release").then().statusCode(200);
+            registry.kill();
+        }
+
+        try (RegistryProcess restarted = RegistryProcess.start(dataDir)) {
+            acknowledged.forEach((name, held) -> restarted.request().get("/ports/service/" + name).then()
+                    .statusCode(200)
+                    .body("allocation_id", equalTo(held.allocationId()))
+                    .body("port", equalTo(held.port())));
+            restarted.request().get("/ports/stats").then().body("total_allocations", equalTo(acknowledged.size()));
+            restarted.request().get("/ports/service/svc-0").then().statusCode(404);
+
+            int fresh = restarted.request().contentType(ContentType.JSON)
+                    .body("{\"service_name\":\"after-restart\",\"service_type\":\"rest-api\"}")
+                    .post("/ports/allocate").then().statusCode(200).extract().path("allocation.port");
+            assertFalse(acknowledged.values().stream().anyMatch(held -> held.port() == fresh),
+                    "port " + fresh + " was handed out again after the restart");
+            assertEquals(8080, fresh, "the released port 8080 is free again");
+        }
+    }
+}

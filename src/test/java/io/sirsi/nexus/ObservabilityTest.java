@@ -1,0 +1,50 @@
+package io.sirsi.nexus;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+/** Health probes, Prometheus metrics and the OpenAPI document. */
+@QuarkusTest
+class ObservabilityTest {
+
+    @Test
+    void probesAreUp() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("allocation-store"));
+        given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.name", hasItem("registry-loaded"));
+    }
+
+    @Test
+    void registryMetersAreExported() {
+        Registry.Granted granted = Registry.grant("metered", "cache");
+        Registry.heartbeat(granted.allocationId()).statusCode(200);
+        Registry.allocate("metered-2", "cache", granted.port(), true).statusCode(409);
+        Registry.release(granted.allocationId()).statusCode(200);
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("sirsi_allocations{status=\"Active\",type=\"cache\""))
+                .body(containsString("sirsi_range_utilisation{type=\"rest-api\""))
+                .body(containsString("sirsi_allocations_granted_total{type=\"cache\""))
+                .body(containsString("sirsi_allocations_released_total"))
+                .body(containsString("sirsi_heartbeats_total"))
+                .body(containsString("sirsi_allocations_expired_total"))
+                .body(containsString("sirsi_allocations_conflicts_total{reason=\"port_unavailable\""));
+    }
+
+    @Test
+    void openApiDescribesEveryEndpoint() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths.'/ports/allocate'.post.requestBody", org.hamcrest.Matchers.notNullValue())
+                .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/ports/allocate", "/ports/release",
+                        "/ports/heartbeat/{allocation_id}", "/ports/cleanup", "/ports/directory",
+                        "/ports/service/{service_name}", "/ports/port/{port}", "/ports/type/{service_type}",
+                        "/ports/overview", "/ports/stats", "/ports/health", "/ports/ranges"))
+                .body("components.schemas.Problem.properties.keySet()", hasItem("detail"));
+    }
+}

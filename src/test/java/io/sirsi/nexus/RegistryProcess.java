@@ -1,0 +1,97 @@
+package io.sirsi.nexus;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The packaged jar run as a separate process, as an operator would run it. */
+public final class RegistryProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private RegistryProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts {@code sirsi-nexus start} on a free port and waits until it is ready. */
+    public static RegistryProcess start(Path dataDir, String... extraProperties) throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false"));
+        command.addAll(List.of(extraProperties));
+        command.addAll(List.of("-jar", jar().toString(), "start"));
+        Path log = Files.createTempFile("sirsi-nexus-", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        RegistryProcess registry = new RegistryProcess(process, port, log);
+        registry.awaitReady();
+        return registry;
+    }
+
+    public RequestSpecification request() {
+        return given().baseUri("http://127.0.0.1").port(port);
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(10), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            kill();
+        }
+    }
+
+    private void awaitReady() throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n"
+                        + Files.readString(log));
+            }
+            try {
+                if (request().get("/q/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYetListening) {
+                // connection refused until the HTTP server is up
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly();
+        throw new IllegalStateException("registry not ready within 60 s:\n" + Files.readString(log));
+    }
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("sirsi.jar", "target/quarkus-app/quarkus-run.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run 'mvn package' first");
+        }
+        return jar;
+    }
+
+    static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
