@@ -1,5 +1,6 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.Grant;
@@ -11,6 +12,7 @@ import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BadRequestException;
@@ -36,8 +38,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. */
+/**
+ * The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. Reading needs role
+ * {@code reader}, changing allocations {@code writer}, cleanup {@code admin} (see {@link Role}).
+ */
 @Path("/ports")
+@RolesAllowed(Role.Names.READER)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "400", description = "Malformed request",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -52,6 +58,7 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.WRITER)
     @Path("/allocate")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Port management")
@@ -71,6 +78,7 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.WRITER)
     @Path("/release")
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Port management")
@@ -85,6 +93,7 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.WRITER)
     @Path("/heartbeat/{allocation_id}")
     @Tag(name = "Port management")
     @Operation(summary = "Send a heartbeat for an allocation", description = "Revives an Expired allocation.")
@@ -98,6 +107,7 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.ADMIN)
     @Path("/cleanup")
     @Tag(name = "Port management")
     @Operation(summary = "Remove expired allocations and free their ports")
