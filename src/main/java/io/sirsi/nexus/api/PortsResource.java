@@ -1,5 +1,7 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.api.ratelimit.ReadLimited;
+import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationRequest;
@@ -40,7 +42,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. Reading needs role
- * {@code reader}, changing allocations {@code writer}, cleanup {@code admin} (see {@link Role}).
+ * {@code reader}, changing allocations {@code writer}, cleanup {@code admin} (see {@link Role}). Every endpoint
+ * but the health check spends the client's read or write rate-limit budget.
  */
 @Path("/ports")
 @RolesAllowed(Role.Names.READER)
@@ -60,6 +63,7 @@ public class PortsResource {
     @POST
     @RolesAllowed(Role.Names.WRITER)
     @Path("/allocate")
+    @WriteLimited
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Port management")
     @Operation(summary = "Allocate a port for a service",
@@ -80,6 +84,7 @@ public class PortsResource {
     @POST
     @RolesAllowed(Role.Names.WRITER)
     @Path("/release")
+    @WriteLimited
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Port management")
     @Operation(summary = "Release a port allocation")
@@ -95,6 +100,7 @@ public class PortsResource {
     @POST
     @RolesAllowed(Role.Names.WRITER)
     @Path("/heartbeat/{allocation_id}")
+    @ReadLimited
     @Tag(name = "Port management")
     @Operation(summary = "Send a heartbeat for an allocation", description = "Revives an Expired allocation.")
     @APIResponse(responseCode = "200", description = "Recorded",
@@ -109,6 +115,7 @@ public class PortsResource {
     @POST
     @RolesAllowed(Role.Names.ADMIN)
     @Path("/cleanup")
+    @WriteLimited
     @Tag(name = "Port management")
     @Operation(summary = "Remove expired allocations and free their ports")
     public Responses.CleanedUp cleanup() {
@@ -119,6 +126,7 @@ public class PortsResource {
 
     @GET
     @Path("/directory")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service holding a port, keyed by service name",
             description = "Includes Reserved and Expired allocations; their status says which.")
@@ -128,6 +136,7 @@ public class PortsResource {
 
     @GET
     @Path("/service/{service_name}")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Look a service up by name")
     @APIResponse(responseCode = "404", description = "No such service",
@@ -142,6 +151,7 @@ public class PortsResource {
 
     @GET
     @Path("/port/{port}")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Look a service up by the port it holds")
     @APIResponse(responseCode = "404", description = "No service holds the port",
@@ -154,6 +164,7 @@ public class PortsResource {
 
     @GET
     @Path("/type/{service_type}")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service of a type, by port (empty when there is none)")
     public List<AllocationView> type(@PathParam("service_type") String serviceType) {
@@ -162,6 +173,7 @@ public class PortsResource {
 
     @GET
     @Path("/overview")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Every allocation, port usage, services by type and statistics")
     public Responses.Overview overview() {
@@ -180,6 +192,7 @@ public class PortsResource {
 
     @GET
     @Path("/stats")
+    @ReadLimited
     @Tag(name = "Registry information")
     @Operation(summary = "Counts of allocations by status and by service type")
     public Responses.Stats stats() {
@@ -210,6 +223,7 @@ public class PortsResource {
 
     @GET
     @Path("/ranges")
+    @ReadLimited
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
     public Map<String, Responses.Range> ranges() {

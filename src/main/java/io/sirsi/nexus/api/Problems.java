@@ -9,6 +9,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
 import io.sirsi.nexus.api.security.SecurityProblems;
 import io.sirsi.nexus.registry.RegistryException;
 import jakarta.validation.ConstraintViolation;
@@ -68,6 +69,12 @@ public class Problems {
     public Response roleTooLow(ForbiddenException e, ContainerRequestContext request) {
         return writer.response(SecurityProblems.roleTooLow(identity,
                 request.getMethod() + " " + request.getUriInfo().getPath()), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitExceededException e) {
+        return writer.response(Problem.of("rate-limited", "Too many requests", 429, e.getMessage()),
+                Map.of(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())));
     }
 
     @ServerExceptionMapper
