@@ -101,27 +101,33 @@ class RequestFuzzIT {
 
     @Provide
     Arbitrary<Fuzz> requests() {
-        Arbitrary<String> methods = Arbitraries.of("GET", "POST", "POST", "PUT", "DELETE", "PATCH");
         Arbitrary<Optional<String>> contentTypes = Arbitraries.of("application/json", "application/json",
                 "application/json; charset=utf-16", "text/plain", "application/xml", "application/problem+json",
                 "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "*/*", "garbage")
                 .optional(0.85);
         Arbitrary<Optional<String>> authorization = Arbitraries.of("Bearer nope", "Basic dXNlcjpwYXNz", "Bearer ",
                 "Bearer " + "k".repeat(300)).optional(0.05);
-        return Combinators.combine(methods, paths(), contentTypes, bodies().optional(0.8), authorization)
-                .as(Fuzz::new);
+        return Combinators.combine(targets(), contentTypes, bodies().optional(0.8), authorization)
+                .as((target, type, body, auth) -> new Fuzz(target.getKey(), target.getValue(), type, body, auth));
     }
 
-    private static Arbitrary<String> paths() {
-        Arbitrary<String> fixed = Arbitraries.of("/ports/allocate", "/ports/release", "/ports/cleanup",
-                "/ports/directory", "/ports/overview", "/ports/stats", "/ports/health", "/ports/ranges", "/ports",
-                "/ports/", "/q/health/ready");
-        Arbitrary<String> templated = Combinators.combine(Arbitraries.of("/ports/service/", "/ports/port/",
-                "/ports/type/", "/ports/heartbeat/", "/ports/", "/ports/allocate/", "/q/health/"), segments())
-                .as(String::concat);
-        Arbitrary<String> nested = Combinators.combine(templated, segments()).as((a, b) -> a + "/" + b);
+    /** Method and path: mostly the API's own endpoints with fuzzed segments, sometimes anything anywhere. */
+    private static Arbitrary<Map.Entry<String, String>> targets() {
+        Arbitrary<String> reads = Arbitraries.of("/ports/directory", "/ports/overview", "/ports/stats",
+                "/ports/health", "/ports/ranges");
+        Arbitrary<String> anyMethod = Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH");
+        Arbitrary<String> anyPath = Arbitraries.oneOf(reads, Arbitraries.of("/ports/allocate", "/ports/release",
+                "/ports/cleanup", "/ports", "/ports/", "/q/health/ready"), segments().map("/ports/"::concat),
+                Combinators.combine(segments(), segments()).as((a, b) -> "/ports/" + a + "/" + b));
         return Arbitraries.frequencyOf(
-                Tuple.of(3, fixed), Tuple.of(6, templated), Tuple.of(1, nested));
+                Tuple.of(6, Arbitraries.just("/ports/allocate").map(path -> Map.entry("POST", path))),
+                Tuple.of(3, Arbitraries.just("/ports/release").map(path -> Map.entry("POST", path))),
+                Tuple.of(1, Arbitraries.just("/ports/cleanup").map(path -> Map.entry("POST", path))),
+                Tuple.of(2, segments().map(segment -> Map.entry("POST", "/ports/heartbeat/" + segment))),
+                Tuple.of(3, Combinators.combine(Arbitraries.of("/ports/service/", "/ports/port/", "/ports/type/"),
+                        segments()).as((prefix, segment) -> Map.entry("GET", prefix + segment))),
+                Tuple.of(1, reads.map(path -> Map.entry("GET", path))),
+                Tuple.of(3, Combinators.combine(anyMethod, anyPath).as(Map::entry)));
     }
 
     /** Path segments: names, numbers, UUIDs, traversal, encoded slashes and NULs, and any unicode, encoded. */
@@ -136,7 +142,8 @@ class RequestFuzzIT {
         return Arbitraries.oneOf(special, any, numbers, uuids);
     }
 
-    /** Bodies: JSON objects with the API's fields (and others) holding any JSON, other JSON, text; some truncated. */
+    /** Bodies: JSON objects with the API's fields (and others) holding any JSON, other JSON, text; some truncated,
+     *  some over the size limit. */
     private static Arbitrary<String> bodies() {
         Arbitrary<String> objects = Combinators.combine(fieldNames(), json(2)).as(Map::entry).list().ofMaxSize(7)
                 .map(RequestFuzzIT::object);
@@ -144,7 +151,9 @@ class RequestFuzzIT {
                 Tuple.of(2, json(3)), Tuple.of(1, Arbitraries.strings().ofMaxLength(200)));
         Arbitrary<String> truncated = Combinators.combine(whole, Arbitraries.doubles().between(0, 1))
                 .as((body, cut) -> body.substring(0, (int) (body.length() * cut)));
-        return Arbitraries.frequencyOf(Tuple.of(4, whole), Tuple.of(1, truncated));
+        Arbitrary<String> oversized = Arbitraries.integers().between(16 * 1024, 40 * 1024)
+                .map(size -> "{\"service_name\":\"" + "a".repeat(size) + "\",\"service_type\":\"custom\"}");
+        return Arbitraries.frequencyOf(Tuple.of(12, whole), Tuple.of(3, truncated), Tuple.of(1, oversized));
     }
 
     private static Arbitrary<String> fieldNames() {
@@ -157,7 +166,8 @@ class RequestFuzzIT {
         Arbitrary<String> scalars = Arbitraries.oneOf(
                 Arbitraries.of("null", "true", "false", "0", "-1", "-0", "1e400", "65536", "8080", "9000",
                         "9223372036854775808", "1.5", "\"\"", "\"rest-api\"", "\"custom\"", "\"cache\"",
-                        "\"fuzzed-svc\"", "\"resident\"", "\"8080\"", "\"true\"", "\"00000000-0000-0000-0000-000000000000\""),
+                        "\"fuzzed-svc\"", "\"resident\"", "\"8080\"", "\"true\"",
+                        "\"00000000-0000-0000-0000-000000000000\""),
                 Arbitraries.integers().map(String::valueOf),
                 Arbitraries.longs().map(String::valueOf),
                 Arbitraries.doubles().map(String::valueOf),
