@@ -83,6 +83,10 @@ class ProtectedModeIT {
                     "--data", "{\"service_name\":\"intruder\",\"service_type\":\"rest-api\"}");
             assertEquals(403, allocate.status(), allocate.toString());
             assertEquals(403, curl(registry, "GET", "/q/metrics").status());
+            // Refused before authentication looks at a key: a key does not open a keyless registry.
+            Answer withKey = curl(registry, "GET", "/ports/overview", "-H", "Authorization: Bearer " + REMOTE_KEY);
+            assertEquals(403, withKey.status(), withKey.toString());
+            assertTrue(withKey.body().contains("protected-mode"), withKey.body());
 
             assertEquals(200, curl(registry, "GET", "/q/health/ready").status());
             assertEquals(200, curl(registry, "GET", "/q/health/live").status());

@@ -1,8 +1,9 @@
 package io.sirsi.nexus.api.security;
 
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.sirsi.nexus.api.Problem;
 import io.sirsi.nexus.api.ProblemWriter;
-import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,11 +16,8 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class ProtectedMode {
 
-    /**
-     * Runs before every other HTTP filter (CORS is 300, authentication 200), so a remote client is refused before
-     * anything else looks at its request.
-     */
-    static final int PRIORITY = 1000;
+    /** Before CORS and authentication: a remote client is refused before anything else looks at its request. */
+    static final int PRIORITY = SecurityHandlerPriorities.CORS + 100;
     private static final String HEALTH = "/q/health";
 
     private final ApiKeys keys;

@@ -3,14 +3,14 @@ package io.sirsi.nexus.api.security;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.Problem;
 import io.sirsi.nexus.api.ProblemWriter;
-import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.ws.rs.core.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.util.Optional;
 
 /**
