@@ -44,6 +44,11 @@ public final class RegistryProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The HTTP port the registry listens on. */
+    public int port() {
+        return port;
+    }
+
     public RequestSpecification request() {
         return given().baseUri("http://127.0.0.1").port(port);
     }
