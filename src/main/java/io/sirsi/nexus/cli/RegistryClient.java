@@ -92,7 +92,11 @@ public final class RegistryClient {
         }
         JsonNode parsed = parse(response.body());
         if (response.statusCode() >= 400 && !(errorsAreAnswers && parsed != null)) {
-            throw new CliException(ExitCodes.forStatus(response.statusCode()), errorMessage(response, parsed));
+            String message = errorMessage(response, parsed);
+            if (response.statusCode() == 401) {
+                message += " (give a key with --api-key or SIRSI_NEXUS_API_KEY)";
+            }
+            throw new CliException(ExitCodes.forStatus(response.statusCode()), message);
         }
         if (parsed == null) {
             throw new CliException(ExitCodes.FAILED, "the registry at " + base + " answered HTTP "

@@ -145,6 +145,31 @@ class CliProcessIT {
         registry.request().get("/ports/service/signalled").then().statusCode(404);
     }
 
+    @Test
+    void apiKeysComeFromTheEnvironmentOrTheOptionAndRefusalsHaveTheirExitCode() throws Exception {
+        String readerHash = sha256("reader-secret");
+        try (RegistryProcess guarded = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-guarded"),
+                "-Dsirsi.auth.keys.ci=reader:" + readerHash)) {
+            Run anonymous = finish(launch(guarded, Map.of(), "ports", "stats"));
+            assertEquals(ExitCodes.UNAUTHORISED, anonymous.exitCode(), anonymous.err());
+            assertThat(anonymous.err(), containsString("SIRSI_NEXUS_API_KEY"));
+
+            Run withEnvironment = finish(launch(guarded, Map.of("SIRSI_NEXUS_API_KEY", "reader-secret"),
+                    "ports", "stats"));
+            assertEquals(0, withEnvironment.exitCode(), withEnvironment.err());
+
+            Run tooLow = finish(launch(guarded, Map.of(), "ports", "allocate", "guarded-svc", "grpc",
+                    "--api-key", "reader-secret"));
+            assertEquals(ExitCodes.UNAUTHORISED, tooLow.exitCode(), tooLow.err());
+            assertEquals(1, tooLow.err().strip().lines().count(), tooLow.err());
+        }
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     private static void awaitRegistered(RegistryProcess target, String name) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             if (target.request().get("/ports/service/" + name).statusCode() == 200) {
