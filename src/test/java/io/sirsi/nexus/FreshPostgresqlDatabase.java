@@ -12,7 +12,6 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.interceptor.Interceptor;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 
 /**
  * In the PostgreSQL run of the API suite, every start of the application begins on an empty database, as every
@@ -27,10 +26,8 @@ public class FreshPostgresqlDatabase {
         if (config.store() != StoreKind.POSTGRESQL) {
             return;
         }
-        try (Connection connection = postgresql.get().getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("drop table if exists allocation");
-            statement.execute("drop table if exists flyway_schema_history");
+        try (Connection connection = postgresql.get().getConnection()) {
+            TestPostgresql.dropTables(connection);
         }
     }
 }

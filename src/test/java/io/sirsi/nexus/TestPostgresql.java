@@ -56,8 +56,14 @@ public record TestPostgresql(String host, String port, String database, String u
 
     /** Drops the registry's tables, so the next registry starts on an empty, freshly migrated database. */
     public void empty() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl(), user, password);
-                Statement statement = connection.createStatement()) {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl(), user, password)) {
+            dropTables(connection);
+        }
+    }
+
+    /** Drops the registry's tables and Flyway's history of them. */
+    static void dropTables(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
             statement.execute("drop table if exists allocation");
             statement.execute("drop table if exists flyway_schema_history");
         }
