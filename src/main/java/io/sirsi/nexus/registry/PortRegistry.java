@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -229,11 +230,17 @@ public class PortRegistry {
     }
 
     public Optional<Allocation> byName(String serviceName) {
-        return reading(ports -> ports.byName(serviceName));
+        // the discovery hot path: on a shared store one indexed row, not the host's whole table
+        return store.shared() ? afterOpen(() -> store.findByName(config.host(), serviceName))
+                : reading(ports -> ports.byName(serviceName));
     }
 
     public Optional<Allocation> byPort(int port) {
-        return reading(ports -> ports.byPort(port));
+        if (!PortRange.isValidPort(port)) {
+            return Optional.empty();
+        }
+        return store.shared() ? afterOpen(() -> store.findByPort(config.host(), port))
+                : reading(ports -> ports.byPort(port));
     }
 
     public List<Allocation> byType(ServiceType type) {
@@ -390,6 +397,11 @@ public class PortRegistry {
         } finally {
             lock.unlock();
         }
+    }
+
+    private <T> T afterOpen(Supplier<T> lookup) {
+        requireOpen();
+        return lookup.get();
     }
 
     /** The host's allocations as the store holds them now. */

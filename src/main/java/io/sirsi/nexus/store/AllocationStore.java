@@ -5,6 +5,7 @@ import io.sirsi.nexus.registry.StoreUnavailableException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -33,6 +34,12 @@ public interface AllocationStore {
 
     /** Every allocation of the host. */
     List<Allocation> loadAll(String host);
+
+    /** The host's allocation of this service, if any: one indexed lookup. */
+    Optional<Allocation> findByName(String host, String serviceName);
+
+    /** The host's allocation of this port, if any: one indexed lookup. */
+    Optional<Allocation> findByPort(String host, int port);
 
     void insert(Allocation allocation);
 

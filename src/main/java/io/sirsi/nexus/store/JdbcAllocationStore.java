@@ -132,10 +132,35 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public List<Allocation> loadAll(String host) {
-        return inTransaction("load allocations", connection -> {
+        return select("load allocations", "host = ?", select -> select.setString(1, host));
+    }
+
+    @Override
+    public Optional<Allocation> findByName(String host, String serviceName) {
+        return select("look up a service", "host = ? and service_name = ?", select -> {
+            select.setString(1, host);
+            select.setString(2, serviceName);
+        }).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Allocation> findByPort(String host, int port) {
+        return select("look up a port", "host = ? and port = ?", select -> {
+            select.setString(1, host);
+            select.setInt(2, port);
+        }).stream().findFirst();
+    }
+
+    @FunctionalInterface
+    private interface Parameters {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private List<Allocation> select(String what, String where, Parameters parameters) {
+        return inTransaction(what, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "select " + COLUMNS + " from allocation where host = ?")) {
-                select.setString(1, host);
+                    "select " + COLUMNS + " from allocation where " + where)) {
+                parameters.bind(select);
                 try (ResultSet rows = select.executeQuery()) {
                     List<Allocation> allocations = new ArrayList<>();
                     while (rows.next()) {
