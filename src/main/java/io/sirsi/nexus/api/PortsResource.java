@@ -186,13 +186,15 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Health.class)))
     public Response health() {
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
+        long timeout = registry.heartbeatTimeout().toSeconds();
         try {
             registry.checkStore();
             int total = registry.stats().total();
-            return Response.ok(new Responses.Health("healthy", "up", total, uptime, "Registry is healthy")).build();
+            return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout,
+                    "Registry is healthy")).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, e.getMessage())).build();
+                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout, e.getMessage())).build();
         }
     }
 
