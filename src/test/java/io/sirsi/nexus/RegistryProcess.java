@@ -39,6 +39,15 @@ public final class RegistryProcess implements AutoCloseable {
         return registry;
     }
 
+    /** What the process wrote to stdout and stderr so far. */
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    public int port() {
+        return port;
+    }
+
     /** The registry's base URL, for {@code --url}. */
     public String url() {
         return "http://127.0.0.1:" + port;

@@ -84,7 +84,9 @@ public class SirsiNexusMain implements QuarkusApplication {
         setDefault("quarkus.http.host-enabled", "false");
         setDefault("quarkus.scheduler.enabled", "false");
         setDefault("quarkus.datasource.active", "false");
+        setDefault("quarkus.datasource.postgresql.active", "false");
         setDefault("quarkus.flyway.active", "false");
+        setDefault("quarkus.flyway.postgresql.active", "false");
         setDefault("quarkus.banner.enabled", "false");
         setDefault("quarkus.log.level", "WARN");
         setDefault("quarkus.log.console.stderr", "true");

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -28,15 +29,25 @@ import org.jboss.logging.Logger;
 /**
  * The port registry of one host: allocates, heartbeats, releases and expires allocations, and answers lookups.
  *
- * <p>Concurrency rule: every read and change of the {@link PortTable} happens while holding {@link #lock}, and a
- * change reaches the table only after the store has accepted it. So no two requests can be granted one port,
- * and nothing is acknowledged that a restart would forget.
+ * <p>Concurrency rule: every operation works on a {@link PortTable} of the host's allocations inside
+ * {@link #locked} (changes) or {@link #reading} (lookups), and a change reaches the table only after the store
+ * has accepted it. Where the table comes from depends on the store:
+ * <ul>
+ * <li>a store of this process alone (SQLite): the table is an index in memory, loaded at start, and
+ * {@link #lock} guards it, so lookups never touch the database;</li>
+ * <li>a store that other replicas share (PostgreSQL): memory cannot be trusted, because another process may have
+ * changed the allocations a moment ago. Every change loads the host's table inside a transaction that holds the
+ * host's lock in the database ({@link AllocationStore#inHostTransaction}), and every lookup reads the database.</li>
+ * </ul>
+ * Either way no two requests can be granted one port, and nothing is acknowledged that a restart would forget.
  */
 @ApplicationScoped
 public class PortRegistry {
 
     private static final Logger LOG = Logger.getLogger(PortRegistry.class);
     private static final Comparator<Allocation> BY_PORT = Comparator.comparingInt(Allocation::port);
+    /** How often a change that lost a race in the store (unique constraint, serialization) is tried in all. */
+    private static final int ATTEMPTS = 5;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
@@ -48,7 +59,10 @@ public class PortRegistry {
     private final Counter heartbeats;
     private final Counter expired;
     private final MeterRegistry meters;
+    private final Set<Integer> reservedPorts;
+    /** The in-memory index; only for a store of this process alone. */
     private volatile PortTable table;
+    private volatile boolean open;
 
     public PortRegistry(AllocationStore store, RegistryConfig config, MeterRegistry meters,
             @ConfigProperty(name = "sirsi.server.enabled", defaultValue = "true") boolean serverEnabled) {
@@ -57,6 +71,7 @@ public class PortRegistry {
         this.meters = meters;
         this.serverEnabled = serverEnabled;
         this.ranges = RegistrySettings.ranges(config.ranges());
+        this.reservedPorts = config.reservedPorts().orElse(Set.of());
         this.released = meters.counter("sirsi.allocations.released");
         this.heartbeats = meters.counter("sirsi.heartbeats");
         this.expired = meters.counter("sirsi.allocations.expired");
@@ -70,27 +85,26 @@ public class PortRegistry {
 
     /** Opens the store, loads every allocation it holds and applies the static reservations of the configuration. */
     public void open() {
-        lock.lock();
-        try {
-            store.open();
-            Set<Integer> reservedPorts = config.reservedPorts().orElse(Set.of());
-            PortTable loaded = new PortTable(reservedPorts,
-                    config.bindCheck() ? PortProbe::boundElsewhere : port -> false);
-            store.loadAll(config.host()).forEach(loaded::put);
-            applyStaticReservations(loaded);
-            table = loaded;
-            LOG.infof("Port registry ready: %d allocations on host %s loaded from %s; heartbeat timeout %s,"
-                            + " cleanup every %s, %d reserved ports, bind check %s",
-                    loaded.size(), config.host(), store.location(), config.heartbeatTimeout(),
-                    config.cleanupInterval(), reservedPorts.size(), config.bindCheck() ? "on" : "off");
-        } finally {
-            lock.unlock();
+        store.open();
+        if (!store.shared()) {
+            table = loadTable();
         }
+        int loaded = change(ports -> {
+            applyStaticReservations(ports);
+            return ports.size();
+        });
+        open = true;
+        LOG.infof("Port registry ready: %d allocations on host %s in %s (%s); heartbeat timeout %s,"
+                        + " cleanup every %s, %d reserved ports, bind check %s",
+                loaded, config.host(), store.location(),
+                store.shared() ? "shared with other replicas, lookups read the database" : "lookups from memory",
+                config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
+                config.bindCheck() ? "on" : "off");
     }
 
     /** True once {@link #open()} has loaded the store. */
     public boolean isOpen() {
-        return table != null;
+        return open;
     }
 
     /**
@@ -102,8 +116,7 @@ public class PortRegistry {
         request.preferredPort().filter(port -> !PortRange.isValidPort(port)).ifPresent(port -> {
             throw new InvalidRequestException("invalid preferred_port " + port + ": ports are 1-65535");
         });
-        return locked(() -> {
-            PortTable ports = openTable();
+        return locked(ports -> {
             Instant now = now();
             Optional<Allocation> existing = ports.byName(request.serviceName());
             if (existing.isPresent()) {
@@ -157,8 +170,7 @@ public class PortRegistry {
 
     /** Frees the allocation's port. Static reservations cannot be released: they belong to the configuration. */
     public Allocation release(UUID allocationId) {
-        return locked(() -> {
-            PortTable ports = openTable();
+        return locked(ports -> {
             Allocation allocation = ports.byId(allocationId).orElseThrow(() -> notFound(allocationId));
             if (allocation.reserved()) {
                 throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
@@ -176,8 +188,7 @@ public class PortRegistry {
 
     /** Records that the service is alive; revives an Expired allocation. */
     public Allocation heartbeat(UUID allocationId) {
-        return locked(() -> {
-            PortTable ports = openTable();
+        return locked(ports -> {
             Allocation allocation = ports.byId(allocationId).orElseThrow(() -> notFound(allocationId));
             heartbeats.increment();
             if (allocation.reserved()) {
@@ -194,8 +205,7 @@ public class PortRegistry {
 
     /** Removes every Expired allocation and frees its port; returns what was removed. */
     public List<Allocation> cleanup() {
-        return locked(() -> {
-            PortTable ports = openTable();
+        return locked(ports -> {
             Instant now = now();
             List<Allocation> expiredNow = ports.all().stream()
                     .filter(allocation -> allocation.isExpired(now, config.heartbeatTimeout()))
@@ -217,25 +227,30 @@ public class PortRegistry {
 
     /** Every allocation, by port. */
     public List<Allocation> all() {
-        return locked(() -> openTable().all().stream().sorted(BY_PORT).toList());
+        return reading(ports -> ports.all().stream().sorted(BY_PORT).toList());
     }
 
     public Optional<Allocation> byName(String serviceName) {
-        return locked(() -> openTable().byName(serviceName));
+        // the discovery hot path: on a shared store one indexed row, not the host's whole table
+        return store.shared() ? afterOpen(() -> store.findByName(config.host(), serviceName))
+                : reading(ports -> ports.byName(serviceName));
     }
 
     public Optional<Allocation> byPort(int port) {
-        return locked(() -> openTable().byPort(port));
+        if (!PortRange.isValidPort(port)) {
+            return Optional.empty();
+        }
+        return store.shared() ? afterOpen(() -> store.findByPort(config.host(), port))
+                : reading(ports -> ports.byPort(port));
     }
 
     public List<Allocation> byType(ServiceType type) {
-        return locked(() -> openTable().all().stream().filter(a -> a.serviceType() == type).sorted(BY_PORT).toList());
+        return reading(ports -> ports.all().stream().filter(a -> a.serviceType() == type).sorted(BY_PORT).toList());
     }
 
     /** The range of every service type, in the order of {@link ServiceType}, with its use. */
     public List<RangeUsage> rangeUsage() {
-        return locked(() -> {
-            PortTable ports = openTable();
+        return reading(ports -> {
             List<RangeUsage> usage = new ArrayList<>();
             ranges.forEach((type, range) -> usage.add(
                     new RangeUsage(type, range, ports.held(range), ports.reservedIdle(range))));
@@ -244,7 +259,7 @@ public class PortRegistry {
     }
 
     public RegistryStats stats() {
-        List<Allocation> allocations = all();
+        List<Allocation> allocations = all(); // one read: the counts agree with each other
         Instant now = now();
         int active = 0;
         int reserved = 0;
@@ -345,20 +360,66 @@ public class PortRegistry {
         }
     }
 
-    private PortTable openTable() {
-        PortTable ports = table;
-        if (ports == null) {
-            throw new StoreUnavailableException("the registry is still starting; retry in a moment", null);
-        }
-        return ports;
+    /** Runs a change once the registry is open; see the class comment for the rule. */
+    private <T> T locked(Function<PortTable, T> action) {
+        requireOpen();
+        return change(action);
     }
 
-    private <T> T locked(Supplier<T> action) {
+    /**
+     * Runs the change on the host's table under the host's lock, trying again when the store reports that another
+     * writer won a race: the retry reloads the table, so it decides on what that writer committed.
+     */
+    private <T> T change(Function<PortTable, T> action) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                if (store.shared()) {
+                    return store.inHostTransaction(config.host(), () -> action.apply(loadTable()));
+                }
+                lock.lock();
+                try {
+                    return action.apply(table);
+                } finally {
+                    lock.unlock();
+                }
+            } catch (StoreConflictException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                LOG.debugf("Store conflict, retrying (%d of %d): %s", attempt, ATTEMPTS, e.getMessage());
+            }
+        }
+    }
+
+    /** Runs a lookup: on the index in memory, or on what the shared store holds now. */
+    private <T> T reading(Function<PortTable, T> action) {
+        requireOpen();
+        if (store.shared()) {
+            return action.apply(loadTable());
+        }
         lock.lock();
         try {
-            return action.get();
+            return action.apply(table);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private <T> T afterOpen(Supplier<T> lookup) {
+        requireOpen();
+        return lookup.get();
+    }
+
+    /** The host's allocations as the store holds them now. */
+    private PortTable loadTable() {
+        PortTable loaded = new PortTable(reservedPorts, config.bindCheck() ? PortProbe::boundElsewhere : port -> false);
+        store.loadAll(config.host()).forEach(loaded::put);
+        return loaded;
+    }
+
+    private void requireOpen() {
+        if (!open) {
+            throw new StoreUnavailableException("the registry is still starting; retry in a moment", null);
         }
     }
 

@@ -12,7 +12,22 @@ import java.util.Set;
 @ConfigMapping(prefix = "sirsi.ports")
 public interface RegistryConfig {
 
-    /** Directory of the embedded SQLite database ({@code registry.db}); created on start. */
+    /**
+     * Where allocations are stored: {@code sqlite}, the embedded file in {@link #dataDir()} for one registry
+     * process, or {@code postgresql}, the datasource named {@code postgresql}, which several replicas share.
+     */
+    @WithDefault("sqlite")
+    StoreKind store();
+
+    /** The stores {@link #store()} chooses from. */
+    enum StoreKind {
+        /** One process, the database file in the data directory; lookups are answered from memory. */
+        SQLITE,
+        /** A PostgreSQL database that several registry processes may share; lookups read the database. */
+        POSTGRESQL
+    }
+
+    /** Directory of the embedded SQLite database ({@code registry.db}); created on start. Unused with PostgreSQL. */
     String dataDir();
 
     /** Host name stamped on every allocation; ports are unique per host. */

@@ -1,12 +1,16 @@
 package io.sirsi.nexus.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.flyway.FlywayDataSource;
 import io.sirsi.nexus.registry.Allocation;
-import io.sirsi.nexus.registry.PortUnavailableException;
 import io.sirsi.nexus.registry.RegistryConfig;
+import io.sirsi.nexus.registry.RegistryConfig.StoreKind;
 import io.sirsi.nexus.registry.ServiceType;
+import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,51 +25,142 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 
-/** The allocation store on a JDBC database (SQLite by default), with its schema kept by Flyway. */
+/**
+ * The allocation store on a JDBC database, with its schema kept by Flyway: the embedded SQLite file by default,
+ * or PostgreSQL ({@code sirsi.ports.store=postgresql}) shared by several registry processes. One class for both:
+ * the SQL and the migrations are the same, and the differences are the per-host lock and the error codes.
+ */
 @ApplicationScoped
 public class JdbcAllocationStore implements AllocationStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcAllocationStore.class);
     private static final String COLUMNS =
             "allocation_id, host, port, service_name, service_type, process_id, allocated_at, last_heartbeat, reserved";
+    /**
+     * First key of the two-key advisory lock that serialises the changes of one host across replicas; the second
+     * key is the hash of the host name. A namespace of our own keeps clear of other single-key advisory locks
+     * (Flyway's, another application's) on the same database.
+     */
+    private static final int HOST_LOCK_NAMESPACE = 0x51e5;
+    /** PostgreSQL's codes for a transaction that lost a race and may simply be retried. */
+    private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
-    /** Instances: client commands deactivate the datasource and its Flyway, and never use this store. */
-    private final Instance<AgroalDataSource> dataSource;
-    private final Instance<Flyway> flyway;
     private final RegistryConfig config;
+    private final Instance<AgroalDataSource> sqlite;
+    private final Instance<AgroalDataSource> postgresql;
+    private final Instance<Flyway> sqliteFlyway;
+    private final Instance<Flyway> postgresqlFlyway;
+    private final Optional<String> postgresqlUrl;
+    /** The transaction of {@link #inHostTransaction} on this thread, which the store calls it makes join. */
+    private final ThreadLocal<Connection> hostTransaction = new ThreadLocal<>();
+    private volatile AgroalDataSource dataSource;
 
-    public JdbcAllocationStore(Instance<AgroalDataSource> dataSource, Instance<Flyway> flyway, RegistryConfig config) {
-        this.dataSource = dataSource;
-        this.flyway = flyway;
+    /**
+     * Both datasources are injected as {@link Instance}s because only the one {@code sirsi.ports.store} names is
+     * active, and resolving an inactive one fails; client commands deactivate both and never get here.
+     */
+    public JdbcAllocationStore(RegistryConfig config,
+            @Default Instance<AgroalDataSource> sqlite,
+            @DataSource("postgresql") Instance<AgroalDataSource> postgresql,
+            @Default Instance<Flyway> sqliteFlyway,
+            @FlywayDataSource("postgresql") Instance<Flyway> postgresqlFlyway,
+            @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresqlUrl) {
         this.config = config;
+        this.sqlite = sqlite;
+        this.postgresql = postgresql;
+        this.sqliteFlyway = sqliteFlyway;
+        this.postgresqlFlyway = postgresqlFlyway;
+        this.postgresqlUrl = postgresqlUrl;
+    }
+
+    @Override
+    public boolean shared() {
+        return isPostgresql();
     }
 
     @Override
     public void open() {
-        Path dataDir = Path.of(config.dataDir());
-        try {
-            Files.createDirectories(dataDir); // SQLite creates the file but not its directory
-        } catch (IOException e) {
-            throw new StoreUnavailableException("cannot create data directory " + dataDir.toAbsolutePath()
-                    + ": " + e.getMessage(), e);
+        if (!isPostgresql()) {
+            Path dataDir = Path.of(config.dataDir());
+            try {
+                Files.createDirectories(dataDir); // SQLite creates the file but not its directory
+            } catch (IOException e) {
+                throw new StoreUnavailableException("cannot create data directory " + dataDir.toAbsolutePath()
+                        + ": " + e.getMessage(), e);
+            }
         }
         try {
-            flyway.get().migrate();
+            // Replicas starting together are safe: Flyway takes its own lock on PostgreSQL while it migrates.
+            (isPostgresql() ? postgresqlFlyway : sqliteFlyway).get().migrate();
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot migrate the database at " + location() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
+    public <T> T inHostTransaction(String host, Supplier<T> work) {
+        if (hostTransaction.get() != null) {
+            throw new IllegalStateException("host transactions do not nest");
+        }
+        return inTransaction("commit the change", connection -> {
+            if (isPostgresql()) {
+                // Held until commit or rollback. The transaction runs at READ COMMITTED (PostgreSQL's default), so
+                // every statement after this one sees what the previous holder of the lock committed.
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "select pg_advisory_xact_lock(?, hashtext(?))")) {
+                    lock.setInt(1, HOST_LOCK_NAMESPACE);
+                    lock.setString(2, host);
+                    lock.execute();
+                }
+            }
+            // SQLite needs no lock statement: it admits one writer to the whole database at a time.
+            hostTransaction.set(connection);
+            try {
+                return work.get();
+            } finally {
+                hostTransaction.remove();
+            }
+        });
+    }
+
+    @Override
     public List<Allocation> loadAll(String host) {
-        return inTransaction("load allocations", connection -> {
+        return select("load allocations", "host = ?", select -> select.setString(1, host));
+    }
+
+    @Override
+    public Optional<Allocation> findByName(String host, String serviceName) {
+        return select("look up a service", "host = ? and service_name = ?", select -> {
+            select.setString(1, host);
+            select.setString(2, serviceName);
+        }).stream().findFirst();
+    }
+
+    @Override
+    public Optional<Allocation> findByPort(String host, int port) {
+        return select("look up a port", "host = ? and port = ?", select -> {
+            select.setString(1, host);
+            select.setInt(2, port);
+        }).stream().findFirst();
+    }
+
+    @FunctionalInterface
+    private interface Parameters {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private List<Allocation> select(String what, String where, Parameters parameters) {
+        return inTransaction(what, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
-                    "select " + COLUMNS + " from allocation where host = ?")) {
-                select.setString(1, host);
+                    "select " + COLUMNS + " from allocation where " + where)) {
+                parameters.bind(select);
                 try (ResultSet rows = select.executeQuery()) {
                     List<Allocation> allocations = new ArrayList<>();
                     while (rows.next()) {
@@ -146,6 +241,10 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public String location() {
+        if (isPostgresql()) {
+            // without the query string, which may carry a password
+            return postgresqlUrl.map(url -> url.replaceFirst("\\?.*", "")).orElse("the postgresql datasource");
+        }
         return Path.of(config.dataDir()).toAbsolutePath().resolve("registry.db").toString();
     }
 
@@ -187,31 +286,63 @@ public class JdbcAllocationStore implements AllocationStore {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs the work in one transaction: it commits whole, or rolls back and throws having changed nothing. */
+    /**
+     * Runs the work in one transaction: it commits whole, or rolls back and throws having changed nothing. Inside
+     * {@link #inHostTransaction} the work joins that transaction instead, which commits or rolls back at its end.
+     */
     private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection connection = dataSource.get().getConnection()) {
+        Connection joined = hostTransaction.get();
+        if (joined != null) {
+            try {
+                return work.run(joined);
+            } catch (SQLException e) {
+                throw translate(what, e);
+            }
+        }
+        try (Connection connection = dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed); // the connection is gone; the database discards the work
+                }
                 throw e;
             }
         } catch (SQLException e) {
-            if (isConstraintViolation(e)) {
-                throw new PortUnavailableException("the port or service name was taken at the same moment by another"
-                        + " request; retry");
-            }
-            LOG.errorf(e, "Cannot %s in %s", what, location());
-            throw new StoreUnavailableException("the registry cannot " + what
-                    + ": its database is unavailable; nothing was changed", e);
+            throw translate(what, e);
         }
     }
 
-    private static boolean isConstraintViolation(SQLException e) {
-        String state = e.getSQLState();
-        return (state != null && state.startsWith("23")) || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */;
+    private RuntimeException translate(String what, SQLException e) {
+        String state = Optional.ofNullable(e.getSQLState()).orElse("");
+        if (state.startsWith("23") || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */) {
+            return new StoreConflictException("the port or service name was taken at the same moment by another"
+                    + " request; retry", e);
+        }
+        if (RETRYABLE_STATES.contains(state)) {
+            return new StoreConflictException("another registry changed the same allocations at the same moment;"
+                    + " retry", e);
+        }
+        LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, location(), e.getMessage(), state);
+        return new StoreUnavailableException("the registry cannot " + what
+                + ": its database is unavailable; nothing was changed", e);
+    }
+
+    private boolean isPostgresql() {
+        return config.store() == StoreKind.POSTGRESQL;
+    }
+
+    private AgroalDataSource dataSource() {
+        AgroalDataSource resolved = dataSource;
+        if (resolved == null) {
+            resolved = (isPostgresql() ? postgresql : sqlite).get();
+            dataSource = resolved;
+        }
+        return resolved;
     }
 }

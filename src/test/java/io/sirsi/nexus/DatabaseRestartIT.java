@@ -1,0 +1,62 @@
+package io.sirsi.nexus;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database goes away under a running registry and comes back: meanwhile requests fail cleanly (readiness 503,
+ * problem+json 503, no 500), and afterwards the same process serves again without a restart.
+ */
+class DatabaseRestartIT {
+
+    @Test
+    void requestsFailCleanlyWhileTheDatabaseIsDownAndRecoverAfter() throws Exception {
+        TestPostgresql database = TestPostgresql.require();
+        database.empty();
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-restart"),
+                database.registryProperties())) {
+            String before = registry.request().contentType(ContentType.JSON)
+                    .body("{\"service_name\":\"before\",\"service_type\":\"rest-api\"}")
+                    .post("/ports/allocate").then().statusCode(200).extract().path("allocation.allocation_id");
+
+            database.stopServer();
+            try {
+                registry.request().get("/q/health/ready").then().statusCode(503)
+                        .body("status", equalTo("DOWN"));
+                registry.request().contentType(ContentType.JSON)
+                        .body("{\"service_name\":\"during\",\"service_type\":\"rest-api\"}")
+                        .post("/ports/allocate").then().statusCode(503)
+                        .contentType(startsWith("application/problem+json"))
+                        .body("status", equalTo(503)).body("success", equalTo(false));
+                registry.request().get("/ports/service/before").then().statusCode(503)
+                        .contentType(startsWith("application/problem+json"));
+                registry.request().get("/ports/health").then().statusCode(503).body("store", equalTo("down"));
+            } finally {
+                database.startServer();
+            }
+
+            awaitReady(registry);
+            registry.request().get("/ports/service/before").then().statusCode(200)
+                    .body("allocation_id", equalTo(before));
+            registry.request().contentType(ContentType.JSON)
+                    .body("{\"service_name\":\"after\",\"service_type\":\"rest-api\"}")
+                    .post("/ports/allocate").then().statusCode(200).body("allocation.port", equalTo(8081));
+        }
+    }
+
+    private static void awaitReady(RegistryProcess registry) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (registry.request().get("/q/health/ready").statusCode() != 200) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the registry did not recover within 60 s of the database's return");
+            }
+            Thread.sleep(250);
+        }
+    }
+}
