@@ -29,7 +29,9 @@ public final class RegistryProcess implements AutoCloseable {
     public static RegistryProcess start(Path dataDir, String... extraProperties) throws IOException, InterruptedException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
-                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false"));
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
+                // nothing expires on a slow machine unless the test asks for it; a later -D of the same key wins
+                "-Dsirsi.ports.heartbeat-timeout=10m"));
         command.addAll(List.of(extraProperties));
         command.addAll(List.of("-jar", jar().toString(), "start"));
         Path log = Files.createTempFile("sirsi-nexus-", ".log");
@@ -42,10 +44,6 @@ public final class RegistryProcess implements AutoCloseable {
     /** What the process wrote to stdout and stderr so far. */
     public String log() throws IOException {
         return Files.readString(log);
-    }
-
-    public int port() {
-        return port;
     }
 
     /** The registry's base URL, for {@code --url}. */
@@ -71,7 +69,7 @@ public final class RegistryProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(10), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
             kill();
         }
     }

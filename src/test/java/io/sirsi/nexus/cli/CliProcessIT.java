@@ -117,19 +117,26 @@ class CliProcessIT {
 
     @Test
     void execHeartbeatsWhileTheCommandRuns() throws Exception {
-        try (RegistryProcess impatient = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-impatient"),
-                "-Dsirsi.ports.heartbeat-timeout=2s", "-Dsirsi.ports.cleanup-interval=1s")) {
-            Process exec = launch(impatient, Map.of(), "ports", "exec", "long-runner", "cache",
-                    "--heartbeat-interval", "1", "--", "sleep", "9");
-            awaitRegistered(impatient, "long-runner");
-            // without heartbeats the allocation would expire after 2s and be removed within another second
-            Thread.sleep(5_000);
-            impatient.request().get("/ports/service/long-runner").then().statusCode(200)
-                    .body("status", equalTo("Active"));
-            Run finished = finish(exec);
-            assertEquals(0, finished.exitCode(), finished.err());
-            impatient.request().get("/ports/service/long-runner").then().statusCode(404);
+        Process exec = launch(Map.of(), "ports", "exec", "long-runner", "cache", "--heartbeat-interval", "1", "--",
+                "sleep", "30");
+        try {
+            awaitRegistered(registry, "long-runner");
+            String first = lastHeartbeat("long-runner");
+            String later = first;
+            for (int i = 0; i < 200 && later.equals(first); i++) {
+                Thread.sleep(100);
+                later = lastHeartbeat("long-runner");
+            }
+            assertThat("no heartbeat within 20 s", later, org.hamcrest.Matchers.not(equalTo(first)));
+        } finally {
+            new ProcessBuilder("kill", "-TERM", Long.toString(exec.pid())).start().waitFor();
+            finish(exec);
         }
+        registry.request().get("/ports/service/long-runner").then().statusCode(404);
+    }
+
+    private static String lastHeartbeat(String name) {
+        return registry.request().get("/ports/service/" + name).then().statusCode(200).extract().path("last_heartbeat");
     }
 
     @Test
