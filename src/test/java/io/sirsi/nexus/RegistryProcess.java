@@ -39,6 +39,16 @@ public final class RegistryProcess implements AutoCloseable {
         return registry;
     }
 
+    /** The registry's base URL, for {@code --url}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The HTTP port the registry listens on. */
+    public int port() {
+        return port;
+    }
+
     public RequestSpecification request() {
         return given().baseUri("http://127.0.0.1").port(port);
     }
@@ -77,7 +87,7 @@ public final class RegistryProcess implements AutoCloseable {
         throw new IllegalStateException("registry not ready within 60 s:\n" + Files.readString(log));
     }
 
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of(System.getProperty("sirsi.jar", "target/quarkus-app/quarkus-run.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run 'mvn package' first");
@@ -85,7 +95,7 @@ public final class RegistryProcess implements AutoCloseable {
         return jar;
     }
 
-    static String javaExecutable() {
+    public static String javaExecutable() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -1,5 +1,8 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.api.ratelimit.ReadLimited;
+import io.sirsi.nexus.api.ratelimit.WriteLimited;
+import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.Grant;
@@ -11,6 +14,7 @@ import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BadRequestException;
@@ -36,8 +40,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. */
+/**
+ * The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. Reading needs role
+ * {@code reader}, changing allocations {@code writer}, cleanup {@code admin} (see {@link Role}). Every endpoint
+ * but the health check spends the client's read or write rate-limit budget.
+ */
 @Path("/ports")
+@RolesAllowed(Role.Names.READER)
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "400", description = "Malformed request",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -52,7 +61,9 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.WRITER)
     @Path("/allocate")
+    @WriteLimited
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Port management")
     @Operation(summary = "Allocate a port for a service",
@@ -71,7 +82,9 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.WRITER)
     @Path("/release")
+    @WriteLimited
     @Consumes(MediaType.APPLICATION_JSON)
     @Tag(name = "Port management")
     @Operation(summary = "Release a port allocation")
@@ -85,7 +98,9 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.WRITER)
     @Path("/heartbeat/{allocation_id}")
+    @ReadLimited
     @Tag(name = "Port management")
     @Operation(summary = "Send a heartbeat for an allocation", description = "Revives an Expired allocation.")
     @APIResponse(responseCode = "200", description = "Recorded",
@@ -98,7 +113,9 @@ public class PortsResource {
     }
 
     @POST
+    @RolesAllowed(Role.Names.ADMIN)
     @Path("/cleanup")
+    @WriteLimited
     @Tag(name = "Port management")
     @Operation(summary = "Remove expired allocations and free their ports")
     public Responses.CleanedUp cleanup() {
@@ -109,6 +126,7 @@ public class PortsResource {
 
     @GET
     @Path("/directory")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service holding a port, keyed by service name",
             description = "Includes Reserved and Expired allocations; their status says which.")
@@ -118,6 +136,7 @@ public class PortsResource {
 
     @GET
     @Path("/service/{service_name}")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Look a service up by name")
     @APIResponse(responseCode = "404", description = "No such service",
@@ -132,6 +151,7 @@ public class PortsResource {
 
     @GET
     @Path("/port/{port}")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Look a service up by the port it holds")
     @APIResponse(responseCode = "404", description = "No service holds the port",
@@ -144,6 +164,7 @@ public class PortsResource {
 
     @GET
     @Path("/type/{service_type}")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service of a type, by port (empty when there is none)")
     public List<AllocationView> type(@PathParam("service_type") String serviceType) {
@@ -152,6 +173,7 @@ public class PortsResource {
 
     @GET
     @Path("/overview")
+    @ReadLimited
     @Tag(name = "Service discovery")
     @Operation(summary = "Every allocation, port usage, services by type and statistics")
     public Responses.Overview overview() {
@@ -170,6 +192,7 @@ public class PortsResource {
 
     @GET
     @Path("/stats")
+    @ReadLimited
     @Tag(name = "Registry information")
     @Operation(summary = "Counts of allocations by status and by service type")
     public Responses.Stats stats() {
@@ -186,18 +209,21 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Health.class)))
     public Response health() {
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
+        long timeout = registry.heartbeatTimeout().toSeconds();
         try {
             registry.checkStore();
             int total = registry.stats().total();
-            return Response.ok(new Responses.Health("healthy", "up", total, uptime, "Registry is healthy")).build();
+            return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout,
+                    "Registry is healthy")).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, e.getMessage())).build();
+                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout, e.getMessage())).build();
         }
     }
 
     @GET
     @Path("/ranges")
+    @ReadLimited
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
     public Map<String, Responses.Range> ranges() {

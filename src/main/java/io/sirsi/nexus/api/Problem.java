@@ -9,7 +9,13 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(name = "Problem", description = "application/problem+json error body")
 public record Problem(String type, String title, int status, String detail, boolean success, String message) {
 
-    static Problem of(String type, String title, int status, String detail) {
-        return new Problem(type, title, status, detail, false, detail);
+    /** The media type of every error response. */
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    private static final String TYPE_PREFIX = "urn:sirsi-nexus:problem:";
+
+    /** A problem of the given kind ({@code conflict} becomes {@code urn:sirsi-nexus:problem:conflict}). */
+    public static Problem of(String kind, String title, int status, String detail) {
+        return new Problem(TYPE_PREFIX + kind, title, status, detail, false, detail);
     }
 }

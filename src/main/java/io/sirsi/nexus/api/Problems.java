@@ -3,13 +3,20 @@ package io.sirsi.nexus.api;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
+import io.sirsi.nexus.api.security.SecurityProblems;
 import io.sirsi.nexus.registry.RegistryException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Collection;
 import java.util.Locale;
@@ -22,17 +29,18 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Turns every failure into an {@code application/problem+json} response. The one place errors get a status. */
 public class Problems {
 
-    static final String MEDIA_TYPE = "application/problem+json";
-    private static final String TYPE_PREFIX = "urn:sirsi-nexus:problem:";
+    static final String MEDIA_TYPE = Problem.MEDIA_TYPE;
     private static final Logger LOG = Logger.getLogger(Problems.class);
     private static final Map<Class<?>, String> JSON_TYPES = Map.of(
             Integer.class, "an integer", int.class, "an integer", Long.class, "an integer", long.class, "an integer",
             Boolean.class, "true or false", boolean.class, "true or false", String.class, "a string");
 
-    private final ObjectMapper json;
+    private final ProblemWriter writer;
+    private final SecurityIdentity identity;
 
-    public Problems(ObjectMapper json) {
-        this.json = json;
+    public Problems(ProblemWriter writer, SecurityIdentity identity) {
+        this.writer = writer;
+        this.identity = identity;
     }
 
     @ServerExceptionMapper
@@ -43,6 +51,30 @@ public class Problems {
             case CONFLICT -> problem(409, "conflict", "Conflict", e.getMessage());
             case UNAVAILABLE -> problem(503, "store-unavailable", "Registry unavailable", e.getMessage());
         };
+    }
+
+    @ServerExceptionMapper
+    public Response keyRequired(UnauthorizedException e) {
+        return writer.response(SecurityProblems.keyRequired(),
+                Map.of(HttpHeaders.WWW_AUTHENTICATE, SecurityProblems.CHALLENGE));
+    }
+
+    @ServerExceptionMapper
+    public Response keyRejected(AuthenticationFailedException e) {
+        return writer.response(SecurityProblems.keyRejected(e),
+                Map.of(HttpHeaders.WWW_AUTHENTICATE, SecurityProblems.CHALLENGE));
+    }
+
+    @ServerExceptionMapper
+    public Response roleTooLow(ForbiddenException e, ContainerRequestContext request) {
+        return writer.response(SecurityProblems.roleTooLow(identity,
+                request.getMethod() + " " + request.getUriInfo().getPath()), Map.of());
+    }
+
+    @ServerExceptionMapper
+    public Response rateLimited(RateLimitExceededException e) {
+        return writer.response(Problem.of("rate-limited", "Too many requests", 429, e.getMessage()),
+                Map.of(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())));
     }
 
     @ServerExceptionMapper
@@ -92,12 +124,7 @@ public class Problems {
     }
 
     private Response problem(int status, String type, String title, String detail) {
-        Problem body = Problem.of(TYPE_PREFIX + type, title, status, detail);
-        try {
-            return Response.status(status).type(MEDIA_TYPE).entity(json.writeValueAsString(body)).build();
-        } catch (JsonProcessingException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        return writer.response(Problem.of(type, title, status, detail), Map.of());
     }
 
     /** Says what is wrong with a JSON body without echoing parser internals or Java type names. */

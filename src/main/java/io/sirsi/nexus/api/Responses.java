@@ -44,6 +44,6 @@ public final class Responses {
     /** {@code GET /ports/health}. */
     public record Health(@Schema(enumeration = {"healthy", "unhealthy"}) String status,
             @Schema(enumeration = {"up", "down"}) String store, int totalAllocations, long uptimeSeconds,
-            String message) {
+            long heartbeatTimeoutSeconds, String message) {
     }
 }

@@ -2,6 +2,7 @@ package io.sirsi.nexus.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import java.util.concurrent.Callable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,8 +12,9 @@ import picocli.CommandLine.Spec;
 @TopCommand
 @Command(name = "sirsi-nexus", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Port registry and service discovery for the SirsiNexus platform.",
-        subcommands = {StartCommand.class},
-        footer = {"", "Run 'sirsi-nexus COMMAND --help' for more on a command."})
+        subcommands = {StartCommand.class, PortsCommand.class, AutoComplete.GenerateCompletion.class},
+        footer = {"", "Completion: source <(sirsi-nexus generate-completion)   (bash; zsh after 'autoload bashcompinit && bashcompinit')",
+                "Run 'sirsi-nexus COMMAND --help' for more on a command."})
 public class SirsiNexusCommand implements Callable<Integer> {
 
     @Spec

@@ -3,8 +3,10 @@ package io.sirsi.nexus.cli;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
-import jakarta.inject.Inject;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -16,8 +18,11 @@ public class SirsiNexusMain implements QuarkusApplication {
 
     static final String SERVER_COMMAND = "start";
 
-    @Inject
-    CommandLine.IFactory factory;
+    private final CommandLine.IFactory factory;
+
+    public SirsiNexusMain(CommandLine.IFactory factory) {
+        this.factory = factory;
+    }
 
     public static void main(String... args) {
         if (!isServer(args)) {
@@ -28,11 +33,48 @@ public class SirsiNexusMain implements QuarkusApplication {
 
     @Override
     public int run(String... args) {
-        return new CommandLine(SirsiNexusCommand.class, factory).execute(args);
+        return commandLine(factory).execute(args);
     }
 
+    /** The command tree with this project's error reporting: one line on stderr and a documented exit code. */
+    static CommandLine commandLine(CommandLine.IFactory factory) {
+        CommandLine commandLine = new CommandLine(SirsiNexusCommand.class, factory);
+        Map<String, String> exitCodes = new LinkedHashMap<>();
+        for (String entry : ExitCodes.HELP) {
+            String[] codeAndMeaning = entry.split(":", 2);
+            exitCodes.put(codeAndMeaning[0], codeAndMeaning[1]);
+        }
+        for (CommandLine command : new CommandLine[] {commandLine, commandLine.getSubcommands().get("ports")}) {
+            command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
+        }
+        return commandLine
+                .setExecutionExceptionHandler(SirsiNexusMain::reportFailure)
+                .setParameterExceptionHandler(SirsiNexusMain::reportUsageError);
+    }
+
+    private static int reportFailure(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+        if (failure instanceof CliException known) {
+            command.getErr().println("sirsi-nexus: " + known.getMessage());
+            return known.exitCode();
+        }
+        command.getErr().println("sirsi-nexus: unexpected error: " + failure);
+        return ExitCodes.FAILED;
+    }
+
+    /** Like the Quarkus CLI: the problem, a suggestion when picocli has one, and where to read more. */
+    private static int reportUsageError(CommandLine.ParameterException problem, String[] args) {
+        CommandLine command = problem.getCommandLine();
+        command.getErr().println("sirsi-nexus: " + problem.getMessage());
+        CommandLine.UnmatchedArgumentException.printSuggestions(problem, command.getErr());
+        command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+        return ExitCodes.USAGE;
+    }
+
+    /** {@code start}, unless it only asks for help or the version. */
     private static boolean isServer(String... args) {
-        return Arrays.stream(args).filter(arg -> !arg.startsWith("-")).findFirst()
+        List<String> all = Arrays.asList(args);
+        boolean helpOnly = all.stream().anyMatch(arg -> List.of("-h", "--help", "-V", "--version").contains(arg));
+        return !helpOnly && all.stream().filter(arg -> !arg.startsWith("-")).findFirst()
                 .map(SERVER_COMMAND::equals).orElse(false);
     }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -267,6 +268,11 @@ public class PortRegistry {
 
     public String storeLocation() {
         return store.location();
+    }
+
+    /** How long an allocation stays Active without a heartbeat; clients heartbeat well within it. */
+    public Duration heartbeatTimeout() {
+        return config.heartbeatTimeout();
     }
 
     public PortRange rangeOf(ServiceType type) {

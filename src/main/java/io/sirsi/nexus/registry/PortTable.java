@@ -21,6 +21,7 @@ public final class PortTable {
     private final Allocation[] byPort = new Allocation[PortRange.MAX_PORT + 1];
     /** Ports that may not be chosen: held by an allocation or reserved by configuration. */
     private final BitSet blocked = new BitSet(PortRange.MAX_PORT + 1);
+    private final BitSet held = new BitSet(PortRange.MAX_PORT + 1);
     private final BitSet reserved = new BitSet(PortRange.MAX_PORT + 1);
     private final IntPredicate boundElsewhere;
 
@@ -62,6 +63,7 @@ public final class PortTable {
         }
         byName.put(allocation.serviceName(), allocation);
         byPort[allocation.port()] = allocation;
+        held.set(allocation.port());
         blocked.set(allocation.port());
     }
 
@@ -74,6 +76,7 @@ public final class PortTable {
     private void unindex(Allocation allocation) {
         byName.remove(allocation.serviceName());
         byPort[allocation.port()] = null;
+        held.clear(allocation.port());
         if (!reserved.get(allocation.port())) {
             blocked.clear(allocation.port());
         }
@@ -85,25 +88,14 @@ public final class PortTable {
 
     /** How many ports of the range allocations hold. */
     public int held(PortRange range) {
-        int held = 0;
-        for (int port = range.first(); port <= range.last(); port++) {
-            if (byPort[port] != null) {
-                held++;
-            }
-        }
-        return held;
+        return held.get(range.first(), range.last() + 1).cardinality();
     }
 
     /** How many ports of the range are reserved by configuration and not held. */
     public int reservedIdle(PortRange range) {
-        int count = 0;
-        for (int port = reserved.nextSetBit(range.first()); port >= 0 && port <= range.last();
-                port = reserved.nextSetBit(port + 1)) {
-            if (byPort[port] == null) {
-                count++;
-            }
-        }
-        return count;
+        BitSet idle = reserved.get(range.first(), range.last() + 1);
+        idle.andNot(held.get(range.first(), range.last() + 1));
+        return idle.cardinality();
     }
 
     /**

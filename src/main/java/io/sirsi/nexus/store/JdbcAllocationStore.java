@@ -7,6 +7,7 @@ import io.sirsi.nexus.registry.RegistryConfig;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +33,12 @@ public class JdbcAllocationStore implements AllocationStore {
     private static final String COLUMNS =
             "allocation_id, host, port, service_name, service_type, process_id, allocated_at, last_heartbeat, reserved";
 
-    private final AgroalDataSource dataSource;
-    private final Flyway flyway;
+    /** Instances: client commands deactivate the datasource and its Flyway, and never use this store. */
+    private final Instance<AgroalDataSource> dataSource;
+    private final Instance<Flyway> flyway;
     private final RegistryConfig config;
 
-    public JdbcAllocationStore(AgroalDataSource dataSource, Flyway flyway, RegistryConfig config) {
+    public JdbcAllocationStore(Instance<AgroalDataSource> dataSource, Instance<Flyway> flyway, RegistryConfig config) {
         this.dataSource = dataSource;
         this.flyway = flyway;
         this.config = config;
@@ -52,7 +54,7 @@ public class JdbcAllocationStore implements AllocationStore {
                     + ": " + e.getMessage(), e);
         }
         try {
-            flyway.migrate();
+            flyway.get().migrate();
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot migrate the database at " + location() + ": " + e.getMessage(), e);
         }
@@ -187,7 +189,7 @@ public class JdbcAllocationStore implements AllocationStore {
 
     /** Runs the work in one transaction: it commits whole, or rolls back and throws having changed nothing. */
     private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = dataSource.get().getConnection()) {
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);

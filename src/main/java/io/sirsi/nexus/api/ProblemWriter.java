@@ -1,0 +1,46 @@
+package io.sirsi.nexus.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/**
+ * Writes a {@link Problem} as {@code application/problem+json}, either as a JAX-RS response or straight onto the
+ * HTTP response for the rejections that happen before JAX-RS sees the request (protected mode, authentication).
+ */
+@Singleton
+public class ProblemWriter {
+
+    private final ObjectMapper json;
+
+    public ProblemWriter(ObjectMapper json) {
+        this.json = json;
+    }
+
+    /** The problem as a JAX-RS response, with extra headers (e.g. {@code Retry-After}). */
+    public Response response(Problem problem, Map<String, String> headers) {
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE)
+                .entity(serialize(problem));
+        headers.forEach(response::header);
+        return response.build();
+    }
+
+    /** Ends the HTTP exchange with the problem; headers already set on the response (a challenge) stay. */
+    public void send(RoutingContext context, Problem problem) {
+        context.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(serialize(problem));
+    }
+
+    private String serialize(Problem problem) {
+        try {
+            return json.writeValueAsString(problem);
+        } catch (JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+}

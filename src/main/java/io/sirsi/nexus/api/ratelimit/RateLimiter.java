@@ -1,0 +1,69 @@
+package io.sirsi.nexus.api.ratelimit;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A token bucket per client and budget (Bucket4j, lock-free). Clients are held in a bounded cache: a client idle
+ * long enough to have refilled its buckets is forgotten, which loses nothing, and the least recently seen are
+ * dropped past {@code max-clients}, so a flood of new addresses cannot exhaust memory. Application scoped (a
+ * lazy proxy) because the JAX-RS filters that use it are built before runtime configuration is read.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    private final RateLimitConfig config;
+    private final Cache<String, Map<Budget, Bucket>> clients;
+    private final Map<Budget, Counter> rejections = new EnumMap<>(Budget.class);
+
+    public RateLimiter(RateLimitConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.clients = Caffeine.newBuilder().maximumSize(config.maxClients()).expireAfterAccess(refillTime()).build();
+        for (Budget budget : Budget.values()) {
+            rejections.put(budget, Counter.builder("sirsi.rate.limit.rejections")
+                    .description("Requests refused with 429 because their client was over its rate limit")
+                    .tag("budget", budget.label()).register(meters));
+        }
+    }
+
+    /** Takes one request from the client's budget, or throws when the bucket is empty. */
+    public void admit(String client, Budget budget) {
+        if (!config.enabled()) {
+            return;
+        }
+        ConsumptionProbe probe = clients.get(client, this::newBuckets).get(budget).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            rejections.get(budget).increment();
+            long retryAfter = Math.max(1,
+                    TimeUnit.NANOSECONDS.toSeconds(probe.getNanosToWaitForRefill() + TimeUnit.SECONDS.toNanos(1) - 1));
+            throw new RateLimitExceededException("too many " + budget.label() + " from " + client + ": the limit is "
+                    + budget.perSecond(config) + " per second with bursts of " + config.burst()
+                    + "; retry after " + retryAfter + " s", retryAfter);
+        }
+    }
+
+    private Map<Budget, Bucket> newBuckets(String client) {
+        Map<Budget, Bucket> buckets = new EnumMap<>(Budget.class);
+        for (Budget budget : Budget.values()) {
+            buckets.put(budget, Bucket.builder().addLimit(Bandwidth.builder().capacity(config.burst())
+                    .refillGreedy(budget.perSecond(config), Duration.ofSeconds(1)).build()).build());
+        }
+        return buckets;
+    }
+
+    /** How long an emptied bucket of the slower budget takes to fill up again. */
+    private Duration refillTime() {
+        int slowest = Math.min(config.readsPerSecond(), config.writesPerSecond());
+        return Duration.ofMillis(1000L * config.burst() / slowest + 1000);
+    }
+}

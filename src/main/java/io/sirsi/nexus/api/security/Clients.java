@@ -1,0 +1,37 @@
+package io.sirsi.nexus.api.security;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * Where a request comes from: the TCP peer, never a forwarded header, which any client could forge. (Behind a
+ * reverse proxy on the same machine every client looks local: configure keys there.)
+ */
+public final class Clients {
+
+    private Clients() {
+    }
+
+    /** The peer's IP address, e.g. {@code 127.0.0.1} or {@code 10.0.0.7}. */
+    public static String address(HttpServerRequest request) {
+        SocketAddress peer = request.connection() != null ? request.connection().remoteAddress()
+                : request.remoteAddress();
+        return peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
+    }
+
+    /** Whether the peer is this machine's loopback (127.0.0.0/8, ::1, or ::ffff:127.x.y.z). */
+    public static boolean isLoopback(HttpServerRequest request) {
+        String address = address(request);
+        if (!address.matches("[0-9.]+") && !address.contains(":")) {
+            return false;
+        }
+        try {
+            // An IPv4 or IPv6 literal: parsed, never looked up in DNS.
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException notAnAddress) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package io.sirsi.nexus.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** Options every client command shares: where the registry is, how to authenticate, how to print. */
+public class ClientOptions {
+
+    /** How results are printed. */
+    public enum Format { table, json }
+
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:SIRSI_NEXUS_URL:-http://localhost:8080}",
+            description = "Registry URL (default: $SIRSI_NEXUS_URL, else http://localhost:8080; now: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "Output format: ${COMPLETION-CANDIDATES} (json prints the registry's answer as it is).")
+    Format output;
+
+    @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:SIRSI_NEXUS_API_KEY}",
+            description = "API key sent as a bearer token (default: $SIRSI_NEXUS_API_KEY).")
+    String apiKey;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "Seconds to wait for the registry (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    RegistryClient client(ObjectMapper json) {
+        if (timeoutSeconds < 1) {
+            throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
+        }
+        return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds), json);
+    }
+
+    boolean json() {
+        return output == Format.json;
+    }
+
+    private URI baseUri() {
+        String text = url.endsWith("/") ? url : url + "/";
+        try {
+            URI uri = new URI(text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(url, "expected http://HOST[:PORT]");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new CliException(ExitCodes.USAGE, "invalid --url '" + url + "': expected http://HOST[:PORT],"
+                    + " e.g. http://localhost:8080");
+        }
+    }
+}

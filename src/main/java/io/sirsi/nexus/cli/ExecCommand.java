@@ -1,0 +1,159 @@
+package io.sirsi.nexus.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+/**
+ * {@code ports exec}: allocate a port, run a command with it in {@code PORT}, heartbeat while the command runs,
+ * release when it exits. Lets a service with no registry client of its own join the platform.
+ */
+@Command(name = "exec", sortOptions = false,
+        description = {"Allocate a port, run COMMAND with it, heartbeat while it runs, release it when it exits.",
+                "COMMAND gets PORT, SIRSI_NEXUS_PORT and SIRSI_NEXUS_ALLOCATION_ID in its environment;",
+                "SIGINT and SIGTERM are passed on to it; the exit code is COMMAND's."},
+        customSynopsis = "sirsi-nexus ports exec [OPTIONS] NAME TYPE -- COMMAND [ARGS...]")
+public class ExecCommand extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "Service name.")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "TYPE", description = "Service type, e.g. rest-api.")
+    String type;
+
+    @Parameters(index = "2..*", paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments.")
+    List<String> command;
+
+    @Option(names = "--preferred-port", paramLabel = "PORT", description = "Port wanted; granted when free.")
+    Integer preferredPort;
+
+    @Option(names = "--required", description = "Fail (exit 4) rather than take another port.")
+    boolean required;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "SECONDS",
+            description = "Seconds between heartbeats (default: a third of the registry's heartbeat timeout).")
+    Integer heartbeatSeconds;
+
+    private final AtomicReference<String> allocationId = new AtomicReference<>();
+
+    @Override
+    protected int run(RegistryClient registry) {
+        if (required && preferredPort == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--required needs --preferred-port");
+        }
+        JsonNode allocation = allocate(registry, preferredPort, required);
+        int port = allocation.path("port").asInt();
+        Duration interval = heartbeatInterval(registry);
+        err().printf("sirsi-nexus: port %d allocated to %s (allocation %s); heartbeat every %ds%n", port, name,
+                allocationId.get(), interval.toSeconds());
+        Process child;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+            Map<String, String> environment = builder.environment();
+            environment.put("PORT", Integer.toString(port));
+            environment.put("SIRSI_NEXUS_PORT", Integer.toString(port));
+            environment.put("SIRSI_NEXUS_ALLOCATION_ID", allocationId.get());
+            child = builder.start();
+        } catch (IOException e) {
+            release(registry);
+            throw new CliException(127, "cannot run " + command.get(0) + ": " + e.getMessage());
+        }
+        forwardSignals(child);
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        heartbeats.scheduleWithFixedDelay(() -> heartbeat(registry, port), interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        try {
+            return child.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.destroy();
+            return ExitCodes.FAILED;
+        } finally {
+            heartbeats.shutdownNow();
+            release(registry);
+        }
+    }
+
+    private JsonNode allocate(RegistryClient registry, Integer preferred, boolean require) {
+        JsonNode allocation = registry.post("ports/allocate",
+                PortsCommand.AllocateCommand.request(name, type, preferred, require, ProcessHandle.current().pid()))
+                .json().path("allocation");
+        allocationId.set(allocation.path("allocation_id").asText());
+        return allocation;
+    }
+
+    /** A heartbeat; when the registry has forgotten the allocation, allocate again, asking for the same port. */
+    private void heartbeat(RegistryClient registry, int port) {
+        try {
+            registry.post("ports/heartbeat/" + allocationId.get());
+        } catch (CliException e) {
+            if (e.exitCode() != ExitCodes.NOT_FOUND) {
+                err().println("sirsi-nexus: heartbeat failed, will retry: " + e.getMessage());
+                return;
+            }
+            try {
+                int regained = allocate(registry, port, false).path("port").asInt();
+                err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
+                        regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
+            } catch (CliException again) {
+                err().println("sirsi-nexus: cannot allocate " + name + " again, will retry: " + again.getMessage());
+            }
+        }
+    }
+
+    private void release(RegistryClient registry) {
+        try {
+            registry.post("ports/release", Map.of("allocation_id", allocationId.get()));
+        } catch (CliException e) {
+            err().println("sirsi-nexus: could not release allocation " + allocationId.get() + ": " + e.getMessage());
+        }
+    }
+
+    private Duration heartbeatInterval(RegistryClient registry) {
+        if (heartbeatSeconds != null) {
+            if (heartbeatSeconds < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--heartbeat-interval must be at least 1 second");
+            }
+            return Duration.ofSeconds(heartbeatSeconds);
+        }
+        long timeout = registry.probe("ports/health").json().path("heartbeat_timeout_seconds").asLong(30);
+        return Duration.ofSeconds(Math.max(1, timeout / 3));
+    }
+
+    /** SIGINT and SIGTERM go to the child; this process waits for it to exit, then releases the port. */
+    private static void forwardSignals(Process child) {
+        for (String name : new String[] {"INT", "TERM"}) {
+            Signal.handle(new Signal(name), signal -> signal(child, name));
+        }
+    }
+
+    private static void signal(Process child, String signal) {
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor();
+        } catch (IOException e) {
+            child.destroy(); // SIGTERM
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+}

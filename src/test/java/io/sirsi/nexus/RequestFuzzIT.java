@@ -1,0 +1,213 @@
+package io.sirsi.nexus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * Throws generated requests at every endpoint of the packaged registry: random JSON of every type in every field,
+ * truncated bodies, wrong content types, random path segments with traversal and unicode. Whatever comes, the
+ * answer is never a 5xx, every error is problem+json, and a rejected request leaves the registry as it was.
+ */
+class RequestFuzzIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FIELDS = List.of("service_name", "service_type", "preferred_port", "required",
+            "process_id", "allocation_id");
+
+    private static RegistryProcess registry;
+    private static HttpClient http;
+    private static String overview;
+
+    /** One generated request. */
+    record Fuzz(String method, String path, Optional<String> contentType, Optional<String> body,
+            Optional<String> authorization) {
+    }
+
+    @BeforeContainer
+    static void start() throws Exception {
+        // Rate limits off: they would answer most of the flood with 429 before the input is even looked at. Long
+        // timeouts: nothing may expire between two looks at the overview.
+        registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-fuzz"),
+                "-Dsirsi.rate-limit.enabled=false", "-Dsirsi.ports.heartbeat-timeout=1h",
+                "-Dsirsi.ports.cleanup-interval=1h");
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .build();
+        registry.request().contentType("application/json")
+                .body("{\"service_name\":\"resident\",\"service_type\":\"rest-api\",\"preferred_port\":8080}")
+                .post("/ports/allocate").then().statusCode(200);
+        overview = overview();
+    }
+
+    @AfterContainer
+    static void stop() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** 1500 generated requests, each followed by a look at the overview: 3000 requests, well under a minute. */
+    @Property(tries = 1500)
+    void noRequestBreaksTheRegistry(@ForAll("requests") Fuzz fuzz) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + fuzz.path()))
+                .timeout(Duration.ofSeconds(30))
+                .method(fuzz.method(), fuzz.body().map(body -> HttpRequest.BodyPublishers.ofString(body))
+                        .orElse(HttpRequest.BodyPublishers.noBody()));
+        fuzz.contentType().ifPresent(type -> request.header("Content-Type", type));
+        fuzz.authorization().ifPresent(value -> request.header("Authorization", value));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+        int status = response.statusCode();
+        Statistics.label("status").collect(status);
+        assertTrue(status < 500, () -> "5xx for " + fuzz + ": " + response.body());
+        String after = overview();
+        if (status >= 400) {
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            assertTrue(type.startsWith("application/problem+json"), () -> "not problem+json for " + fuzz + ": " + type);
+            JsonNode problem = JSON.readTree(response.body());
+            assertEquals(status, problem.path("status").asInt(), () -> "status field for " + fuzz);
+            assertFalse(problem.path("success").asBoolean(true), () -> "success field for " + fuzz);
+            assertFalse(problem.path("detail").asText("").isBlank(), () -> "detail for " + fuzz);
+            assertFalse(problem.path("message").asText("").isBlank(), () -> "message for " + fuzz);
+            assertEquals(overview, after, () -> "rejected with " + status + " but changed the registry: " + fuzz);
+        }
+        overview = after;
+    }
+
+    @Provide
+    Arbitrary<Fuzz> requests() {
+        Arbitrary<Optional<String>> contentTypes = Arbitraries.of("application/json", "application/json",
+                "application/json; charset=utf-16", "text/plain", "application/xml", "application/problem+json",
+                "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "*/*", "garbage")
+                .optional(0.85);
+        Arbitrary<Optional<String>> authorization = Arbitraries.of("Bearer nope", "Basic dXNlcjpwYXNz", "Bearer ",
+                "Bearer " + "k".repeat(300)).optional(0.05);
+        return Combinators.combine(targets(), contentTypes, bodies().optional(0.8), authorization)
+                .as((target, type, body, auth) -> new Fuzz(target.getKey(), target.getValue(), type, body, auth));
+    }
+
+    /** Method and path: mostly the API's own endpoints with fuzzed segments, sometimes anything anywhere. */
+    private static Arbitrary<Map.Entry<String, String>> targets() {
+        Arbitrary<String> reads = Arbitraries.of("/ports/directory", "/ports/overview", "/ports/stats",
+                "/ports/health", "/ports/ranges");
+        Arbitrary<String> anyMethod = Arbitraries.of("GET", "POST", "PUT", "DELETE", "PATCH");
+        Arbitrary<String> anyPath = Arbitraries.oneOf(reads, Arbitraries.of("/ports/allocate", "/ports/release",
+                "/ports/cleanup", "/ports", "/ports/", "/q/health/ready"), segments().map("/ports/"::concat),
+                Combinators.combine(segments(), segments()).as((a, b) -> "/ports/" + a + "/" + b));
+        return Arbitraries.frequencyOf(
+                Tuple.of(6, Arbitraries.just("/ports/allocate").map(path -> Map.entry("POST", path))),
+                Tuple.of(3, Arbitraries.just("/ports/release").map(path -> Map.entry("POST", path))),
+                Tuple.of(1, Arbitraries.just("/ports/cleanup").map(path -> Map.entry("POST", path))),
+                Tuple.of(2, segments().map(segment -> Map.entry("POST", "/ports/heartbeat/" + segment))),
+                Tuple.of(3, Combinators.combine(Arbitraries.of("/ports/service/", "/ports/port/", "/ports/type/"),
+                        segments()).as((prefix, segment) -> Map.entry("GET", prefix + segment))),
+                Tuple.of(1, reads.map(path -> Map.entry("GET", path))),
+                Tuple.of(3, Combinators.combine(anyMethod, anyPath).as(Map::entry)));
+    }
+
+    /** Path segments: names, numbers, UUIDs, traversal, encoded slashes and NULs, and any unicode, encoded. */
+    private static Arbitrary<String> segments() {
+        Arbitrary<String> special = Arbitraries.of("..", ".", "%2e%2e", "..%2F..%2Fetc%2Fpasswd", "%00", "%2F", "%5C",
+                "%ff%fe", "~", "-1", "0", "65536", "99999999999999999999", "8080.0", "1e3", "0x1F90", "rest-api",
+                "REST-API", "resident", "00000000-0000-0000-0000-000000000000",
+                "3F2B8C1E-9D4A-4E6B-8F0A-1C2D3E4F5A6B", "%E2%98%83", "caf%C3%A9", "a;b=c", "%20");
+        Arbitrary<String> any = Arbitraries.strings().ofMinLength(1).ofMaxLength(80).map(RequestFuzzIT::encode);
+        Arbitrary<String> numbers = Arbitraries.integers().map(String::valueOf);
+        Arbitrary<String> uuids = Arbitraries.create(java.util.UUID::randomUUID).map(Object::toString);
+        return Arbitraries.oneOf(special, any, numbers, uuids);
+    }
+
+    /** Bodies: JSON objects with the API's fields (and others) holding any JSON, other JSON, text; some truncated,
+     *  some over the size limit. */
+    private static Arbitrary<String> bodies() {
+        Arbitrary<String> objects = Combinators.combine(fieldNames(), json(2)).as(Map::entry).list().ofMaxSize(7)
+                .map(RequestFuzzIT::object);
+        Arbitrary<String> whole = Arbitraries.frequencyOf(Tuple.of(6, objects),
+                Tuple.of(2, json(3)), Tuple.of(1, Arbitraries.strings().ofMaxLength(200)));
+        Arbitrary<String> truncated = Combinators.combine(whole, Arbitraries.doubles().between(0, 1))
+                .as((body, cut) -> body.substring(0, (int) (body.length() * cut)));
+        Arbitrary<String> oversized = Arbitraries.integers().between(16 * 1024, 40 * 1024)
+                .map(size -> "{\"service_name\":\"" + "a".repeat(size) + "\",\"service_type\":\"custom\"}");
+        return Arbitraries.frequencyOf(Tuple.of(12, whole), Tuple.of(3, truncated), Tuple.of(1, oversized));
+    }
+
+    private static Arbitrary<String> fieldNames() {
+        return Arbitraries.frequencyOf(Tuple.of(8, Arbitraries.of(FIELDS)),
+                Tuple.of(1, Arbitraries.strings().ofMaxLength(12)));
+    }
+
+    /** Any JSON value up to the given depth of nesting, as text. */
+    private static Arbitrary<String> json(int depth) {
+        Arbitrary<String> scalars = Arbitraries.oneOf(
+                Arbitraries.of("null", "true", "false", "0", "-1", "-0", "1e400", "65536", "8080", "9000",
+                        "9223372036854775808", "1.5", "\"\"", "\"rest-api\"", "\"custom\"", "\"cache\"",
+                        "\"fuzzed-svc\"", "\"resident\"", "\"8080\"", "\"true\"",
+                        "\"00000000-0000-0000-0000-000000000000\""),
+                Arbitraries.integers().map(String::valueOf),
+                Arbitraries.longs().map(String::valueOf),
+                Arbitraries.doubles().map(String::valueOf),
+                Arbitraries.strings().ofMaxLength(70).map(RequestFuzzIT::quote));
+        if (depth == 0) {
+            return scalars;
+        }
+        Arbitrary<String> arrays = json(depth - 1).list().ofMaxSize(4)
+                .map(items -> items.stream().collect(Collectors.joining(",", "[", "]")));
+        Arbitrary<String> objects = Combinators.combine(fieldNames(), json(depth - 1)).as(Map::entry).list()
+                .ofMaxSize(4).map(RequestFuzzIT::object);
+        return Arbitraries.frequencyOf(Tuple.of(6, scalars), Tuple.of(1, arrays),
+                Tuple.of(1, objects));
+    }
+
+    private static String object(List<Map.Entry<String, String>> fields) {
+        return fields.stream().map(field -> quote(field.getKey()) + ":" + field.getValue())
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static String quote(String text) {
+        try {
+            return JSON.writeValueAsString(text);
+        } catch (Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String base() {
+        return "http://127.0.0.1:" + registry.port();
+    }
+
+    private static String overview() throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base() + "/ports/overview"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        return response.body();
+    }
+}

@@ -1,0 +1,193 @@
+package io.sirsi.nexus.cli;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sirsi.nexus.RegistryProcess;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The packaged jar as a CLI process, as scripts and people run it. */
+class CliProcessIT {
+
+    private static RegistryProcess registry;
+
+    @BeforeAll
+    static void startRegistry() throws Exception {
+        registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-cli-process"));
+    }
+
+    @AfterAll
+    static void stopRegistry() throws Exception {
+        registry.close();
+    }
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    static Process launch(Map<String, String> environment, String... args) throws IOException {
+        return launch(registry, environment, args);
+    }
+
+    static Process launch(RegistryProcess target, Map<String, String> environment, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-jar",
+                RegistryProcess.jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("SIRSI_NEXUS_URL", target.url());
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    static Run run(String... args) throws Exception {
+        return finish(launch(Map.of(), args));
+    }
+
+    static Run finish(Process process) throws Exception {
+        var out = process.getInputStream().readAllBytes();
+        var err = process.getErrorStream().readAllBytes();
+        process.waitFor(60, TimeUnit.SECONDS);
+        return new Run(process.exitValue(), new String(out), new String(err));
+    }
+
+    @Test
+    void jsonOutputIsTheRegistrysAnswerAndStdoutHasNothingElse() throws Exception {
+        Run allocated = run("ports", "allocate", "json-svc", "grpc", "-o", "json");
+        assertEquals(0, allocated.exitCode(), allocated.err());
+        var body = new ObjectMapper().readTree(allocated.out());
+        assertEquals(true, body.path("success").asBoolean());
+        assertEquals("json-svc", body.path("allocation").path("service_name").asText());
+        assertThat(allocated.err(), emptyString());
+
+        Run quiet = run("ports", "allocate", "json-svc", "grpc", "-q");
+        assertEquals(body.path("allocation").path("port").asText(), quiet.out().strip());
+    }
+
+    @Test
+    void failuresAreOneLineOnStderrWithTheirExitCode() throws Exception {
+        run("ports", "allocate", "first", "frontend", "--preferred-port", "3050");
+        Run conflict = run("ports", "allocate", "second", "frontend", "--preferred-port", "3050", "--required");
+        assertEquals(ExitCodes.CONFLICT, conflict.exitCode());
+        assertEquals(1, conflict.err().strip().lines().count(), conflict.err());
+        assertThat(conflict.err(), containsString("held by service 'first'"));
+        assertThat(conflict.out(), emptyString());
+
+        Run missing = run("ports", "service", "nobody-here");
+        assertEquals(ExitCodes.NOT_FOUND, missing.exitCode());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+
+        Run unreachable = finish(launch(Map.of("SIRSI_NEXUS_URL", "http://127.0.0.1:1"), "ports", "stats"));
+        assertEquals(ExitCodes.UNREACHABLE, unreachable.exitCode());
+        assertEquals(1, unreachable.err().strip().lines().count(), unreachable.err());
+        assertThat(unreachable.out(), emptyString());
+    }
+
+    @Test
+    void aClientCommandWorksWhilePort8080IsTaken() throws Exception {
+        try (ServerSocket squatter = takePort8080()) {
+            Run stats = run("ports", "stats");
+            assertEquals(0, stats.exitCode(), stats.err());
+            assertThat(stats.out(), containsString("total"));
+        }
+    }
+
+    @Test
+    void execRunsTheCommandWithItsPortAndReleasesIt() throws Exception {
+        Run exec = run("ports", "exec", "exec-svc", "custom", "--preferred-port", "9123", "--",
+                "sh", "-c", "echo \"PORT=$PORT SAME=$SIRSI_NEXUS_PORT ID=$SIRSI_NEXUS_ALLOCATION_ID\"; exit 7");
+        assertEquals(7, exec.exitCode(), exec.err());
+        assertThat(exec.out(), containsString("PORT=9123 SAME=9123 ID="));
+        assertThat(exec.err(), containsString("port 9123 allocated to exec-svc"));
+        registry.request().get("/ports/service/exec-svc").then().statusCode(404);
+    }
+
+    @Test
+    void execHeartbeatsWhileTheCommandRuns() throws Exception {
+        try (RegistryProcess impatient = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-impatient"),
+                "-Dsirsi.ports.heartbeat-timeout=2s", "-Dsirsi.ports.cleanup-interval=1s")) {
+            Process exec = launch(impatient, Map.of(), "ports", "exec", "long-runner", "cache",
+                    "--heartbeat-interval", "1", "--", "sleep", "9");
+            awaitRegistered(impatient, "long-runner");
+            // without heartbeats the allocation would expire after 2s and be removed within another second
+            Thread.sleep(5_000);
+            impatient.request().get("/ports/service/long-runner").then().statusCode(200)
+                    .body("status", equalTo("Active"));
+            Run finished = finish(exec);
+            assertEquals(0, finished.exitCode(), finished.err());
+            impatient.request().get("/ports/service/long-runner").then().statusCode(404);
+        }
+    }
+
+    @Test
+    void execPassesSigtermToTheCommandAndReleasesThePort() throws Exception {
+        Process exec = launch(Map.of(), "ports", "exec", "signalled", "custom", "--",
+                "sh", "-c", "trap 'exit 42' TERM; sleep 30 & wait");
+        awaitRegistered(registry, "signalled");
+        Thread.sleep(1_000); // let sh install its trap
+        // kill(1), not Process.destroy(), which would also close the streams this test reads
+        new ProcessBuilder("kill", "-TERM", Long.toString(exec.pid())).start().waitFor();
+        Run finished = finish(exec);
+        assertEquals(42, finished.exitCode(), finished.err());
+        registry.request().get("/ports/service/signalled").then().statusCode(404);
+    }
+
+    @Test
+    void apiKeysComeFromTheEnvironmentOrTheOptionAndRefusalsHaveTheirExitCode() throws Exception {
+        String readerHash = sha256("reader-secret");
+        try (RegistryProcess guarded = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-guarded"),
+                "-Dsirsi.auth.keys.ci=reader:" + readerHash)) {
+            Run anonymous = finish(launch(guarded, Map.of(), "ports", "stats"));
+            assertEquals(ExitCodes.UNAUTHORISED, anonymous.exitCode(), anonymous.err());
+            assertThat(anonymous.err(), containsString("SIRSI_NEXUS_API_KEY"));
+
+            Run withEnvironment = finish(launch(guarded, Map.of("SIRSI_NEXUS_API_KEY", "reader-secret"),
+                    "ports", "stats"));
+            assertEquals(0, withEnvironment.exitCode(), withEnvironment.err());
+
+            Run tooLow = finish(launch(guarded, Map.of(), "ports", "allocate", "guarded-svc", "grpc",
+                    "--api-key", "reader-secret"));
+            assertEquals(ExitCodes.UNAUTHORISED, tooLow.exitCode(), tooLow.err());
+            assertEquals(1, tooLow.err().strip().lines().count(), tooLow.err());
+        }
+    }
+
+    private static String sha256(String text) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void awaitRegistered(RegistryProcess target, String name) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            if (target.request().get("/ports/service/" + name).statusCode() == 200) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(name + " was never registered");
+    }
+
+    /** Binds 8080 unless something else already holds it; either way 8080 is taken while the result is open. */
+    private static ServerSocket takePort8080() throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.bind(new InetSocketAddress(8080));
+        } catch (IOException alreadyTaken) {
+            // someone else holds it: just as good
+        }
+        return socket;
+    }
+}
