@@ -1,0 +1,23 @@
+-- Heartbeat on etcd: one lease keep-alive through the gateway for a random one of the lease ids listed, one a
+-- line, in the file BENCH_IDS.
+local common = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
+local ids = {}
+for line in io.lines(os.getenv("BENCH_IDS")) do table.insert(ids, line) end
+
+setup = common.setup
+
+function init(args)
+  math.randomseed(thread_id * 7919 + os.time())
+end
+
+function request()
+  return wrk.format("POST", "/v3/lease/keepalive", nil, '{"ID":"' .. ids[math.random(#ids)] .. '"}')
+end
+
+function response(status, headers, body)
+  if status == 200 and not body:find('"TTL"', 1, true) then common.bad() end
+end
+
+function done(summary, latency, requests)
+  common.done(summary, latency, 1)
+end
