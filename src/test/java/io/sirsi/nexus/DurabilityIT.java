@@ -24,6 +24,7 @@ class DurabilityIT {
         Path dataDir = Files.createTempDirectory("sirsi-nexus-durability").resolve("fresh-subdir");
         Map<String, Held> acknowledged = new LinkedHashMap<>();
         String released;
+        String heartbeatTime;
 
         try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
             for (int i = 0; i < SERVICES; i++) {
@@ -34,6 +35,11 @@ class DurabilityIT {
                 acknowledged.put("svc-" + i, new Held(body.getString("allocation.allocation_id"),
                         body.getInt("allocation.port")));
             }
+            String beating = acknowledged.get("svc-1").allocationId();
+            Thread.sleep(50);
+            registry.request().post("/ports/heartbeat/" + beating).then().statusCode(200);
+            heartbeatTime = registry.request().get("/ports/service/svc-1").then().extract().path("last_heartbeat");
+            Thread.sleep(2_500); // heartbeat times reach disk within a second
             released = acknowledged.remove("svc-0").allocationId();
             registry.request().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + released + "\"}")
                     .post("/ports/release").then().statusCode(200);
@@ -47,6 +53,7 @@ class DurabilityIT {
                     .body("port", equalTo(held.port())));
             restarted.request().get("/ports/stats").then().body("total_allocations", equalTo(acknowledged.size()));
             restarted.request().get("/ports/service/svc-0").then().statusCode(404);
+            restarted.request().get("/ports/service/svc-1").then().body("last_heartbeat", equalTo(heartbeatTime));
 
             int fresh = restarted.request().contentType(ContentType.JSON)
                     .body("{\"service_name\":\"after-restart\",\"service_type\":\"rest-api\"}")

@@ -4,7 +4,10 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-/** Frees the ports of expired allocations every {@code sirsi.ports.cleanup-interval}. */
+/**
+ * Frees the ports of expired allocations every {@code sirsi.ports.cleanup-interval}, and writes the heartbeat
+ * times held in memory every second.
+ */
 @ApplicationScoped
 public class ExpiryJob {
 
@@ -26,6 +29,15 @@ public class ExpiryJob {
             registry.cleanup();
         } catch (StoreUnavailableException e) {
             LOG.warnf("Scheduled cleanup skipped: %s", e.getMessage());
+        }
+    }
+
+    @Scheduled(identity = "flush-heartbeats", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void flushHeartbeats() {
+        try {
+            registry.flushHeartbeats();
+        } catch (StoreUnavailableException e) {
+            LOG.warnf("Heartbeat times not written yet, will retry: %s", e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.sirsi.nexus.registry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.sirsi.nexus.store.AllocationStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +64,12 @@ public class PortRegistry {
     private final Set<Integer> reservedPorts;
     /** The in-memory index; only for a store of this process alone. */
     private volatile PortTable table;
+    /**
+     * Heartbeat times not yet written, guarded by {@link #lock}; only for a store of this process alone. A heartbeat
+     * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} writes them all in
+     * one transaction every second, and a crash loses at most that second of heartbeat times, never an allocation.
+     */
+    private final Map<UUID, Instant> unflushedHeartbeats = new HashMap<>();
     private volatile boolean open;
 
     public PortRegistry(AllocationStore store, RegistryConfig config, MeterRegistry meters,
@@ -162,6 +170,9 @@ public class PortRegistry {
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, false);
         store.update(renewed);
+        if (!store.shared()) {
+            unflushedHeartbeats.remove(renewed.allocationId()); // written just now; an older time must not follow
+        }
         ports.put(renewed);
         LOG.infof("Service %s asked again and keeps port %d (allocation %s)", existing.serviceName(),
                 existing.port(), existing.allocationId());
@@ -195,12 +206,50 @@ public class PortRegistry {
                 return allocation;
             }
             Instant now = now();
-            store.touch(allocationId, now);
+            if (store.shared()) {
+                store.touch(Map.of(allocationId, now));
+            } else {
+                unflushedHeartbeats.put(allocationId, now);
+            }
             Allocation renewed = allocation.withHeartbeat(now);
             ports.put(renewed);
             LOG.debugf("Heartbeat from %s (allocation %s)", allocation.serviceName(), allocationId);
             return renewed;
         });
+    }
+
+    /** Writes the heartbeat times recorded in memory since the last flush, in one transaction. */
+    public void flushHeartbeats() {
+        if (!open || store.shared()) {
+            return;
+        }
+        Map<UUID, Instant> batch;
+        lock.lock();
+        try {
+            batch = new HashMap<>(unflushedHeartbeats);
+            unflushedHeartbeats.clear();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            store.touch(batch); // outside the lock: an id released meanwhile updates no row
+        } catch (StoreUnavailableException e) {
+            lock.lock();
+            try {
+                batch.forEach(unflushedHeartbeats::putIfAbsent); // newer heartbeats win
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
+    }
+
+    void flushOnShutdown(@Observes ShutdownEvent event) {
+        try {
+            flushHeartbeats();
+        } catch (StoreUnavailableException e) {
+            LOG.warnf("Heartbeat times of the last second not written at shutdown: %s", e.getMessage());
+        }
     }
 
     /** Removes every Expired allocation and frees its port; returns what was removed. */

@@ -5,6 +5,7 @@ import io.sirsi.nexus.registry.StoreUnavailableException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -46,8 +47,8 @@ public interface AllocationStore {
     /** Replaces the stored allocation with the same id. */
     void update(Allocation allocation);
 
-    /** Records a heartbeat. */
-    void touch(UUID allocationId, Instant at);
+    /** Records heartbeats: each allocation's last heartbeat time, all in one transaction. Unknown ids are skipped. */
+    void touch(Map<UUID, Instant> lastHeartbeats);
 
     /** Deletes the allocations with these ids, all or none. */
     void delete(Collection<UUID> allocationIds);

@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -199,13 +200,19 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     @Override
-    public void touch(UUID allocationId, Instant at) {
-        inTransaction("record heartbeat", connection -> {
+    public void touch(Map<UUID, Instant> lastHeartbeats) {
+        if (lastHeartbeats.isEmpty()) {
+            return;
+        }
+        inTransaction("record heartbeats", connection -> {
             try (PreparedStatement update = connection.prepareStatement(
                     "update allocation set last_heartbeat = ? where allocation_id = ?")) {
-                update.setLong(1, at.toEpochMilli());
-                update.setString(2, allocationId.toString());
-                update.executeUpdate();
+                for (Map.Entry<UUID, Instant> heartbeat : lastHeartbeats.entrySet()) {
+                    update.setLong(1, heartbeat.getValue().toEpochMilli());
+                    update.setString(2, heartbeat.getKey().toString());
+                    update.addBatch();
+                }
+                update.executeBatch();
             }
             return null;
         });
