@@ -5,7 +5,6 @@ import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationRequest;
-import io.sirsi.nexus.registry.Grant;
 import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
@@ -14,6 +13,8 @@ import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -33,6 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -73,12 +77,13 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Allocated.class)))
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Responses.Allocated allocate(@Valid @NotNull(message = "request body is required") AllocateRequest request) {
-        Grant grant = registry.allocate(new AllocationRequest(request.serviceName(),
-                ServiceType.parse(request.serviceType()), Optional.ofNullable(request.preferredPort()),
-                Boolean.TRUE.equals(request.required()), Optional.ofNullable(request.processId())));
-        return new Responses.Allocated(true, view(grant.allocation()),
-                grant.created() ? "Port allocated successfully" : "Service already holds this port; allocation renewed");
+    public Uni<Responses.Allocated> allocate(
+            @Valid @NotNull(message = "request body is required") AllocateRequest request) {
+        return answer(() -> registry.allocate(new AllocationRequest(request.serviceName(),
+                        ServiceType.parse(request.serviceType()), Optional.ofNullable(request.preferredPort()),
+                        Boolean.TRUE.equals(request.required()), Optional.ofNullable(request.processId()))))
+                .map(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.created()
+                        ? "Port allocated successfully" : "Service already holds this port; allocation renewed"));
     }
 
     @POST
@@ -92,9 +97,9 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Done.class)))
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Responses.Done release(@Valid @NotNull(message = "request body is required") ReleaseRequest request) {
-        registry.release(AllocationIds.parse(request.allocationId()));
-        return Responses.Done.of("Port released successfully");
+    public Uni<Responses.Done> release(@Valid @NotNull(message = "request body is required") ReleaseRequest request) {
+        return answer(() -> registry.release(AllocationIds.parse(request.allocationId())))
+                .map(released -> Responses.Done.of("Port released successfully"));
     }
 
     @POST
@@ -107,9 +112,11 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Done.class)))
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Responses.Done heartbeat(@PathParam("allocation_id") String allocationId) {
-        registry.heartbeat(AllocationIds.parse(allocationId));
-        return Responses.Done.of("Heartbeat successful");
+    public Uni<Responses.Done> heartbeat(@PathParam("allocation_id") String allocationId) {
+        return answerNow(() -> {
+            registry.heartbeat(AllocationIds.parse(allocationId));
+            return Responses.Done.of("Heartbeat successful");
+        });
     }
 
     @POST
@@ -141,12 +148,12 @@ public class PortsResource {
     @Operation(summary = "Look a service up by name")
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public AllocationView service(@PathParam("service_name") String serviceName) {
+    public Uni<AllocationView> service(@PathParam("service_name") String serviceName) {
         if (!ServiceNames.isValid(serviceName)) {
             throw new BadRequestException("invalid service name '" + serviceName + "': " + ServiceNames.RULE);
         }
-        return registry.byName(serviceName).map(this::view)
-                .orElseThrow(() -> new NotRegisteredException("no service named '" + serviceName + "' is registered"));
+        return answerNow(() -> registry.byName(serviceName).map(this::view)
+                .orElseThrow(() -> new NotRegisteredException("no service named '" + serviceName + "' is registered")));
     }
 
     @GET
@@ -156,10 +163,10 @@ public class PortsResource {
     @Operation(summary = "Look a service up by the port it holds")
     @APIResponse(responseCode = "404", description = "No service holds the port",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public AllocationView port(@PathParam("port") String port) {
+    public Uni<AllocationView> port(@PathParam("port") String port) {
         int number = parsePort(port);
-        return registry.byPort(number).map(this::view)
-                .orElseThrow(() -> new NotRegisteredException("no service holds port " + number));
+        return answerNow(() -> registry.byPort(number).map(this::view)
+                .orElseThrow(() -> new NotRegisteredException("no service holds port " + number)));
     }
 
     @GET
@@ -226,14 +233,32 @@ public class PortsResource {
     @ReadLimited
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
-    public Map<String, Responses.Range> ranges() {
-        Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-        for (RangeUsage usage : registry.rangeUsage()) {
-            ranges.put(usage.serviceType().wireName(), new Responses.Range(usage.serviceType().wireName(),
-                    usage.range().first(), usage.range().last(), usage.range().size(), usage.held(), usage.reserved(),
-                    usage.available()));
-        }
-        return ranges;
+    public Uni<Map<String, Responses.Range>> ranges() {
+        return answerNow(() -> {
+            Map<String, Responses.Range> ranges = new LinkedHashMap<>();
+            for (RangeUsage usage : registry.rangeUsage()) {
+                ranges.put(usage.serviceType().wireName(), new Responses.Range(usage.serviceType().wireName(),
+                        usage.range().first(), usage.range().last(), usage.range().size(), usage.held(),
+                        usage.reserved(), usage.available()));
+            }
+            return ranges;
+        });
+    }
+
+    /**
+     * Runs a registry call where it belongs. When the registry answers from memory, on the request's event loop:
+     * the call then never waits for I/O (a change waits for its group commit without holding any thread). On a
+     * shared store, on a worker thread, since the call is database I/O. The endpoints that return everything
+     * (directory, overview, type, stats) stay on worker threads in both cases: they sort the whole table.
+     */
+    private <T> Uni<T> answer(Supplier<CompletionStage<T>> call) {
+        Uni<T> answer = Uni.createFrom().completionStage(call);
+        return registry.answersFromMemory() ? answer : answer.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** {@link #answer} for a call that returns its result. */
+    private <T> Uni<T> answerNow(Supplier<T> call) {
+        return answer(() -> CompletableFuture.completedStage(call.get()));
     }
 
     private AllocationView view(Allocation allocation) {

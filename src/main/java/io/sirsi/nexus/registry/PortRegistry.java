@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -31,17 +34,20 @@ import org.jboss.logging.Logger;
 /**
  * The port registry of one host: allocates, heartbeats, releases and expires allocations, and answers lookups.
  *
- * <p>Concurrency rule: every operation works on a {@link PortTable} of the host's allocations inside
- * {@link #locked} (changes) or {@link #reading} (lookups), and a change reaches the table only after the store
- * has accepted it. Where the table comes from depends on the store:
+ * <p>Concurrency rule: every change is decided on a {@link PortTable} of the host's allocations inside
+ * {@link #change}, as a {@link ChangeSet}, and every lookup reads such a table in {@link #reading}. Where the table
+ * comes from depends on the store:
  * <ul>
- * <li>a store of this process alone (SQLite): the table is an index in memory, loaded at start, and
- * {@link #lock} guards it, so lookups never touch the database;</li>
+ * <li>a store of this process alone (SQLite): the table is an index in memory, loaded at start. Changes are
+ * decided under {@link #lock}, which is never held across I/O, and committed by {@link GroupCommit}, many
+ * requests to one transaction; lookups read the table without any lock and never touch the database;</li>
  * <li>a store that other replicas share (PostgreSQL): memory cannot be trusted, because another process may have
  * changed the allocations a moment ago. Every change loads the host's table inside a transaction that holds the
  * host's lock in the database ({@link AllocationStore#inHostTransaction}), and every lookup reads the database.</li>
  * </ul>
- * Either way no two requests can be granted one port, and nothing is acknowledged that a restart would forget.
+ * Either way no two requests can be granted one port, and nothing is acknowledged that a restart would forget. On
+ * the local store a lookup may see a change a moment before its commit; should the commit fail, the change is
+ * undone and its request fails.
  */
 @ApplicationScoped
 public class PortRegistry {
@@ -53,6 +59,8 @@ public class PortRegistry {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
+    /** Only for a store of this process alone. */
+    private final GroupCommit groupCommit;
     private final RegistryConfig config;
     private final boolean serverEnabled;
     private final Clock clock = Clock.systemUTC();
@@ -66,8 +74,9 @@ public class PortRegistry {
     private volatile PortTable table;
     /**
      * Heartbeat times not yet written, guarded by {@link #lock}; only for a store of this process alone. A heartbeat
-     * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} writes them all in
-     * one transaction every second, and a crash loses at most that second of heartbeat times, never an allocation.
+     * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} queues them all
+     * for one transaction every second, and a crash loses at most that second of heartbeat times, never an
+     * allocation.
      */
     private final Map<UUID, Instant> unflushedHeartbeats = new HashMap<>();
     private volatile boolean open;
@@ -83,6 +92,7 @@ public class PortRegistry {
         this.released = meters.counter("sirsi.allocations.released");
         this.heartbeats = meters.counter("sirsi.heartbeats");
         this.expired = meters.counter("sirsi.allocations.expired");
+        this.groupCommit = new GroupCommit(store, lock);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -96,16 +106,18 @@ public class PortRegistry {
         store.open();
         if (!store.shared()) {
             table = loadTable();
+            groupCommit.start();
         }
-        int loaded = change(ports -> {
-            applyStaticReservations(ports);
-            return ports.size();
-        });
+        int loaded = await(change(changes -> {
+            applyStaticReservations(changes);
+            return changes.table().size();
+        }));
         open = true;
         LOG.infof("Port registry ready: %d allocations on host %s in %s (%s); heartbeat timeout %s,"
                         + " cleanup every %s, %d reserved ports, bind check %s",
                 loaded, config.host(), store.location(),
-                store.shared() ? "shared with other replicas, lookups read the database" : "lookups from memory",
+                store.shared() ? "shared with other replicas, lookups read the database"
+                        : "lookups from memory, changes committed in groups",
                 config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
                 config.bindCheck() ? "on" : "off");
     }
@@ -115,42 +127,49 @@ public class PortRegistry {
         return open;
     }
 
+    /** True when lookups and the deciding of changes never wait for I/O: the store is this process's alone. */
+    public boolean answersFromMemory() {
+        return !store.shared();
+    }
+
     /**
      * Grants a port: the service's existing allocation if it has one, else a new one chosen by
-     * {@link PortTable#choosePort}. Returns only once the allocation is stored.
+     * {@link PortTable#choosePort}. Completes only once the allocation is stored. Throws at once for a request
+     * that cannot be granted.
      */
-    public Grant allocate(AllocationRequest request) {
+    public CompletionStage<Grant> allocate(AllocationRequest request) {
         ServiceNames.require(request.serviceName());
         request.preferredPort().filter(port -> !PortRange.isValidPort(port)).ifPresent(port -> {
             throw new InvalidRequestException("invalid preferred_port " + port + ": ports are 1-65535");
         });
-        return locked(ports -> {
+        return locked(changes -> {
             Instant now = now();
-            Optional<Allocation> existing = ports.byName(request.serviceName());
+            Optional<Allocation> existing = changes.table().byName(request.serviceName());
             if (existing.isPresent()) {
-                return new Grant(renew(ports, existing.get(), request, now), false);
+                return new Grant(renew(changes, existing.get(), request, now), false);
             }
             int port;
             try {
-                port = ports.choosePort(request.serviceType(), rangeOf(request.serviceType()),
-                        request.preferredPort(), request.required());
+                port = changes.table().choosePort(request.serviceType(), request.preferredPort(),
+                        request.required());
             } catch (RegistryException e) {
                 countConflict(e);
                 throw e;
             }
             Allocation allocation = new Allocation(UUID.randomUUID(), config.host(), port, request.serviceName(),
                     request.serviceType(), request.processId(), now, now, false);
-            store.insert(allocation);
-            ports.put(allocation);
-            meters.counter("sirsi.allocations.granted", "type", request.serviceType().wireName()).increment();
-            LOG.infof("Allocated port %d to %s (%s, allocation %s)", port, allocation.serviceName(),
-                    allocation.serviceType(), allocation.allocationId());
+            changes.add(allocation);
+            changes.onCommit(() -> {
+                meters.counter("sirsi.allocations.granted", "type", request.serviceType().wireName()).increment();
+                LOG.infof("Allocated port %d to %s (%s, allocation %s)", port, allocation.serviceName(),
+                        allocation.serviceType(), allocation.allocationId());
+            });
             return new Grant(allocation, true);
         });
     }
 
     /** A service asking again (it restarted): it keeps its allocation, which counts as a heartbeat. */
-    private Allocation renew(PortTable ports, Allocation existing, AllocationRequest request, Instant now) {
+    private Allocation renew(ChangeSet changes, Allocation existing, AllocationRequest request, Instant now) {
         if (existing.serviceType() != request.serviceType()) {
             countConflict(null);
             throw new ServiceConflictException("service '" + existing.serviceName() + "' already holds port "
@@ -169,53 +188,55 @@ public class PortRegistry {
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, false);
-        store.update(renewed);
-        if (!store.shared()) {
-            unflushedHeartbeats.remove(renewed.allocationId()); // written just now; an older time must not follow
-        }
-        ports.put(renewed);
-        LOG.infof("Service %s asked again and keeps port %d (allocation %s)", existing.serviceName(),
-                existing.port(), existing.allocationId());
+        changes.replace(existing, renewed);
+        unflushedHeartbeats.remove(renewed.allocationId()); // written with it; an older time must not follow
+        changes.onCommit(() -> LOG.infof("Service %s asked again and keeps port %d (allocation %s)",
+                existing.serviceName(), existing.port(), existing.allocationId()));
         return renewed;
     }
 
     /** Frees the allocation's port. Static reservations cannot be released: they belong to the configuration. */
-    public Allocation release(UUID allocationId) {
-        return locked(ports -> {
-            Allocation allocation = ports.byId(allocationId).orElseThrow(() -> notFound(allocationId));
+    public CompletionStage<Allocation> release(UUID allocationId) {
+        return locked(changes -> {
+            Allocation allocation = changes.table().byId(allocationId).orElseThrow(() -> notFound(allocationId));
             if (allocation.reserved()) {
                 throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
                         + "' is a static reservation; remove sirsi.ports.static." + allocation.serviceName()
                         + " from the configuration to free port " + allocation.port());
             }
-            store.delete(List.of(allocationId));
-            ports.remove(allocation);
-            released.increment();
-            LOG.infof("Released port %d of %s (allocation %s)", allocation.port(), allocation.serviceName(),
-                    allocationId);
+            changes.remove(List.of(allocation));
+            changes.onCommit(() -> {
+                released.increment();
+                LOG.infof("Released port %d of %s (allocation %s)", allocation.port(), allocation.serviceName(),
+                        allocationId);
+            });
             return allocation;
         });
     }
 
-    /** Records that the service is alive; revives an Expired allocation. */
+    /**
+     * Records that the service is alive; revives an Expired allocation. On the local store it only changes memory
+     * (see {@link #unflushedHeartbeats}); on a shared store the time is written before the reply, for the other
+     * replicas.
+     */
     public Allocation heartbeat(UUID allocationId) {
-        return locked(ports -> {
-            Allocation allocation = ports.byId(allocationId).orElseThrow(() -> notFound(allocationId));
+        return await(locked(changes -> {
+            Allocation allocation = changes.table().byId(allocationId).orElseThrow(() -> notFound(allocationId));
             heartbeats.increment();
             if (allocation.reserved()) {
                 return allocation;
             }
             Instant now = now();
+            Allocation renewed = allocation.withHeartbeat(now);
+            changes.table().put(renewed); // no undo needed: on the local store nothing is written now
             if (store.shared()) {
-                store.touch(Map.of(allocationId, now));
+                changes.touch(Map.of(allocationId, now), () -> { });
             } else {
                 unflushedHeartbeats.put(allocationId, now);
             }
-            Allocation renewed = allocation.withHeartbeat(now);
-            ports.put(renewed);
             LOG.debugf("Heartbeat from %s (allocation %s)", allocation.serviceName(), allocationId);
             return renewed;
-        });
+        }));
     }
 
     /** Writes the heartbeat times recorded in memory since the last flush, in one transaction. */
@@ -223,51 +244,43 @@ public class PortRegistry {
         if (!open || store.shared()) {
             return;
         }
-        Map<UUID, Instant> batch;
-        lock.lock();
-        try {
-            batch = new HashMap<>(unflushedHeartbeats);
+        await(change(changes -> {
+            // queued behind the changes decided before: an id released meanwhile updates no row
+            Map<UUID, Instant> batch = new HashMap<>(unflushedHeartbeats);
             unflushedHeartbeats.clear();
-        } finally {
-            lock.unlock();
-        }
-        try {
-            store.touch(batch); // outside the lock: an id released meanwhile updates no row
-        } catch (StoreUnavailableException e) {
-            lock.lock();
-            try {
-                batch.forEach(unflushedHeartbeats::putIfAbsent); // newer heartbeats win
-            } finally {
-                lock.unlock();
-            }
-            throw e;
-        }
+            changes.touch(batch, () -> batch.forEach(unflushedHeartbeats::putIfAbsent)); // newer times win
+            return null;
+        }));
     }
 
-    void flushOnShutdown(@Observes ShutdownEvent event) {
+    void closeOnShutdown(@Observes ShutdownEvent event) {
         try {
             flushHeartbeats();
         } catch (StoreUnavailableException e) {
             LOG.warnf("Heartbeat times of the last second not written at shutdown: %s", e.getMessage());
         }
+        if (open && !store.shared()) {
+            groupCommit.close();
+        }
     }
 
     /** Removes every Expired allocation and frees its port; returns what was removed. */
     public List<Allocation> cleanup() {
-        return locked(ports -> {
+        return await(locked(changes -> {
             Instant now = now();
-            List<Allocation> expiredNow = ports.all().stream()
+            List<Allocation> expiredNow = changes.table().all().stream()
                     .filter(allocation -> allocation.isExpired(now, config.heartbeatTimeout()))
                     .sorted(BY_PORT)
                     .toList();
-            store.delete(expiredNow.stream().map(Allocation::allocationId).toList());
-            expiredNow.forEach(ports::remove);
-            expired.increment(expiredNow.size());
-            expiredNow.forEach(allocation -> LOG.infof(
-                    "Expired port %d of %s (allocation %s): no heartbeat since %s", allocation.port(),
-                    allocation.serviceName(), allocation.allocationId(), allocation.lastHeartbeat()));
+            changes.remove(expiredNow);
+            changes.onCommit(() -> {
+                expired.increment(expiredNow.size());
+                expiredNow.forEach(allocation -> LOG.infof(
+                        "Expired port %d of %s (allocation %s): no heartbeat since %s", allocation.port(),
+                        allocation.serviceName(), allocation.allocationId(), allocation.lastHeartbeat()));
+            });
             return expiredNow;
-        });
+        }));
     }
 
     public AllocationStatus statusOf(Allocation allocation) {
@@ -302,7 +315,7 @@ public class PortRegistry {
         return reading(ports -> {
             List<RangeUsage> usage = new ArrayList<>();
             ranges.forEach((type, range) -> usage.add(
-                    new RangeUsage(type, range, ports.held(range), ports.reservedIdle(range))));
+                    new RangeUsage(type, range, ports.held(type), ports.reservedIdle(type))));
             return usage;
         });
     }
@@ -339,20 +352,16 @@ public class PortRegistry {
         return config.heartbeatTimeout();
     }
 
-    public PortRange rangeOf(ServiceType type) {
-        return ranges.get(type);
-    }
-
-    private void applyStaticReservations(PortTable ports) {
+    private void applyStaticReservations(ChangeSet changes) {
+        PortTable ports = changes.table();
         Map<String, StaticReservation> declared = new LinkedHashMap<>();
         config.staticReservations().forEach((name, spec) -> declared.put(name, StaticReservation.parse(name, spec)));
         List<Allocation> undeclared = ports.all().stream()
                 .filter(allocation -> allocation.reserved() && !declared.containsKey(allocation.serviceName()))
                 .toList();
-        store.delete(undeclared.stream().map(Allocation::allocationId).toList());
-        undeclared.forEach(ports::remove);
-        undeclared.forEach(allocation -> LOG.infof("Static reservation %s of port %d is no longer configured;"
-                + " port freed", allocation.serviceName(), allocation.port()));
+        changes.remove(undeclared);
+        undeclared.forEach(allocation -> changes.onCommit(() -> LOG.infof("Static reservation %s of port %d is no"
+                + " longer configured; port freed", allocation.serviceName(), allocation.port())));
 
         Instant now = now();
         for (StaticReservation reservation : declared.values()) {
@@ -375,14 +384,10 @@ public class PortRegistry {
             Allocation allocation = new Allocation(reservation.allocationId(), config.host(), reservation.port(),
                     reservation.serviceName(), reservation.serviceType(), Optional.empty(),
                     current.map(Allocation::allocatedAt).orElse(now), now, true);
-            current.ifPresent(previous -> {
-                store.delete(List.of(previous.allocationId()));
-                ports.remove(previous);
-            });
-            store.insert(allocation);
-            ports.put(allocation);
-            LOG.infof("Static reservation: port %d for %s (%s)", reservation.port(), reservation.serviceName(),
-                    reservation.serviceType());
+            current.ifPresent(previous -> changes.remove(List.of(previous)));
+            changes.add(allocation);
+            changes.onCommit(() -> LOG.infof("Static reservation: port %d for %s (%s)", reservation.port(),
+                    reservation.serviceName(), reservation.serviceType()));
         }
     }
 
@@ -410,27 +415,56 @@ public class PortRegistry {
     }
 
     /** Runs a change once the registry is open; see the class comment for the rule. */
-    private <T> T locked(Function<PortTable, T> action) {
+    private <T> CompletionStage<T> locked(Function<ChangeSet, T> action) {
         requireOpen();
         return change(action);
     }
 
     /**
-     * Runs the change on the host's table under the host's lock, trying again when the store reports that another
-     * writer won a race: the retry reloads the table, so it decides on what that writer committed.
+     * Decides a change and has it committed; the stage completes once it is durable. The action throws to refuse
+     * the change, and what it applied to the table is then undone.
      */
-    private <T> T change(Function<PortTable, T> action) {
+    private <T> CompletionStage<T> change(Function<ChangeSet, T> action) {
+        if (store.shared()) {
+            return CompletableFuture.completedFuture(changeShared(action));
+        }
+        ChangeSet changes = new ChangeSet(table);
+        T result;
+        CompletableFuture<Void> durable;
+        lock.lock();
+        try {
+            result = action.apply(changes);
+            durable = changes.isEmpty() ? null : groupCommit.submit(changes);
+        } catch (RuntimeException e) {
+            changes.undo();
+            throw e;
+        } finally {
+            lock.unlock();
+        }
+        if (durable == null) {
+            changes.committed();
+            return CompletableFuture.completedFuture(result);
+        }
+        return durable.thenApply(committed -> result);
+    }
+
+    /**
+     * Runs the change on the host's table in one transaction under the host's lock, trying again when the store
+     * reports that another writer won a race: the retry reloads the table, so it decides on what that writer
+     * committed.
+     */
+    private <T> T changeShared(Function<ChangeSet, T> action) {
         for (int attempt = 1; ; attempt++) {
             try {
-                if (store.shared()) {
-                    return store.inHostTransaction(config.host(), () -> action.apply(loadTable()));
-                }
-                lock.lock();
-                try {
-                    return action.apply(table);
-                } finally {
-                    lock.unlock();
-                }
+                ChangeSet[] changes = new ChangeSet[1];
+                T result = store.inHostTransaction(config.host(), () -> {
+                    changes[0] = new ChangeSet(loadTable());
+                    T decided = action.apply(changes[0]);
+                    store.write(changes[0].writes());
+                    return decided;
+                });
+                changes[0].committed();
+                return result;
             } catch (StoreConflictException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;
@@ -440,18 +474,19 @@ public class PortRegistry {
         }
     }
 
-    /** Runs a lookup: on the index in memory, or on what the shared store holds now. */
+    /** Waits for a change; its failure is thrown as it is, not wrapped. */
+    private static <T> T await(CompletionStage<T> change) {
+        try {
+            return change.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Runs a lookup: on the index in memory, without a lock, or on what the shared store holds now. */
     private <T> T reading(Function<PortTable, T> action) {
         requireOpen();
-        if (store.shared()) {
-            return action.apply(loadTable());
-        }
-        lock.lock();
-        try {
-            return action.apply(table);
-        } finally {
-            lock.unlock();
-        }
+        return action.apply(store.shared() ? loadTable() : table);
     }
 
     private <T> T afterOpen(Supplier<T> lookup) {
@@ -461,7 +496,8 @@ public class PortRegistry {
 
     /** The host's allocations as the store holds them now. */
     private PortTable loadTable() {
-        PortTable loaded = new PortTable(reservedPorts, config.bindCheck() ? PortProbe::boundElsewhere : port -> false);
+        PortTable loaded = new PortTable(ranges, reservedPorts,
+                config.bindCheck() ? PortProbe::boundElsewhere : port -> false);
         store.loadAll(config.host()).forEach(loaded::put);
         return loaded;
     }

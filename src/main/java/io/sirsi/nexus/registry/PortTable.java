@@ -3,35 +3,51 @@ package io.sirsi.nexus.registry;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntPredicate;
 
 /**
- * The allocations of one host, indexed by id, name and port, and the rule for choosing a free port.
- * Not thread-safe: {@link PortRegistry} is its only user and guards it with one lock.
+ * The allocations of one host, indexed by id, name and port, the use of each service type's range, and the rule
+ * for choosing a free port.
+ *
+ * <p>One writer, many readers: {@link #put}, {@link #remove} and {@link #choosePort} must be called by one thread
+ * at a time ({@link PortRegistry} holds its lock), while the lookups may be called from any thread without a lock.
+ * A reader sees each allocation whole (they are immutable) and may see a change that is being made half indexed,
+ * e.g. by id but not yet by port.
  */
 public final class PortTable {
 
-    private final Map<UUID, Allocation> byId = new HashMap<>();
-    private final Map<String, Allocation> byName = new HashMap<>();
-    private final Allocation[] byPort = new Allocation[PortRange.MAX_PORT + 1];
-    /** Ports that may not be chosen: held by an allocation or reserved by configuration. */
+    private final Map<UUID, Allocation> byId = new ConcurrentHashMap<>();
+    private final Map<String, Allocation> byName = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<Allocation> byPort = new AtomicReferenceArray<>(PortRange.MAX_PORT + 1);
+    private final Map<ServiceType, PortRange> ranges;
+    /** Per service type (by ordinal): ports of its range held by allocations. */
+    private final AtomicIntegerArray heldInRange = new AtomicIntegerArray(ServiceType.values().length);
+    /** Per service type (by ordinal): ports of its range reserved by configuration and not held. */
+    private final AtomicIntegerArray reservedIdleInRange = new AtomicIntegerArray(ServiceType.values().length);
+    /** Ports that may not be chosen: held by an allocation or reserved by configuration. Writer only. */
     private final BitSet blocked = new BitSet(PortRange.MAX_PORT + 1);
-    private final BitSet held = new BitSet(PortRange.MAX_PORT + 1);
+    /** Never changes after construction, so readers may use it too. */
     private final BitSet reserved = new BitSet(PortRange.MAX_PORT + 1);
     private final IntPredicate boundElsewhere;
 
     /**
+     * @param ranges         the range of every service type
      * @param reservedPorts  ports never handed out
      * @param boundElsewhere tells whether another process on this host already listens on a port
      */
-    public PortTable(Set<Integer> reservedPorts, IntPredicate boundElsewhere) {
+    public PortTable(Map<ServiceType, PortRange> ranges, Set<Integer> reservedPorts, IntPredicate boundElsewhere) {
+        this.ranges = Map.copyOf(ranges);
         reservedPorts.forEach(reserved::set);
         blocked.or(reserved);
+        this.ranges.forEach((type, range) -> reservedIdleInRange.set(type.ordinal(),
+                reserved.get(range.first(), range.last() + 1).cardinality()));
         this.boundElsewhere = boundElsewhere;
     }
 
@@ -44,7 +60,7 @@ public final class PortTable {
     }
 
     public Optional<Allocation> byPort(int port) {
-        return PortRange.isValidPort(port) ? Optional.ofNullable(byPort[port]) : Optional.empty();
+        return PortRange.isValidPort(port) ? Optional.ofNullable(byPort.get(port)) : Optional.empty();
     }
 
     public Collection<Allocation> all() {
@@ -62,9 +78,9 @@ public final class PortTable {
             unindex(previous);
         }
         byName.put(allocation.serviceName(), allocation);
-        byPort[allocation.port()] = allocation;
-        held.set(allocation.port());
+        byPort.set(allocation.port(), allocation);
         blocked.set(allocation.port());
+        count(allocation.port(), 1);
     }
 
     public void remove(Allocation allocation) {
@@ -75,37 +91,43 @@ public final class PortTable {
 
     private void unindex(Allocation allocation) {
         byName.remove(allocation.serviceName());
-        byPort[allocation.port()] = null;
-        held.clear(allocation.port());
+        byPort.set(allocation.port(), null);
         if (!reserved.get(allocation.port())) {
             blocked.clear(allocation.port());
         }
+        count(allocation.port(), -1);
     }
 
-    public boolean isReserved(int port) {
-        return reserved.get(port);
+    /** Counts a port that became held (+1) or free (-1) in every range that contains it. */
+    private void count(int port, int delta) {
+        ranges.forEach((type, range) -> {
+            if (range.contains(port)) {
+                heldInRange.addAndGet(type.ordinal(), delta);
+                if (reserved.get(port)) {
+                    reservedIdleInRange.addAndGet(type.ordinal(), -delta);
+                }
+            }
+        });
     }
 
-    /** How many ports of the range allocations hold. */
-    public int held(PortRange range) {
-        return held.get(range.first(), range.last() + 1).cardinality();
+    /** How many ports of the type's range allocations hold. */
+    public int held(ServiceType type) {
+        return heldInRange.get(type.ordinal());
     }
 
-    /** How many ports of the range are reserved by configuration and not held. */
-    public int reservedIdle(PortRange range) {
-        BitSet idle = reserved.get(range.first(), range.last() + 1);
-        idle.andNot(held.get(range.first(), range.last() + 1));
-        return idle.cardinality();
+    /** How many ports of the type's range are reserved by configuration and not held. */
+    public int reservedIdle(ServiceType type) {
+        return reservedIdleInRange.get(type.ordinal());
     }
 
     /**
-     * Chooses the port for a new allocation: the preferred port when it is free; otherwise, unless the
-     * preferred port is required, the first free port of the range.
+     * Chooses the port for a new allocation of the type: the preferred port when it is free; otherwise, unless the
+     * preferred port is required, the first free port of the type's range.
      *
      * @throws PortUnavailableException the required preferred port is held, reserved or bound elsewhere
      * @throws RangeExhaustedException  no port of the range is free
      */
-    public int choosePort(ServiceType type, PortRange range, Optional<Integer> preferredPort, boolean required) {
+    public int choosePort(ServiceType type, Optional<Integer> preferredPort, boolean required) {
         if (preferredPort.isPresent()) {
             int preferred = preferredPort.get();
             Optional<String> unavailable = whyUnavailable(preferred);
@@ -116,20 +138,21 @@ public final class PortTable {
                 throw new PortUnavailableException("port " + preferred + " is not available: " + unavailable.get());
             }
         }
+        PortRange range = ranges.get(type);
         for (int port = blocked.nextClearBit(range.first()); port <= range.last(); port = blocked.nextClearBit(port + 1)) {
             if (!boundElsewhere.test(port)) {
                 return port;
             }
         }
-        int held = held(range);
-        int reservedIdle = reservedIdle(range);
+        int held = held(type);
+        int reservedIdle = reservedIdle(type);
         throw new RangeExhaustedException("no free port for " + type + " in range " + range + ": " + held + " of "
                 + range.size() + " held by allocations, " + reservedIdle + " reserved, "
                 + (range.size() - held - reservedIdle) + " in use by other processes on this host");
     }
 
     private Optional<String> whyUnavailable(int port) {
-        Allocation holder = byPort[port];
+        Allocation holder = byPort.get(port);
         if (holder != null) {
             return Optional.of("held by service '" + holder.serviceName() + "' (allocation "
                     + holder.allocationId() + ", " + holder.serviceType() + ")");

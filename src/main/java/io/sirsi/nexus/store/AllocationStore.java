@@ -2,12 +2,8 @@ package io.sirsi.nexus.store;
 
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.StoreUnavailableException;
-import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -42,16 +38,11 @@ public interface AllocationStore {
     /** The host's allocation of this port, if any: one indexed lookup. */
     Optional<Allocation> findByPort(String host, int port);
 
-    void insert(Allocation allocation);
-
-    /** Replaces the stored allocation with the same id. */
-    void update(Allocation allocation);
-
-    /** Records heartbeats: each allocation's last heartbeat time, all in one transaction. Unknown ids are skipped. */
-    void touch(Map<UUID, Instant> lastHeartbeats);
-
-    /** Deletes the allocations with these ids, all or none. */
-    void delete(Collection<UUID> allocationIds);
+    /**
+     * Applies the writes in their order, all in one transaction: all or none. Inside {@link #inHostTransaction}
+     * they join that transaction instead.
+     */
+    void write(List<StoreWrite> writes);
 
     /** Fails unless the store can be read right now. */
     void ping();

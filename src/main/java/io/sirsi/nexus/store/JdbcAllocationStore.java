@@ -22,7 +22,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +50,12 @@ public class JdbcAllocationStore implements AllocationStore {
      * (Flyway's, another application's) on the same database.
      */
     private static final int HOST_LOCK_NAMESPACE = 0x51e5;
+    private static final String INSERT = "insert into allocation (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE = "update allocation set allocation_id = ?, host = ?, port = ?,"
+            + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?"
+            + " where allocation_id = ?";
+    private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
+    private static final String DELETE = "delete from allocation where allocation_id = ?";
     /** PostgreSQL's codes for a transaction that lost a race and may simply be retried. */
     private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
@@ -174,66 +180,66 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     @Override
-    public void insert(Allocation allocation) {
-        inTransaction("store allocation", connection -> {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into allocation (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(insert, allocation);
-                insert.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void update(Allocation allocation) {
-        inTransaction("update allocation", connection -> {
-            try (PreparedStatement update = connection.prepareStatement("update allocation set allocation_id = ?,"
-                    + " host = ?, port = ?, service_name = ?, service_type = ?, process_id = ?, allocated_at = ?,"
-                    + " last_heartbeat = ?, reserved = ? where allocation_id = ?")) {
-                bind(update, allocation);
-                update.setString(10, allocation.allocationId().toString());
-                update.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public void touch(Map<UUID, Instant> lastHeartbeats) {
-        if (lastHeartbeats.isEmpty()) {
+    public void write(List<StoreWrite> writes) {
+        if (writes.isEmpty()) {
             return;
         }
-        inTransaction("record heartbeats", connection -> {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update allocation set last_heartbeat = ? where allocation_id = ?")) {
-                for (Map.Entry<UUID, Instant> heartbeat : lastHeartbeats.entrySet()) {
-                    update.setLong(1, heartbeat.getValue().toEpochMilli());
-                    update.setString(2, heartbeat.getKey().toString());
-                    update.addBatch();
+        inTransaction("write allocations", connection -> {
+            // one prepared statement per kind of write for the whole batch; executed in order, since a later write
+            // may depend on an earlier one (a port released, then allocated again)
+            Map<String, PreparedStatement> statements = new HashMap<>();
+            try {
+                for (StoreWrite write : writes) {
+                    apply(write, sql -> prepared(connection, statements, sql));
                 }
-                update.executeBatch();
+            } finally {
+                for (PreparedStatement statement : statements.values()) {
+                    statement.close();
+                }
             }
             return null;
         });
     }
 
-    @Override
-    public void delete(Collection<UUID> allocationIds) {
-        if (allocationIds.isEmpty()) {
-            return;
+    @FunctionalInterface
+    private interface Statements {
+        PreparedStatement get(String sql) throws SQLException;
+    }
+
+    private static PreparedStatement prepared(Connection connection, Map<String, PreparedStatement> statements,
+            String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = connection.prepareStatement(sql);
+            statements.put(sql, statement);
         }
-        inTransaction("delete allocations", connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "delete from allocation where allocation_id = ?")) {
-                for (UUID id : allocationIds) {
-                    delete.setString(1, id.toString());
-                    delete.addBatch();
-                }
-                delete.executeBatch();
+        return statement;
+    }
+
+    private static void apply(StoreWrite write, Statements statements) throws SQLException {
+        if (write instanceof StoreWrite.Insert insert) {
+            PreparedStatement statement = statements.get(INSERT);
+            bind(statement, insert.allocation());
+            statement.executeUpdate();
+        } else if (write instanceof StoreWrite.Update update) {
+            PreparedStatement statement = statements.get(UPDATE);
+            bind(statement, update.allocation());
+            statement.setString(10, update.allocation().allocationId().toString());
+            statement.executeUpdate();
+        } else if (write instanceof StoreWrite.Touch touch) {
+            PreparedStatement statement = statements.get(TOUCH);
+            for (Map.Entry<UUID, Instant> heartbeat : touch.lastHeartbeats().entrySet()) {
+                statement.setLong(1, heartbeat.getValue().toEpochMilli());
+                statement.setString(2, heartbeat.getKey().toString());
+                statement.executeUpdate();
             }
-            return null;
-        });
+        } else if (write instanceof StoreWrite.Delete delete) {
+            PreparedStatement statement = statements.get(DELETE);
+            for (UUID id : delete.allocationIds()) {
+                statement.setString(1, id.toString());
+                statement.executeUpdate();
+            }
+        }
     }
 
     @Override

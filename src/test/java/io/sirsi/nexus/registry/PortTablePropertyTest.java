@@ -23,7 +23,7 @@ import net.jqwik.api.Provide;
 /**
  * The allocator's invariants under random sequences of allocations and releases: no port twice, never a reserved
  * port or one bound elsewhere, a free preferred port is granted, otherwise the port is in range, and a conflict
- * is raised only when it is true.
+ * is raised only when it is true, and the range counts agree with what is held.
  */
 class PortTablePropertyTest {
 
@@ -43,7 +43,7 @@ class PortTablePropertyTest {
     @Property(tries = 400)
     void theAllocatorKeepsItsInvariants(@ForAll("ports") Set<Integer> reserved,
             @ForAll("ports") Set<Integer> boundElsewhere, @ForAll("steps") List<Step> steps) {
-        PortTable table = new PortTable(reserved, boundElsewhere::contains);
+        PortTable table = new PortTable(Map.of(ServiceType.CUSTOM, RANGE), reserved, boundElsewhere::contains);
         Map<Integer, Allocation> held = new HashMap<>();
         int serial = 0;
         for (Step step : steps) {
@@ -61,7 +61,7 @@ class PortTablePropertyTest {
             boolean rangeHasRoom = IntStream.rangeClosed(RANGE.first(), RANGE.last())
                     .anyMatch(p -> isFree(p, held, reserved, boundElsewhere));
             try {
-                int port = table.choosePort(ServiceType.CUSTOM, RANGE, preferred, allocate.required());
+                int port = table.choosePort(ServiceType.CUSTOM, preferred, allocate.required());
                 assertFalse(held.containsKey(port), "port " + port + " handed out twice");
                 assertFalse(reserved.contains(port), "reserved port " + port + " handed out");
                 assertFalse(boundElsewhere.contains(port), "port " + port + " bound elsewhere handed out");
@@ -82,6 +82,10 @@ class PortTablePropertyTest {
             }
             assertEquals(held.size(), table.size());
             held.forEach((port, allocation) -> assertEquals(Optional.of(allocation), table.byPort(port)));
+            assertEquals(held.keySet().stream().filter(RANGE::contains).count(), table.held(ServiceType.CUSTOM),
+                    "ports of the range held");
+            assertEquals(reserved.stream().filter(p -> RANGE.contains(p) && !held.containsKey(p)).count(),
+                    table.reservedIdle(ServiceType.CUSTOM), "reserved ports of the range not held");
         }
     }
 

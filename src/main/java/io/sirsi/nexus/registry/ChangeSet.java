@@ -1,0 +1,83 @@
+package io.sirsi.nexus.registry;
+
+import io.sirsi.nexus.store.StoreWrite;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What one registry operation changes. Each change is applied to the {@link PortTable} as it is decided, so the
+ * next decision sees it; the store writes are collected to be committed as one unit; if the store refuses them,
+ * {@link #undo} takes them out of the table again; {@link #committed} reports them (logs, counters) once durable.
+ */
+final class ChangeSet {
+
+    private final PortTable table;
+    private final List<StoreWrite> writes = new ArrayList<>();
+    /** Most recent first. */
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    private final List<Runnable> reports = new ArrayList<>();
+
+    ChangeSet(PortTable table) {
+        this.table = table;
+    }
+
+    PortTable table() {
+        return table;
+    }
+
+    void add(Allocation allocation) {
+        table.put(allocation);
+        writes.add(new StoreWrite.Insert(allocation));
+        undo.push(() -> table.remove(allocation));
+    }
+
+    void replace(Allocation previous, Allocation next) {
+        table.put(next);
+        writes.add(new StoreWrite.Update(next));
+        undo.push(() -> table.put(previous));
+    }
+
+    void remove(List<Allocation> allocations) {
+        if (allocations.isEmpty()) {
+            return;
+        }
+        allocations.forEach(table::remove);
+        writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
+        undo.push(() -> allocations.forEach(table::put));
+    }
+
+    /** Writes heartbeat times the table already holds; {@code restore} keeps them for later if the write fails. */
+    void touch(Map<UUID, Instant> lastHeartbeats, Runnable restore) {
+        if (lastHeartbeats.isEmpty()) {
+            return;
+        }
+        writes.add(new StoreWrite.Touch(Map.copyOf(lastHeartbeats)));
+        undo.push(restore);
+    }
+
+    /** Runs once the changes are durable: log lines and counters must not speak of what a crash would forget. */
+    void onCommit(Runnable report) {
+        reports.add(report);
+    }
+
+    List<StoreWrite> writes() {
+        return writes;
+    }
+
+    boolean isEmpty() {
+        return writes.isEmpty();
+    }
+
+    void undo() {
+        undo.forEach(Runnable::run);
+    }
+
+    void committed() {
+        reports.forEach(Runnable::run);
+    }
+}

@@ -1,0 +1,26 @@
+package io.sirsi.nexus.store;
+
+import io.sirsi.nexus.registry.Allocation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** One change to the stored allocations; {@link AllocationStore#write} applies a list of them as one unit. */
+public sealed interface StoreWrite {
+
+    record Insert(Allocation allocation) implements StoreWrite {
+    }
+
+    /** Replaces the stored allocation with the same id. */
+    record Update(Allocation allocation) implements StoreWrite {
+    }
+
+    /** Records heartbeats: each allocation's last heartbeat time. Unknown ids are skipped. */
+    record Touch(Map<UUID, Instant> lastHeartbeats) implements StoreWrite {
+    }
+
+    /** Unknown ids are skipped. */
+    record Delete(List<UUID> allocationIds) implements StoreWrite {
+    }
+}
