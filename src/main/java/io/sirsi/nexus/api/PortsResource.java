@@ -13,7 +13,6 @@ import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
-import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -77,12 +76,12 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Allocated.class)))
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Responses.Allocated> allocate(
+    public CompletionStage<Responses.Allocated> allocate(
             @Valid @NotNull(message = "request body is required") AllocateRequest request) {
         return answer(() -> registry.allocate(new AllocationRequest(request.serviceName(),
                         ServiceType.parse(request.serviceType()), Optional.ofNullable(request.preferredPort()),
                         Boolean.TRUE.equals(request.required()), Optional.ofNullable(request.processId()))))
-                .map(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.created()
+                .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.created()
                         ? "Port allocated successfully" : "Service already holds this port; allocation renewed"));
     }
 
@@ -97,9 +96,9 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Done.class)))
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Responses.Done> release(@Valid @NotNull(message = "request body is required") ReleaseRequest request) {
+    public CompletionStage<Responses.Done> release(@Valid @NotNull(message = "request body is required") ReleaseRequest request) {
         return answer(() -> registry.release(AllocationIds.parse(request.allocationId())))
-                .map(released -> Responses.Done.of("Port released successfully"));
+                .thenApply(released -> Responses.Done.of("Port released successfully"));
     }
 
     @POST
@@ -112,7 +111,7 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Done.class)))
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<Responses.Done> heartbeat(@PathParam("allocation_id") String allocationId) {
+    public CompletionStage<Responses.Done> heartbeat(@PathParam("allocation_id") String allocationId) {
         return answerNow(() -> {
             registry.heartbeat(AllocationIds.parse(allocationId));
             return Responses.Done.of("Heartbeat successful");
@@ -148,7 +147,7 @@ public class PortsResource {
     @Operation(summary = "Look a service up by name")
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<AllocationView> service(@PathParam("service_name") String serviceName) {
+    public CompletionStage<AllocationView> service(@PathParam("service_name") String serviceName) {
         if (!ServiceNames.isValid(serviceName)) {
             throw new BadRequestException("invalid service name '" + serviceName + "': " + ServiceNames.RULE);
         }
@@ -163,7 +162,7 @@ public class PortsResource {
     @Operation(summary = "Look a service up by the port it holds")
     @APIResponse(responseCode = "404", description = "No service holds the port",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public Uni<AllocationView> port(@PathParam("port") String port) {
+    public CompletionStage<AllocationView> port(@PathParam("port") String port) {
         int number = parsePort(port);
         return answerNow(() -> registry.byPort(number).map(this::view)
                 .orElseThrow(() -> new NotRegisteredException("no service holds port " + number)));
@@ -233,7 +232,7 @@ public class PortsResource {
     @ReadLimited
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
-    public Uni<Map<String, Responses.Range>> ranges() {
+    public CompletionStage<Map<String, Responses.Range>> ranges() {
         return answerNow(() -> {
             Map<String, Responses.Range> ranges = new LinkedHashMap<>();
             for (RangeUsage usage : registry.rangeUsage()) {
@@ -251,13 +250,19 @@ public class PortsResource {
      * shared store, on a worker thread, since the call is database I/O. The endpoints that return everything
      * (directory, overview, type, stats) stay on worker threads in both cases: they sort the whole table.
      */
-    private <T> Uni<T> answer(Supplier<CompletionStage<T>> call) {
-        Uni<T> answer = Uni.createFrom().completionStage(call);
-        return registry.answersFromMemory() ? answer : answer.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    private <T> CompletionStage<T> answer(Supplier<CompletionStage<T>> call) {
+        if (!registry.answersFromMemory()) {
+            return CompletableFuture.supplyAsync(call, Infrastructure.getDefaultWorkerPool()).thenCompose(answer -> answer);
+        }
+        try {
+            return call.get();
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedStage(refused);
+        }
     }
 
     /** {@link #answer} for a call that returns its result. */
-    private <T> Uni<T> answerNow(Supplier<T> call) {
+    private <T> CompletionStage<T> answerNow(Supplier<T> call) {
         return answer(() -> CompletableFuture.completedStage(call.get()));
     }
 

@@ -59,12 +59,15 @@ public class PortRegistry {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
+    /** Whether other registry processes share the store; see the class comment. */
+    private final boolean sharedStore;
     /** Only for a store of this process alone. */
     private final GroupCommit groupCommit;
     private final RegistryConfig config;
     private final boolean serverEnabled;
     private final Clock clock = Clock.systemUTC();
     private final Map<ServiceType, PortRange> ranges;
+    private final Map<ServiceType, Counter> granted = new EnumMap<>(ServiceType.class);
     private final Counter released;
     private final Counter heartbeats;
     private final Counter expired;
@@ -89,9 +92,13 @@ public class PortRegistry {
         this.serverEnabled = serverEnabled;
         this.ranges = RegistrySettings.ranges(config.ranges());
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
+        for (ServiceType type : ServiceType.values()) {
+            granted.put(type, meters.counter("sirsi.allocations.granted", "type", type.wireName()));
+        }
         this.released = meters.counter("sirsi.allocations.released");
         this.heartbeats = meters.counter("sirsi.heartbeats");
         this.expired = meters.counter("sirsi.allocations.expired");
+        this.sharedStore = store.shared();
         this.groupCommit = new GroupCommit(store, lock);
     }
 
@@ -104,7 +111,7 @@ public class PortRegistry {
     /** Opens the store, loads every allocation it holds and applies the static reservations of the configuration. */
     public void open() {
         store.open();
-        if (!store.shared()) {
+        if (!sharedStore) {
             table = loadTable();
             groupCommit.start();
         }
@@ -116,7 +123,7 @@ public class PortRegistry {
         LOG.infof("Port registry ready: %d allocations on host %s in %s (%s); heartbeat timeout %s,"
                         + " cleanup every %s, %d reserved ports, bind check %s",
                 loaded, config.host(), store.location(),
-                store.shared() ? "shared with other replicas, lookups read the database"
+                sharedStore ? "shared with other replicas, lookups read the database"
                         : "lookups from memory, changes committed in groups",
                 config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
                 config.bindCheck() ? "on" : "off");
@@ -129,7 +136,7 @@ public class PortRegistry {
 
     /** True when lookups and the deciding of changes never wait for I/O: the store is this process's alone. */
     public boolean answersFromMemory() {
-        return !store.shared();
+        return !sharedStore;
     }
 
     /**
@@ -160,7 +167,7 @@ public class PortRegistry {
                     request.serviceType(), request.processId(), now, now, false);
             changes.add(allocation);
             changes.onCommit(() -> {
-                meters.counter("sirsi.allocations.granted", "type", request.serviceType().wireName()).increment();
+                granted.get(request.serviceType()).increment();
                 LOG.infof("Allocated port %d to %s (%s, allocation %s)", port, allocation.serviceName(),
                         allocation.serviceType(), allocation.allocationId());
             });
@@ -229,7 +236,7 @@ public class PortRegistry {
             Instant now = now();
             Allocation renewed = allocation.withHeartbeat(now);
             changes.table().put(renewed); // no undo needed: on the local store nothing is written now
-            if (store.shared()) {
+            if (sharedStore) {
                 changes.touch(Map.of(allocationId, now), () -> { });
             } else {
                 unflushedHeartbeats.put(allocationId, now);
@@ -241,7 +248,7 @@ public class PortRegistry {
 
     /** Writes the heartbeat times recorded in memory since the last flush, in one transaction. */
     public void flushHeartbeats() {
-        if (!open || store.shared()) {
+        if (!open || sharedStore) {
             return;
         }
         await(change(changes -> {
@@ -259,7 +266,7 @@ public class PortRegistry {
         } catch (StoreUnavailableException e) {
             LOG.warnf("Heartbeat times of the last second not written at shutdown: %s", e.getMessage());
         }
-        if (open && !store.shared()) {
+        if (open && !sharedStore) {
             groupCommit.close();
         }
     }
@@ -294,7 +301,7 @@ public class PortRegistry {
 
     public Optional<Allocation> byName(String serviceName) {
         // the discovery hot path: on a shared store one indexed row, not the host's whole table
-        return store.shared() ? afterOpen(() -> store.findByName(config.host(), serviceName))
+        return sharedStore ? afterOpen(() -> store.findByName(config.host(), serviceName))
                 : reading(ports -> ports.byName(serviceName));
     }
 
@@ -302,7 +309,7 @@ public class PortRegistry {
         if (!PortRange.isValidPort(port)) {
             return Optional.empty();
         }
-        return store.shared() ? afterOpen(() -> store.findByPort(config.host(), port))
+        return sharedStore ? afterOpen(() -> store.findByPort(config.host(), port))
                 : reading(ports -> ports.byPort(port));
     }
 
@@ -425,7 +432,7 @@ public class PortRegistry {
      * the change, and what it applied to the table is then undone.
      */
     private <T> CompletionStage<T> change(Function<ChangeSet, T> action) {
-        if (store.shared()) {
+        if (sharedStore) {
             return CompletableFuture.completedFuture(changeShared(action));
         }
         ChangeSet changes = new ChangeSet(table);
@@ -486,7 +493,7 @@ public class PortRegistry {
     /** Runs a lookup: on the index in memory, without a lock, or on what the shared store holds now. */
     private <T> T reading(Function<PortTable, T> action) {
         requireOpen();
-        return action.apply(store.shared() ? loadTable() : table);
+        return action.apply(sharedStore ? loadTable() : table);
     }
 
     private <T> T afterOpen(Supplier<T> lookup) {

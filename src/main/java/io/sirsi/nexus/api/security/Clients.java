@@ -4,12 +4,15 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.regex.Pattern;
 
 /**
  * Where a request comes from: the TCP peer, never a forwarded header, which any client could forge. (Behind a
  * reverse proxy on the same machine every client looks local: configure keys there.)
  */
 public final class Clients {
+
+    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
 
     private Clients() {
     }
@@ -24,7 +27,7 @@ public final class Clients {
     /** Whether the peer is this machine's loopback (127.0.0.0/8, ::1, or ::ffff:127.x.y.z). */
     public static boolean isLoopback(HttpServerRequest request) {
         String address = address(request);
-        if (!address.matches("[0-9.]+") && !address.contains(":")) {
+        if (!IPV4_LITERAL.matcher(address).matches() && !address.contains(":")) {
             return false;
         }
         try {
