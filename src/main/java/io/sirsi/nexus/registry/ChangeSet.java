@@ -39,7 +39,10 @@ final class ChangeSet {
     void replace(Allocation previous, Allocation next) {
         table.put(next);
         writes.add(new StoreWrite.Update(next));
-        undo.push(() -> table.put(previous));
+        undo.push(() -> table.put(table.byId(previous.allocationId())
+                .filter(current -> current.lastHeartbeat().isAfter(next.lastHeartbeat()))
+                .map(current -> previous.withHeartbeat(current.lastHeartbeat())) // a heartbeat answered since stays
+                .orElse(previous)));
     }
 
     void remove(List<Allocation> allocations) {
@@ -51,12 +54,15 @@ final class ChangeSet {
         undo.push(() -> allocations.forEach(table::put));
     }
 
-    /** Writes heartbeat times the table already holds; {@code restore} keeps them for later if the write fails. */
-    void touch(Map<UUID, Instant> lastHeartbeats, Runnable restore) {
-        if (lastHeartbeats.isEmpty()) {
-            return;
+    /** Writes heartbeat times the table already holds. */
+    void touch(Map<UUID, Instant> lastHeartbeats) {
+        if (!lastHeartbeats.isEmpty()) {
+            writes.add(new StoreWrite.Touch(Map.copyOf(lastHeartbeats)));
         }
-        writes.add(new StoreWrite.Touch(Map.copyOf(lastHeartbeats)));
+    }
+
+    /** Runs if the changes are undone: for state kept outside the table. */
+    void onUndo(Runnable restore) {
         undo.push(restore);
     }
 

@@ -27,7 +27,7 @@ public class ExpiryJob {
         }
         try {
             registry.cleanup();
-        } catch (StoreUnavailableException e) {
+        } catch (RegistryException e) {
             LOG.warnf("Scheduled cleanup skipped: %s", e.getMessage());
         }
     }
@@ -36,7 +36,7 @@ public class ExpiryJob {
     void flushHeartbeats() {
         try {
             registry.flushHeartbeats();
-        } catch (StoreUnavailableException e) {
+        } catch (RegistryException e) {
             LOG.warnf("Heartbeat times not written yet, will retry: %s", e.getMessage());
         }
     }

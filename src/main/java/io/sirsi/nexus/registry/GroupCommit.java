@@ -59,7 +59,12 @@ final class GroupCommit {
 
     /** Writes what is queued, then stops the writer thread. */
     void close() {
-        closing = true;
+        lock.lock(); // submit runs under the lock: after this, nothing is queued that the writer will not see
+        try {
+            closing = true;
+        } finally {
+            lock.unlock();
+        }
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {
@@ -67,6 +72,7 @@ final class GroupCommit {
         }
     }
 
+    /** Runs until closed and the queue is empty; whatever fails, no request is left waiting. */
     private void run() {
         List<Queued> batch = new ArrayList<>(MAX_BATCH);
         while (!closing || !queue.isEmpty()) {
@@ -79,10 +85,11 @@ final class GroupCommit {
                 queue.drainTo(batch, MAX_BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
+                LOG.debug("Store writer interrupted; it stops only when the registry closes");
+            } catch (Throwable e) { // an Error too: the thread must live on, or every later write would hang
                 LOG.errorf(e, "The store writer failed unexpectedly; continuing");
+                StoreUnavailableException unavailable = unavailable(e);
+                batch.forEach(queued -> queued.durable().completeExceptionally(unavailable)); // no-op if answered
             } finally {
                 batch.clear();
             }
@@ -94,16 +101,27 @@ final class GroupCommit {
         batch.forEach(queued -> writes.addAll(queued.changes().writes()));
         try {
             store.write(writes);
-        } catch (RuntimeException e) {
-            undo(batch, e instanceof RegistryException refused ? refused
-                    : new StoreUnavailableException("the registry cannot write allocations: " + e.getMessage()
-                            + "; nothing was changed", e));
+        } catch (RegistryException refused) {
+            undo(batch, refused);
             return;
+        } catch (RuntimeException | Error e) {
+            undo(batch, unavailable(e));
+            throw e;
         }
         for (Queued queued : batch) {
-            queued.changes().committed();
-            queued.durable().complete(null);
+            try {
+                queued.changes().committed(); // before the answer, so a client that sees 200 finds it counted
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Reporting a committed change failed");
+            } finally {
+                queued.durable().complete(null);
+            }
         }
+    }
+
+    private static StoreUnavailableException unavailable(Throwable cause) {
+        return new StoreUnavailableException("the registry cannot write allocations: " + cause
+                + "; nothing was changed", cause);
     }
 
     private void undo(List<Queued> failed, RegistryException cause) {
@@ -116,8 +134,8 @@ final class GroupCommit {
             }
         } finally {
             lock.unlock();
+            undone.forEach(queued -> queued.durable().completeExceptionally(cause));
         }
         LOG.errorf("Store write failed; %d changes undone and refused: %s", undone.size(), cause.getMessage());
-        undone.forEach(queued -> queued.durable().completeExceptionally(cause));
     }
 }

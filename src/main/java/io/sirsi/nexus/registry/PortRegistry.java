@@ -196,7 +196,10 @@ public class PortRegistry {
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, false);
         changes.replace(existing, renewed);
-        unflushedHeartbeats.remove(renewed.allocationId()); // written with it; an older time must not follow
+        Instant unflushed = unflushedHeartbeats.remove(renewed.allocationId()); // an older time must not follow it
+        if (unflushed != null) {
+            changes.onUndo(() -> unflushedHeartbeats.putIfAbsent(renewed.allocationId(), unflushed));
+        }
         changes.onCommit(() -> LOG.infof("Service %s asked again and keeps port %d (allocation %s)",
                 existing.serviceName(), existing.port(), existing.allocationId()));
         return renewed;
@@ -235,9 +238,9 @@ public class PortRegistry {
             }
             Instant now = now();
             Allocation renewed = allocation.withHeartbeat(now);
-            changes.table().put(renewed); // no undo needed: on the local store nothing is written now
+            changes.table().put(renewed); // kept by the undo of a change queued before it (ChangeSet.replace)
             if (sharedStore) {
-                changes.touch(Map.of(allocationId, now), () -> { });
+                changes.touch(Map.of(allocationId, now));
             } else {
                 unflushedHeartbeats.put(allocationId, now);
             }
@@ -255,7 +258,8 @@ public class PortRegistry {
             // queued behind the changes decided before: an id released meanwhile updates no row
             Map<UUID, Instant> batch = new HashMap<>(unflushedHeartbeats);
             unflushedHeartbeats.clear();
-            changes.touch(batch, () -> batch.forEach(unflushedHeartbeats::putIfAbsent)); // newer times win
+            changes.touch(batch);
+            changes.onUndo(() -> batch.forEach(unflushedHeartbeats::putIfAbsent)); // newer times win
             return null;
         }));
     }
@@ -263,7 +267,7 @@ public class PortRegistry {
     void closeOnShutdown(@Observes ShutdownEvent event) {
         try {
             flushHeartbeats();
-        } catch (StoreUnavailableException e) {
+        } catch (RegistryException e) {
             LOG.warnf("Heartbeat times of the last second not written at shutdown: %s", e.getMessage());
         }
         if (open && !sharedStore) {

@@ -18,8 +18,8 @@ import java.util.function.IntPredicate;
  *
  * <p>One writer, many readers: {@link #put}, {@link #remove} and {@link #choosePort} must be called by one thread
  * at a time ({@link PortRegistry} holds its lock), while the lookups may be called from any thread without a lock.
- * A reader sees each allocation whole (they are immutable) and may see a change that is being made half indexed,
- * e.g. by id but not yet by port.
+ * A reader sees each allocation whole (they are immutable). A new or removed allocation may be seen half indexed
+ * for a moment (by id but not yet by port); one that keeps its name and port is never missing.
  */
 public final class PortTable {
 
@@ -71,16 +71,24 @@ public final class PortTable {
         return byId.size();
     }
 
-    /** Adds an allocation, or replaces the one with the same id. Its port and name must be free. */
+    /**
+     * Adds an allocation, or replaces the one with the same id. Its port and name must be free, or be the ones the
+     * allocation it replaces holds: then (a heartbeat, a renewal) the entries are overwritten in place, so that a
+     * reader never finds the service missing meanwhile.
+     */
     public void put(Allocation allocation) {
         Allocation previous = byId.put(allocation.allocationId(), allocation);
-        if (previous != null) {
+        boolean samePlace = previous != null && previous.port() == allocation.port()
+                && previous.serviceName().equals(allocation.serviceName());
+        if (previous != null && !samePlace) {
             unindex(previous);
         }
         byName.put(allocation.serviceName(), allocation);
         byPort.set(allocation.port(), allocation);
-        blocked.set(allocation.port());
-        count(allocation.port(), 1);
+        if (!samePlace) {
+            blocked.set(allocation.port());
+            count(allocation.port(), 1);
+        }
     }
 
     public void remove(Allocation allocation) {
