@@ -90,7 +90,7 @@ public class SirsiNexusMain implements QuarkusApplication {
         setDefault("quarkus.banner.enabled", "false");
         setDefault("quarkus.log.level", "WARN");
         setDefault("quarkus.log.console.stderr", "true");
-        setDefault("quarkus.log.console.async", "false"); // a warning must be out before the command exits
+        setDefault("quarkus.log.console.async.enabled", "false"); // a warning must be out before the command exits
     }
 
     private static void setDefault(String key, String value) {
