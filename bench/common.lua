@@ -56,6 +56,18 @@ function common.base64(text)
   end) .. ({ "", "==", "=" })[#text % 3 + 1])
 end
 
+-- Seeds each thread's random numbers apart from the other threads'; use as (or in) wrk's per-thread init().
+function common.seed_random()
+  math.randomseed(thread_id * 7919 + os.time())
+end
+
+-- The lines of a file, e.g. the ids listed one a line in the file BENCH_IDS.
+function common.lines(path)
+  local lines = {}
+  for line in io.lines(path) do table.insert(lines, line) end
+  return lines
+end
+
 -- A unique prefix per wrk run, so names of one run never meet those left by another.
 common.run = os.getenv("BENCH_RUN") or tostring(os.time())
 

@@ -7,7 +7,7 @@ setup = common.setup
 local bodies = {}
 
 function init(args)
-  math.randomseed(thread_id * 7919 + os.time())
+  common.seed_random()
   for n = 1, services do
     bodies[n] = '{"key":"' .. common.base64("svc/" .. n) .. '"}'
   end

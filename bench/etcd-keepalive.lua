@@ -1,14 +1,10 @@
 -- Heartbeat on etcd: one lease keep-alive through the gateway for a random one of the lease ids listed, one a
 -- line, in the file BENCH_IDS.
 local common = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
-local ids = {}
-for line in io.lines(os.getenv("BENCH_IDS")) do table.insert(ids, line) end
+local ids = common.lines(os.getenv("BENCH_IDS"))
 
 setup = common.setup
-
-function init(args)
-  math.randomseed(thread_id * 7919 + os.time())
-end
+init = common.seed_random
 
 function request()
   return wrk.format("POST", "/v3/lease/keepalive", nil, '{"ID":"' .. ids[math.random(#ids)] .. '"}')

@@ -4,10 +4,7 @@ local common = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
 local services = tonumber(os.getenv("BENCH_SERVICES") or "1000")
 
 setup = common.setup
-
-function init(args)
-  math.randomseed(thread_id * 7919 + os.time())
-end
+init = common.seed_random
 
 function request()
   return wrk.format("GET", "/ports/service/svc-" .. math.random(services))
