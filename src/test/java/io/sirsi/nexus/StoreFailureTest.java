@@ -2,6 +2,7 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.get;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,7 +63,7 @@ class StoreFailureTest {
         assertEquals(overview, Registry.overview());
         assertEquals(ranges, get("/ports/ranges").then().statusCode(200).extract().asString());
         get("/ports/service/newcomer").then().statusCode(404);
-        get("/ports/service/keeper").then().statusCode(200).body("port", org.hamcrest.Matchers.is(keeper.port()));
+        get("/ports/service/keeper").then().statusCode(200).body("port", is(keeper.port()));
         assertStoreHoldsWhatTheRegistryAnswers();
 
         // the port the refused allocation had been given is free again: the next service gets it

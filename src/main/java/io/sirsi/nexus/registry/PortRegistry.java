@@ -149,7 +149,7 @@ public class PortRegistry {
         request.preferredPort().filter(port -> !PortRange.isValidPort(port)).ifPresent(port -> {
             throw new InvalidRequestException("invalid preferred_port " + port + ": ports are 1-65535");
         });
-        return locked(changes -> {
+        return changeWhenOpen(changes -> {
             Instant now = now();
             Optional<Allocation> existing = changes.table().byName(request.serviceName());
             if (existing.isPresent()) {
@@ -207,7 +207,7 @@ public class PortRegistry {
 
     /** Frees the allocation's port. Static reservations cannot be released: they belong to the configuration. */
     public CompletionStage<Allocation> release(UUID allocationId) {
-        return locked(changes -> {
+        return changeWhenOpen(changes -> {
             Allocation allocation = changes.table().byId(allocationId).orElseThrow(() -> notFound(allocationId));
             if (allocation.reserved()) {
                 throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
@@ -230,7 +230,7 @@ public class PortRegistry {
      * replicas.
      */
     public Allocation heartbeat(UUID allocationId) {
-        return await(locked(changes -> {
+        return await(changeWhenOpen(changes -> {
             Allocation allocation = changes.table().byId(allocationId).orElseThrow(() -> notFound(allocationId));
             heartbeats.increment();
             if (allocation.reserved()) {
@@ -277,7 +277,7 @@ public class PortRegistry {
 
     /** Removes every Expired allocation and frees its port; returns what was removed. */
     public List<Allocation> cleanup() {
-        return await(locked(changes -> {
+        return await(changeWhenOpen(changes -> {
             Instant now = now();
             List<Allocation> expiredNow = changes.table().all().stream()
                     .filter(allocation -> allocation.isExpired(now, config.heartbeatTimeout()))
@@ -426,7 +426,7 @@ public class PortRegistry {
     }
 
     /** Runs a change once the registry is open; see the class comment for the rule. */
-    private <T> CompletionStage<T> locked(Function<ChangeSet, T> action) {
+    private <T> CompletionStage<T> changeWhenOpen(Function<ChangeSet, T> action) {
         requireOpen();
         return change(action);
     }

@@ -185,35 +185,42 @@ public class JdbcAllocationStore implements AllocationStore {
             return;
         }
         inTransaction("write allocations", connection -> {
-            // one prepared statement per kind of write for the whole batch; executed in order, since a later write
-            // may depend on an earlier one (a port released, then allocated again)
-            Map<String, PreparedStatement> statements = new HashMap<>();
-            try {
+            // executed in order, since a later write may depend on an earlier one (a port released, then allocated
+            // again)
+            try (Statements statements = new Statements(connection)) {
                 for (StoreWrite write : writes) {
-                    apply(write, sql -> prepared(connection, statements, sql));
-                }
-            } finally {
-                for (PreparedStatement statement : statements.values()) {
-                    statement.close();
+                    apply(write, statements);
                 }
             }
             return null;
         });
     }
 
-    @FunctionalInterface
-    private interface Statements {
-        PreparedStatement get(String sql) throws SQLException;
-    }
+    /** The prepared statements of one batch: one per SQL text, prepared on first use, closed together. */
+    private static final class Statements implements AutoCloseable {
 
-    private static PreparedStatement prepared(Connection connection, Map<String, PreparedStatement> statements,
-            String sql) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
-        if (statement == null) {
-            statement = connection.prepareStatement(sql);
-            statements.put(sql, statement);
+        private final Connection connection;
+        private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+        Statements(Connection connection) {
+            this.connection = connection;
         }
-        return statement;
+
+        PreparedStatement get(String sql) throws SQLException {
+            PreparedStatement statement = prepared.get(sql);
+            if (statement == null) {
+                statement = connection.prepareStatement(sql);
+                prepared.put(sql, statement);
+            }
+            return statement;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement statement : prepared.values()) {
+                statement.close();
+            }
+        }
     }
 
     private static void apply(StoreWrite write, Statements statements) throws SQLException {
