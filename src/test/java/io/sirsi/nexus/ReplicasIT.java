@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -48,9 +49,14 @@ class ReplicasIT {
         replicas = startReplicas(database, 2, "-Dsirsi.ports.heartbeat-timeout=1h");
     }
 
-    /** Starts the replicas side by side, as a Deployment rolls them out; their migrations race on purpose. */
-    static List<RegistryProcess> startReplicas(TestPostgresql database, int count, String... properties)
+    /**
+     * Starts the replicas side by side, as a Deployment rolls them out; their migrations race on purpose. Rate limits
+     * are off: these tests play many clients from one address, and a 429 would hide what they check.
+     */
+    static List<RegistryProcess> startReplicas(TestPostgresql database, int count, String... more)
             throws Exception {
+        String[] properties = Stream.concat(Stream.of("-Dsirsi.rate-limit.enabled=false"), Stream.of(more))
+                .toArray(String[]::new);
         List<CompletableFuture<RegistryProcess>> starting = IntStream.range(0, count)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                     try {
