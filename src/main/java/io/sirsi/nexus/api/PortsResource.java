@@ -4,7 +4,6 @@ import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
-import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
@@ -15,8 +14,6 @@ import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -31,11 +28,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -57,6 +54,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PortsResource {
 
+    private static final Pattern PORT_NUMBER = Pattern.compile("\\d{1,5}");
+
     private final PortRegistry registry;
 
     public PortsResource(PortRegistry registry) {
@@ -76,11 +75,8 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Allocated.class)))
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<Responses.Allocated> allocate(
-            @Valid @NotNull(message = "request body is required") AllocateRequest request) {
-        return answer(() -> registry.allocate(new AllocationRequest(request.serviceName(),
-                        ServiceType.parse(request.serviceType()), Optional.ofNullable(request.preferredPort()),
-                        Boolean.TRUE.equals(request.required()), Optional.ofNullable(request.processId()))))
+    public CompletionStage<Responses.Allocated> allocate(AllocateRequest request) {
+        return answer(() -> registry.allocate(present(request).toRegistryRequest()))
                 .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.created()
                         ? "Port allocated successfully" : "Service already holds this port; allocation renewed"));
     }
@@ -96,8 +92,8 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Done.class)))
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<Responses.Done> release(@Valid @NotNull(message = "request body is required") ReleaseRequest request) {
-        return answer(() -> registry.release(AllocationIds.parse(request.allocationId())))
+    public CompletionStage<Responses.Done> release(ReleaseRequest request) {
+        return answer(() -> registry.release(AllocationIds.parse(present(request).allocationId())))
                 .thenApply(released -> Responses.Done.of("Port released successfully"));
     }
 
@@ -266,6 +262,14 @@ public class PortsResource {
         return answer(() -> CompletableFuture.completedStage(call.get()));
     }
 
+    /** A JSON body, which Quarkus REST passes as null when the request had none (or sent {@code null}). */
+    private static <T> T present(T body) {
+        if (body == null) {
+            throw new BadRequestException("request body is required: a JSON object");
+        }
+        return body;
+    }
+
     private AllocationView view(Allocation allocation) {
         return AllocationView.of(allocation, registry.statusOf(allocation));
     }
@@ -282,7 +286,7 @@ public class PortsResource {
     }
 
     private static int parsePort(String text) {
-        if (text.matches("\\d{1,5}") && PortRange.isValidPort(Integer.parseInt(text))) {
+        if (PORT_NUMBER.matcher(text).matches() && PortRange.isValidPort(Integer.parseInt(text))) {
             return Integer.parseInt(text);
         }
         throw new BadRequestException("invalid port '" + text + "': expected a number from 1 to 65535");

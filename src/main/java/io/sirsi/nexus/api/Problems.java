@@ -12,8 +12,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
 import io.sirsi.nexus.api.security.SecurityProblems;
 import io.sirsi.nexus.registry.RegistryException;
-import jakarta.validation.ConstraintViolation;
-import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -75,13 +73,6 @@ public class Problems {
     public Response rateLimited(RateLimitExceededException e) {
         return writer.response(Problem.of("rate-limited", "Too many requests", 429, e.getMessage()),
                 Map.of(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())));
-    }
-
-    @ServerExceptionMapper
-    public Response invalidInput(ConstraintViolationException e) {
-        String detail = e.getConstraintViolations().stream().map(ConstraintViolation::getMessage).sorted().distinct()
-                .collect(Collectors.joining("; "));
-        return problem(400, "invalid-request", "Invalid request", detail);
     }
 
     @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, MismatchedInputException.class,
