@@ -47,4 +47,17 @@ class ObservabilityTest {
                         "/ports/overview", "/ports/stats", "/ports/health", "/ports/ranges"))
                 .body("components.schemas.Problem.properties.keySet()", hasItem("detail"));
     }
+
+    @Test
+    void openApiNamesFieldsAsTheyAreOnTheWire() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("components.schemas.AllocateRequest.properties.keySet()", org.hamcrest.Matchers.containsInAnyOrder(
+                        "service_name", "service_type", "preferred_port", "required", "process_id"))
+                .body("components.schemas.AllocateRequest.required", org.hamcrest.Matchers.containsInAnyOrder(
+                        "service_name", "service_type"))
+                .body("components.schemas.ReleaseRequest.properties.keySet()", org.hamcrest.Matchers.contains(
+                        "allocation_id"))
+                .body("components.schemas.AllocationView.properties.keySet()", org.hamcrest.Matchers.hasItems(
+                        "allocation_id", "service_name", "service_type", "last_heartbeat", "allocated_at"));
+    }
 }
