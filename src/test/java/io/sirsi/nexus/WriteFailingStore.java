@@ -7,15 +7,16 @@ import io.sirsi.nexus.store.JdbcAllocationStore;
 import io.sirsi.nexus.store.StoreWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The real store, except that the next writes can be made to fail as a full disk would: after a pause, so that
- * requests pile up behind the failing one. Enabled by {@link StoreFailureProfile} only.
+ * The real store, except that the next writes can be made to fail as a full disk would, at once or held until the
+ * test lets them fail (so that requests pile up behind the failing one). Enabled by {@link StoreFailureProfile} only.
  */
 @Alternative
 @ApplicationScoped
@@ -23,25 +24,48 @@ public class WriteFailingStore implements AllocationStore {
 
     private final JdbcAllocationStore store;
     private final AtomicInteger writesToFail = new AtomicInteger();
-    private volatile Duration pauseBeforeFailing = Duration.ZERO;
+    private volatile CountDownLatch holding;
+    private volatile CountDownLatch held;
 
     public WriteFailingStore(JdbcAllocationStore store) {
         this.store = store;
     }
 
-    /** The next {@code count} writes fail, each after the pause. */
-    public void failNextWrites(int count, Duration pause) {
-        pauseBeforeFailing = pause;
+    /** The next {@code count} writes fail at once. */
+    public void failNextWrites(int count) {
+        holding = null;
         writesToFail.set(count);
+    }
+
+    /** The next write waits for {@link #failHeldWrite()}, then fails. */
+    public void holdNextWrite() {
+        holding = new CountDownLatch(1);
+        held = new CountDownLatch(1);
+        writesToFail.set(1);
+    }
+
+    /** Returns once the held write has begun, i.e. the registry's writer is inside it. */
+    public void awaitHeldWrite() throws InterruptedException {
+        if (!held.await(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("no write reached the store within 30 s");
+        }
+    }
+
+    public void failHeldWrite() {
+        holding.countDown();
     }
 
     @Override
     public void write(List<StoreWrite> writes) {
         if (writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
-            try {
-                Thread.sleep(pauseBeforeFailing.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            CountDownLatch hold = holding;
+            if (hold != null) {
+                held.countDown();
+                try {
+                    hold.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             throw new StoreUnavailableException("the registry cannot write allocations: disk full (test)", null);
         }
