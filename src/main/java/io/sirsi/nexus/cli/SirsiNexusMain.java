@@ -28,7 +28,23 @@ public class SirsiNexusMain implements QuarkusApplication {
         if (!isServer(args)) {
             clientMode();
         }
-        Quarkus.run(SirsiNexusMain.class, args);
+        Quarkus.run(SirsiNexusMain.class, SirsiNexusMain::exit, args);
+    }
+
+    /**
+     * Ends the process. A server that cannot start also says why in one line on stderr: the log's account of it
+     * may still be queued in the async console handler when the JVM exits, and a crash-looping pod with an empty
+     * log tells an operator nothing.
+     */
+    private static void exit(int code, Throwable failure) {
+        if (failure != null) {
+            Throwable cause = failure;
+            while (cause.getCause() != null && cause.getCause() != cause) {
+                cause = cause.getCause();
+            }
+            System.err.println("sirsi-nexus: cannot start: " + (cause.getMessage() != null ? cause.getMessage() : cause));
+        }
+        System.exit(code);
     }
 
     @Override

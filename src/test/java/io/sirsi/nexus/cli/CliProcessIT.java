@@ -97,6 +97,21 @@ class CliProcessIT {
     }
 
     @Test
+    void aServerThatCannotStartSaysWhyOnStderr() throws Exception {
+        // {variable, value, what stderr must say}
+        List<String[]> brokenSettings = List.of(
+                new String[] {"SIRSI_AUTH_KEYS_BROKEN", "nonsense",
+                        "sirsi.auth.keys.broken must be <role>:<sha256-hex of the key>"},
+                new String[] {"SIRSI_RATE_LIMIT_BURST", "0", "sirsi.rate-limit.burst must be at least 1, got 0"});
+        for (String[] broken : brokenSettings) {
+            Run start = finish(launch(Map.of(broken[0], broken[1], "QUARKUS_HTTP_PORT", "0",
+                    "SIRSI_PORTS_DATA_DIR", Files.createTempDirectory("sirsi-nexus-broken").toString()), "start"));
+            assertEquals(1, start.exitCode(), start.err());
+            assertThat(start.err(), containsString("sirsi-nexus: cannot start: " + broken[2]));
+        }
+    }
+
+    @Test
     void aClientCommandWorksWhilePort8080IsTaken() throws Exception {
         try (ServerSocket squatter = takePort8080()) {
             Run stats = run("ports", "stats");

@@ -2,7 +2,6 @@ package io.sirsi.nexus.api.ratelimit;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import jakarta.validation.constraints.Min;
 
 /** Per-client rate limits, under {@code sirsi.rate-limit}. Every key is listed in the README. */
 @ConfigMapping(prefix = "sirsi.rate-limit")
@@ -14,21 +13,17 @@ public interface RateLimitConfig {
 
     /** Sustained allocate, release and cleanup requests per second, per client. */
     @WithDefault("50")
-    @Min(1)
     int writesPerSecond();
 
     /** Sustained reads (every GET) and heartbeats per second, per client. */
     @WithDefault("500")
-    @Min(1)
     int readsPerSecond();
 
     /** Requests a client may send at once, after being idle, before its per-second rate applies (per budget). */
     @WithDefault("100")
-    @Min(1)
     int burst();
 
     /** Clients whose buckets are remembered; past that the least recently seen are forgotten (bounded memory). */
     @WithDefault("10000")
-    @Min(1)
     int maxClients();
 }

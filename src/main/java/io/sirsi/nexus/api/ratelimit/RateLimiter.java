@@ -7,6 +7,7 @@ import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -17,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  * A token bucket per client and budget (Bucket4j, lock-free). Clients are held in a bounded cache: a client idle
  * long enough to have refilled its buckets is forgotten, which loses nothing, and the least recently seen are
  * dropped past {@code max-clients}, so a flood of new addresses cannot exhaust memory. Application scoped (a
- * lazy proxy) because the JAX-RS filters that use it are built before runtime configuration is read.
+ * lazy proxy) because the JAX-RS filters that use it are built before runtime configuration is read; created at
+ * start-up all the same, so that a limit below 1 stops the registry with a message naming it.
  */
+@Startup
 @ApplicationScoped
 public class RateLimiter {
 
@@ -27,6 +30,10 @@ public class RateLimiter {
     private final Map<Budget, Counter> rejections = new EnumMap<>(Budget.class);
 
     public RateLimiter(RateLimitConfig config, MeterRegistry meters) {
+        requireAtLeastOne("writes-per-second", config.writesPerSecond());
+        requireAtLeastOne("reads-per-second", config.readsPerSecond());
+        requireAtLeastOne("burst", config.burst());
+        requireAtLeastOne("max-clients", config.maxClients());
         this.config = config;
         this.clients = Caffeine.newBuilder().maximumSize(config.maxClients()).expireAfterAccess(refillTime()).build();
         for (Budget budget : Budget.values()) {
@@ -49,6 +56,12 @@ public class RateLimiter {
             throw new RateLimitExceededException("too many " + budget.label() + " from " + client + ": the limit is "
                     + budget.perSecond(config) + " per second with bursts of " + config.burst()
                     + "; retry after " + retryAfter + " s", retryAfter);
+        }
+    }
+
+    private static void requireAtLeastOne(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("sirsi.rate-limit." + key + " must be at least 1, got " + value);
         }
     }
 
