@@ -64,11 +64,28 @@ class ConfiguredPortsTest {
 
     @Test
     void portsOtherProcessesListenOnAreSkipped() throws IOException {
-        try (ServerSocket squatter = new ServerSocket()) {
-            squatter.bind(new InetSocketAddress(50050));
-            Registry.allocate("grpc-one", "grpc", 50050, true).statusCode(409)
+        try (ServerSocket squatter = listenInGrpcRange()) {
+            int taken = squatter.getLocalPort();
+            Registry.allocate("grpc-one", "grpc", taken, true).statusCode(409)
                     .body("detail", containsString("another process"));
-            Registry.allocate("grpc-one", "grpc").statusCode(200).body("allocation.port", not(equalTo(50050)));
+            Registry.allocate("grpc-one", "grpc").statusCode(200).body("allocation.port", not(equalTo(taken)));
         }
+    }
+
+    /**
+     * Listens on the first free port of the grpc range: the range lies among the ephemeral ports, so a client
+     * connection anywhere on the machine may be using 50050 at the moment.
+     */
+    private static ServerSocket listenInGrpcRange() throws IOException {
+        for (int port = 50050; port <= 50099; port++) {
+            ServerSocket socket = new ServerSocket();
+            try {
+                socket.bind(new InetSocketAddress(port));
+                return socket;
+            } catch (IOException taken) {
+                socket.close();
+            }
+        }
+        throw new IOException("every port of the grpc range 50050-50099 is in use");
     }
 }

@@ -41,6 +41,7 @@ class StoreFailureTest {
 
     @BeforeEach
     void emptyRegistry() {
+        failing.failNextWrites(0);
         Registry.releaseAll();
     }
 

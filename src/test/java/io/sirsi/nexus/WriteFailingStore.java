@@ -33,6 +33,10 @@ public class WriteFailingStore implements AllocationStore {
 
     /** The next {@code count} writes fail at once. */
     public void failNextWrites(int count) {
+        CountDownLatch stillHeld = holding;
+        if (stillHeld != null) {
+            stillHeld.countDown();
+        }
         holding = null;
         writesToFail.set(count);
     }
@@ -57,7 +61,8 @@ public class WriteFailingStore implements AllocationStore {
 
     @Override
     public void write(List<StoreWrite> writes) {
-        if (writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+        // on PostgreSQL every change calls write, also one that changed nothing (a scheduled cleanup): not a write
+        if (!writes.isEmpty() && writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             CountDownLatch hold = holding;
             if (hold != null) {
                 held.countDown();

@@ -1,12 +1,15 @@
 package io.sirsi.nexus.cli;
 
+import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import picocli.CommandLine;
 
 /**
@@ -28,23 +31,34 @@ public class SirsiNexusMain implements QuarkusApplication {
         if (!isServer(args)) {
             clientMode();
         }
-        Quarkus.run(SirsiNexusMain.class, SirsiNexusMain::exit, args);
+        // A server that cannot start also says why on stderr: Quarkus logs the failure, but through the async
+        // console handler, whose queue the JVM may not drain before it exits, and a crash-looping pod with an empty
+        // log tells an operator nothing. Then Quarkus's own handler (or a test harness's) ends the run.
+        BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
+        ApplicationLifecycleManager.setDefaultExitCodeHandler((code, failure) -> {
+            if (failure != null) {
+                System.err.println("sirsi-nexus: cannot start: " + reason(failure));
+            }
+            exit.accept(code, failure);
+        });
+        Quarkus.run(SirsiNexusMain.class, args);
     }
 
-    /**
-     * Ends the process. A server that cannot start also says why in one line on stderr: the log's account of it
-     * may still be queued in the async console handler when the JVM exits, and a crash-looping pod with an empty
-     * log tells an operator nothing.
-     */
-    private static void exit(int code, Throwable failure) {
-        if (failure != null) {
-            Throwable cause = failure;
-            while (cause.getCause() != null && cause.getCause() != cause) {
-                cause = cause.getCause();
+    /** The messages of a failure and its causes on one line, leaving out what only repeats a message before it. */
+    static String reason(Throwable failure) {
+        List<String> messages = new ArrayList<>();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage();
+            if (message == null || message.equals("Failed to start quarkus")
+                    || (cause.getCause() != null && message.equals(cause.getCause().toString()))) {
+                continue;
             }
-            System.err.println("sirsi-nexus: cannot start: " + (cause.getMessage() != null ? cause.getMessage() : cause));
+            String said = message.strip().replaceAll("\\s*\\n\\s*", " ").replaceAll("\\.$", "");
+            if (messages.stream().noneMatch(earlier -> earlier.contains(said))) {
+                messages.add(said);
+            }
         }
-        System.exit(code);
+        return messages.isEmpty() ? failure.toString() : String.join(": ", messages);
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import io.sirsi.nexus.store.AllocationStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -102,7 +104,11 @@ public class PortRegistry {
         this.groupCommit = new GroupCommit(store, lock);
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * Opens the store after the beans that check their settings at start-up (API keys, rate limits): a replica
+     * with a setting it cannot use must stop before it touches the stored allocations, which others may share.
+     */
+    void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 100) StartupEvent event) {
         if (serverEnabled) {
             open();
         }

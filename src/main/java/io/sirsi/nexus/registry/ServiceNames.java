@@ -19,7 +19,8 @@ public final class ServiceNames {
     /** Returns the name, or fails with a message that states the rule. */
     public static String require(String name) {
         if (!isValid(name)) {
-            throw new InvalidRequestException("invalid service_name '" + name + "': " + RULE);
+            String shown = name == null || name.length() <= 64 ? name : name.substring(0, 64) + "…";
+            throw new InvalidRequestException("invalid service_name '" + shown + "': " + RULE);
         }
         return name;
     }

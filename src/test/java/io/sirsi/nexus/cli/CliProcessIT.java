@@ -104,8 +104,13 @@ class CliProcessIT {
                         "sirsi.auth.keys.broken must be <role>:<sha256-hex of the key>"},
                 new String[] {"SIRSI_RATE_LIMIT_BURST", "0", "sirsi.rate-limit.burst must be at least 1, got 0"});
         for (String[] broken : brokenSettings) {
-            Run start = finish(launch(Map.of(broken[0], broken[1], "QUARKUS_HTTP_PORT", "0",
-                    "SIRSI_PORTS_DATA_DIR", Files.createTempDirectory("sirsi-nexus-broken").toString()), "start"));
+            Process starting = launch(Map.of(broken[0], broken[1], "QUARKUS_HTTP_PORT", "0",
+                    "SIRSI_PORTS_DATA_DIR", Files.createTempDirectory("sirsi-nexus-broken").toString()), "start");
+            if (!starting.waitFor(60, TimeUnit.SECONDS)) {
+                starting.destroyForcibly();
+                throw new AssertionError("the registry started with " + broken[0] + "=" + broken[1]);
+            }
+            Run start = finish(starting);
             assertEquals(1, start.exitCode(), start.err());
             assertThat(start.err(), containsString("sirsi-nexus: cannot start: " + broken[2]));
         }

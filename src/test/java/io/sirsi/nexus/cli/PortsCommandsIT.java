@@ -139,7 +139,7 @@ class PortsCommandsIT {
 
         LaunchResult invalid = ports(launcher, "allocate", "Bad Name", "rest-api");
         assertEquals(ExitCodes.INVALID, invalid.exitCode());
-        assertThat(invalid.getErrorOutput(), containsString("service_name must be"));
+        assertThat(invalid.getErrorOutput(), containsString("invalid service_name 'Bad Name'"));
 
         LaunchResult notUuid = ports(launcher, "heartbeat", "not-a-uuid");
         assertEquals(ExitCodes.INVALID, notUuid.exitCode());
