@@ -9,12 +9,19 @@ import io.sirsi.nexus.registry.RegistryConfig.StoreKind;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -68,6 +75,7 @@ public class JdbcAllocationStore implements AllocationStore {
     /** The transaction of {@link #inHostTransaction} on this thread, which the store calls it makes join. */
     private final ThreadLocal<Connection> hostTransaction = new ThreadLocal<>();
     private volatile AgroalDataSource dataSource;
+    private volatile FileLock dataDirLock;
 
     /**
      * Both datasources are injected as {@link Instance}s because only the one {@code sirsi.ports.store} names is
@@ -102,12 +110,58 @@ public class JdbcAllocationStore implements AllocationStore {
                 throw new StoreUnavailableException("cannot create data directory " + dataDir.toAbsolutePath()
                         + ": " + e.getMessage(), e);
             }
+            lockDataDir(dataDir.toAbsolutePath());
         }
         try {
             // Replicas starting together are safe: Flyway takes its own lock on PostgreSQL while it migrates.
             (isPostgresql() ? postgresqlFlyway : sqliteFlyway).get().migrate();
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot migrate the database at " + location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Takes the data directory for this process alone, as etcd and PostgreSQL do with theirs. Two registries on one
+     * SQLite file would each answer from an index of their own, blind to the other's allocations. The operating
+     * system drops the lock when the process ends, however it ends.
+     */
+    private void lockDataDir(Path dataDir) {
+        Path lockPath = dataDir.resolve("registry.lock");
+        try {
+            FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException heldInThisProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                String holder = new String(Files.readAllBytes(lockPath), StandardCharsets.UTF_8).strip();
+                channel.close();
+                throw new StoreUnavailableException("another registry process" + (holder.isEmpty() ? "" : " (pid "
+                        + holder + ")") + " is using " + dataDir + "; stop it, or give this one another"
+                        + " sirsi.ports.data-dir", null);
+            }
+            channel.truncate(0);
+            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+            dataDirLock = lock;
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot lock " + lockPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Lets the next registry in this JVM (a restart in tests) take the data directory. */
+    @PreDestroy
+    void releaseDataDir() {
+        FileLock lock = dataDirLock;
+        if (lock != null) {
+            try {
+                lock.channel().close();
+            } catch (IOException e) {
+                LOG.debugf("Closing the data directory's lock file: %s", e.getMessage());
+            }
+            dataDirLock = null;
         }
     }
 

@@ -12,7 +12,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,11 +25,13 @@ import org.junit.jupiter.api.Test;
 /** The packaged jar as a CLI process, as scripts and people run it. */
 class CliProcessIT {
 
+    private static Path dataDir;
     private static RegistryProcess registry;
 
     @BeforeAll
     static void startRegistry() throws Exception {
-        registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-cli-process"));
+        dataDir = Files.createTempDirectory("sirsi-nexus-cli-process");
+        registry = RegistryProcess.start(dataDir);
     }
 
     @AfterAll
@@ -98,22 +102,33 @@ class CliProcessIT {
 
     @Test
     void aServerThatCannotStartSaysWhyOnStderr() throws Exception {
-        // {variable, value, what stderr must say}
-        List<String[]> brokenSettings = List.of(
-                new String[] {"SIRSI_AUTH_KEYS_BROKEN", "nonsense",
-                        "sirsi.auth.keys.broken must be <role>:<sha256-hex of the key>"},
-                new String[] {"SIRSI_RATE_LIMIT_BURST", "0", "sirsi.rate-limit.burst must be at least 1, got 0"});
-        for (String[] broken : brokenSettings) {
-            Process starting = launch(Map.of(broken[0], broken[1], "QUARKUS_HTTP_PORT", "0",
-                    "SIRSI_PORTS_DATA_DIR", Files.createTempDirectory("sirsi-nexus-broken").toString()), "start");
-            if (!starting.waitFor(60, TimeUnit.SECONDS)) {
-                starting.destroyForcibly();
-                throw new AssertionError("the registry started with " + broken[0] + "=" + broken[1]);
-            }
-            Run start = finish(starting);
-            assertEquals(1, start.exitCode(), start.err());
-            assertThat(start.err(), containsString("sirsi-nexus: cannot start: " + broken[2]));
+        assertThat(failedStart(Map.of("SIRSI_AUTH_KEYS_BROKEN", "nonsense")),
+                containsString("cannot start: sirsi.auth.keys.broken must be <role>:<sha256-hex of the key>"));
+        assertThat(failedStart(Map.of("SIRSI_RATE_LIMIT_BURST", "0")),
+                containsString("cannot start: sirsi.rate-limit.burst must be at least 1, got 0"));
+    }
+
+    @Test
+    void aSecondServerOnTheSameDataDirectoryRefusesToStart() throws Exception {
+        assertThat(failedStart(Map.of("SIRSI_PORTS_DATA_DIR", dataDir.toString())),
+                containsString("cannot start: another registry process (pid "));
+        assertEquals(0, run("ports", "stats").exitCode(), "the first registry is untouched");
+    }
+
+    /** Runs {@code start} on a free HTTP port with the settings given; returns its stderr once it has failed. */
+    private static String failedStart(Map<String, String> settings) throws Exception {
+        Map<String, String> environment = new HashMap<>(Map.of("QUARKUS_HTTP_PORT", "0",
+                "SIRSI_PORTS_DATA_DIR", Files.createTempDirectory("sirsi-nexus-broken").toString()));
+        environment.putAll(settings);
+        Process starting = launch(environment, "start");
+        if (!starting.waitFor(60, TimeUnit.SECONDS)) {
+            starting.destroyForcibly();
+            throw new AssertionError("the registry started with " + settings);
         }
+        Run start = finish(starting);
+        assertEquals(1, start.exitCode(), start.err());
+        assertThat(start.err(), containsString("sirsi-nexus: cannot start: "));
+        return start.err();
     }
 
     @Test
