@@ -61,8 +61,7 @@ public class WriteFailingStore implements AllocationStore {
 
     @Override
     public void write(List<StoreWrite> writes) {
-        // on PostgreSQL every change calls write, also one that changed nothing (a scheduled cleanup): not a write
-        if (!writes.isEmpty() && writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+        if (writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             CountDownLatch hold = holding;
             if (hold != null) {
                 held.countDown();

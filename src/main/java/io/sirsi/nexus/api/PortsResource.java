@@ -144,9 +144,7 @@ public class PortsResource {
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<AllocationView> service(@PathParam("service_name") String serviceName) {
-        if (!ServiceNames.isValid(serviceName)) {
-            throw new BadRequestException("invalid service name '" + serviceName + "': " + ServiceNames.RULE);
-        }
+        ServiceNames.require(serviceName);
         return answerNow(() -> registry.byName(serviceName).map(this::view)
                 .orElseThrow(() -> new NotRegisteredException("no service named '" + serviceName + "' is registered")));
     }

@@ -4,11 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.spi.ObserverMethod;
 import io.sirsi.nexus.store.AllocationStore;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -475,7 +475,9 @@ public class PortRegistry {
                 T result = store.inHostTransaction(config.host(), () -> {
                     changes[0] = new ChangeSet(loadTable());
                     T decided = action.apply(changes[0]);
-                    store.write(changes[0].writes());
+                    if (!changes[0].isEmpty()) {
+                        store.write(changes[0].writes());
+                    }
                     return decided;
                 });
                 changes[0].committed();

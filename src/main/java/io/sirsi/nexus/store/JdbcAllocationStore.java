@@ -127,8 +127,9 @@ public class JdbcAllocationStore implements AllocationStore {
      */
     private void lockDataDir(Path dataDir) {
         Path lockPath = dataDir.resolve("registry.lock");
+        FileChannel channel = null;
         try {
-            FileChannel channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            channel = FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -138,7 +139,6 @@ public class JdbcAllocationStore implements AllocationStore {
             }
             if (lock == null) {
                 String holder = new String(Files.readAllBytes(lockPath), StandardCharsets.UTF_8).strip();
-                channel.close();
                 throw new StoreUnavailableException("another registry process" + (holder.isEmpty() ? "" : " (pid "
                         + holder + ")") + " is using " + dataDir + "; stop it, or give this one another"
                         + " sirsi.ports.data-dir", null);
@@ -146,8 +146,10 @@ public class JdbcAllocationStore implements AllocationStore {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
             dataDirLock = lock;
-        } catch (IOException e) {
-            throw new StoreUnavailableException("cannot lock " + lockPath + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel); // the lock, if taken, goes with it
+            throw e instanceof StoreUnavailableException refused ? refused
+                    : new StoreUnavailableException("cannot lock " + lockPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -156,12 +158,18 @@ public class JdbcAllocationStore implements AllocationStore {
     void releaseDataDir() {
         FileLock lock = dataDirLock;
         if (lock != null) {
+            closeQuietly(lock.channel());
+            dataDirLock = null;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
             try {
-                lock.channel().close();
+                channel.close();
             } catch (IOException e) {
                 LOG.debugf("Closing the data directory's lock file: %s", e.getMessage());
             }
-            dataDirLock = null;
         }
     }
 
