@@ -2,10 +2,12 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Health probes, Prometheus metrics and the OpenAPI document. */
@@ -37,6 +39,30 @@ class ObservabilityTest {
                 .body(containsString("sirsi_allocations_conflicts_total{reason=\"port_unavailable\""));
     }
 
+    /** The counters count what happened, once each: read before and after, the differences are exact. */
+    @Test
+    void changeCountersCountEachCommittedChangeOnce() {
+        Map<String, Double> before = Metrics.scrape();
+        Registry.Granted first = Registry.grant("counted-1", "analytics");
+        Registry.grant("counted-2", "analytics");
+        Registry.allocate("counted-1", "analytics").statusCode(200);
+        Registry.allocate("counted-3", "analytics", first.port(), true).statusCode(409);
+        Registry.heartbeat(first.allocationId()).statusCode(200);
+        Registry.release(first.allocationId()).statusCode(200);
+        Map<String, Double> after = Metrics.scrape();
+
+        assertEquals(2.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"allocated\"}"));
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"renewed\"}"));
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"released\"}"));
+        assertEquals(0.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"expired\"}"));
+        assertEquals(2.0, Metrics.delta(before, after, "sirsi_allocations_granted_total{type=\"analytics\"}"));
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_allocations_released_total"));
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_heartbeats_total"));
+        assertEquals(1.0, Metrics.delta(before, after,
+                "sirsi_allocations_conflicts_total{reason=\"port_unavailable\"}"));
+        assertEquals(1.0, after.get("sirsi_allocations{status=\"Active\",type=\"analytics\"}"));
+    }
+
     @Test
     void openApiDescribesEveryEndpoint() {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
@@ -44,7 +70,8 @@ class ObservabilityTest {
                 .body("paths.keySet()", org.hamcrest.Matchers.hasItems("/ports/allocate", "/ports/release",
                         "/ports/heartbeat/{allocation_id}", "/ports/cleanup", "/ports/directory",
                         "/ports/service/{service_name}", "/ports/port/{port}", "/ports/type/{service_type}",
-                        "/ports/overview", "/ports/stats", "/ports/health", "/ports/ranges"))
+                        "/ports/overview", "/ports/stats", "/ports/health", "/ports/ranges", "/ports/events",
+                        "/ports/history"))
                 .body("components.schemas.Problem.properties.keySet()", hasItem("detail"));
     }
 

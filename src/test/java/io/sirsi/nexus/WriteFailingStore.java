@@ -1,14 +1,18 @@
 package io.sirsi.nexus;
 
-import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.AllocationStore;
+import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.StoreUnavailableException;
-import io.sirsi.nexus.store.AllocationStore;
+import io.sirsi.nexus.registry.StoreWrite;
 import io.sirsi.nexus.store.JdbcAllocationStore;
-import io.sirsi.nexus.store.StoreWrite;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +64,7 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
-    public void write(List<StoreWrite> writes) {
+    public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
         if (writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             CountDownLatch hold = holding;
             if (hold != null) {
@@ -73,7 +77,7 @@ public class WriteFailingStore implements AllocationStore {
             }
             throw new StoreUnavailableException("the registry cannot write allocations: disk full (test)", null);
         }
-        store.write(writes);
+        return store.write(writes, events);
     }
 
     @Override
@@ -82,8 +86,8 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
-    public <T> T inHostTransaction(String host, Supplier<T> work) {
-        return store.inHostTransaction(host, work);
+    public <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work) {
+        return store.inHostTransaction(hosts, work);
     }
 
     @Override
@@ -92,18 +96,38 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
-    public List<Allocation> loadAll(String host) {
-        return store.loadAll(host);
+    public Snapshot load() {
+        return store.load();
     }
 
     @Override
-    public Optional<Allocation> findByName(String host, String serviceName) {
-        return store.findByName(host, serviceName);
+    public long headRevision() {
+        return store.headRevision();
     }
 
     @Override
-    public Optional<Allocation> findByPort(String host, int port) {
-        return store.findByPort(host, port);
+    public long oldestRevision() {
+        return store.oldestRevision();
+    }
+
+    @Override
+    public List<ChangeEvent> eventsAfter(long revision, int limit) {
+        return store.eventsAfter(revision, limit);
+    }
+
+    @Override
+    public List<ChangeEvent> history(HistoryQuery query) {
+        return store.history(query);
+    }
+
+    @Override
+    public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
+        return store.lastHeartbeats(allocationIds);
+    }
+
+    @Override
+    public int prune(Instant olderThan, long maxEvents) {
+        return store.prune(olderThan, maxEvents);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.registry.Allocation;
-import io.sirsi.nexus.registry.AllocationStatus;
 import java.time.Instant;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -18,9 +17,10 @@ public record AllocationView(
         @Schema(nullable = true) Long processId,
         String host) {
 
-    static AllocationView of(Allocation allocation, AllocationStatus status) {
+    static AllocationView of(Allocation allocation) {
         return new AllocationView(allocation.port(), allocation.serviceName(), allocation.serviceType().wireName(),
-                allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(), status.label(),
+                allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
+                allocation.status().label(),
                 allocation.processId().orElse(null), allocation.host());
     }
 }

@@ -12,7 +12,6 @@ import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -29,9 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -47,6 +44,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/ports")
 @RolesAllowed(Role.Names.READER)
+@Revisioned
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "400", description = "Malformed request",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
@@ -76,7 +74,7 @@ public class PortsResource {
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Allocated> allocate(AllocateRequest request) {
-        return answer(() -> registry.allocate(present(request).toRegistryRequest()))
+        return registry.allocate(present(request).toRegistryRequest())
                 .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.created()
                         ? "Port allocated successfully" : "Service already holds this port; allocation renewed"));
     }
@@ -93,7 +91,7 @@ public class PortsResource {
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Done> release(ReleaseRequest request) {
-        return answer(() -> registry.release(AllocationIds.parse(present(request).allocationId())))
+        return registry.release(AllocationIds.parse(present(request).allocationId()))
                 .thenApply(released -> Responses.Done.of("Port released successfully"));
     }
 
@@ -108,10 +106,8 @@ public class PortsResource {
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Done> heartbeat(@PathParam("allocation_id") String allocationId) {
-        return answerNow(() -> {
-            registry.heartbeat(AllocationIds.parse(allocationId));
-            return Responses.Done.of("Heartbeat successful");
-        });
+        return registry.heartbeat(AllocationIds.parse(allocationId))
+                .thenApply(alive -> Responses.Done.of("Heartbeat successful"));
     }
 
     @POST
@@ -129,6 +125,7 @@ public class PortsResource {
     @GET
     @Path("/directory")
     @ReadLimited
+    @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service holding a port, keyed by service name",
             description = "Includes Reserved and Expired allocations; their status says which.")
@@ -139,13 +136,14 @@ public class PortsResource {
     @GET
     @Path("/service/{service_name}")
     @ReadLimited
+    @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Look a service up by name")
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<AllocationView> service(@PathParam("service_name") String serviceName) {
         ServiceNames.require(serviceName);
-        return answerNow(() -> registry.byName(serviceName).map(this::view)
+        return registry.byName(serviceName).thenApply(found -> found.map(this::view)
                 .orElseThrow(() -> new NotRegisteredException("no service named '" + serviceName + "' is registered")));
     }
 
@@ -158,13 +156,14 @@ public class PortsResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<AllocationView> port(@PathParam("port") String port) {
         int number = parsePort(port);
-        return answerNow(() -> registry.byPort(number).map(this::view)
+        return registry.byPort(number).thenApply(found -> found.map(this::view)
                 .orElseThrow(() -> new NotRegisteredException("no service holds port " + number)));
     }
 
     @GET
     @Path("/type/{service_type}")
     @ReadLimited
+    @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service of a type, by port (empty when there is none)")
     public List<AllocationView> type(@PathParam("service_type") String serviceType) {
@@ -174,6 +173,7 @@ public class PortsResource {
     @GET
     @Path("/overview")
     @ReadLimited
+    @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every allocation, port usage, services by type and statistics")
     public Responses.Overview overview() {
@@ -193,6 +193,7 @@ public class PortsResource {
     @GET
     @Path("/stats")
     @ReadLimited
+    @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "Counts of allocations by status and by service type")
     public Responses.Stats stats() {
@@ -224,40 +225,19 @@ public class PortsResource {
     @GET
     @Path("/ranges")
     @ReadLimited
+    @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
     public CompletionStage<Map<String, Responses.Range>> ranges() {
-        return answerNow(() -> {
+        return registry.rangeUsage().thenApply(usages -> {
             Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-            for (RangeUsage usage : registry.rangeUsage()) {
+            for (RangeUsage usage : usages) {
                 ranges.put(usage.serviceType().wireName(), new Responses.Range(usage.serviceType().wireName(),
                         usage.range().first(), usage.range().last(), usage.range().size(), usage.held(),
                         usage.reserved(), usage.available()));
             }
             return ranges;
         });
-    }
-
-    /**
-     * Runs a registry call where it belongs. When the registry answers from memory, on the request's event loop:
-     * the call then never waits for I/O (a change waits for its group commit without holding any thread). On a
-     * shared store, on a worker thread, since the call is database I/O. The endpoints that return everything
-     * (directory, overview, type, stats) stay on worker threads in both cases: they sort the whole table.
-     */
-    private <T> CompletionStage<T> answer(Supplier<CompletionStage<T>> call) {
-        if (!registry.answersFromMemory()) {
-            return CompletableFuture.supplyAsync(call, Infrastructure.getDefaultWorkerPool()).thenCompose(answer -> answer);
-        }
-        try {
-            return call.get();
-        } catch (RuntimeException refused) {
-            return CompletableFuture.failedStage(refused);
-        }
-    }
-
-    /** {@link #answer} for a call that returns its result. */
-    private <T> CompletionStage<T> answerNow(Supplier<T> call) {
-        return answer(() -> CompletableFuture.completedStage(call.get()));
     }
 
     /** A JSON body, which Quarkus REST passes as null when the request had none (or sent {@code null}). */
@@ -269,7 +249,7 @@ public class PortsResource {
     }
 
     private AllocationView view(Allocation allocation) {
-        return AllocationView.of(allocation, registry.statusOf(allocation));
+        return AllocationView.of(allocation);
     }
 
     private Map<String, AllocationView> byName(List<Allocation> allocations) {
@@ -283,7 +263,8 @@ public class PortsResource {
         return new Responses.Stats(stats.total(), stats.active(), stats.reserved(), stats.expired(), byType);
     }
 
-    private static int parsePort(String text) {
+    /** A port number from a path or query parameter; anything else is a 400. */
+    static int parsePort(String text) {
         if (PORT_NUMBER.matcher(text).matches() && PortRange.isValidPort(Integer.parseInt(text))) {
             return Integer.parseInt(text);
         }

@@ -47,6 +47,8 @@ public class Problems {
             case INVALID -> problem(400, "invalid-request", "Invalid request", e.getMessage());
             case NOT_FOUND -> problem(404, "not-found", "Not found", e.getMessage());
             case CONFLICT -> problem(409, "conflict", "Conflict", e.getMessage());
+            case RACE -> problem(409, "store-race", "Lost a race with another writer; retry", e.getMessage());
+            case GONE -> problem(410, "revision-compacted", "Gone", e.getMessage());
             case UNAVAILABLE -> problem(503, "store-unavailable", "Registry unavailable", e.getMessage());
         };
     }

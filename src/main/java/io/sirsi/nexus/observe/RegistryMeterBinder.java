@@ -69,10 +69,11 @@ public class RegistryMeterBinder implements MeterBinder {
             Map<ServiceType, Map<AllocationStatus, Integer>> counts = new EnumMap<>(ServiceType.class);
             for (Allocation allocation : registry.all()) {
                 counts.computeIfAbsent(allocation.serviceType(), type -> new EnumMap<>(AllocationStatus.class))
-                        .merge(registry.statusOf(allocation), 1, Integer::sum);
+                        .merge(allocation.status(), 1, Integer::sum);
             }
             Map<ServiceType, Double> utilisation = new EnumMap<>(ServiceType.class);
-            registry.rangeUsage().forEach(usage -> utilisation.put(usage.serviceType(), usage.utilisation()));
+            registry.rangeUsage().toCompletableFuture().join()
+                    .forEach(usage -> utilisation.put(usage.serviceType(), usage.utilisation()));
             return new Snapshot(Instant.now(), counts, utilisation);
         }
 

@@ -1,13 +1,13 @@
 package io.sirsi.nexus.registry;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * One port held by one service on one host. Immutable: a heartbeat yields a new value.
- * {@code reserved} marks a static reservation declared in configuration.
+ * One port held by one service on one host. Immutable: a heartbeat yields a new value. The status is stored, not
+ * derived from the clock: an allocation becomes Expired when the expiry pass says so (and logs an {@code expired}
+ * event), and Active again when a heartbeat revives it.
  */
 public record Allocation(
         UUID allocationId,
@@ -18,21 +18,23 @@ public record Allocation(
         Optional<Long> processId,
         Instant allocatedAt,
         Instant lastHeartbeat,
-        boolean reserved) {
+        AllocationStatus status) {
 
-    /** The status at {@code now}: derived from the last heartbeat, so it never needs a write to change. */
-    public AllocationStatus status(Instant now, Duration heartbeatTimeout) {
-        if (reserved) {
-            return AllocationStatus.RESERVED;
-        }
-        return isExpired(now, heartbeatTimeout) ? AllocationStatus.EXPIRED : AllocationStatus.ACTIVE;
+    /** A static reservation declared in configuration: never expires, cannot be released over the API. */
+    public boolean reserved() {
+        return status == AllocationStatus.RESERVED;
     }
 
-    public boolean isExpired(Instant now, Duration heartbeatTimeout) {
-        return !reserved && lastHeartbeat.plus(heartbeatTimeout).isBefore(now);
+    public boolean expired() {
+        return status == AllocationStatus.EXPIRED;
     }
 
     public Allocation withHeartbeat(Instant at) {
-        return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, at, reserved);
+        return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, at, status);
+    }
+
+    public Allocation withStatus(AllocationStatus next) {
+        return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt,
+                lastHeartbeat, next);
     }
 }

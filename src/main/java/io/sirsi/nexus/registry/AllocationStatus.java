@@ -1,6 +1,9 @@
 package io.sirsi.nexus.registry;
 
-/** Where an allocation stands. Every status holds its port; only cleanup of an Expired one frees it. */
+/**
+ * Where an allocation stands. Every status holds its port; only cleanup of an Expired one frees it. Stored with the
+ * allocation and changed only by a logged event.
+ */
 public enum AllocationStatus {
     /** Heartbeats arrive within the heartbeat timeout. */
     ACTIVE("Active"),
@@ -18,6 +21,10 @@ public enum AllocationStatus {
     /** The spelling on the wire: {@code Active}, {@code Reserved}, {@code Expired}. */
     public String label() {
         return label;
+    }
+
+    public static java.util.Optional<AllocationStatus> fromLabel(String label) {
+        return java.util.Arrays.stream(values()).filter(status -> status.label.equals(label)).findFirst();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.sirsi.nexus.registry;
 
-import io.sirsi.nexus.store.StoreWrite;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,58 +9,78 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What one registry operation changes. Each change is applied to the {@link PortTable} as it is decided, so the
- * next decision sees it; the store writes are collected to be committed as one unit; if the store refuses them,
- * {@link #undo} takes them out of the table again; {@link #committed} reports them (logs, counters) once durable.
+ * What one registry operation changes. Each change is applied to the {@link RegistryIndex} as it is decided, so the
+ * next decision sees it; the store writes and the events for the change log are collected to be committed as one
+ * unit; if the store refuses them, {@link #undo} takes them out of the index again; {@link #committed} reports them
+ * (logs, counters) once durable.
  */
 final class ChangeSet {
 
-    private final PortTable table;
+    private final RegistryIndex index;
+    private final Instant now;
     private final List<StoreWrite> writes = new ArrayList<>();
+    private final List<ChangeEvent> events = new ArrayList<>();
     /** Most recent first. */
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<Runnable> reports = new ArrayList<>();
 
-    ChangeSet(PortTable table) {
-        this.table = table;
+    ChangeSet(RegistryIndex index, Instant now) {
+        this.index = index;
+        this.now = now;
     }
 
-    PortTable table() {
-        return table;
+    /** The moment the change is decided at: its allocations' times and its events' time. */
+    Instant now() {
+        return now;
     }
 
-    void add(Allocation allocation) {
-        table.put(allocation);
+    PortTable table(String host) {
+        return index.table(host);
+    }
+
+    RegistryIndex index() {
+        return index;
+    }
+
+    void add(Allocation allocation, EventType event) {
+        index.put(allocation);
         writes.add(new StoreWrite.Insert(allocation));
-        undo.push(() -> table.remove(allocation));
+        log(event, allocation);
+        undo.push(() -> index.remove(allocation));
     }
 
-    void replace(Allocation previous, Allocation next) {
-        table.put(next);
+    void replace(Allocation previous, Allocation next, EventType event) {
+        index.put(next);
         writes.add(new StoreWrite.Update(next));
-        undo.push(() -> table.put(table.byId(previous.allocationId())
+        log(event, next);
+        undo.push(() -> index.put(index.table(previous.host()).byId(previous.allocationId())
                 .filter(current -> current.lastHeartbeat().isAfter(next.lastHeartbeat()))
                 .map(current -> previous.withHeartbeat(current.lastHeartbeat())) // a heartbeat answered since stays
                 .orElse(previous)));
     }
 
-    void remove(List<Allocation> allocations) {
+    void remove(List<Allocation> allocations, EventType event) {
         if (allocations.isEmpty()) {
             return;
         }
-        allocations.forEach(table::remove);
+        allocations.forEach(index::remove);
         writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
-        undo.push(() -> allocations.forEach(table::put));
+        allocations.forEach(allocation -> log(event, allocation));
+        undo.push(() -> allocations.forEach(index::put));
     }
 
-    /** Writes heartbeat times the table already holds. */
+    /** Writes heartbeat times the index already holds; not an event. */
     void touch(Map<UUID, Instant> lastHeartbeats) {
         if (!lastHeartbeats.isEmpty()) {
             writes.add(new StoreWrite.Touch(Map.copyOf(lastHeartbeats)));
         }
     }
 
-    /** Runs if the changes are undone: for state kept outside the table. */
+    private void log(EventType type, Allocation allocation) {
+        events.add(new ChangeEvent(0, type, now, allocation));
+    }
+
+    /** Runs if the changes are undone: for state kept outside the index. */
     void onUndo(Runnable restore) {
         undo.push(restore);
     }
@@ -75,12 +94,18 @@ final class ChangeSet {
         return writes;
     }
 
+    /** The events of the change, without their revisions, which the store hands out at commit. */
+    List<ChangeEvent> events() {
+        return events;
+    }
+
     boolean isEmpty() {
         return writes.isEmpty();
     }
 
     void undo() {
         undo.forEach(Runnable::run);
+        undo.clear();
     }
 
     void committed() {

@@ -5,8 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Frees the ports of expired allocations every {@code sirsi.ports.cleanup-interval}, and writes the heartbeat
- * times held in memory every second.
+ * The registry's clockwork: marks allocations Expired when their heartbeat timeout passes (every
+ * {@code sirsi.ports.expiry-interval}), frees the ports of Expired ones (every {@code sirsi.ports.cleanup-interval}),
+ * writes the heartbeat times held in memory (every second) and prunes the change log (every minute).
  */
 @ApplicationScoped
 public class ExpiryJob {
@@ -17,6 +18,16 @@ public class ExpiryJob {
 
     public ExpiryJob(PortRegistry registry) {
         this.registry = registry;
+    }
+
+    @Scheduled(identity = "mark-expired", every = "${sirsi.ports.expiry-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void markExpired() {
+        try {
+            registry.expire().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            LOG.warnf("Expiry pass skipped: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
     }
 
     @Scheduled(identity = "expire-allocations", every = "${sirsi.ports.cleanup-interval}",
@@ -38,6 +49,16 @@ public class ExpiryJob {
             registry.flushHeartbeats();
         } catch (RegistryException e) {
             LOG.warnf("Heartbeat times not written yet, will retry: %s", e.getMessage());
+        }
+    }
+
+    @Scheduled(identity = "prune-history", every = "1m", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void pruneHistory() {
+        try {
+            registry.pruneHistory();
+        } catch (RegistryException e) {
+            LOG.warnf("Change log not pruned, will retry: %s", e.getMessage());
         }
     }
 }

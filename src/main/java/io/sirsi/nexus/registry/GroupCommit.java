@@ -1,45 +1,83 @@
 package io.sirsi.nexus.registry;
 
-import io.sirsi.nexus.store.AllocationStore;
-import io.sirsi.nexus.store.StoreWrite;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * Group commit for a store of this process alone: the registry decides each change in memory under its lock and
- * queues it here; one thread writes everything queued while the previous transaction committed in one
- * transaction, then completes the waiting requests. One commit thus serves every request that arrived meanwhile,
- * and no request holds the registry's lock, or a thread, while the disk works.
+ * Decides and commits changes in groups, on one writer thread: it takes everything queued, opens one transaction
+ * holding the locks of the hosts involved, brings the index up to date with what other writers committed (nothing
+ * to do when the store is this process's alone), decides each change on the index, writes their rows and events,
+ * commits, and only then answers the waiting requests. One commit thus serves every request that arrived
+ * meanwhile, and no request holds a thread while the disk works.
  *
- * <p>If a transaction fails, its changes and every change queued after it (each decided on top of the failed
- * ones) are undone from the table, most recent first, and their requests fail; nothing is acknowledged that is
- * not committed.
+ * <p>A change that the registry refuses (a port taken, an unknown id) fails alone and changes nothing. If the
+ * transaction fails, every change of the group is undone from the index, most recent first, and their requests
+ * fail; nothing is acknowledged that is not committed. A group that lost a race in the store (another replica, a
+ * unique constraint) is decided again, on what the winner committed.
  */
 final class GroupCommit {
 
     private static final Logger LOG = Logger.getLogger(GroupCommit.class);
     /** Changes per transaction at most, so one transaction stays short. */
     private static final int MAX_BATCH = 256;
+    /** How often a group that lost a race in the store is decided again before its requests are refused. */
+    private static final int ATTEMPTS = 5;
 
-    private record Queued(ChangeSet changes, CompletableFuture<Void> durable) {
+    /** What the writer calls around each group, from {@link PortRegistry}. */
+    interface Log {
+        /** Applies what other writers committed since the index's revision; called with the lock held. */
+        void catchUp();
+
+        /** Reports committed events (their revisions set) in order; called with the lock held. */
+        void committed(long first, List<ChangeEvent> events);
+    }
+
+    private static final class Queued<T> {
+        final Set<String> hosts;
+        final Function<ChangeSet, T> action;
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        ChangeSet changes;
+        T decided;
+
+        Queued(Set<String> hosts, Function<ChangeSet, T> action) {
+            this.hosts = hosts;
+            this.action = action;
+        }
+
+        void complete() {
+            result.complete(decided);
+        }
     }
 
     private final AllocationStore store;
-    /** The registry's lock, which guards the table the changes were applied to. */
+    /** The registry's lock, which guards the index. */
     private final ReentrantLock lock;
-    private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>();
+    private final RegistryIndex index;
+    private final Log log;
+    private final InstantSource clock;
+    private final BlockingQueue<Queued<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer = new Thread(this::run, "sirsi-store-writer");
     private volatile boolean closing;
 
-    GroupCommit(AllocationStore store, ReentrantLock lock) {
+    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, Log log, InstantSource clock) {
         this.store = store;
         this.lock = lock;
+        this.index = index;
+        this.log = log;
+        this.clock = clock;
         writer.setDaemon(true);
     }
 
@@ -47,19 +85,27 @@ final class GroupCommit {
         writer.start();
     }
 
-    /** Queues changes already applied to the table; call with the registry's lock held. */
-    CompletableFuture<Void> submit(ChangeSet changes) {
-        if (closing) {
-            throw new StoreUnavailableException("the registry is shutting down; nothing was changed", null);
+    /**
+     * Queues a change on these hosts; the action decides it on the index, inside the group's transaction, and
+     * throws to refuse it. The stage completes once the change is durable.
+     */
+    <T> CompletableFuture<T> submit(Collection<String> hosts, Function<ChangeSet, T> action) {
+        Queued<T> queued = new Queued<>(Set.copyOf(hosts), action);
+        lock.lock(); // close() takes it too: after closing, nothing is queued that the writer will not see
+        try {
+            if (closing) {
+                throw new StoreUnavailableException("the registry is shutting down; nothing was changed", null);
+            }
+            queue.add(queued);
+        } finally {
+            lock.unlock();
         }
-        Queued queued = new Queued(changes, new CompletableFuture<>());
-        queue.add(queued);
-        return queued.durable();
+        return queued.result;
     }
 
-    /** Writes what is queued, then stops the writer thread. */
+    /** Commits what is queued, then stops the writer thread. */
     void close() {
-        lock.lock(); // submit runs under the lock: after this, nothing is queued that the writer will not see
+        lock.lock();
         try {
             closing = true;
         } finally {
@@ -74,68 +120,140 @@ final class GroupCommit {
 
     /** Runs until closed and the queue is empty; whatever fails, no request is left waiting. */
     private void run() {
-        List<Queued> batch = new ArrayList<>(MAX_BATCH);
+        List<Queued<?>> batch = new ArrayList<>(MAX_BATCH);
         while (!closing || !queue.isEmpty()) {
             try {
-                Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Queued<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
+                commit(batch);
             } catch (InterruptedException e) {
                 LOG.debug("Store writer interrupted; it stops only when the registry closes");
             } catch (Throwable e) { // an Error too: the thread must live on, or every later write would hang
                 LOG.errorf(e, "The store writer failed unexpectedly; continuing");
                 StoreUnavailableException unavailable = unavailable(e);
-                batch.forEach(queued -> queued.durable().completeExceptionally(unavailable)); // no-op if answered
+                batch.forEach(queued -> queued.result.completeExceptionally(unavailable)); // no-op if answered
             } finally {
                 batch.clear();
             }
         }
     }
 
-    private void write(List<Queued> batch) {
-        List<StoreWrite> writes = new ArrayList<>();
-        batch.forEach(queued -> writes.addAll(queued.changes().writes()));
-        try {
-            store.write(writes);
-        } catch (RegistryException refused) {
-            undo(batch, refused);
-            return;
-        } catch (RuntimeException | Error e) {
-            undo(batch, unavailable(e));
-            throw e;
-        }
-        for (Queued queued : batch) {
+    private void commit(List<Queued<?>> batch) {
+        for (int attempt = 1; ; attempt++) {
+            List<Queued<?>> decided = new ArrayList<>(batch.size());
+            List<Refusal> refused = new ArrayList<>();
+            Set<String> hosts = new HashSet<>();
+            batch.forEach(queued -> hosts.addAll(queued.hosts));
+            List<ChangeEvent> events = new ArrayList<>();
+            long first;
             try {
-                queued.changes().committed(); // before the answer, so a client that sees 200 finds it counted
-            } catch (RuntimeException e) {
-                LOG.errorf(e, "Reporting a committed change failed");
-            } finally {
-                queued.durable().complete(null);
+                first = store.inHostTransaction(hosts, () -> {
+                    List<StoreWrite> writes = new ArrayList<>();
+                    decide(batch, decided, refused, writes, events);
+                    return writes.isEmpty() && events.isEmpty() ? -1L : store.write(writes, events);
+                });
+            } catch (StoreConflictException lost) {
+                undo(decided);
+                if (attempt < ATTEMPTS) {
+                    LOG.debugf("Store race lost, deciding %d changes again (%d of %d): %s", batch.size(), attempt,
+                            ATTEMPTS, lost.getMessage());
+                    continue;
+                }
+                fail(batch, lost);
+                return;
+            } catch (RegistryException failed) {
+                undo(decided);
+                refused.forEach(Refusal::answer);
+                fail(batch, failed);
+                LOG.errorf("Store write failed; %d changes undone and refused: %s", decided.size(), failed.getMessage());
+                return;
+            } catch (RuntimeException | Error e) {
+                undo(decided);
+                refused.forEach(Refusal::answer);
+                fail(batch, unavailable(e));
+                throw e;
             }
+            if (first >= 0 && !events.isEmpty()) {
+                lock.lock();
+                try {
+                    log.committed(first, events);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            refused.forEach(Refusal::answer);
+            for (Queued<?> queued : decided) {
+                try {
+                    queued.changes.committed(); // before the answer, so a client that sees 200 finds it counted
+                } catch (RuntimeException e) {
+                    LOG.errorf(e, "Reporting a committed change failed");
+                } finally {
+                    queued.complete();
+                }
+            }
+            return;
         }
+    }
+
+    private record Refusal(Queued<?> queued, RuntimeException reason) {
+        void answer() {
+            queued.result.completeExceptionally(reason);
+        }
+    }
+
+    /** Decides every change of the group on an up-to-date index; a refused one is undone at once and left out. */
+    private void decide(List<Queued<?>> batch, List<Queued<?>> decided, List<Refusal> refused,
+            List<StoreWrite> writes, List<ChangeEvent> events) {
+        decided.clear();
+        refused.clear();
+        events.clear();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        lock.lock();
+        try {
+            log.catchUp();
+            for (Queued<?> queued : batch) {
+                ChangeSet changes = new ChangeSet(index, now);
+                try {
+                    decideOne(queued, changes);
+                    decided.add(queued);
+                    writes.addAll(changes.writes());
+                    events.addAll(changes.events());
+                } catch (RuntimeException refusal) {
+                    changes.undo();
+                    refused.add(new Refusal(queued, refusal));
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static <T> void decideOne(Queued<T> queued, ChangeSet changes) {
+        queued.changes = changes;
+        queued.decided = queued.action.apply(changes);
+    }
+
+    private void undo(List<Queued<?>> decided) {
+        lock.lock();
+        try {
+            for (int i = decided.size() - 1; i >= 0; i--) {
+                decided.get(i).changes.undo();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void fail(List<Queued<?>> batch, RuntimeException cause) {
+        batch.forEach(queued -> queued.result.completeExceptionally(cause)); // a refused one keeps its answer
     }
 
     private static StoreUnavailableException unavailable(Throwable cause) {
         return new StoreUnavailableException("the registry cannot write allocations: " + cause
                 + "; nothing was changed", cause);
-    }
-
-    private void undo(List<Queued> failed, RegistryException cause) {
-        List<Queued> undone = new ArrayList<>(failed);
-        lock.lock();
-        try {
-            queue.drainTo(undone); // decided on top of the failed changes, so they cannot stand either
-            for (int i = undone.size() - 1; i >= 0; i--) {
-                undone.get(i).changes().undo();
-            }
-        } finally {
-            lock.unlock();
-            undone.forEach(queued -> queued.durable().completeExceptionally(cause));
-        }
-        LOG.errorf("Store write failed; %d changes undone and refused: %s", undone.size(), cause.getMessage());
     }
 }

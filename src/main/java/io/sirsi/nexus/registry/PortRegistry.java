@@ -4,15 +4,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.sirsi.nexus.store.AllocationStore;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,79 +28,112 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The port registry of one host: allocates, heartbeats, releases and expires allocations, and answers lookups.
+ * The port registry: allocates, heartbeats, releases and expires allocations, answers lookups, and keeps the change
+ * log of it all.
  *
- * <p>Concurrency rule: every change is decided on a {@link PortTable} of the host's allocations inside
- * {@link #change}, as a {@link ChangeSet}, and every lookup reads such a table in {@link #reading}. Where the table
- * comes from depends on the store:
+ * <p>One design for both stores. Every host's allocations are held in an in-memory {@link RegistryIndex}, loaded
+ * at start, together with the revision of the change log it reflects. Every change is decided on that index by
+ * {@link GroupCommit}'s writer thread, inside a transaction that holds the hosts' locks, and is committed with its
+ * events; lookups read the index without a lock. The stores differ only in how the index learns of other writers:
  * <ul>
- * <li>a store of this process alone (SQLite): the table is an index in memory, loaded at start. Changes are
- * decided under {@link #lock}, which is never held across I/O, and committed by {@link GroupCommit}, many
- * requests to one transaction; lookups read the table without any lock and never touch the database;</li>
- * <li>a store that other replicas share (PostgreSQL): memory cannot be trusted, because another process may have
- * changed the allocations a moment ago. Every change loads the host's table inside a transaction that holds the
- * host's lock in the database ({@link AllocationStore#inHostTransaction}), and every lookup reads the database.</li>
+ * <li>a store of this process alone (SQLite) has none, so the index is always current;</li>
+ * <li>a store that replicas share (PostgreSQL): before deciding, under the hosts' locks, the writer applies the
+ * events committed since the index's revision (usually none or a few), and before a lookup answers, the
+ * {@link LogFollower} makes sure the index holds every event committed before the request arrived.</li>
  * </ul>
- * Either way no two requests can be granted one port, and nothing is acknowledged that a restart would forget. On
- * the local store a lookup may see a change a moment before its commit; should the commit fail, the change is
- * undone and its request fails.
+ * Either way no two requests can be granted one port, nothing is acknowledged that a restart would forget, and a
+ * change costs the events since it last looked, not the allocations held. A lookup may see a change a moment
+ * before its commit; should the commit fail, the change is undone and its request fails.
  */
 @ApplicationScoped
 public class PortRegistry {
 
     private static final Logger LOG = Logger.getLogger(PortRegistry.class);
-    private static final Comparator<Allocation> BY_PORT = Comparator.comparingInt(Allocation::port);
-    /** How often a change that lost a race in the store (unique constraint, serialization) is tried in all. */
-    private static final int ATTEMPTS = 5;
+    private static final Comparator<Allocation> BY_PORT = Comparator.comparing(Allocation::host)
+            .thenComparingInt(Allocation::port);
+    /** How often a replica reads the log's head when nobody asks, so watchers hear of other replicas' changes. */
+    private static final long FOLLOW_POLL_MILLIS = 100;
+    /** Events a catch-up reads at once. */
+    private static final int CATCH_UP_PAGE = 1000;
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
-    /** Whether other registry processes share the store; see the class comment. */
-    private final boolean sharedStore;
-    /** Only for a store of this process alone. */
-    private final GroupCommit groupCommit;
     private final RegistryConfig config;
     private final boolean serverEnabled;
-    private final Clock clock = Clock.systemUTC();
+    private final InstantSource clock;
     private final Map<ServiceType, PortRange> ranges;
     private final Map<ServiceType, Counter> granted = new EnumMap<>(ServiceType.class);
-    private final Counter released;
+    private final Map<EventType, Counter> eventCounters = new EnumMap<>(EventType.class);
     private final Counter heartbeats;
-    private final Counter expired;
+    private final Counter released;
+    /** Expired allocations removed by cleanup (the name predates the {@code expired} event). */
+    private final Counter removedExpired;
     private final MeterRegistry meters;
     private final Set<Integer> reservedPorts;
-    /** The in-memory index; only for a store of this process alone. */
-    private volatile PortTable table;
+    private final RegistryIndex index;
+    private final GroupCommit groupCommit;
+    private final ChangeFeed feed;
+    /** Only for a store that replicas share: how the index learns of their changes. */
+    private final Optional<LogFollower> follower;
     /**
      * Heartbeat times not yet written, guarded by {@link #lock}; only for a store of this process alone. A heartbeat
-     * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} queues them all
-     * for one transaction every second, and a crash loses at most that second of heartbeat times, never an
-     * allocation.
+     * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} writes them all in
+     * one transaction every second, and a crash loses at most that second of heartbeat times, never an allocation.
+     * On a shared store the other replicas must see it, so it is written before the reply.
      */
     private final Map<UUID, Instant> unflushedHeartbeats = new HashMap<>();
+    private final boolean heartbeatsInMemory;
     private volatile boolean open;
 
-    public PortRegistry(AllocationStore store, RegistryConfig config, MeterRegistry meters,
+    public PortRegistry(AllocationStore store, RegistryConfig config, MeterRegistry meters, InstantSource clock,
             @ConfigProperty(name = "sirsi.server.enabled", defaultValue = "true") boolean serverEnabled) {
         this.store = store;
         this.config = config;
         this.meters = meters;
+        this.clock = clock;
         this.serverEnabled = serverEnabled;
         this.ranges = RegistrySettings.ranges(config.ranges());
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
         for (ServiceType type : ServiceType.values()) {
             granted.put(type, meters.counter("sirsi.allocations.granted", "type", type.wireName()));
         }
-        this.released = meters.counter("sirsi.allocations.released");
+        for (EventType type : EventType.values()) {
+            eventCounters.put(type, meters.counter("sirsi.changes", "type", type.wireName()));
+        }
         this.heartbeats = meters.counter("sirsi.heartbeats");
-        this.expired = meters.counter("sirsi.allocations.expired");
-        this.sharedStore = store.shared();
-        this.groupCommit = new GroupCommit(store, lock);
+        this.released = meters.counter("sirsi.allocations.released");
+        this.removedExpired = meters.counter("sirsi.allocations.expired");
+        this.index = new RegistryIndex(this::newTable);
+        this.feed = new ChangeFeed(store, KEEP_ALIVE);
+        this.groupCommit = new GroupCommit(store, lock, index, new GroupCommit.Log() {
+            @Override
+            public void catchUp() {
+                if (store.shared()) {
+                    catchUpFromLog(Long.MAX_VALUE);
+                }
+            }
+
+            @Override
+            public void committed(long first, List<ChangeEvent> events) {
+                committedHere(first, events);
+            }
+        }, clock);
+        this.follower = store.shared()
+                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(Long.MAX_VALUE),
+                        FOLLOW_POLL_MILLIS))
+                : Optional.empty();
+        this.heartbeatsInMemory = !store.shared();
+    }
+
+    private PortTable newTable(String host) {
+        // the bind probe sees only this machine, so it can only speak for the registry's own host
+        return new PortTable(ranges, reservedPorts,
+                config.bindCheck() && host.equals(config.host()) ? PortProbe::boundElsewhere : port -> false);
     }
 
     /**
@@ -117,21 +149,21 @@ public class PortRegistry {
     /** Opens the store, loads every allocation it holds and applies the static reservations of the configuration. */
     public void open() {
         store.open();
-        if (!sharedStore) {
-            table = loadTable();
-            groupCommit.start();
-        }
-        int loaded = await(change(changes -> {
+        index.reset(store.load());
+        feed.start(index.revision());
+        groupCommit.start();
+        follower.ifPresent(LogFollower::start);
+        int loaded = await(groupCommit.submit(Set.of(config.host()), changes -> {
             applyStaticReservations(changes);
-            return changes.table().size();
+            return (int) changes.index().all().count();
         }));
         open = true;
-        LOG.infof("Port registry ready: %d allocations on host %s in %s (%s); heartbeat timeout %s,"
+        LOG.infof("Port registry ready: %d allocations at revision %d in %s (%s); host %s, heartbeat timeout %s,"
                         + " cleanup every %s, %d reserved ports, bind check %s",
-                loaded, config.host(), store.location(),
-                sharedStore ? "shared with other replicas, lookups read the database"
-                        : "lookups from memory, changes committed in groups",
-                config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
+                loaded, index.revision(), store.location(),
+                store.shared() ? "shared with other replicas, which the index follows through the change log"
+                        : "this process's alone",
+                config.host(), config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
                 config.bindCheck() ? "on" : "off");
     }
 
@@ -140,34 +172,29 @@ public class PortRegistry {
         return open;
     }
 
-    /** True when lookups and the deciding of changes never wait for I/O: the store is this process's alone. */
-    public boolean answersFromMemory() {
-        return !sharedStore;
-    }
-
     /**
      * Grants a port: the service's existing allocation if it has one, else a new one chosen by
-     * {@link PortTable#choosePort}. Completes only once the allocation is stored. Throws at once for a request
-     * that cannot be granted.
+     * {@link PortTable#choosePort}. Completes only once the allocation is stored.
      */
     public CompletionStage<Grant> allocate(AllocationRequest request) {
-        return changeWhenOpen(changes -> {
-            Instant now = now();
-            Optional<Allocation> existing = changes.table().byName(request.serviceName());
+        String host = config.host();
+        return change(Set.of(host), changes -> {
+            Instant now = changes.now();
+            PortTable table = changes.table(host);
+            Optional<Allocation> existing = table.byName(request.serviceName());
             if (existing.isPresent()) {
                 return new Grant(renew(changes, existing.get(), request, now), false);
             }
             int port;
             try {
-                port = changes.table().choosePort(request.serviceType(), request.preferredPort(),
-                        request.required());
+                port = table.choosePort(request.serviceType(), request.preferredPort(), request.required());
             } catch (RegistryException e) {
                 countConflict(e);
                 throw e;
             }
-            Allocation allocation = new Allocation(UUID.randomUUID(), config.host(), port, request.serviceName(),
-                    request.serviceType(), request.processId(), now, now, false);
-            changes.add(allocation);
+            Allocation allocation = new Allocation(UUID.randomUUID(), host, port, request.serviceName(),
+                    request.serviceType(), request.processId(), now, now, AllocationStatus.ACTIVE);
+            changes.add(allocation, EventType.ALLOCATED);
             changes.onCommit(() -> {
                 granted.get(request.serviceType()).increment();
                 // concatenated, not infof: a printf pattern is parsed anew for every line (measured: 3 % of an
@@ -198,8 +225,8 @@ public class PortRegistry {
         }
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
-                existing.allocatedAt(), now, false);
-        changes.replace(existing, renewed);
+                existing.allocatedAt(), now, AllocationStatus.ACTIVE);
+        changes.replace(existing, renewed, EventType.RENEWED);
         Instant unflushed = unflushedHeartbeats.remove(renewed.allocationId()); // an older time must not follow it
         if (unflushed != null) {
             changes.onUndo(() -> unflushedHeartbeats.putIfAbsent(renewed.allocationId(), unflushed));
@@ -211,14 +238,14 @@ public class PortRegistry {
 
     /** Frees the allocation's port. Static reservations cannot be released: they belong to the configuration. */
     public CompletionStage<Allocation> release(UUID allocationId) {
-        return changeWhenOpen(changes -> {
-            Allocation allocation = changes.table().byId(allocationId).orElseThrow(() -> notFound(allocationId));
+        return changeOfAllocation(allocationId, changes -> {
+            Allocation allocation = changes.index().byId(allocationId).orElseThrow(() -> notFound(allocationId));
             if (allocation.reserved()) {
                 throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
                         + "' is a static reservation; remove sirsi.ports.static." + allocation.serviceName()
                         + " from the configuration to free port " + allocation.port());
             }
-            changes.remove(List.of(allocation));
+            changes.remove(List.of(allocation), EventType.RELEASED);
             changes.onCommit(() -> {
                 released.increment();
                 LOG.info("Released port " + allocation.port() + " of " + allocation.serviceName() + " (allocation "
@@ -229,43 +256,82 @@ public class PortRegistry {
     }
 
     /**
-     * Records that the service is alive; revives an Expired allocation. On the local store it only changes memory
-     * (see {@link #unflushedHeartbeats}); on a shared store the time is written before the reply, for the other
-     * replicas.
+     * Records that the service is alive. An Expired allocation is revived: a logged change, committed before the
+     * reply. Otherwise, on a store of this process alone, the time only changes memory (see
+     * {@link #unflushedHeartbeats}); on a shared store it is written before the reply, for the other replicas.
      */
-    public Allocation heartbeat(UUID allocationId) {
-        return await(changeWhenOpen(changes -> {
-            Allocation allocation = changes.table().byId(allocationId).orElseThrow(() -> notFound(allocationId));
+    public CompletionStage<Allocation> heartbeat(UUID allocationId) {
+        requireOpen();
+        if (heartbeatsInMemory) {
+            lock.lock();
+            try {
+                Optional<Allocation> found = index.byId(allocationId);
+                if (found.isPresent() && !found.get().expired()) {
+                    heartbeats.increment();
+                    Allocation allocation = found.get();
+                    if (allocation.reserved()) {
+                        return CompletableFuture.completedFuture(allocation);
+                    }
+                    Allocation renewed = allocation.withHeartbeat(now());
+                    index.put(renewed); // kept by the undo of a change decided before it (ChangeSet.replace)
+                    unflushedHeartbeats.put(allocationId, renewed.lastHeartbeat());
+                    LOG.debugf("Heartbeat from %s (allocation %s)", allocation.serviceName(), allocationId);
+                    return CompletableFuture.completedFuture(renewed);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        return changeOfAllocation(allocationId, changes -> {
+            Allocation allocation = changes.index().byId(allocationId).orElseThrow(() -> notFound(allocationId));
             heartbeats.increment();
             if (allocation.reserved()) {
                 return allocation;
             }
-            Instant now = now();
-            Allocation renewed = allocation.withHeartbeat(now);
-            changes.table().put(renewed); // kept by the undo of a change queued before it (ChangeSet.replace)
-            if (sharedStore) {
-                changes.touch(Map.of(allocationId, now));
-            } else {
-                unflushedHeartbeats.put(allocationId, now);
+            Allocation renewed = allocation.withHeartbeat(changes.now());
+            if (allocation.expired()) {
+                changes.replace(allocation, renewed.withStatus(AllocationStatus.ACTIVE), EventType.REVIVED);
+                changes.onCommit(() -> LOG.info("Heartbeat revived " + allocation.serviceName() + " on port "
+                        + allocation.port() + " (allocation " + allocationId + ")"));
+                return renewed.withStatus(AllocationStatus.ACTIVE);
             }
-            LOG.debugf("Heartbeat from %s (allocation %s)", allocation.serviceName(), allocationId);
+            changes.index().put(renewed);
+            changes.touch(Map.of(allocationId, renewed.lastHeartbeat()));
             return renewed;
-        }));
+        });
     }
 
     /** Writes the heartbeat times recorded in memory since the last flush, in one transaction. */
     public void flushHeartbeats() {
-        if (!open || sharedStore) {
+        if (!open || !heartbeatsInMemory) {
             return;
         }
-        await(change(changes -> {
-            // queued behind the changes decided before: an id released meanwhile updates no row
-            Map<UUID, Instant> batch = new HashMap<>(unflushedHeartbeats);
+        Map<UUID, Instant> batch;
+        lock.lock();
+        try {
+            if (unflushedHeartbeats.isEmpty()) {
+                return;
+            }
+            batch = new HashMap<>(unflushedHeartbeats);
             unflushedHeartbeats.clear();
-            changes.touch(batch);
-            changes.onUndo(() -> batch.forEach(unflushedHeartbeats::putIfAbsent)); // newer times win
-            return null;
-        }));
+        } finally {
+            lock.unlock();
+        }
+        try {
+            // decided behind the changes queued before: an id released meanwhile updates no row
+            await(groupCommit.submit(Set.of(), changes -> {
+                changes.touch(batch);
+                return null;
+            }));
+        } catch (RuntimeException e) {
+            lock.lock();
+            try {
+                batch.forEach(unflushedHeartbeats::putIfAbsent); // newer times win
+            } finally {
+                lock.unlock();
+            }
+            throw e;
+        }
     }
 
     void closeOnShutdown(@Observes ShutdownEvent event) {
@@ -274,76 +340,135 @@ public class PortRegistry {
         } catch (RegistryException e) {
             LOG.warnf("Heartbeat times of the last second not written at shutdown: %s", e.getMessage());
         }
-        if (open && !sharedStore) {
+        if (open) {
+            follower.ifPresent(LogFollower::close);
             groupCommit.close();
+            feed.close();
         }
     }
 
-    /** Removes every Expired allocation and frees its port; returns what was removed. */
+    /**
+     * Marks Expired every allocation whose heartbeat timeout has passed, logging an {@code expired} event for each:
+     * once, across replicas, since each replica decides under the host's lock on an index that has applied the
+     * others' events. On a shared store the times are read again from the store, which holds the heartbeats other
+     * replicas answered.
+     */
+    public CompletionStage<List<Allocation>> expire() {
+        if (!open) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return groupCommit.submit(index.hosts(), this::expireDue);
+    }
+
+    private List<Allocation> expireDue(ChangeSet changes) {
+        Instant now = changes.now();
+        Duration timeout = config.heartbeatTimeout();
+        List<Allocation> due = changes.index().all()
+                .filter(allocation -> !allocation.reserved() && !allocation.expired()
+                        && allocation.lastHeartbeat().plus(timeout).isBefore(now))
+                .toList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        Map<UUID, Instant> stored = store.lastHeartbeats(due.stream().map(Allocation::allocationId).toList());
+        List<Allocation> expiredNow = new ArrayList<>();
+        for (Allocation allocation : due) {
+            Instant lastHeartbeat = stored.getOrDefault(allocation.allocationId(), allocation.lastHeartbeat());
+            if (lastHeartbeat.isAfter(allocation.lastHeartbeat())) {
+                allocation = allocation.withHeartbeat(lastHeartbeat); // answered by another replica
+                changes.index().put(allocation);
+            }
+            if (allocation.lastHeartbeat().plus(timeout).isBefore(now)) {
+                Allocation expired = allocation.withStatus(AllocationStatus.EXPIRED);
+                changes.replace(allocation, expired, EventType.EXPIRED);
+                expiredNow.add(expired);
+            }
+        }
+        changes.onCommit(() -> expiredNow.forEach(allocation -> LOG.infof(
+                "Expired allocation %s of %s on port %d: no heartbeat since %s; the port stays held until cleanup",
+                allocation.allocationId(), allocation.serviceName(), allocation.port(), allocation.lastHeartbeat())));
+        return expiredNow;
+    }
+
+    /** Marks what is due Expired, then removes every Expired allocation and frees its port; returns what went. */
     public List<Allocation> cleanup() {
-        return await(changeWhenOpen(changes -> {
-            Instant now = now();
-            List<Allocation> expiredNow = changes.table().all().stream()
-                    .filter(allocation -> allocation.isExpired(now, config.heartbeatTimeout()))
-                    .sorted(BY_PORT)
-                    .toList();
-            changes.remove(expiredNow);
+        requireOpen();
+        return await(groupCommit.submit(index.hosts(), changes -> {
+            expireDue(changes);
+            List<Allocation> removed = changes.index().all().filter(Allocation::expired).sorted(BY_PORT).toList();
+            changes.remove(removed, EventType.REMOVED);
             changes.onCommit(() -> {
-                expired.increment(expiredNow.size());
-                expiredNow.forEach(allocation -> LOG.infof(
-                        "Expired port %d of %s (allocation %s): no heartbeat since %s", allocation.port(),
-                        allocation.serviceName(), allocation.allocationId(), allocation.lastHeartbeat()));
+                removedExpired.increment(removed.size());
+                removed.forEach(allocation -> LOG.infof(
+                        "Removed expired allocation %s of %s and freed port %d (no heartbeat since %s)",
+                        allocation.allocationId(), allocation.serviceName(), allocation.port(),
+                        allocation.lastHeartbeat()));
             });
-            return expiredNow;
+            return removed;
         }));
     }
 
-    public AllocationStatus statusOf(Allocation allocation) {
-        return allocation.status(now(), config.heartbeatTimeout());
-    }
-
-    /** Every allocation, by port. */
-    public List<Allocation> all() {
-        return reading(ports -> ports.all().stream().sorted(BY_PORT).toList());
-    }
-
-    public Optional<Allocation> byName(String serviceName) {
-        // the discovery hot path: on a shared store one indexed row, not the host's whole table
-        return sharedStore ? afterOpen(() -> store.findByName(config.host(), serviceName))
-                : reading(ports -> ports.byName(serviceName));
-    }
-
-    public Optional<Allocation> byPort(int port) {
-        if (!PortRange.isValidPort(port)) {
-            return Optional.empty();
+    /** Deletes change-log events older than the retention, and the oldest beyond the maximum count. */
+    public int pruneHistory() {
+        if (!open) {
+            return 0;
         }
-        return sharedStore ? afterOpen(() -> store.findByPort(config.host(), port))
-                : reading(ports -> ports.byPort(port));
+        int pruned = store.prune(clock.instant().minus(config.history().retention()), config.history().maxEvents());
+        if (pruned > 0) {
+            LOG.infof("Pruned %d change-log events; the oldest retained revision is now %d", pruned,
+                    store.oldestRevision());
+        }
+        return pruned;
+    }
+
+    // ---- lookups ----------------------------------------------------------------------------------------------
+
+    /**
+     * Completes once the index holds every change committed before this call; at once when the store is this
+     * process's alone. Lookups that must not be stale on a replica go through here.
+     */
+    public CompletionStage<Void> fresh() {
+        requireOpen();
+        return follower.map(LogFollower::fresh).orElse(CompletableFuture.completedFuture(null));
+    }
+
+    /** Every allocation, by host and port, as fresh as {@link #fresh}; waits, so not for an event loop. */
+    public List<Allocation> all() {
+        await(fresh());
+        return index.all().sorted(BY_PORT).toList();
+    }
+
+    public CompletionStage<Optional<Allocation>> byName(String serviceName) {
+        return fresh().thenApply(fresh -> index.existing(config.host()).flatMap(table -> table.byName(serviceName)));
+    }
+
+    public CompletionStage<Optional<Allocation>> byPort(int port) {
+        return fresh().thenApply(fresh -> index.existing(config.host()).flatMap(table -> table.byPort(port)));
     }
 
     public List<Allocation> byType(ServiceType type) {
-        return reading(ports -> ports.all().stream().filter(a -> a.serviceType() == type).sorted(BY_PORT).toList());
+        return all().stream().filter(a -> a.serviceType() == type).toList();
     }
 
     /** The range of every service type, in the order of {@link ServiceType}, with its use. */
-    public List<RangeUsage> rangeUsage() {
-        return reading(ports -> {
+    public CompletionStage<List<RangeUsage>> rangeUsage() {
+        return fresh().thenApply(fresh -> {
+            PortTable table = index.table(config.host());
             List<RangeUsage> usage = new ArrayList<>();
             ranges.forEach((type, range) -> usage.add(
-                    new RangeUsage(type, range, ports.held(type), ports.reservedIdle(type))));
+                    new RangeUsage(type, range, table.held(type), table.reservedIdle(type))));
             return usage;
         });
     }
 
     public RegistryStats stats() {
         List<Allocation> allocations = all(); // one read: the counts agree with each other
-        Instant now = now();
         int active = 0;
         int reserved = 0;
         int expiredCount = 0;
         Map<ServiceType, Integer> byType = new EnumMap<>(ServiceType.class);
         for (Allocation allocation : allocations) {
-            switch (allocation.status(now, config.heartbeatTimeout())) {
+            switch (allocation.status()) {
                 case ACTIVE -> active++;
                 case RESERVED -> reserved++;
                 case EXPIRED -> expiredCount++;
@@ -351,6 +476,45 @@ public class PortRegistry {
             byType.merge(allocation.serviceType(), 1, Integer::sum);
         }
         return new RegistryStats(allocations.size(), active, reserved, expiredCount, byType);
+    }
+
+    // ---- the change log ---------------------------------------------------------------------------------------
+
+    /** The revision of the change log that the index reflects: what an answer read now is at least as new as. */
+    public long revision() {
+        return index.revision();
+    }
+
+    /** A blocking read: completes with the revision once it passes {@code after}, or when the wait is over. */
+    public CompletionStage<Long> awaitRevisionAfter(long after, Duration wait) {
+        requireOpen();
+        return feed.awaitAfter(after, wait);
+    }
+
+    /**
+     * Watches the events after a revision (this one's, when empty: from now on).
+     *
+     * @throws RevisionCompactedException the events after it are no longer retained
+     */
+    public ChangeFeed.Subscription watch(Optional<Long> after, EventFilter filter, ChangeFeed.Watcher watcher) {
+        requireOpen();
+        long start = after.orElseGet(feed::newest);
+        long oldest = store.oldestRevision();
+        if (start + 1 < oldest && start < store.headRevision()) {
+            throw new RevisionCompactedException(start, oldest);
+        }
+        return feed.watch(start, filter, watcher);
+    }
+
+    /** Events matching the query, newest first, from the store. */
+    public List<ChangeEvent> history(HistoryQuery query) {
+        requireOpen();
+        return store.history(query);
+    }
+
+    /** The oldest revision still retained in the change log. */
+    public long oldestRevision() {
+        return store.oldestRevision();
     }
 
     /** Fails with {@link StoreUnavailableException} unless the store answers now. */
@@ -367,18 +531,69 @@ public class PortRegistry {
         return config.heartbeatTimeout();
     }
 
+    // ---- inside ----------------------------------------------------------------------------------------------
+
+    /**
+     * Applies the events other writers committed after the index's revision and before {@code before}; called with
+     * the lock held. Should the log no longer hold the next revision (pruned while this replica was away), the
+     * index is loaded again whole.
+     */
+    private void catchUpFromLog(long before) {
+        while (true) {
+            long applied = index.revision();
+            if (applied + 1 >= before) {
+                return;
+            }
+            List<ChangeEvent> events = store.eventsAfter(applied, CATCH_UP_PAGE);
+            if (events.isEmpty()) {
+                return;
+            }
+            if (events.get(0).revision() != applied + 1) {
+                LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
+                        applied + 1, events.get(0).revision());
+                index.reset(store.load());
+                return;
+            }
+            List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
+            applying.forEach(index::apply);
+            feed.publish(applying);
+            if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {
+                return;
+            }
+        }
+    }
+
+    /** This process's events, committed with revisions from {@code first}: already in the index since decided. */
+    private void committedHere(long first, List<ChangeEvent> drafts) {
+        long last = first + drafts.size() - 1;
+        if (index.revision() >= last) {
+            return; // the follower read them back from the log first, and published them
+        }
+        if (index.revision() < first - 1) {
+            catchUpFromLog(first); // other replicas committed in between
+        }
+        List<ChangeEvent> events = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            ChangeEvent draft = drafts.get(i);
+            events.add(new ChangeEvent(first + i, draft.type(), draft.at(), draft.allocation()));
+            eventCounters.get(draft.type()).increment();
+        }
+        index.advanceTo(last);
+        feed.publish(events);
+    }
+
     private void applyStaticReservations(ChangeSet changes) {
-        PortTable ports = changes.table();
+        PortTable ports = changes.table(config.host());
         Map<String, StaticReservation> declared = new LinkedHashMap<>();
         config.staticReservations().forEach((name, spec) -> declared.put(name, StaticReservation.parse(name, spec)));
         List<Allocation> undeclared = ports.all().stream()
                 .filter(allocation -> allocation.reserved() && !declared.containsKey(allocation.serviceName()))
                 .toList();
-        changes.remove(undeclared);
+        changes.remove(undeclared, EventType.UNRESERVED);
         undeclared.forEach(allocation -> changes.onCommit(() -> LOG.infof("Static reservation %s of port %d is no"
                 + " longer configured; port freed", allocation.serviceName(), allocation.port())));
 
-        Instant now = now();
+        Instant now = changes.now();
         for (StaticReservation reservation : declared.values()) {
             Optional<Allocation> current = ports.byName(reservation.serviceName());
             Optional<Allocation> holder = ports.byPort(reservation.port());
@@ -398,9 +613,9 @@ public class PortRegistry {
             }
             Allocation allocation = new Allocation(reservation.allocationId(), config.host(), reservation.port(),
                     reservation.serviceName(), reservation.serviceType(), Optional.empty(),
-                    current.map(Allocation::allocatedAt).orElse(now), now, true);
-            current.ifPresent(previous -> changes.remove(List.of(previous)));
-            changes.add(allocation);
+                    current.map(Allocation::allocatedAt).orElse(now), now, AllocationStatus.RESERVED);
+            current.ifPresent(previous -> changes.remove(List.of(previous), EventType.UNRESERVED));
+            changes.add(allocation, EventType.RESERVED);
             changes.onCommit(() -> LOG.infof("Static reservation: port %d for %s (%s)", reservation.port(),
                     reservation.serviceName(), reservation.serviceType()));
         }
@@ -429,66 +644,21 @@ public class PortRegistry {
         }
     }
 
-    /** Runs a change once the registry is open; see the class comment for the rule. */
-    private <T> CompletionStage<T> changeWhenOpen(Function<ChangeSet, T> action) {
+    /** Decides a change on these hosts once the registry is open; the stage completes once it is durable. */
+    private <T> CompletionStage<T> change(Set<String> hosts, Function<ChangeSet, T> action) {
         requireOpen();
-        return change(action);
+        return groupCommit.submit(hosts, action);
     }
 
     /**
-     * Decides a change and has it committed; the stage completes once it is durable. The action throws to refuse
-     * the change, and what it applied to the table is then undone.
+     * A change to one allocation, named by id: its host is looked up on a fresh index (an id unknown there did not
+     * exist when the request arrived), and the change is decided under that host's lock, on the index again.
      */
-    private <T> CompletionStage<T> change(Function<ChangeSet, T> action) {
-        if (sharedStore) {
-            return CompletableFuture.completedFuture(changeShared(action));
-        }
-        ChangeSet changes = new ChangeSet(table);
-        T result;
-        CompletableFuture<Void> durable;
-        lock.lock();
-        try {
-            result = action.apply(changes);
-            durable = changes.isEmpty() ? null : groupCommit.submit(changes);
-        } catch (RuntimeException e) {
-            changes.undo();
-            throw e;
-        } finally {
-            lock.unlock();
-        }
-        if (durable == null) {
-            changes.committed();
-            return CompletableFuture.completedFuture(result);
-        }
-        return durable.thenApply(committed -> result);
-    }
-
-    /**
-     * Runs the change on the host's table in one transaction under the host's lock, trying again when the store
-     * reports that another writer won a race: the retry reloads the table, so it decides on what that writer
-     * committed.
-     */
-    private <T> T changeShared(Function<ChangeSet, T> action) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                ChangeSet[] changes = new ChangeSet[1];
-                T result = store.inHostTransaction(config.host(), () -> {
-                    changes[0] = new ChangeSet(loadTable());
-                    T decided = action.apply(changes[0]);
-                    if (!changes[0].isEmpty()) {
-                        store.write(changes[0].writes());
-                    }
-                    return decided;
-                });
-                changes[0].committed();
-                return result;
-            } catch (StoreConflictException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
-                }
-                LOG.debugf("Store conflict, retrying (%d of %d): %s", attempt, ATTEMPTS, e.getMessage());
-            }
-        }
+    private <T> CompletionStage<T> changeOfAllocation(UUID allocationId, Function<ChangeSet, T> action) {
+        return fresh().thenCompose(fresh -> {
+            Allocation allocation = index.byId(allocationId).orElseThrow(() -> notFound(allocationId));
+            return change(Set.of(allocation.host()), action);
+        });
     }
 
     /** Waits for a change; its failure is thrown as it is, not wrapped. */
@@ -498,25 +668,6 @@ public class PortRegistry {
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
-    }
-
-    /** Runs a lookup: on the index in memory, without a lock, or on what the shared store holds now. */
-    private <T> T reading(Function<PortTable, T> action) {
-        requireOpen();
-        return action.apply(sharedStore ? loadTable() : table);
-    }
-
-    private <T> T afterOpen(Supplier<T> lookup) {
-        requireOpen();
-        return lookup.get();
-    }
-
-    /** The host's allocations as the store holds them now. */
-    private PortTable loadTable() {
-        PortTable loaded = new PortTable(ranges, reservedPorts,
-                config.bindCheck() ? PortProbe::boundElsewhere : port -> false);
-        store.loadAll(config.host()).forEach(loaded::put);
-        return loaded;
     }
 
     private void requireOpen() {

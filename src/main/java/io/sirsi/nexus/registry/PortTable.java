@@ -91,9 +91,11 @@ public final class PortTable {
         }
     }
 
+    /** Removes the allocation with this one's id, whatever its stored value says. */
     public void remove(Allocation allocation) {
-        if (byId.remove(allocation.allocationId()) != null) {
-            unindex(allocation);
+        Allocation stored = byId.remove(allocation.allocationId());
+        if (stored != null) {
+            unindex(stored);
         }
     }
 

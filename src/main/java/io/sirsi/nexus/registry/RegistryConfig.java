@@ -42,6 +42,27 @@ public interface RegistryConfig {
     @WithDefault("10s")
     Duration cleanupInterval();
 
+    /**
+     * How often the registry looks for allocations whose heartbeat timeout has passed, marks them Expired and logs an
+     * {@code expired} event: an allocation turns Expired at most this long after its timeout.
+     */
+    @WithDefault("1s")
+    Duration expiryInterval();
+
+    /** The change log's retention. */
+    History history();
+
+    /** How long the change log keeps its events. */
+    interface History {
+        /** Events older than this are pruned (at least once a minute). */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** At most this many events are kept; the oldest beyond it are pruned. */
+        @WithDefault("1000000")
+        long maxEvents();
+    }
+
     /** Ports that are never handed out, whatever is asked. */
     Optional<Set<Integer>> reservedPorts();
 

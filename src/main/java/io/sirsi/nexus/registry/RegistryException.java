@@ -14,6 +14,10 @@ public abstract class RegistryException extends RuntimeException {
         NOT_FOUND,
         /** The request is well-formed but clashes with the registry's state (port taken, range full). */
         CONFLICT,
+        /** Another writer changed the same allocations at the same moment, every try; retrying may succeed. */
+        RACE,
+        /** What was asked for is no longer kept (a pruned revision of the change log). */
+        GONE,
         /** The registry cannot reach its store; nothing was changed. */
         UNAVAILABLE
     }

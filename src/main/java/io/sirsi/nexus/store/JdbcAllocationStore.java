@@ -4,11 +4,18 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.flyway.FlywayDataSource;
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.AllocationStatus;
+import io.sirsi.nexus.registry.AllocationStore;
+import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.EventFilter;
+import io.sirsi.nexus.registry.EventType;
+import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.RegistryConfig;
 import io.sirsi.nexus.registry.RegistryConfig.StoreKind;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
+import io.sirsi.nexus.registry.StoreWrite;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
@@ -29,11 +36,13 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -49,18 +58,31 @@ import org.jboss.logging.Logger;
 public class JdbcAllocationStore implements AllocationStore {
 
     private static final Logger LOG = Logger.getLogger(JdbcAllocationStore.class);
-    private static final String COLUMNS =
-            "allocation_id, host, port, service_name, service_type, process_id, allocated_at, last_heartbeat, reserved";
+    private static final String COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
+            + " allocated_at, last_heartbeat, reserved, expired";
+    private static final String EVENT_COLUMNS = "revision, type, at, allocation_id, host, port, service_name,"
+            + " service_type, process_id, allocated_at, last_heartbeat, status";
     /**
      * First key of the two-key advisory lock that serialises the changes of one host across replicas; the second
      * key is the hash of the host name. A namespace of our own keeps clear of other single-key advisory locks
      * (Flyway's, another application's) on the same database.
      */
     private static final int HOST_LOCK_NAMESPACE = 0x51e5;
-    private static final String INSERT = "insert into allocation (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT = "insert into allocation (" + COLUMNS + ")"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "update allocation set allocation_id = ?, host = ?, port = ?,"
-            + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?"
-            + " where allocation_id = ?";
+            + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?,"
+            + " expired = ? where allocation_id = ?";
+    private static final String INSERT_EVENT = "insert into change_event (" + EVENT_COLUMNS + ")"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * Hands out revisions. On PostgreSQL the update holds the head row's lock until the transaction ends, so a
+     * second appender waits for the first to commit: revisions are handed out in commit order, and a reader of
+     * {@code revision > N} can never see N + 2 committed while N + 1 is still to come. A sequence would not do:
+     * its numbers are taken in start order, not commit order. Taken last in the transaction, after the hosts' locks
+     * (always in that order, so no deadlock), it serialises only the append and the commit.
+     */
+    private static final String ADVANCE_HEAD = "update change_log_head set revision = revision + ? where id = 1";
     private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
     private static final String DELETE = "delete from allocation where allocation_id = ?";
     /** PostgreSQL's codes for a transaction that lost a race and may simply be retried. */
@@ -174,19 +196,22 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     @Override
-    public <T> T inHostTransaction(String host, Supplier<T> work) {
+    public <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work) {
         if (hostTransaction.get() != null) {
             throw new IllegalStateException("host transactions do not nest");
         }
         return inTransaction("commit the change", connection -> {
             if (isPostgresql()) {
                 // Held until commit or rollback. The transaction runs at READ COMMITTED (PostgreSQL's default), so
-                // every statement after this one sees what the previous holder of the lock committed.
+                // every statement after this one sees what the previous holder of the lock committed. Sorted, so
+                // two transactions wanting the same hosts take them in the same order.
                 try (PreparedStatement lock = connection.prepareStatement(
                         "select pg_advisory_xact_lock(?, hashtext(?))")) {
-                    lock.setInt(1, HOST_LOCK_NAMESPACE);
-                    lock.setString(2, host);
-                    lock.execute();
+                    for (String host : new TreeSet<>(hosts)) {
+                        lock.setInt(1, HOST_LOCK_NAMESPACE);
+                        lock.setString(2, host);
+                        lock.execute();
+                    }
                 }
             }
             // SQLite needs no lock statement: it admits one writer to the whole database at a time.
@@ -200,61 +225,178 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     @Override
-    public List<Allocation> loadAll(String host) {
-        return select("load allocations", "host = ?", select -> select.setString(1, host));
-    }
-
-    @Override
-    public Optional<Allocation> findByName(String host, String serviceName) {
-        return select("look up a service", "host = ? and service_name = ?", select -> {
-            select.setString(1, host);
-            select.setString(2, serviceName);
-        }).stream().findFirst();
-    }
-
-    @Override
-    public Optional<Allocation> findByPort(String host, int port) {
-        return select("look up a port", "host = ? and port = ?", select -> {
-            select.setString(1, host);
-            select.setInt(2, port);
-        }).stream().findFirst();
-    }
-
-    @FunctionalInterface
-    private interface Parameters {
-        void bind(PreparedStatement statement) throws SQLException;
-    }
-
-    private List<Allocation> select(String what, String where, Parameters parameters) {
-        return inTransaction(what, connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select " + COLUMNS + " from allocation where " + where)) {
-                parameters.bind(select);
-                try (ResultSet rows = select.executeQuery()) {
-                    List<Allocation> allocations = new ArrayList<>();
+    public Snapshot load() {
+        return inTransaction("load allocations", connection -> {
+            // One snapshot: the rows and the head revision must agree, or replaying the log from that revision
+            // would skip or repeat a change. SQLite's read transactions are snapshots; PostgreSQL's READ COMMITTED
+            // would give each statement its own.
+            int isolation = connection.getTransactionIsolation();
+            if (isPostgresql()) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            }
+            try {
+                long revision = head(connection, "revision");
+                List<Allocation> allocations = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement("select " + COLUMNS + " from allocation");
+                        ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
                         allocations.add(read(rows));
                     }
-                    return allocations;
+                }
+                return new Snapshot(allocations, revision);
+            } finally {
+                if (isPostgresql()) {
+                    connection.commit(); // isolation may only change between transactions
+                    connection.setTransactionIsolation(isolation);
                 }
             }
         });
     }
 
     @Override
-    public void write(List<StoreWrite> writes) {
-        if (writes.isEmpty()) {
-            return;
+    public long headRevision() {
+        return inTransaction("read the change log", connection -> head(connection, "revision"));
+    }
+
+    @Override
+    public long oldestRevision() {
+        return inTransaction("read the change log", connection -> head(connection, "oldest"));
+    }
+
+    private static long head(Connection connection, String column) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select " + column + " from change_log_head where id = 1");
+                ResultSet rows = select.executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("the change log's head row is missing", "58000");
+            }
+            return rows.getLong(1);
         }
-        inTransaction("write allocations", connection -> {
+    }
+
+    @Override
+    public List<ChangeEvent> eventsAfter(long revision, int limit) {
+        return events("read the change log", "revision > ?", "revision", limit, List.of(revision));
+    }
+
+    @Override
+    public List<ChangeEvent> history(HistoryQuery query) {
+        List<String> where = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        EventFilter filter = query.filter();
+        filter.serviceName().ifPresent(name -> condition(where, values, "service_name = ?", name));
+        filter.port().ifPresent(port -> condition(where, values, "port = ?", port));
+        filter.host().ifPresent(host -> condition(where, values, "host = ?", host));
+        filter.serviceType().ifPresent(type -> condition(where, values, "service_type = ?", type.wireName()));
+        query.from().ifPresent(from -> condition(where, values, "at >= ?", from.toEpochMilli()));
+        query.to().ifPresent(to -> condition(where, values, "at <= ?", to.toEpochMilli()));
+        return events("read the history", where.isEmpty() ? "1 = 1" : String.join(" and ", where), "revision desc",
+                query.limit(), values);
+    }
+
+    private static void condition(List<String> where, List<Object> values, String sql, Object value) {
+        where.add(sql);
+        values.add(value);
+    }
+
+    private List<ChangeEvent> events(String what, String where, String order, int limit, List<Object> values) {
+        return inTransaction(what, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select " + EVENT_COLUMNS
+                    + " from change_event where " + where + " order by " + order + " limit ?")) {
+                int index = 1;
+                for (Object value : values) {
+                    select.setObject(index++, value);
+                }
+                select.setInt(index, limit);
+                try (ResultSet rows = select.executeQuery()) {
+                    List<ChangeEvent> events = new ArrayList<>();
+                    while (rows.next()) {
+                        events.add(readEvent(rows));
+                    }
+                    return events;
+                }
+            }
+        });
+    }
+
+    @Override
+    public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
+        if (allocationIds.isEmpty()) {
+            return Map.of();
+        }
+        return inTransaction("read heartbeat times", connection -> {
+            Map<UUID, Instant> times = new HashMap<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select last_heartbeat from allocation where allocation_id = ?")) {
+                for (UUID id : allocationIds) {
+                    select.setString(1, id.toString());
+                    try (ResultSet rows = select.executeQuery()) {
+                        if (rows.next()) {
+                            times.put(id, Instant.ofEpochMilli(rows.getLong(1)));
+                        }
+                    }
+                }
+            }
+            return times;
+        });
+    }
+
+    @Override
+    public int prune(Instant olderThan, long maxEvents) {
+        return inTransaction("prune the change log", connection -> {
+            long head = head(connection, "revision");
+            long cutoff = head - maxEvents;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select max(revision) from change_event where at < ?")) {
+                select.setLong(1, olderThan.toEpochMilli());
+                try (ResultSet rows = select.executeQuery()) {
+                    if (rows.next()) {
+                        cutoff = Math.max(cutoff, rows.getLong(1));
+                    }
+                }
+            }
+            if (cutoff < head(connection, "oldest")) {
+                return 0;
+            }
+            int deleted;
+            try (PreparedStatement delete = connection.prepareStatement("delete from change_event where revision <= ?")) {
+                delete.setLong(1, cutoff);
+                deleted = delete.executeUpdate();
+            }
+            try (PreparedStatement update = connection.prepareStatement(
+                    "update change_log_head set oldest = ? where id = 1 and oldest < ?")) {
+                update.setLong(1, cutoff + 1);
+                update.setLong(2, cutoff + 1);
+                update.executeUpdate();
+            }
+            return deleted;
+        });
+    }
+
+    @Override
+    public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
+        return inTransaction("write allocations", connection -> {
             // executed in order, since a later write may depend on an earlier one (a port released, then allocated
             // again)
             try (Statements statements = new Statements(connection)) {
                 for (StoreWrite write : writes) {
                     apply(write, statements);
                 }
+                if (events.isEmpty()) {
+                    return head(connection, "revision");
+                }
+                PreparedStatement advance = statements.get(ADVANCE_HEAD);
+                advance.setInt(1, events.size());
+                advance.executeUpdate();
+                long first = head(connection, "revision") - events.size() + 1;
+                PreparedStatement insert = statements.get(INSERT_EVENT);
+                for (int i = 0; i < events.size(); i++) {
+                    bindEvent(insert, first + i, events.get(i));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+                return first;
             }
-            return null;
         });
     }
 
@@ -293,7 +435,7 @@ public class JdbcAllocationStore implements AllocationStore {
         } else if (write instanceof StoreWrite.Update update) {
             PreparedStatement statement = statements.get(UPDATE);
             bind(statement, update.allocation());
-            statement.setString(10, update.allocation().allocationId().toString());
+            statement.setString(11, update.allocation().allocationId().toString());
             statement.executeUpdate();
         } else if (write instanceof StoreWrite.Touch touch) {
             PreparedStatement statement = statements.get(TOUCH);
@@ -331,36 +473,72 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     private static void bind(PreparedStatement statement, Allocation allocation) throws SQLException {
-        statement.setString(1, allocation.allocationId().toString());
-        statement.setString(2, allocation.host());
-        statement.setInt(3, allocation.port());
-        statement.setString(4, allocation.serviceName());
-        statement.setString(5, allocation.serviceType().wireName());
-        if (allocation.processId().isPresent()) {
-            statement.setLong(6, allocation.processId().get());
-        } else {
-            statement.setNull(6, Types.BIGINT);
-        }
-        statement.setLong(7, allocation.allocatedAt().toEpochMilli());
-        statement.setLong(8, allocation.lastHeartbeat().toEpochMilli());
+        bindFields(statement, 1, allocation);
         statement.setInt(9, allocation.reserved() ? 1 : 0);
+        statement.setInt(10, allocation.expired() ? 1 : 0);
     }
 
-    private static Allocation read(ResultSet row) throws SQLException {
-        long processId = row.getLong("process_id");
-        Optional<Long> process = row.wasNull() ? Optional.empty() : Optional.of(processId);
-        String type = row.getString("service_type");
+    private static void bindEvent(PreparedStatement statement, long revision, ChangeEvent event) throws SQLException {
+        statement.setLong(1, revision);
+        statement.setString(2, event.type().wireName());
+        statement.setLong(3, event.at().toEpochMilli());
+        bindFields(statement, 4, event.allocation());
+        statement.setString(12, event.allocation().status().label());
+    }
+
+    /** The eight columns that rows and events share, in their order, from {@code first}. */
+    private static void bindFields(PreparedStatement statement, int first, Allocation allocation) throws SQLException {
+        statement.setString(first, allocation.allocationId().toString());
+        statement.setString(first + 1, allocation.host());
+        statement.setInt(first + 2, allocation.port());
+        statement.setString(first + 3, allocation.serviceName());
+        statement.setString(first + 4, allocation.serviceType().wireName());
+        if (allocation.processId().isPresent()) {
+            statement.setLong(first + 5, allocation.processId().get());
+        } else {
+            statement.setNull(first + 5, Types.BIGINT);
+        }
+        statement.setLong(first + 6, allocation.allocatedAt().toEpochMilli());
+        statement.setLong(first + 7, allocation.lastHeartbeat().toEpochMilli());
+    }
+
+    private static ChangeEvent readEvent(ResultSet row) throws SQLException {
+        String type = row.getString("type");
+        String status = row.getString("status");
+        Allocation allocation = readFields(row, AllocationStatus.fromLabel(status).orElseThrow(
+                () -> new IllegalStateException("stored event has unknown status " + status)));
+        return new ChangeEvent(row.getLong("revision"), EventType.fromWireName(type).orElseThrow(
+                () -> new IllegalStateException("stored event has unknown type " + type)),
+                Instant.ofEpochMilli(row.getLong("at")), allocation);
+    }
+
+    /** An allocation from the columns that rows and events share. */
+    private static Allocation readFields(ResultSet row, AllocationStatus status) throws SQLException {
         return new Allocation(
                 UUID.fromString(row.getString("allocation_id")),
                 row.getString("host"),
                 row.getInt("port"),
                 row.getString("service_name"),
-                ServiceType.fromWireName(type).orElseThrow(
-                        () -> new IllegalStateException("stored allocation has unknown service type " + type)),
-                process,
+                serviceType(row.getString("service_type")),
+                processId(row),
                 Instant.ofEpochMilli(row.getLong("allocated_at")),
                 Instant.ofEpochMilli(row.getLong("last_heartbeat")),
-                row.getInt("reserved") != 0);
+                status);
+    }
+
+    private static Optional<Long> processId(ResultSet row) throws SQLException {
+        long processId = row.getLong("process_id");
+        return row.wasNull() ? Optional.empty() : Optional.of(processId);
+    }
+
+    private static ServiceType serviceType(String type) {
+        return ServiceType.fromWireName(type).orElseThrow(
+                () -> new IllegalStateException("stored allocation has unknown service type " + type));
+    }
+
+    private static Allocation read(ResultSet row) throws SQLException {
+        return readFields(row, row.getInt("reserved") != 0 ? AllocationStatus.RESERVED
+                : row.getInt("expired") != 0 ? AllocationStatus.EXPIRED : AllocationStatus.ACTIVE);
     }
 
     @FunctionalInterface

@@ -96,7 +96,7 @@ class PortTablePropertyTest {
     private static Allocation allocation(String name, int port) {
         Instant now = Instant.now();
         return new Allocation(UUID.randomUUID(), "localhost", port, name, ServiceType.CUSTOM, Optional.empty(), now,
-                now, false);
+                now, AllocationStatus.ACTIVE);
     }
 
     @Provide

@@ -20,7 +20,7 @@ class PortTableReadersTest {
     void anAllocationThatKeepsItsPlaceIsNeverMissingWhileItIsReplaced() throws Exception {
         PortTable table = new PortTable(Map.of(ServiceType.CUSTOM, RANGE), Set.of(), port -> false);
         Allocation allocation = new Allocation(UUID.randomUUID(), "localhost", 9000, "steady", ServiceType.CUSTOM,
-                Optional.empty(), Instant.EPOCH, Instant.EPOCH, false);
+                Optional.empty(), Instant.EPOCH, Instant.EPOCH, AllocationStatus.ACTIVE);
         table.put(allocation);
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread heartbeats = new Thread(() -> {

@@ -1,6 +1,5 @@
-package io.sirsi.nexus.store;
+package io.sirsi.nexus.registry;
 
-import io.sirsi.nexus.registry.Allocation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

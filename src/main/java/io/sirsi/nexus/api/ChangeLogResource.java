@@ -1,0 +1,203 @@
+package io.sirsi.nexus.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sirsi.nexus.api.ratelimit.ReadLimited;
+import io.sirsi.nexus.api.security.Role;
+import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.ChangeFeed;
+import io.sirsi.nexus.registry.EventFilter;
+import io.sirsi.nexus.registry.HistoryQuery;
+import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.ServiceNames;
+import io.sirsi.nexus.registry.ServiceType;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
+
+/** The change log over HTTP: a stream of its events as they happen, and its history. Reading needs {@code reader}. */
+@Path("/ports")
+@RolesAllowed(Role.Names.READER)
+@Revisioned
+@APIResponse(responseCode = "400", description = "Malformed filter",
+        content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class ChangeLogResource {
+
+    private static final Logger LOG = Logger.getLogger(ChangeLogResource.class);
+    /** Events a stream may have in flight before the watcher counts as too slow and is dropped (it resumes). */
+    private static final int MAX_IN_FLIGHT = 1024;
+
+    private final PortRegistry registry;
+    private final ObjectMapper json;
+
+    public ChangeLogResource(PortRegistry registry, ObjectMapper json) {
+        this.registry = registry;
+        this.json = json;
+    }
+
+    @GET
+    @Path("/events")
+    @ReadLimited
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Tag(name = "Service discovery")
+    @Operation(summary = "Follow changes as they happen (Server-Sent Events)",
+            description = "Each event: id = its revision, event = its type, data = {revision, type, at, allocation}."
+                    + " since=REV starts after that revision (default: from now on); Last-Event-ID resumes a"
+                    + " dropped stream. A comment every 15 s keeps idle connections open.")
+    @APIResponse(responseCode = "200", description = "The stream",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS))
+    @APIResponse(responseCode = "410", description = "The revision is older than the oldest retained one",
+            content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public void events(@QueryParam("since") String since, @QueryParam("service") String service,
+            @QueryParam("type") String type, @QueryParam("host") String host,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
+        // Last-Event-ID is where a dropped stream resumes, so it wins over the since of the first request
+        Optional<Long> after = Optional.ofNullable(lastEventId).filter(id -> !id.isBlank())
+                .map(id -> BlockingReads.parseRevision("Last-Event-ID", id.strip()))
+                .or(() -> Optional.ofNullable(since).map(text -> BlockingReads.parseRevision("since", text)));
+        EventFilter filter = filter(Optional.ofNullable(service), Optional.empty(), Optional.ofNullable(host),
+                Optional.ofNullable(type));
+        StreamWatcher watcher = new StreamWatcher(sink, sse);
+        ChangeFeed.Subscription subscription = registry.watch(after, filter, watcher);
+        watcher.opened(subscription, after.orElse(registry.revision()));
+    }
+
+    @GET
+    @Path("/history")
+    @ReadLimited
+    @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "Service discovery")
+    @Operation(summary = "What happened to allocations, newest first",
+            description = "Filters: service, port, host, type, from and to (ISO-8601 times), limit (default 100,"
+                    + " at most 1000).")
+    public List<EventView> history(@QueryParam("service") String service, @QueryParam("port") String port,
+            @QueryParam("host") String host, @QueryParam("type") String type, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("limit") String limit) {
+        HistoryQuery query = new HistoryQuery(filter(Optional.ofNullable(service), Optional.ofNullable(port),
+                Optional.ofNullable(host), Optional.ofNullable(type)),
+                Optional.ofNullable(from).map(text -> time("from", text)),
+                Optional.ofNullable(to).map(text -> time("to", text)),
+                Optional.ofNullable(limit).map(ChangeLogResource::limit).orElse(HistoryQuery.DEFAULT_LIMIT));
+        return registry.history(query).stream().map(EventView::of).toList();
+    }
+
+    private static EventFilter filter(Optional<String> service, Optional<String> port, Optional<String> host,
+            Optional<String> type) {
+        service.ifPresent(ServiceNames::require);
+        host.filter(h -> h.isBlank() || h.length() > 253).ifPresent(h -> {
+            throw new BadRequestException("invalid host '" + h + "': expected a host name");
+        });
+        return new EventFilter(service, port.map(PortsResource::parsePort), host, type.map(ServiceType::parse));
+    }
+
+    private static int limit(String text) {
+        if (text.matches("\\d{1,4}")) {
+            return Integer.parseInt(text); // HistoryQuery says what the bounds are
+        }
+        throw new BadRequestException("invalid limit '" + text + "': expected 1 to " + HistoryQuery.MAX_LIMIT);
+    }
+
+    private static Instant time(String name, String text) {
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException("invalid " + name + " '" + text + "': expected an ISO-8601 UTC time such as"
+                    + " 2026-12-01T12:00:00Z");
+        }
+    }
+
+    /** One SSE connection: sends what the feed delivers, and tells the feed when the client is gone or too slow. */
+    private final class StreamWatcher implements ChangeFeed.Watcher {
+
+        private final SseEventSink sink;
+        private final Sse sse;
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private volatile ChangeFeed.Subscription subscription;
+
+        StreamWatcher(SseEventSink sink, Sse sse) {
+            this.sink = sink;
+            this.sse = sse;
+        }
+
+        /** Sends the response headers now, with a first comment, so a client knows it is watching. */
+        void opened(ChangeFeed.Subscription subscription, long after) {
+            this.subscription = subscription;
+            send(sse.newEventBuilder().comment("watching the change log after revision " + after).build());
+        }
+
+        @Override
+        public boolean deliver(ChangeEvent event) {
+            String data;
+            try {
+                data = json.writeValueAsString(EventView.of(event));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write event " + event.revision() + " as JSON", e);
+            }
+            return send(sse.newEventBuilder().id(Long.toString(event.revision())).name(event.type().wireName())
+                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(data).build());
+        }
+
+        @Override
+        public boolean keepAlive() {
+            return send(sse.newEventBuilder().comment("keep-alive").build());
+        }
+
+        @Override
+        public void ended(String why) {
+            LOG.debugf("Event stream ended: %s", why);
+            close();
+        }
+
+        private boolean send(OutboundSseEvent event) {
+            if (sink.isClosed()) {
+                close();
+                return false;
+            }
+            if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+                LOG.infof("An event stream fell %d events behind and was closed; its client resumes with"
+                        + " Last-Event-ID", MAX_IN_FLIGHT);
+                close();
+                return false;
+            }
+            sink.send(event).whenComplete((sent, failure) -> {
+                inFlight.decrementAndGet();
+                if (failure != null) {
+                    close();
+                }
+            });
+            return true;
+        }
+
+        private void close() {
+            ChangeFeed.Subscription watching = subscription;
+            if (watching != null) {
+                watching.cancel();
+            }
+            try {
+                sink.close();
+            } catch (RuntimeException e) {
+                LOG.debugf("Closing an event stream: %s", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.sirsi.nexus.registry;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Durable storage of allocations and of the change log. Each method either completes durably or throws
+ * {@link StoreUnavailableException} having changed nothing. A unique constraint refusing a change throws
+ * {@link StoreConflictException}.
+ */
+public interface AllocationStore {
+
+    /**
+     * True when other registry processes may change the stored allocations (PostgreSQL shared by replicas): then
+     * the registry's index must learn their changes from the log before it decides or answers.
+     */
+    boolean shared();
+
+    /** Prepares the store (directories, schema migrations); called once before anything else. */
+    void open();
+
+    /** Every allocation of every host, and the revision of the log they reflect, read as one snapshot. */
+    Snapshot load();
+
+    /** What {@link #load} read. */
+    record Snapshot(List<Allocation> allocations, long revision) {
+    }
+
+    /**
+     * Runs the work as one transaction that holds the locks of these hosts across every process sharing this store
+     * (taken in sorted order, so two such transactions never deadlock); the store calls the work makes on this thread
+     * join that transaction. Commits when the work returns, rolls back when it throws.
+     */
+    <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work);
+
+    /**
+     * Applies the writes in their order and appends the events to the log, all in one transaction: all or none.
+     * Inside {@link #inHostTransaction} they join that transaction instead. The events get consecutive revisions
+     * in their order, handed out in commit order across processes (their {@code revision} field is ignored).
+     *
+     * @return the revision of the first event; with no events, the log's last revision
+     */
+    long write(List<StoreWrite> writes, List<ChangeEvent> events);
+
+    /** The last revision committed to the log (0 for an empty log). */
+    long headRevision();
+
+    /** The oldest revision the log still holds; earlier ones were pruned. */
+    long oldestRevision();
+
+    /** Events after the revision, in revision order, at most {@code limit}. */
+    List<ChangeEvent> eventsAfter(long revision, int limit);
+
+    /** Events matching the query, newest first. */
+    List<ChangeEvent> history(HistoryQuery query);
+
+    /** The stored last heartbeat times of these allocations (unknown ids are left out). */
+    Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds);
+
+    /**
+     * Deletes events older than the time, and the oldest ones beyond the count; returns how many were deleted.
+     * The log's head is never deleted, so revisions keep growing after a prune.
+     */
+    int prune(Instant olderThan, long maxEvents);
+
+    /** Fails unless the store can be read right now. */
+    void ping();
+
+    /** Where the data lives, for logs and health output. */
+    String location();
+}

@@ -1,0 +1,48 @@
+package io.sirsi.nexus.registry;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What happened to an allocation; one event per affected allocation and committed change. */
+public enum EventType {
+    /** A port was granted to a service. */
+    ALLOCATED,
+    /** The same service asked again and kept its allocation. */
+    RENEWED,
+    /** The service released its port. */
+    RELEASED,
+    /** No heartbeat within the heartbeat timeout: the allocation is Expired, and still holds its port. */
+    EXPIRED,
+    /** A heartbeat reached an Expired allocation: it is Active again. */
+    REVIVED,
+    /** Cleanup removed an Expired allocation and freed its port. */
+    REMOVED,
+    /** A static reservation from configuration was applied. */
+    RESERVED,
+    /** A static reservation left the configuration; its port is free. */
+    UNRESERVED;
+
+    /** The spelling on the wire and in the store: {@code allocated}, {@code renewed}, ... */
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public static Optional<EventType> fromWireName(String name) {
+        return Arrays.stream(values()).filter(type -> type.wireName().equals(name)).findFirst();
+    }
+
+    /** The type names, for error messages. */
+    public static String wireNames() {
+        return String.join(", ", Arrays.stream(values()).map(EventType::wireName).toList());
+    }
+
+    /** Whether the allocation holds no port any more after this event. */
+    public boolean freesPort() {
+        return this == RELEASED || this == REMOVED || this == UNRESERVED;
+    }
+
+    @Override
+    public String toString() {
+        return wireName();
+    }
+}

@@ -1,0 +1,112 @@
+package io.sirsi.nexus.registry;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * How a replica's index learns what other replicas committed: one thread reads the log's head revision and, when
+ * it moved, applies the new events. It does so every {@code poll} (so watchers and blocking reads hear of other
+ * replicas' changes within that time) and whenever a lookup asks for {@link #fresh}: a lookup then waits for one
+ * read of the head that began after it arrived, so it never answers from an index older than the request. Lookups
+ * that arrive together share one read.
+ */
+final class LogFollower {
+
+    private static final Logger LOG = Logger.getLogger(LogFollower.class);
+
+    private final AllocationStore store;
+    private final ReentrantLock indexLock;
+    private final RegistryIndex index;
+    private final Runnable catchUp;
+    private final long pollMillis;
+    private final ReentrantLock waitLock = new ReentrantLock();
+    private final Condition asked = waitLock.newCondition();
+    private List<CompletableFuture<Void>> waiting = new ArrayList<>();
+    private final Thread thread = new Thread(this::run, "sirsi-log-follower");
+    private volatile boolean closed;
+
+    LogFollower(AllocationStore store, ReentrantLock indexLock, RegistryIndex index, Runnable catchUp,
+            long pollMillis) {
+        this.store = store;
+        this.indexLock = indexLock;
+        this.index = index;
+        this.catchUp = catchUp;
+        this.pollMillis = pollMillis;
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void close() {
+        closed = true;
+        waitLock.lock();
+        try {
+            asked.signalAll();
+        } finally {
+            waitLock.unlock();
+        }
+    }
+
+    /** Completes once the index holds every event committed before this call. */
+    CompletionStage<Void> fresh() {
+        CompletableFuture<Void> fresh = new CompletableFuture<>();
+        waitLock.lock();
+        try {
+            waiting.add(fresh);
+            asked.signal();
+        } finally {
+            waitLock.unlock();
+        }
+        return fresh;
+    }
+
+    private void run() {
+        while (!closed) {
+            List<CompletableFuture<Void>> served;
+            waitLock.lock();
+            try {
+                if (waiting.isEmpty()) {
+                    asked.await(pollMillis, TimeUnit.MILLISECONDS);
+                }
+                served = waiting; // everyone here asked before the read below begins
+                waiting = new ArrayList<>();
+            } catch (InterruptedException e) {
+                continue;
+            } finally {
+                waitLock.unlock();
+            }
+            try {
+                if (store.headRevision() > index.revision()) {
+                    indexLock.lock();
+                    try {
+                        catchUp.run();
+                    } finally {
+                        indexLock.unlock();
+                    }
+                }
+                served.forEach(fresh -> fresh.complete(null));
+            } catch (RuntimeException e) {
+                LOG.debugf("Reading the change log failed: %s", e.getMessage());
+                served.forEach(fresh -> fresh.completeExceptionally(e));
+            }
+        }
+        List<CompletableFuture<Void>> left;
+        waitLock.lock();
+        try {
+            left = waiting;
+            waiting = new ArrayList<>();
+        } finally {
+            waitLock.unlock();
+        }
+        left.forEach(fresh -> fresh.completeExceptionally(
+                new StoreUnavailableException("the registry is shutting down", null)));
+    }
+}
