@@ -2,9 +2,11 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -76,6 +78,13 @@ class PrometheusSdTest {
         problem(sd("?host=1:2:3:zz::1"), "invalid host");
         problem(sd("?stauts=Expired"), "unknown query parameter 'stauts'; known parameters: host, status, type");
         assertEquals(before, Registry.overview());
+    }
+
+    @Test
+    void openApiDescribesTheEndpointAndItsFilters() {
+        given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
+                .body("paths.'/ports/sd/prometheus'.get.parameters.name", containsInAnyOrder("type", "host", "status"))
+                .body("paths.'/ports/sd/prometheus'.get.responses.keySet()", hasItems("200", "400"));
     }
 
     private static ValidatableResponse sd(String query) {
