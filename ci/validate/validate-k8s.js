@@ -1,9 +1,13 @@
 // Validates every Kubernetes object under the given folder against the API schemas bundled in kubernetes-models
-// (offline: no cluster, no network). Kustomization files are checked for the resources they list.
+// (offline: no cluster, no network). Kustomization files are checked for the resources they list. A PrometheusRule
+// (the Prometheus Operator's CRD, which kubernetes-models does not bundle) is checked for the CRD's shape here;
+// its expressions and templates are checked by `promtool check rules` in .ci/run (extract-rules.js), and the
+// promtool unit-test files beside it by `promtool test rules`.
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const YAML = require('yaml');
+const { walk, isPromtoolTests } = require('./k8s-files');
 
 const root = path.resolve(process.argv[2] || '../../k8s');
 let failures = 0;
@@ -27,12 +31,45 @@ function checkKustomization(file, doc) {
   }
 }
 
-function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return walk(full);
-    return /\.ya?ml$/.test(entry.name) ? [full] : [];
-  });
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DURATION = /^(([0-9]+)(ms|s|m|h|d|w|y))+$/;
+const RULE_KEYS = new Set(['alert', 'record', 'expr', 'for', 'keep_firing_for', 'labels', 'annotations']);
+
+function requireStringMap(value, what) {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || Array.isArray(value) || value === null
+      || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new Error(`${what} must map names to strings`);
+  }
+}
+
+/** The PrometheusRule CRD (monitoring.coreos.com/v1): spec.groups[].rules[] as the operator's schema has them. */
+function checkPrometheusRule(doc) {
+  if (doc.apiVersion !== 'monitoring.coreos.com/v1') throw new Error('apiVersion must be monitoring.coreos.com/v1');
+  const name = doc.metadata && doc.metadata.name;
+  if (!name || name.length > 253 || !DNS_SUBDOMAIN.test(name)) throw new Error(`bad metadata.name ${name}`);
+  const groups = doc.spec && doc.spec.groups;
+  if (!Array.isArray(groups) || groups.length === 0) throw new Error('spec.groups must be a non-empty list');
+  const groupNames = new Set();
+  for (const group of groups) {
+    if (typeof group.name !== 'string' || !group.name) throw new Error('every group needs a name');
+    if (groupNames.has(group.name)) throw new Error(`group ${group.name} appears twice`);
+    groupNames.add(group.name);
+    if (!Array.isArray(group.rules) || group.rules.length === 0) throw new Error(`group ${group.name} has no rules`);
+    for (const rule of group.rules) {
+      const id = `${group.name}/${rule.alert || rule.record}`;
+      for (const key of Object.keys(rule)) if (!RULE_KEYS.has(key)) throw new Error(`${id}: unknown field ${key}`);
+      if ((typeof rule.alert === 'string') === (typeof rule.record === 'string')) {
+        throw new Error(`${id}: a rule has either alert or record`);
+      }
+      if (typeof rule.expr !== 'string' || !rule.expr.trim()) throw new Error(`${id}: expr must be a string`);
+      for (const key of ['for', 'keep_firing_for']) {
+        if (rule[key] !== undefined && !DURATION.test(rule[key])) throw new Error(`${id}: ${key} is no duration`);
+      }
+      requireStringMap(rule.labels, `${id}: labels`);
+      requireStringMap(rule.annotations, `${id}: annotations`);
+    }
+  }
 }
 
 for (const file of walk(root).sort()) {
@@ -45,15 +82,23 @@ for (const file of walk(root).sort()) {
     }
     const doc = document.toJS();
     if (!doc) continue;
+    let note = '';
     try {
       if (doc.kind === 'Kustomization') {
         checkKustomization(file, doc);
+      } else if (doc.kind === 'PrometheusRule') {
+        checkPrometheusRule(doc);
+        note = ' (shape checked here; expressions and templates by promtool check rules in .ci/run)';
+      } else if (isPromtoolTests(doc)) {
+        objects++;
+        console.log(`ok   ${rel}: promtool unit tests, run by promtool test rules (.ci/run)`);
+        continue;
       } else {
         const Model = modelFor(doc.apiVersion, doc.kind);
         new Model(doc).validate();
       }
       objects++;
-      console.log(`ok   ${rel}: ${doc.apiVersion} ${doc.kind} ${(doc.metadata && doc.metadata.name) || ''}`);
+      console.log(`ok   ${rel}: ${doc.apiVersion} ${doc.kind} ${(doc.metadata && doc.metadata.name) || ''}${note}`);
     } catch (e) {
       failures++;
       console.error(`FAIL ${rel}: ${doc.apiVersion} ${doc.kind}: ${e.message}`);

@@ -6,16 +6,19 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.RangeUsage;
 import io.sirsi.nexus.registry.ServiceType;
+import io.sirsi.nexus.registry.StoreUnavailableException;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Gauges of the registry's state, read at scrape time: allocations by status and type, and the utilisation of
- * each type's range. The counters of events (allocations, releases, heartbeats...) live in {@link PortRegistry}.
+ * Gauges of the registry's state, read at scrape time: allocations by status and type, each type's range (its
+ * utilisation, size and free ports) and whether the store answers. The counters of events (allocations, releases, heartbeats...) live in {@link PortRegistry}.
  */
 @Singleton
 public class RegistryMeterBinder implements MeterBinder {
@@ -39,16 +42,28 @@ public class RegistryMeterBinder implements MeterBinder {
                         .tag("type", type.wireName()).tag("status", status.label())
                         .register(meters);
             }
-            Gauge.builder("sirsi.range.utilisation", this, binder -> binder.snapshot().utilisation(type))
-                    .description("Share of the service type's port range held or reserved, 0 to 1")
-                    .tag("type", type.wireName())
-                    .register(meters);
+            rangeGauge(meters, type, "sirsi.range.utilisation",
+                    "Share of the service type's port range held or reserved, 0 to 1", RangeUsage::utilisation);
+            // the ports themselves, so that an alert can say how many are left, not only a share
+            rangeGauge(meters, type, "sirsi.range.size", "Ports in the service type's range",
+                    usage -> usage.range().size());
+            rangeGauge(meters, type, "sirsi.range.available",
+                    "Ports of the service type's range that can still be handed out", RangeUsage::available);
         }
+        Gauge.builder("sirsi.store.up", this, binder -> binder.snapshot().storeUp())
+                .description("1 while the allocation store answers (the readiness check), 0 while it does not")
+                .register(meters);
+    }
+
+    private void rangeGauge(MeterRegistry meters, ServiceType type, String name, String description,
+            ToDoubleFunction<RangeUsage> value) {
+        Gauge.builder(name, this, binder -> binder.snapshot().range(type, value)).description(description)
+                .tag("type", type.wireName()).register(meters);
     }
 
     /**
-     * One read of the registry serves every gauge of a scrape: 36 gauges each reading on their own would scan the
-     * allocations 36 times (and, on PostgreSQL, query the database 36 times).
+     * One read of the registry serves every gauge of a scrape: 55 gauges each reading on their own would scan the
+     * allocations 55 times (and, on PostgreSQL, query the database 55 times).
      */
     private Snapshot snapshot() {
         Snapshot current = last;
@@ -59,30 +74,47 @@ public class RegistryMeterBinder implements MeterBinder {
         return current;
     }
 
-    private record Snapshot(Instant takenAt, Map<ServiceType, Map<AllocationStatus, Integer>> counts,
-            Map<ServiceType, Double> utilisation) {
+    /** What a scrape reports; NaN for what could not be read (before the store is open, or while it is down). */
+    private record Snapshot(Instant takenAt, double storeUp, Map<ServiceType, Map<AllocationStatus, Integer>> counts,
+            Map<ServiceType, RangeUsage> ranges) {
 
         static Snapshot of(PortRegistry registry) {
             if (!registry.isOpen()) {
-                return new Snapshot(Instant.now(), Map.of(), Map.of());
+                return new Snapshot(Instant.now(), Double.NaN, Map.of(), Map.of());
             }
-            Map<ServiceType, Map<AllocationStatus, Integer>> counts = new EnumMap<>(ServiceType.class);
-            for (Allocation allocation : registry.all()) {
-                counts.computeIfAbsent(allocation.serviceType(), type -> new EnumMap<>(AllocationStatus.class))
-                        .merge(allocation.status(), 1, Integer::sum);
+            double storeUp = storeAnswers(registry) ? 1 : 0;
+            try {
+                Map<ServiceType, Map<AllocationStatus, Integer>> counts = new EnumMap<>(ServiceType.class);
+                for (Allocation allocation : registry.all()) {
+                    counts.computeIfAbsent(allocation.serviceType(), type -> new EnumMap<>(AllocationStatus.class))
+                            .merge(allocation.status(), 1, Integer::sum);
+                }
+                Map<ServiceType, RangeUsage> ranges = new EnumMap<>(ServiceType.class);
+                registry.rangeUsage().toCompletableFuture().join()
+                        .forEach(usage -> ranges.put(usage.serviceType(), usage));
+                return new Snapshot(Instant.now(), storeUp, counts, ranges);
+            } catch (StoreUnavailableException | java.util.concurrent.CompletionException unreadable) {
+                // a shared store that is down cannot be counted; the store gauge still says why
+                return new Snapshot(Instant.now(), storeUp, Map.of(), Map.of());
             }
-            Map<ServiceType, Double> utilisation = new EnumMap<>(ServiceType.class);
-            registry.rangeUsage().toCompletableFuture().join()
-                    .forEach(usage -> utilisation.put(usage.serviceType(), usage.utilisation()));
-            return new Snapshot(Instant.now(), counts, utilisation);
+        }
+
+        private static boolean storeAnswers(PortRegistry registry) {
+            try {
+                registry.checkStore();
+                return true;
+            } catch (StoreUnavailableException down) {
+                return false;
+            }
         }
 
         double count(ServiceType type, AllocationStatus status) {
-            return utilisation.isEmpty() ? Double.NaN : counts.getOrDefault(type, Map.of()).getOrDefault(status, 0);
+            return ranges.isEmpty() ? Double.NaN : counts.getOrDefault(type, Map.of()).getOrDefault(status, 0);
         }
 
-        double utilisation(ServiceType type) {
-            return utilisation.getOrDefault(type, Double.NaN);
+        double range(ServiceType type, ToDoubleFunction<RangeUsage> value) {
+            RangeUsage usage = ranges.get(type);
+            return usage == null ? Double.NaN : value.applyAsDouble(usage);
         }
     }
 }
