@@ -31,7 +31,9 @@ public final class RegistryProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
                 "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
                 // nothing expires on a slow machine unless the test asks for it; a later -D of the same key wins
-                "-Dsirsi.ports.heartbeat-timeout=10m"));
+                "-Dsirsi.ports.heartbeat-timeout=10m",
+                // freed ports come back at once unless the test asks for the reuse delay
+                "-Dsirsi.ports.reuse-delay=0s"));
         command.addAll(List.of(extraProperties));
         command.addAll(List.of("-jar", jar().toString(), "start"));
         Path log = Files.createTempFile("sirsi-nexus-", ".log");

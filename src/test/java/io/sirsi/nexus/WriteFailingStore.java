@@ -131,6 +131,11 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
+    public Instant markAlive(Instant now, java.time.Duration downAfter) {
+        return store.markAlive(now, downAfter);
+    }
+
+    @Override
     public void ping() {
         store.ping();
     }

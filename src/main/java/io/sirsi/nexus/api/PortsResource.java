@@ -19,6 +19,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -115,9 +116,16 @@ public class PortsResource {
     @Path("/cleanup")
     @WriteLimited
     @Tag(name = "Port management")
-    @Operation(summary = "Remove expired allocations and free their ports")
-    public Responses.CleanedUp cleanup() {
-        List<AllocationView> removed = registry.cleanup().stream().map(this::view).toList();
+    @Operation(summary = "Remove expired allocations and free their ports",
+            description = "Marks Expired what is due, then removes every Expired allocation. force=true also expires"
+                    + " what is due on hosts in self-preservation.")
+    public Responses.CleanedUp cleanup(@QueryParam("force") String force) {
+        boolean forced = force != null && switch (force) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new BadRequestException("invalid force '" + force + "': expected true or false");
+        };
+        List<AllocationView> removed = registry.cleanup(forced).stream().map(this::view).toList();
         return new Responses.CleanedUp("true", removed.size(), removed,
                 "Removed " + removed.size() + " expired allocation" + (removed.size() == 1 ? "" : "s"));
     }
@@ -214,11 +222,14 @@ public class PortsResource {
         try {
             registry.checkStore();
             int total = registry.stats().total();
-            return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout,
-                    "Registry is healthy")).build();
+            List<String> preserving = registry.selfPreservingHosts();
+            return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout, preserving,
+                    preserving.isEmpty() ? "Registry is healthy" : "Registry is healthy; holding the allocations of "
+                            + String.join(", ", preserving) + " in self-preservation")).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout, e.getMessage())).build();
+                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout,
+                            registry.selfPreservingHosts(), e.getMessage())).build();
         }
     }
 
@@ -234,7 +245,7 @@ public class PortsResource {
             for (RangeUsage usage : usages) {
                 ranges.put(usage.serviceType().wireName(), new Responses.Range(usage.serviceType().wireName(),
                         usage.range().first(), usage.range().last(), usage.range().size(), usage.held(),
-                        usage.reserved(), usage.available()));
+                        usage.reserved(), usage.available(), usage.cooling()));
             }
             return ranges;
         });

@@ -38,12 +38,15 @@ public final class Responses {
 
     /** One entry of {@code GET /ports/ranges}. */
     public record Range(String serviceType, int firstPort, int lastPort, int size, int inUse, int reserved,
-            int available) {
+            int available, @Schema(description = "free ports freed within the reuse delay, kept from other services")
+            int cooling) {
     }
 
     /** {@code GET /ports/health}. */
     public record Health(@Schema(enumeration = {"healthy", "unhealthy"}) String status,
             @Schema(enumeration = {"up", "down"}) String store, int totalAllocations, long uptimeSeconds,
-            long heartbeatTimeoutSeconds, String message) {
+            long heartbeatTimeoutSeconds,
+            @Schema(description = "hosts whose allocations are held, not expired") List<String> selfPreservation,
+            String message) {
     }
 }

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.registry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -66,6 +67,13 @@ public interface AllocationStore {
      * The log's head is never deleted, so revisions keep growing after a prune.
      */
     int prune(Instant olderThan, long maxEvents);
+
+    /**
+     * Records that a registry process is alive now. If none was for longer than {@code downAfter} (the last mark is
+     * older than that), expiry resumes now: no allocation may expire for silence before this moment plus its
+     * timeout. Returns the moment expiry last resumed, as every process sharing the store sees it.
+     */
+    Instant markAlive(Instant now, Duration downAfter);
 
     /** Fails unless the store can be read right now. */
     void ping();

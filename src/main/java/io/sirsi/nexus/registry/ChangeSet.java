@@ -63,7 +63,7 @@ final class ChangeSet {
         if (allocations.isEmpty()) {
             return;
         }
-        allocations.forEach(index::remove);
+        allocations.forEach(allocation -> index.free(allocation, now));
         writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
         allocations.forEach(allocation -> log(event, allocation));
         undo.push(() -> allocations.forEach(index::put));

@@ -7,7 +7,8 @@ import org.jboss.logging.Logger;
 /**
  * The registry's clockwork: marks allocations Expired when their heartbeat timeout passes (every
  * {@code sirsi.ports.expiry-interval}), frees the ports of Expired ones (every {@code sirsi.ports.cleanup-interval}),
- * writes the heartbeat times held in memory (every second) and prunes the change log (every minute).
+ * writes the heartbeat times held in memory and records that the registry is alive (every second), and prunes the
+ * change log (every minute).
  */
 @ApplicationScoped
 public class ExpiryJob {
@@ -37,9 +38,18 @@ public class ExpiryJob {
             return;
         }
         try {
-            registry.cleanup();
+            registry.cleanup(false);
         } catch (RegistryException e) {
             LOG.warnf("Scheduled cleanup skipped: %s", e.getMessage());
+        }
+    }
+
+    @Scheduled(identity = "mark-alive", every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void markAlive() {
+        try {
+            registry.markAlive();
+        } catch (RegistryException e) {
+            LOG.warnf("Could not record that the registry is alive, will retry: %s", e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.registry;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -26,6 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -60,6 +63,13 @@ public class PortRegistry {
     /** Events a catch-up reads at once. */
     private static final int CATCH_UP_PAGE = 1000;
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    /**
+     * How stale the last "alive" mark of every registry process may be before their absence counts as downtime
+     * (marks are written every second).
+     */
+    private static final Duration DOWN_AFTER = Duration.ofSeconds(3);
+    /** Hosts with fewer non-reserved allocations than this never go into self-preservation. */
+    private static final int SELF_PRESERVATION_MIN_ALLOCATIONS = 3;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
@@ -88,6 +98,15 @@ public class PortRegistry {
      */
     private final Map<UUID, Instant> unflushedHeartbeats = new HashMap<>();
     private final boolean heartbeatsInMemory;
+    /**
+     * When expiry last resumed after a time no registry process was up: silence before it does not count, so no
+     * allocation expires before this moment plus its timeout.
+     */
+    private volatile Instant expiryResumedAt = Instant.EPOCH;
+    /** Per host, when self-preservation last ended there: the host's silence before it does not count either. */
+    private final Map<String, Instant> hostResumedAt = new ConcurrentHashMap<>();
+    /** Hosts in self-preservation now: nothing on them expires until their heartbeats come back. */
+    private final Set<String> selfPreserving = ConcurrentHashMap.newKeySet();
     private volatile boolean open;
 
     public PortRegistry(AllocationStore store, RegistryConfig config, MeterRegistry meters, InstantSource clock,
@@ -131,9 +150,13 @@ public class PortRegistry {
     }
 
     private PortTable newTable(String host) {
+        Gauge.builder("sirsi.self_preservation", selfPreserving, hosts -> hosts.contains(host) ? 1 : 0)
+                .description("1 while the host is in self-preservation: its allocations are held, not expired")
+                .tag("host", host).register(meters);
         // the bind probe sees only this machine, so it can only speak for the registry's own host
         return new PortTable(ranges, reservedPorts,
-                config.bindCheck() && host.equals(config.host()) ? PortProbe::boundElsewhere : port -> false);
+                config.bindCheck() && host.equals(config.host()) ? PortProbe::boundElsewhere : port -> false,
+                config.reuseDelay());
     }
 
     /**
@@ -150,6 +173,9 @@ public class PortRegistry {
     public void open() {
         store.open();
         index.reset(store.load());
+        coolRecentlyFreedPorts();
+        // On a store of this process alone every start follows downtime; replicas check whether any other was up.
+        expiryResumedAt = store.markAlive(clock.instant(), store.shared() ? DOWN_AFTER : Duration.ZERO);
         feed.start(index.revision());
         groupCommit.start();
         follower.ifPresent(LogFollower::start);
@@ -165,6 +191,40 @@ public class PortRegistry {
                         : "this process's alone",
                 config.host(), config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
                 config.bindCheck() ? "on" : "off");
+        LOG.infof("Expiry resumed at %s: no allocation expires for silence before %s (one heartbeat timeout after"
+                + " the registry came back; its own downtime does not count)", expiryResumedAt,
+                expiryResumedAt.plus(config.heartbeatTimeout()));
+    }
+
+    /**
+     * The ports freed within the reuse delay before this start keep cooling after it: read back from the change log
+     * (its most recent {@link HistoryQuery#MAX_LIMIT} frees, oldest first, so the newest free of a port wins).
+     */
+    private void coolRecentlyFreedPorts() {
+        if (config.reuseDelay().isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<ChangeEvent> recent = new ArrayList<>(store.history(new HistoryQuery(EventFilter.ALL,
+                Optional.of(now.minus(config.reuseDelay())), Optional.empty(), HistoryQuery.MAX_LIMIT)));
+        Collections.reverse(recent);
+        recent.stream().filter(event -> event.type().freesPort()).forEach(event -> index.table(
+                event.allocation().host()).free(event.allocation(), event.at()));
+    }
+
+    /**
+     * Records that this process is alive (every second). Should no process have been for a while (this one's
+     * marks stalled too), expiry resumes now, as after a start.
+     */
+    public void markAlive() {
+        if (open) {
+            expiryResumedAt = store.markAlive(clock.instant(), DOWN_AFTER);
+        }
+    }
+
+    /** The hosts in self-preservation now, sorted. */
+    public List<String> selfPreservingHosts() {
+        return selfPreserving.stream().sorted().toList();
     }
 
     /** True once {@link #open()} has loaded the store. */
@@ -187,7 +247,8 @@ public class PortRegistry {
             }
             int port;
             try {
-                port = table.choosePort(request.serviceType(), request.preferredPort(), request.required());
+                port = table.choosePort(request.serviceType(), request.preferredPort(), request.required(),
+                        request.serviceName(), now);
             } catch (RegistryException e) {
                 countConflict(e);
                 throw e;
@@ -350,38 +411,66 @@ public class PortRegistry {
     /**
      * Marks Expired every allocation whose heartbeat timeout has passed, logging an {@code expired} event for each:
      * once, across replicas, since each replica decides under the host's lock on an index that has applied the
-     * others' events. On a shared store the times are read again from the store, which holds the heartbeats other
-     * replicas answered.
+     * others' events. Silence does not count from before the registry came back ({@link #expiryResumedAt}), and a
+     * host whose allocations went quiet together is held, not expired ({@link #expireDue}).
      */
     public CompletionStage<List<Allocation>> expire() {
         if (!open) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return groupCommit.submit(index.hosts(), this::expireDue);
+        return groupCommit.submit(index.hosts(), changes -> expireDue(changes, false));
     }
 
-    private List<Allocation> expireDue(ChangeSet changes) {
+    /**
+     * The expiry pass, host by host. Self-preservation: when more than the threshold of a host's Active,
+     * non-reserved allocations (and at least {@value #SELF_PRESERVATION_MIN_ALLOCATIONS}) have been quiet for half
+     * their timeout, the host is far likelier cut off from the registry (or the clock jumped) than half its services
+     * dead at once, so nothing on it expires. Quiet for half the timeout, not due: in a partition the services'
+     * last heartbeats are spread over their interval, so they become due one after another, and a rule on the due
+     * ones alone would expire the first half before it saw the pattern. It ends by itself when the heartbeats come
+     * back, and the host's silence until then does not count. {@code force} (an admin's cleanup) expires regardless.
+     */
+    private List<Allocation> expireDue(ChangeSet changes, boolean force) {
         Instant now = changes.now();
         Duration timeout = config.heartbeatTimeout();
-        List<Allocation> due = changes.index().all()
-                .filter(allocation -> !allocation.reserved() && !allocation.expired()
-                        && allocation.lastHeartbeat().plus(timeout).isBefore(now))
-                .toList();
-        if (due.isEmpty()) {
-            return List.of();
-        }
-        Map<UUID, Instant> stored = store.lastHeartbeats(due.stream().map(Allocation::allocationId).toList());
+        double threshold = config.selfPreservation().threshold();
+        Instant quietBefore = now.minus(timeout.dividedBy(2));
         List<Allocation> expiredNow = new ArrayList<>();
-        for (Allocation allocation : due) {
-            Instant lastHeartbeat = stored.getOrDefault(allocation.allocationId(), allocation.lastHeartbeat());
-            if (lastHeartbeat.isAfter(allocation.lastHeartbeat())) {
-                allocation = allocation.withHeartbeat(lastHeartbeat); // answered by another replica
-                changes.index().put(allocation);
+        for (String host : index.hosts()) {
+            Instant countsFrom = latest(expiryResumedAt, hostResumedAt.getOrDefault(host, Instant.EPOCH));
+            List<Allocation> active = changes.table(host).all().stream()
+                    .filter(allocation -> !allocation.reserved() && !allocation.expired()).toList();
+            List<Allocation> quiet = refreshHeartbeats(changes, active.stream()
+                    .filter(allocation -> latest(allocation.lastHeartbeat(), countsFrom).isBefore(quietBefore))
+                    .toList()).stream()
+                    .filter(allocation -> latest(allocation.lastHeartbeat(), countsFrom).isBefore(quietBefore))
+                    .toList();
+            boolean partitioned = threshold < 1 && active.size() >= SELF_PRESERVATION_MIN_ALLOCATIONS
+                    && quiet.size() > threshold * active.size();
+            if (partitioned && !force) {
+                if (selfPreserving.add(host)) {
+                    LOG.warnf("Self-preservation on host %s: %d of its %d allocations went quiet together (more than"
+                                    + " %.0f%%); expiring none of them, since the host has likelier lost its network to"
+                                    + " the registry than its services. Force it with POST /ports/cleanup?force=true",
+                            host, quiet.size(), active.size(), threshold * 100);
+                }
+                continue;
             }
-            if (allocation.lastHeartbeat().plus(timeout).isBefore(now)) {
-                Allocation expired = allocation.withStatus(AllocationStatus.EXPIRED);
-                changes.replace(allocation, expired, EventType.EXPIRED);
-                expiredNow.add(expired);
+            if (selfPreserving.remove(host)) {
+                hostResumedAt.put(host, now);
+                LOG.infof("Self-preservation on host %s ended: %d of %d allocations quiet; their silence until now"
+                        + " does not count", host, quiet.size(), active.size());
+                if (!force) {
+                    continue;
+                }
+            }
+            for (Allocation allocation : quiet) {
+                Instant base = force ? allocation.lastHeartbeat() : latest(allocation.lastHeartbeat(), countsFrom);
+                if (base.plus(timeout).isBefore(now)) {
+                    Allocation expired = allocation.withStatus(AllocationStatus.EXPIRED);
+                    changes.replace(allocation, expired, EventType.EXPIRED);
+                    expiredNow.add(expired);
+                }
             }
         }
         changes.onCommit(() -> expiredNow.forEach(allocation -> LOG.infof(
@@ -390,19 +479,47 @@ public class PortRegistry {
         return expiredNow;
     }
 
-    /** Marks what is due Expired, then removes every Expired allocation and frees its port; returns what went. */
-    public List<Allocation> cleanup() {
+    /**
+     * The candidates with the heartbeat times the store holds, where they are newer (answered by another replica;
+     * on a store of this process alone memory is never older). Called inside the host's transaction.
+     */
+    private List<Allocation> refreshHeartbeats(ChangeSet changes, List<Allocation> candidates) {
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        Map<UUID, Instant> stored = store.lastHeartbeats(candidates.stream().map(Allocation::allocationId).toList());
+        List<Allocation> refreshed = new ArrayList<>(candidates.size());
+        for (Allocation allocation : candidates) {
+            Instant lastHeartbeat = stored.getOrDefault(allocation.allocationId(), allocation.lastHeartbeat());
+            if (lastHeartbeat.isAfter(allocation.lastHeartbeat())) {
+                allocation = allocation.withHeartbeat(lastHeartbeat);
+                changes.index().put(allocation);
+            }
+            refreshed.add(allocation);
+        }
+        return refreshed;
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /**
+     * Marks what is due Expired, then removes every Expired allocation and frees its port; returns what went.
+     * {@code force} expires what is due on hosts in self-preservation too.
+     */
+    public List<Allocation> cleanup(boolean force) {
         requireOpen();
         return await(groupCommit.submit(index.hosts(), changes -> {
-            expireDue(changes);
+            expireDue(changes, force);
             List<Allocation> removed = changes.index().all().filter(Allocation::expired).sorted(BY_PORT).toList();
             changes.remove(removed, EventType.REMOVED);
             changes.onCommit(() -> {
                 removedExpired.increment(removed.size());
                 removed.forEach(allocation -> LOG.infof(
-                        "Removed expired allocation %s of %s and freed port %d (no heartbeat since %s)",
+                        "Removed expired allocation %s of %s and freed port %d (no heartbeat since %s)%s",
                         allocation.allocationId(), allocation.serviceName(), allocation.port(),
-                        allocation.lastHeartbeat()));
+                        allocation.lastHeartbeat(), force ? "; cleanup forced" : ""));
             });
             return removed;
         }));
@@ -455,8 +572,9 @@ public class PortRegistry {
         return fresh().thenApply(fresh -> {
             PortTable table = index.table(config.host());
             List<RangeUsage> usage = new ArrayList<>();
-            ranges.forEach((type, range) -> usage.add(
-                    new RangeUsage(type, range, table.held(type), table.reservedIdle(type))));
+            Instant now = clock.instant();
+            ranges.forEach((type, range) -> usage.add(new RangeUsage(type, range, table.held(type),
+                    table.reservedIdle(type), table.cooling(type, now))));
             return usage;
         });
     }

@@ -1,5 +1,7 @@
 package io.sirsi.nexus.registry;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
@@ -36,6 +38,13 @@ public final class PortTable {
     /** Never changes after construction, so readers may use it too. */
     private final BitSet reserved = new BitSet(PortRange.MAX_PORT + 1);
     private final IntPredicate boundElsewhere;
+    /** Ports freed within the reuse delay, with who freed them and when; see {@link #choosePort}. */
+    private final Map<Integer, Freed> cooling = new ConcurrentHashMap<>();
+    private final Duration reuseDelay;
+
+    /** A port freed by a service at a moment. */
+    private record Freed(String serviceName, Instant at) {
+    }
 
     /**
      * @param ranges         the range of every service type
@@ -43,6 +52,13 @@ public final class PortTable {
      * @param boundElsewhere tells whether another process on this host already listens on a port
      */
     public PortTable(Map<ServiceType, PortRange> ranges, Set<Integer> reservedPorts, IntPredicate boundElsewhere) {
+        this(ranges, reservedPorts, boundElsewhere, Duration.ZERO);
+    }
+
+    /** @param reuseDelay how long a freed port is kept from other services ({@code 0}: not at all) */
+    public PortTable(Map<ServiceType, PortRange> ranges, Set<Integer> reservedPorts, IntPredicate boundElsewhere,
+            Duration reuseDelay) {
+        this.reuseDelay = reuseDelay;
         this.ranges = Map.copyOf(ranges);
         reservedPorts.forEach(reserved::set);
         blocked.or(reserved);
@@ -85,6 +101,7 @@ public final class PortTable {
         }
         byName.put(allocation.serviceName(), allocation);
         byPort.set(allocation.port(), allocation);
+        cooling.remove(allocation.port());
         if (!samePlace) {
             blocked.set(allocation.port());
             count(allocation.port(), 1);
@@ -97,6 +114,41 @@ public final class PortTable {
         if (stored != null) {
             unindex(stored);
         }
+    }
+
+    /** Removes the allocation as freed at this moment: its port cools for the reuse delay. */
+    public void free(Allocation allocation, Instant at) {
+        Allocation stored = byId.get(allocation.allocationId());
+        remove(allocation);
+        if (stored != null && !reuseDelay.isZero() && !reserved.get(stored.port())) {
+            cooling.put(stored.port(), new Freed(stored.serviceName(), at));
+        }
+    }
+
+    /** Whether the port is kept from this service because another freed it less than the reuse delay ago. */
+    private boolean coolingFor(int port, String serviceName, Instant now) {
+        Freed freed = cooling.get(port);
+        if (freed == null) {
+            return false;
+        }
+        if (!freed.at().plus(reuseDelay).isAfter(now)) {
+            cooling.remove(port, freed);
+            return false;
+        }
+        return !freed.serviceName().equals(serviceName);
+    }
+
+    /** How many ports of the type's range are free but cooling (freed less than the reuse delay ago). */
+    public int cooling(ServiceType type, Instant now) {
+        PortRange range = ranges.get(type);
+        int count = 0;
+        for (Map.Entry<Integer, Freed> entry : cooling.entrySet()) {
+            if (range.contains(entry.getKey()) && entry.getValue().at().plus(reuseDelay).isAfter(now)
+                    && byPort.get(entry.getKey()) == null) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private void unindex(Allocation allocation) {
@@ -132,15 +184,18 @@ public final class PortTable {
 
     /**
      * Chooses the port for a new allocation of the type: the preferred port when it is free; otherwise, unless the
-     * preferred port is required, the first free port of the type's range.
+     * preferred port is required, the first free port of the type's range. A port another service freed less than
+     * the reuse delay ago is not free for this one, unless nothing else in the range is: then the port freed longest
+     * ago is granted rather than failing.
      *
-     * @throws PortUnavailableException the required preferred port is held, reserved or bound elsewhere
+     * @throws PortUnavailableException the required preferred port is held, reserved, cooling or bound elsewhere
      * @throws RangeExhaustedException  no port of the range is free
      */
-    public int choosePort(ServiceType type, Optional<Integer> preferredPort, boolean required) {
+    public int choosePort(ServiceType type, Optional<Integer> preferredPort, boolean required, String serviceName,
+            Instant now) {
         if (preferredPort.isPresent()) {
             int preferred = preferredPort.get();
-            Optional<String> unavailable = whyUnavailable(preferred);
+            Optional<String> unavailable = whyUnavailable(preferred, serviceName, now);
             if (unavailable.isEmpty()) {
                 return preferred;
             }
@@ -149,10 +204,20 @@ public final class PortTable {
             }
         }
         PortRange range = ranges.get(type);
+        int coolest = -1;
         for (int port = blocked.nextClearBit(range.first()); port <= range.last(); port = blocked.nextClearBit(port + 1)) {
-            if (!boundElsewhere.test(port)) {
+            if (boundElsewhere.test(port)) {
+                continue;
+            }
+            if (!coolingFor(port, serviceName, now)) {
                 return port;
             }
+            if (coolest < 0 || cooling.get(port).at().isBefore(cooling.get(coolest).at())) {
+                coolest = port;
+            }
+        }
+        if (coolest >= 0) {
+            return coolest;
         }
         int held = held(type);
         int reservedIdle = reservedIdle(type);
@@ -161,7 +226,7 @@ public final class PortTable {
                 + (range.size() - held - reservedIdle) + " in use by other processes on this host");
     }
 
-    private Optional<String> whyUnavailable(int port) {
+    private Optional<String> whyUnavailable(int port, String serviceName, Instant now) {
         Allocation holder = byPort.get(port);
         if (holder != null) {
             return Optional.of("held by service '" + holder.serviceName() + "' (allocation "
@@ -172,6 +237,11 @@ public final class PortTable {
         }
         if (boundElsewhere.test(port)) {
             return Optional.of("another process on this host is listening on it");
+        }
+        if (coolingFor(port, serviceName, now)) {
+            Freed freed = cooling.get(port);
+            return Optional.of("service '" + freed.serviceName() + "' freed it at " + freed.at() + " and it is kept"
+                    + " from other services until " + freed.at().plus(reuseDelay) + " (sirsi.ports.reuse-delay)");
         }
         return Optional.empty();
     }

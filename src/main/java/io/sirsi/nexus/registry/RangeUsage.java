@@ -1,7 +1,10 @@
 package io.sirsi.nexus.registry;
 
-/** How a service type's range is used: ports held by allocations, reserved by configuration, and still free. */
-public record RangeUsage(ServiceType serviceType, PortRange range, int held, int reserved) {
+/**
+ * How a service type's range is used: ports held by allocations, reserved by configuration, and still free; of
+ * the free ones, how many are cooling (freed within the reuse delay, kept from other services for now).
+ */
+public record RangeUsage(ServiceType serviceType, PortRange range, int held, int reserved, int cooling) {
 
     public int available() {
         return range.size() - held - reserved;

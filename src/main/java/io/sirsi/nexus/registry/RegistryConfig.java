@@ -49,6 +49,27 @@ public interface RegistryConfig {
     @WithDefault("1s")
     Duration expiryInterval();
 
+    /** When the registry holds a host's allocations instead of expiring them: see {@link SelfPreservation}. */
+    SelfPreservation selfPreservation();
+
+    /**
+     * Self-preservation, per host: when more than {@link #threshold()} of a host's non-reserved allocations have gone
+     * quiet together, the host has far likelier lost its network to the registry (or a clock jumped) than half its
+     * services died at once; the registry then expires nothing on it until its heartbeats come back.
+     */
+    interface SelfPreservation {
+        /** Share of a host's allocations, 0 to 1; {@code 1} turns self-preservation off. */
+        @WithDefault("0.5")
+        double threshold();
+    }
+
+    /**
+     * How long a port freed by a release, expiry or cleanup is kept from other services on its host (stale clients
+     * and connection-tracking entries still point at it); the same service gets it back at once. {@code 0s}: off.
+     */
+    @WithDefault("60s")
+    Duration reuseDelay();
+
     /** The change log's retention. */
     History history();
 

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.registry;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +64,15 @@ final class RegistryIndex {
         existing(allocation.host()).ifPresent(table -> table.remove(allocation));
     }
 
+    /** Removes the allocation as freed at this moment (its port cools; see {@link PortTable#free}). */
+    void free(Allocation allocation, Instant at) {
+        existing(allocation.host()).ifPresent(table -> table.free(allocation, at));
+    }
+
     /** Applies an event another writer committed: the allocation as the event left it. */
     void apply(ChangeEvent event) {
         if (event.type().freesPort()) {
-            remove(event.allocation());
+            free(event.allocation(), event.at());
         } else {
             put(event.allocation());
         }

@@ -34,6 +34,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -451,6 +452,30 @@ public class JdbcAllocationStore implements AllocationStore {
                 statement.executeUpdate();
             }
         }
+    }
+
+    @Override
+    public Instant markAlive(Instant now, Duration downAfter) {
+        return inTransaction("record that the registry is alive", connection -> {
+            // one statement: two processes starting together after an outage agree on one moment (on PostgreSQL
+            // the second waits for the first's row lock, then finds the mark fresh)
+            try (PreparedStatement update = connection.prepareStatement("update registry_liveness set"
+                    + " expiry_resumed_at = case when alive_at < ? then ? else expiry_resumed_at end, alive_at = ?"
+                    + " where id = 1")) {
+                update.setLong(1, now.minus(downAfter).toEpochMilli());
+                update.setLong(2, now.toEpochMilli());
+                update.setLong(3, now.toEpochMilli());
+                update.executeUpdate();
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select expiry_resumed_at from registry_liveness where id = 1");
+                    ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new SQLException("the registry's liveness row is missing", "58000");
+                }
+                return Instant.ofEpochMilli(rows.getLong(1));
+            }
+        });
     }
 
     @Override

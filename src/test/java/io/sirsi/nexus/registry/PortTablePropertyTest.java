@@ -61,7 +61,8 @@ class PortTablePropertyTest {
             boolean rangeHasRoom = IntStream.rangeClosed(RANGE.first(), RANGE.last())
                     .anyMatch(p -> isFree(p, held, reserved, boundElsewhere));
             try {
-                int port = table.choosePort(ServiceType.CUSTOM, preferred, allocate.required());
+                int port = table.choosePort(ServiceType.CUSTOM, preferred, allocate.required(), "prop",
+                        Instant.now());
                 assertFalse(held.containsKey(port), "port " + port + " handed out twice");
                 assertFalse(reserved.contains(port), "reserved port " + port + " handed out");
                 assertFalse(boundElsewhere.contains(port), "port " + port + " bound elsewhere handed out");
