@@ -8,6 +8,7 @@ import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -54,6 +55,19 @@ class DurabilityIT {
             restarted.request().get("/ports/stats").then().body("total_allocations", equalTo(acknowledged.size()));
             restarted.request().get("/ports/service/svc-0").then().statusCode(404);
             restarted.request().get("/ports/service/svc-1").then().body("last_heartbeat", equalTo(heartbeatTime));
+
+            // every acknowledged change has its event, and the log has no gap
+            List<Map<String, Object>> history = restarted.request().get("/ports/history?limit=1000").then()
+                    .statusCode(200).extract().jsonPath().getList("$");
+            assertEquals(SERVICES + 1, history.size(), "40 allocations and one release");
+            for (int i = 0; i < history.size(); i++) {
+                assertEquals(history.size() - i, ((Number) history.get(i).get("revision")).intValue());
+            }
+            assertEquals("released", history.get(0).get("type"));
+            assertEquals(released, ((Map<?, ?>) history.get(0).get("allocation")).get("allocation_id"));
+            acknowledged.forEach((name, held) -> restarted.request().get("/ports/history?service=" + name).then()
+                    .statusCode(200).body("type", equalTo(List.of("allocated")))
+                    .body("[0].allocation.allocation_id", equalTo(held.allocationId())));
 
             int fresh = restarted.request().contentType(ContentType.JSON)
                     .body("{\"service_name\":\"after-restart\",\"service_type\":\"rest-api\"}")

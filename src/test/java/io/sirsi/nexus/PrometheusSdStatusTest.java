@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(PrometheusSdProfile.class)
 class PrometheusSdStatusTest {
 
+    @jakarta.inject.Inject
+    TestClock clock;
+
     @Test
     void aReaderKeySentAsBearerTokenIsEnoughAndNoKeyIs401() {
         as(ApiKeysProfile.READER_KEY).get("/ports/sd/prometheus").then().statusCode(200)
@@ -30,7 +33,8 @@ class PrometheusSdStatusTest {
         as(ApiKeysProfile.WRITER_KEY).contentType(ContentType.JSON)
                 .body("{\"service_name\":\"quiet\",\"service_type\":\"cache\"}").post("/ports/allocate")
                 .then().statusCode(200);
-        Thread.sleep(1_500); // past the 1 s heartbeat timeout: quiet is Expired from now on
+        clock.advance(java.time.Duration.ofSeconds(11)); // past the heartbeat timeout
+        awaitExpired("quiet"); // the expiry pass runs every 100 ms
         sd("").body("$", empty());
         sd("?status=Expired").body("labels.__meta_sirsi_service", contains("quiet"))
                 .body("labels.__meta_sirsi_status", contains("Expired"));
@@ -39,6 +43,17 @@ class PrometheusSdStatusTest {
         sd("?status=Reserved&status=Expired").body("labels.__meta_sirsi_service",
                 containsInAnyOrder("postgres", "quiet"));
         sd("?status=Reserved&type=cache").body("size()", equalTo(0));
+    }
+
+    private static void awaitExpired(String service) throws InterruptedException {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        while (!"Expired".equals(as(ApiKeysProfile.READER_KEY).get("/ports/service/" + service).then()
+                .statusCode(200).extract().path("status"))) {
+            if (java.time.Instant.now().isAfter(deadline)) {
+                throw new AssertionError(service + " never expired");
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static io.restassured.response.ValidatableResponse sd(String query) {

@@ -68,6 +68,7 @@ public class PortRegistry {
      * (marks are written every second).
      */
     private static final Duration DOWN_AFTER = Duration.ofSeconds(3);
+    private static final Duration NEVER_DOWN = ChronoUnit.CENTURIES.getDuration();
     /** Hosts with fewer non-reserved allocations than this never go into self-preservation. */
     private static final int SELF_PRESERVATION_MIN_ALLOCATIONS = 3;
 
@@ -213,12 +214,13 @@ public class PortRegistry {
     }
 
     /**
-     * Records that this process is alive (every second). Should no process have been for a while (this one's
-     * marks stalled too), expiry resumes now, as after a start.
+     * Records that this process is alive (every second), and learns when expiry last resumed: a replica that
+     * started after a time none was up may have moved it. A running process never resumes expiry itself: it was up,
+     * so there was no downtime, and a jump of its clock is for self-preservation to catch, not a restart.
      */
     public void markAlive() {
         if (open) {
-            expiryResumedAt = store.markAlive(clock.instant(), DOWN_AFTER);
+            expiryResumedAt = store.markAlive(clock.instant(), NEVER_DOWN);
         }
     }
 
