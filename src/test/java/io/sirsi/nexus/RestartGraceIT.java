@@ -1,0 +1,73 @@
+package io.sirsi.nexus;
+
+import static org.hamcrest.Matchers.equalTo;
+
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The registry's own downtime is not its services' silence: a registry that was down for longer than the
+ * heartbeat timeout keeps every allocation after it starts again, and expires only those that stay silent for a
+ * whole timeout after the start.
+ */
+class RestartGraceIT {
+
+    private static final String[] SETTINGS = {"-Dsirsi.ports.heartbeat-timeout=6s",
+        "-Dsirsi.ports.cleanup-interval=1s", "-Dsirsi.ports.expiry-interval=200ms",
+        // the services that stay silent are few; this test is about downtime, not self-preservation
+        "-Dsirsi.ports.self-preservation.threshold=1"};
+
+    @Test
+    void downtimeLongerThanTheTimeoutForgetsNoLiveService() throws Exception {
+        Path dataDir = Files.createTempDirectory("sirsi-nexus-restart");
+        List<String> ids = new ArrayList<>();
+        try (RegistryProcess registry = RegistryProcess.start(dataDir, SETTINGS)) {
+            for (int i = 0; i < 5; i++) {
+                ids.add(registry.request().contentType(ContentType.JSON)
+                        .body("{\"service_name\":\"live-" + i + "\",\"service_type\":\"rest-api\"}")
+                        .post("/ports/allocate").then().statusCode(200).extract().path("allocation.allocation_id"));
+            }
+            registry.kill();
+        }
+        Thread.sleep(7_000); // down for longer than the 6 s timeout: this is the outage under test
+
+        try (RegistryProcess restarted = RegistryProcess.start(dataDir, SETTINGS)) {
+            Instant started = Instant.now();
+            for (int i = 0; i < 5; i++) {
+                restarted.request().get("/ports/service/live-" + i).then().statusCode(200)
+                        .body("status", equalTo("Active"));
+            }
+            // three services heartbeat again, as live services do once the registry answers; two stay silent
+            for (int i = 0; i < 3; i++) {
+                restarted.request().post("/ports/heartbeat/" + ids.get(i)).then().statusCode(200);
+            }
+            Thread.sleep(1_500); // cleanup ran at least once: without the grace every allocation would be gone
+            restarted.request().get("/ports/stats").then().body("total_allocations", equalTo(5));
+            restarted.request().get("/ports/history?type=rest-api").then().body("type.findAll { it == 'expired' }"
+                    + ".size()", equalTo(0));
+
+            // the silent two go once a whole timeout has passed since the start, the others stay
+            Instant deadline = started.plus(Duration.ofSeconds(40));
+            while (restarted.request().get("/ports/stats").then().extract().<Integer>path("total_allocations") > 3) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new AssertionError("the silent services were never cleaned up:\n" + restarted.log());
+                }
+                for (int i = 0; i < 3; i++) {
+                    restarted.request().post("/ports/heartbeat/" + ids.get(i)).then().statusCode(200);
+                }
+                Thread.sleep(500);
+            }
+            for (int i = 0; i < 3; i++) {
+                restarted.request().get("/ports/service/live-" + i).then().statusCode(200)
+                        .body("status", equalTo("Active"));
+            }
+            restarted.request().get("/ports/service/live-3").then().statusCode(404);
+        }
+    }
+}
