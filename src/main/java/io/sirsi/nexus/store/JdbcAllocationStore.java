@@ -139,8 +139,20 @@ public class JdbcAllocationStore implements AllocationStore {
             // Replicas starting together are safe: Flyway takes its own lock on PostgreSQL while it migrates.
             (isPostgresql() ? postgresqlFlyway : sqliteFlyway).get().migrate();
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot migrate the database at " + location() + ": " + e.getMessage(), e);
+            throw new StoreUnavailableException("cannot open the database at " + location() + ": " + rootCause(e)
+                    + (isPostgresql() ? "" : "; the file was left as it is: restore it from a backup, or move it"
+                            + " away to start with no allocations"), null); // the root cause says it all, once
         }
+    }
+
+    /** The innermost message of a failure (Flyway wraps the driver's in a report of many lines). */
+    private static String rootCause(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        return message.lines().findFirst().orElse(message).strip();
     }
 
     /**
