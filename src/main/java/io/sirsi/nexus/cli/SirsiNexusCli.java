@@ -47,9 +47,8 @@ public final class SirsiNexusCli {
             command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
                     .exitCodeList(ExitCode.helpList());
         }
-        return top
-                .setExecutionExceptionHandler(SirsiNexusCli::reportFailure)
-                .setParameterExceptionHandler(SirsiNexusCli::reportUsageError);
+        Failures failures = new Failures();
+        return top.setExecutionExceptionHandler(failures).setParameterExceptionHandler(failures);
     }
 
     /** The {@code ports} command of this name, or null. */
@@ -62,21 +61,31 @@ public final class SirsiNexusCli {
         return null;
     }
 
-    private static int reportFailure(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
-        if (failure instanceof CliException known) {
-            command.getErr().println("sirsi-nexus: " + known.getMessage());
-            return known.exitCode().code();
-        }
-        command.getErr().println("sirsi-nexus: unexpected error: " + failure);
-        return ExitCode.FAILED.code();
-    }
+    /**
+     * Every failure as one line on stderr and its documented exit code; usage errors like the Quarkus CLI's: the
+     * problem, a suggestion when picocli has one, and where to read more. A class rather than two method
+     * references: each lambda a client command bootstraps is start-up time.
+     */
+    private static final class Failures
+            implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
-    /** Like the Quarkus CLI: the problem, a suggestion when picocli has one, and where to read more. */
-    private static int reportUsageError(CommandLine.ParameterException problem, String[] args) {
-        CommandLine command = problem.getCommandLine();
-        command.getErr().println("sirsi-nexus: " + problem.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(problem, command.getErr());
-        command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
-        return ExitCode.USAGE.code();
+        @Override
+        public int handleExecutionException(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+            if (failure instanceof CliException known) {
+                command.getErr().println("sirsi-nexus: " + known.getMessage());
+                return known.exitCode().code();
+            }
+            command.getErr().println("sirsi-nexus: unexpected error: " + failure);
+            return ExitCode.FAILED.code();
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException problem, String[] args) {
+            CommandLine command = problem.getCommandLine();
+            command.getErr().println("sirsi-nexus: " + problem.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(problem, command.getErr());
+            command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCode.USAGE.code();
+        }
     }
 }

@@ -40,7 +40,11 @@ final class Table {
                 widths[column] = Math.max(widths[column], row.get(column).text().length());
             }
         }
-        out.println(line(headers.stream().map(header -> new Cell(header, null)).toList(), widths, ansi));
+        List<Cell> heading = new ArrayList<>();
+        for (String header : headers) {
+            heading.add(new Cell(header, null));
+        }
+        out.println(line(heading, widths, ansi));
         for (List<Cell> row : rows) {
             out.println(line(row, widths, ansi));
         }
