@@ -9,14 +9,15 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 /**
- * Reads request bodies strictly: {@code "8080"}, {@code 8080.5} or {@code "true"} where a number or boolean
- * belongs is an error, not a guess.
+ * The registry's JSON: fields named as {@link WireFormat} says, and request bodies read strictly: {@code "8080"},
+ * {@code 8080.5} or {@code "true"} where a number or boolean belongs is an error, not a guess.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {
 
     @Override
     public void customize(ObjectMapper mapper) {
+        mapper.setPropertyNamingStrategy(WireFormat.NAMING);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

@@ -1,6 +1,5 @@
 package io.sirsi.nexus.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -14,7 +13,8 @@ public class ClientOptions {
     public enum Format { table, json }
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:SIRSI_NEXUS_URL:-http://localhost:8080}",
-            description = "Registry URL (default: $SIRSI_NEXUS_URL, else http://localhost:8080; now: ${DEFAULT-VALUE}).")
+            description = "Registry URL (default: $SIRSI_NEXUS_URL, else http://localhost:8080;"
+                    + " now: ${DEFAULT-VALUE}).")
     String url;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
@@ -25,15 +25,19 @@ public class ClientOptions {
             description = "API key sent as a bearer token (default: $SIRSI_NEXUS_API_KEY).")
     String apiKey;
 
+    /** Every client command's own help: the footers point at {@code ports COMMAND --help}. */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Seconds to wait for the registry (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    RegistryClient client(ObjectMapper json) {
+    RegistryClient client() {
         if (timeoutSeconds < 1) {
-            throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
+            throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
         }
-        return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds), json);
+        return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds));
     }
 
     boolean json() {
@@ -49,7 +53,7 @@ public class ClientOptions {
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new CliException(ExitCodes.USAGE, "invalid --url '" + url + "': expected http://HOST[:PORT],"
+            throw new CliException(ExitCode.USAGE, "invalid --url '" + url + "': expected http://HOST[:PORT],"
                     + " e.g. http://localhost:8080");
         }
     }

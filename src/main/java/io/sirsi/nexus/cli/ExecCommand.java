@@ -1,6 +1,7 @@
 package io.sirsi.nexus.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sirsi.nexus.api.AllocateRequest;
+import io.sirsi.nexus.api.AllocationView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -11,7 +12,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import sun.misc.Signal;
 
@@ -35,11 +38,8 @@ public class ExecCommand extends ClientCommand {
     @Parameters(index = "2..*", paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments.")
     List<String> command;
 
-    @Option(names = "--preferred-port", paramLabel = "PORT", description = "Port wanted; granted when free.")
-    Integer preferredPort;
-
-    @Option(names = "--required", description = "Fail (exit 4) rather than take another port.")
-    boolean required;
+    @Mixin
+    AllocationOptions allocation;
 
     @Option(names = "--heartbeat-interval", paramLabel = "SECONDS",
             description = "Seconds between heartbeats (default: a third of the registry's heartbeat timeout).")
@@ -49,11 +49,7 @@ public class ExecCommand extends ClientCommand {
 
     @Override
     protected int run(RegistryClient registry) {
-        if (required && preferredPort == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--required needs --preferred-port");
-        }
-        JsonNode allocation = allocate(registry, preferredPort, required);
-        int port = allocation.path("port").asInt();
+        int port = allocate(registry, allocation.request(spec, name, type, ProcessHandle.current().pid())).port();
         Duration interval = heartbeatInterval(registry);
         err().printf("sirsi-nexus: port %d allocated to %s (allocation %s); heartbeat every %ds%n", port, name,
                 allocationId.get(), interval.toSeconds());
@@ -67,7 +63,7 @@ public class ExecCommand extends ClientCommand {
             child = builder.start();
         } catch (IOException e) {
             release(registry);
-            throw new CliException(127, "cannot run " + command.get(0) + ": " + e.getMessage());
+            throw new CliException(ExitCode.CANNOT_RUN, "cannot run " + command.get(0) + ": " + e.getMessage());
         }
         forwardSignals(child);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -82,32 +78,31 @@ public class ExecCommand extends ClientCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             child.destroy();
-            return ExitCodes.FAILED;
+            return ExitCode.FAILED.code();
         } finally {
             heartbeats.shutdownNow();
             release(registry);
         }
     }
 
-    private JsonNode allocate(RegistryClient registry, Integer preferred, boolean require) {
-        JsonNode allocation = registry.post("ports/allocate",
-                PortsCommand.AllocateCommand.request(name, type, preferred, require, ProcessHandle.current().pid()))
-                .json().path("allocation");
-        allocationId.set(allocation.path("allocation_id").asText());
-        return allocation;
+    private AllocationView allocate(RegistryClient registry, AllocateRequest request) {
+        AllocationView allocated = registry.allocate(request).value().allocation();
+        allocationId.set(allocated.allocationId().toString());
+        return allocated;
     }
 
     /** A heartbeat; when the registry has forgotten the allocation, allocate again, asking for the same port. */
     private void heartbeat(RegistryClient registry, int port) {
         try {
-            registry.post("ports/heartbeat/" + allocationId.get());
+            registry.heartbeat(allocationId.get());
         } catch (CliException e) {
-            if (e.exitCode() != ExitCodes.NOT_FOUND) {
+            if (e.exitCode() != ExitCode.NOT_FOUND) {
                 err().println("sirsi-nexus: heartbeat failed, will retry: " + e.getMessage());
                 return;
             }
             try {
-                int regained = allocate(registry, port, false).path("port").asInt();
+                int regained = allocate(registry,
+                        new AllocateRequest(name, type, port, false, ProcessHandle.current().pid())).port();
                 err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
                         regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
             } catch (CliException again) {
@@ -118,7 +113,7 @@ public class ExecCommand extends ClientCommand {
 
     private void release(RegistryClient registry) {
         try {
-            registry.post("ports/release", Map.of("allocation_id", allocationId.get()));
+            registry.release(allocationId.get());
         } catch (CliException e) {
             err().println("sirsi-nexus: could not release allocation " + allocationId.get() + ": " + e.getMessage());
         }
@@ -127,13 +122,12 @@ public class ExecCommand extends ClientCommand {
     private Duration heartbeatInterval(RegistryClient registry) {
         if (heartbeatSeconds != null) {
             if (heartbeatSeconds < 1) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--heartbeat-interval must be at least 1 second");
+                throw new ParameterException(spec.commandLine(), "--heartbeat-interval must be at least 1 second");
             }
             return Duration.ofSeconds(heartbeatSeconds);
         }
-        long timeout = registry.probe("ports/health").json().path("heartbeat_timeout_seconds").asLong(30);
-        return Duration.ofSeconds(Math.max(1, timeout / 3));
+        long timeout = registry.health().value().heartbeatTimeoutSeconds();
+        return Duration.ofSeconds(Math.max(1, (timeout > 0 ? timeout : 30) / 3));
     }
 
     /** SIGINT and SIGTERM go to the child; this process waits for it to exit, then releases the port. */

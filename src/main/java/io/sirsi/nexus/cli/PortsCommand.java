@@ -1,25 +1,29 @@
 package io.sirsi.nexus.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.sirsi.nexus.api.AllocationView;
+import io.sirsi.nexus.api.Responses;
 import io.sirsi.nexus.registry.PortRange;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sirsi-nexus ports}: the client of a running registry. */
 @Command(name = "ports", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Allocate, look up and manage ports in a running registry.",
-        subcommands = {PortsCommand.ListCommand.class, PortsCommand.OverviewCommand.class,
-                PortsCommand.ServiceCommand.class, PortsCommand.PortCommand.class, PortsCommand.TypeCommand.class,
-                PortsCommand.StatsCommand.class, PortsCommand.HealthCommand.class, PortsCommand.RangesCommand.class,
-                PortsCommand.AllocateCommand.class, PortsCommand.ReleaseCommand.class,
-                PortsCommand.HeartbeatCommand.class, PortsCommand.CleanupCommand.class, ExecCommand.class},
         footer = {"", "Environment: SIRSI_NEXUS_URL (registry URL), SIRSI_NEXUS_API_KEY, NO_COLOR.",
                 "Run 'sirsi-nexus ports COMMAND --help' for more on a command."})
 public class PortsCommand implements Runnable {
+
+    /**
+     * The commands under {@code ports}, in the order help lists them. A new command is a class here; a client
+     * command builds only its own picocli model ({@link SirsiNexusCli}).
+     */
+    static final List<Class<?>> SUBCOMMANDS = List.of(ListCommand.class, OverviewCommand.class,
+            ServiceCommand.class, PortCommand.class, TypeCommand.class, StatsCommand.class, HealthCommand.class,
+            RangesCommand.class, AllocateCommand.class, ReleaseCommand.class, HeartbeatCommand.class,
+            CleanupCommand.class, ExecCommand.class);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -34,8 +38,8 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.get("ports/directory"),
-                    directory -> printAllocations(allocations(directory), "No services hold a port."));
+            return print(registry.directory(),
+                    directory -> printAllocations(directory.values(), "No services hold a port."));
         }
     }
 
@@ -44,18 +48,16 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.get("ports/overview"), overview -> {
-                JsonNode stats = overview.path("registry_stats");
-                out().printf("%d ports held: %d active, %d reserved, %d expired%n%n",
-                        overview.path("total_ports").asInt(), stats.path("active_allocations").asInt(),
-                        stats.path("reserved_allocations").asInt(), stats.path("expired_allocations").asInt());
-                printAllocations(allocations(overview.path("port_allocations")), "No services hold a port.");
-                if (!overview.path("service_types").isEmpty()) {
+            return print(registry.overview(), overview -> {
+                Responses.Stats stats = overview.registryStats();
+                out().printf("%d ports held: %d active, %d reserved, %d expired%n%n", overview.totalPorts(),
+                        stats.activeAllocations(), stats.reservedAllocations(), stats.expiredAllocations());
+                printAllocations(overview.portAllocations().values(), "No services hold a port.");
+                if (!overview.serviceTypes().isEmpty()) {
                     out().println();
                     Table types = new Table("TYPE", "SERVICES");
-                    overview.path("service_types").fields().forEachRemaining(entry -> types.row(entry.getKey(),
-                            String.join(", ", JSON.convertValue(entry.getValue(), String[].class))));
-                    types.print(out());
+                    overview.serviceTypes().forEach((type, services) -> types.row(type, String.join(", ", services)));
+                    print(types);
                 }
             });
         }
@@ -66,10 +68,9 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "NAME", description = "Service name.")
         String name;
 
-
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.get("ports/service/" + RegistryClient.segment(name)), this::printAllocation);
+            return print(registry.service(name), this::printAllocation);
         }
     }
 
@@ -78,14 +79,13 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "PORT", description = "Port number, 1-65535.")
         int port;
 
-
         @Override
         protected int run(RegistryClient registry) {
             if (!PortRange.isValidPort(port)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "Invalid PORT " + port + ": expected 1-65535");
             }
-            return print(registry.get("ports/port/" + port), this::printAllocation);
+            return print(registry.port(port), this::printAllocation);
         }
     }
 
@@ -95,11 +95,10 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "TYPE", description = "Service type.")
         String type;
 
-
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.get("ports/type/" + RegistryClient.segment(type)),
-                    services -> printAllocations(allocations(services), "No services of type " + type + "."));
+            return print(registry.type(type),
+                    services -> printAllocations(services, "No services of type " + type + "."));
         }
     }
 
@@ -108,15 +107,14 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.get("ports/stats"), stats -> {
+            return print(registry.stats(), stats -> {
                 Table table = new Table("ALLOCATIONS", "COUNT");
-                table.row("total", stats.path("total_allocations").asInt())
-                        .row("active", stats.path("active_allocations").asInt())
-                        .row("reserved", stats.path("reserved_allocations").asInt())
-                        .row("expired", stats.path("expired_allocations").asInt());
-                stats.path("service_types").fields().forEachRemaining(
-                        entry -> table.row("type " + entry.getKey(), entry.getValue().asInt()));
-                table.print(out());
+                table.row("total", stats.totalAllocations())
+                        .row("active", stats.activeAllocations())
+                        .row("reserved", stats.reservedAllocations())
+                        .row("expired", stats.expiredAllocations());
+                stats.serviceTypes().forEach((type, count) -> table.row("type " + type, count));
+                print(table);
             });
         }
     }
@@ -126,12 +124,10 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(RegistryClient registry) {
-            RegistryClient.Reply reply = registry.probe("ports/health");
-            print(reply, health -> out().printf("%s: store %s, %d allocations, up %ds. %s%n",
-                    health.path("status").asText(), health.path("store").asText(),
-                    health.path("total_allocations").asInt(), health.path("uptime_seconds").asLong(),
-                    health.path("message").asText()));
-            return "healthy".equals(reply.json().path("status").asText()) ? ExitCodes.OK : ExitCodes.UNREACHABLE;
+            RegistryClient.Reply<Responses.Health> reply = registry.health();
+            print(reply, health -> out().printf("%s: store %s, %d allocations, up %ds. %s%n", health.status(),
+                    health.store(), health.totalAllocations(), health.uptimeSeconds(), health.message()));
+            return ("healthy".equals(reply.value().status()) ? ExitCode.OK : ExitCode.UNREACHABLE).code();
         }
     }
 
@@ -140,15 +136,11 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.get("ports/ranges"), ranges -> {
+            return print(registry.ranges(), ranges -> {
                 Table table = new Table("TYPE", "RANGE", "SIZE", "IN USE", "RESERVED", "AVAILABLE");
-                ranges.fields().forEachRemaining(entry -> {
-                    JsonNode range = entry.getValue();
-                    table.row(entry.getKey(), range.path("first_port").asInt() + "-" + range.path("last_port").asInt(),
-                            range.path("size").asInt(), range.path("in_use").asInt(), range.path("reserved").asInt(),
-                            range.path("available").asInt());
-                });
-                table.print(out());
+                ranges.forEach((type, range) -> table.row(type, range.firstPort() + "-" + range.lastPort(),
+                        range.size(), range.inUse(), range.reserved(), range.available()));
+                print(table);
             });
         }
     }
@@ -161,11 +153,8 @@ public class PortsCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "TYPE", description = "Service type, e.g. rest-api.")
         String type;
 
-        @Option(names = "--preferred-port", paramLabel = "PORT", description = "Port wanted; granted when free.")
-        Integer preferredPort;
-
-        @Option(names = "--required", description = "Fail (exit 4) rather than take another port.")
-        boolean required;
+        @Mixin
+        AllocationOptions allocation;
 
         @Option(names = "--process-id", paramLabel = "PID", description = "Process id to record with the allocation.")
         Long processId;
@@ -174,43 +163,21 @@ public class PortsCommand implements Runnable {
                 + " allocate my-api rest-api -q).")
         boolean quiet;
 
-
         @Override
         protected int run(RegistryClient registry) {
-            if (required && preferredPort == null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "--required needs --preferred-port");
-            }
-            RegistryClient.Reply reply = registry.post("ports/allocate",
-                    AllocateCommand.request(name, type, preferredPort, required, processId));
+            RegistryClient.Reply<Responses.Allocated> reply =
+                    registry.allocate(allocation.request(spec, name, type, processId));
             if (quiet && !options.json()) {
-                out().println(reply.json().path("allocation").path("port").asInt());
+                out().println(reply.value().allocation().port());
                 out().flush();
-                return ExitCodes.OK;
+                return ExitCode.OK.code();
             }
             return print(reply, answer -> {
-                JsonNode allocation = answer.path("allocation");
-                out().printf("Port %d -> %s (%s)%n", allocation.path("port").asInt(),
-                        allocation.path("service_name").asText(), allocation.path("service_type").asText());
-                out().printf("allocation id: %s%n%s%n", allocation.path("allocation_id").asText(),
-                        answer.path("message").asText());
+                AllocationView allocated = answer.allocation();
+                out().printf("Port %d -> %s (%s)%n", allocated.port(), allocated.serviceName(),
+                        allocated.serviceType());
+                out().printf("allocation id: %s%n%s%n", allocated.allocationId(), answer.message());
             });
-        }
-
-        /** The allocate request body; absent options are left out. */
-        static Map<String, Object> request(String name, String type, Integer preferredPort, boolean required,
-                Long processId) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("service_name", name);
-            body.put("service_type", type);
-            if (preferredPort != null) {
-                body.put("preferred_port", preferredPort);
-                body.put("required", required);
-            }
-            if (processId != null) {
-                body.put("process_id", processId);
-            }
-            return body;
         }
     }
 
@@ -219,10 +186,9 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "ALLOCATION_ID", description = "Allocation id, as printed by allocate and list.")
         String allocationId;
 
-
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.post("ports/release", Map.of("allocation_id", allocationId)),
+            return print(registry.release(allocationId),
                     answer -> out().println("Released allocation " + allocationId));
         }
     }
@@ -232,10 +198,9 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "ALLOCATION_ID", description = "Allocation id.")
         String allocationId;
 
-
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.post("ports/heartbeat/" + RegistryClient.segment(allocationId)),
+            return print(registry.heartbeat(allocationId),
                     answer -> out().println("Heartbeat recorded for allocation " + allocationId));
         }
     }
@@ -245,11 +210,10 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.post("ports/cleanup"), answer -> {
-                out().println(answer.path("message").asText());
-                List<JsonNode> removed = allocations(answer.path("removed_allocations"));
-                if (!removed.isEmpty()) {
-                    printAllocations(removed, "");
+            return print(registry.cleanup(), answer -> {
+                out().println(answer.message());
+                if (!answer.removedAllocations().isEmpty()) {
+                    printAllocations(answer.removedAllocations(), "");
                 }
             });
         }

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -12,10 +13,14 @@ import picocli.CommandLine.Spec;
 @TopCommand
 @Command(name = "sirsi-nexus", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Port registry and service discovery for the SirsiNexus platform.",
-        subcommands = {StartCommand.class, PortsCommand.class, AutoComplete.GenerateCompletion.class},
-        footer = {"", "Completion: source <(sirsi-nexus generate-completion)   (bash; zsh after 'autoload bashcompinit && bashcompinit')",
+        footer = {"", "Completion: source <(sirsi-nexus generate-completion)"
+                + "   (bash; zsh after 'autoload bashcompinit && bashcompinit')",
                 "Run 'sirsi-nexus COMMAND --help' for more on a command."})
 public class SirsiNexusCommand implements Callable<Integer> {
+
+    /** The commands under {@code sirsi-nexus}, in the order help lists them ({@link SirsiNexusCli} adds them). */
+    static final List<Class<?>> SUBCOMMANDS = List.of(StartCommand.class, PortsCommand.class,
+            AutoComplete.GenerateCompletion.class);
 
     @Spec
     CommandSpec spec;

@@ -1,21 +1,16 @@
 package io.sirsi.nexus.cli;
 
-import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code --version}: the application version from the build. */
-@Singleton
+/**
+ * {@code --version}: the version the build wrote into the application jar's manifest. Read from there rather than
+ * from Quarkus's configuration, so that client commands answer it without booting the application.
+ */
 public class VersionProvider implements IVersionProvider {
-
-    private final String version;
-
-    public VersionProvider(@ConfigProperty(name = "quarkus.application.version") String version) {
-        this.version = version;
-    }
 
     @Override
     public String[] getVersion() {
-        return new String[] {"sirsi-nexus " + version};
+        String version = VersionProvider.class.getPackage().getImplementationVersion();
+        return new String[] {"sirsi-nexus " + (version == null ? "(development build)" : version)};
     }
 }

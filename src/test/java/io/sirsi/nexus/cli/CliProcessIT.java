@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.cli.Cli.Run;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -39,33 +38,20 @@ class CliProcessIT {
         registry.close();
     }
 
-    record Run(int exitCode, String out, String err) {
-    }
-
     static Process launch(Map<String, String> environment, String... args) throws IOException {
         return launch(registry, environment, args);
     }
 
+    /** The command against this registry ({@code SIRSI_NEXUS_URL}), with these variables added. */
     static Process launch(RegistryProcess target, Map<String, String> environment, String... args)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-jar",
-                RegistryProcess.jar().toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().put("SIRSI_NEXUS_URL", target.url());
-        builder.environment().putAll(environment);
-        return builder.start();
+        Map<String, String> all = new HashMap<>(Map.of("SIRSI_NEXUS_URL", target.url()));
+        all.putAll(environment);
+        return Cli.launch(all, args);
     }
 
     static Run run(String... args) throws Exception {
-        return finish(launch(Map.of(), args));
-    }
-
-    static Run finish(Process process) throws Exception {
-        var out = process.getInputStream().readAllBytes();
-        var err = process.getErrorStream().readAllBytes();
-        process.waitFor(60, TimeUnit.SECONDS);
-        return new Run(process.exitValue(), new String(out), new String(err));
+        return Cli.finish(launch(Map.of(), args));
     }
 
     @Test
@@ -85,17 +71,17 @@ class CliProcessIT {
     void failuresAreOneLineOnStderrWithTheirExitCode() throws Exception {
         run("ports", "allocate", "first", "frontend", "--preferred-port", "3050");
         Run conflict = run("ports", "allocate", "second", "frontend", "--preferred-port", "3050", "--required");
-        assertEquals(ExitCodes.CONFLICT, conflict.exitCode());
+        assertEquals(ExitCode.CONFLICT.code(), conflict.exitCode());
         assertEquals(1, conflict.err().strip().lines().count(), conflict.err());
         assertThat(conflict.err(), containsString("held by service 'first'"));
         assertThat(conflict.out(), emptyString());
 
         Run missing = run("ports", "service", "nobody-here");
-        assertEquals(ExitCodes.NOT_FOUND, missing.exitCode());
+        assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
 
-        Run unreachable = finish(launch(Map.of("SIRSI_NEXUS_URL", "http://127.0.0.1:1"), "ports", "stats"));
-        assertEquals(ExitCodes.UNREACHABLE, unreachable.exitCode());
+        Run unreachable = Cli.finish(launch(Map.of("SIRSI_NEXUS_URL", "http://127.0.0.1:1"), "ports", "stats"));
+        assertEquals(ExitCode.UNREACHABLE.code(), unreachable.exitCode());
         assertEquals(1, unreachable.err().strip().lines().count(), unreachable.err());
         assertThat(unreachable.out(), emptyString());
     }
@@ -125,7 +111,7 @@ class CliProcessIT {
             starting.destroyForcibly();
             throw new AssertionError("the registry started with " + settings);
         }
-        Run start = finish(starting);
+        Run start = Cli.finish(starting);
         assertEquals(1, start.exitCode(), start.err());
         assertThat(start.err(), containsString("sirsi-nexus: cannot start: "));
         return start.err();
@@ -138,6 +124,14 @@ class CliProcessIT {
             assertEquals(0, stats.exitCode(), stats.err());
             assertThat(stats.out(), containsString("total"));
         }
+    }
+
+    @Test
+    void aClientCommandReadsNoServerSettings() throws Exception {
+        Run stats = Cli.finish(launch(Map.of("SIRSI_RATE_LIMIT_BURST", "0", "SIRSI_AUTH_KEYS_BROKEN", "nonsense",
+                "QUARKUS_HTTP_PORT", "not-a-port"), "ports", "stats"));
+        assertEquals(0, stats.exitCode(), stats.err());
+        assertThat(stats.err(), emptyString());
     }
 
     @Test
@@ -165,7 +159,7 @@ class CliProcessIT {
             assertThat("no heartbeat within 20 s", later, org.hamcrest.Matchers.not(equalTo(first)));
         } finally {
             new ProcessBuilder("kill", "-TERM", Long.toString(exec.pid())).start().waitFor();
-            finish(exec);
+            Cli.finish(exec);
         }
         registry.request().get("/ports/service/long-runner").then().statusCode(404);
     }
@@ -182,7 +176,7 @@ class CliProcessIT {
         Thread.sleep(1_000); // let sh install its trap
         // kill(1), not Process.destroy(), which would also close the streams this test reads
         new ProcessBuilder("kill", "-TERM", Long.toString(exec.pid())).start().waitFor();
-        Run finished = finish(exec);
+        Run finished = Cli.finish(exec);
         assertEquals(42, finished.exitCode(), finished.err());
         registry.request().get("/ports/service/signalled").then().statusCode(404);
     }
@@ -192,17 +186,17 @@ class CliProcessIT {
         String readerHash = sha256("reader-secret");
         try (RegistryProcess guarded = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-guarded"),
                 "-Dsirsi.auth.keys.ci=reader:" + readerHash)) {
-            Run anonymous = finish(launch(guarded, Map.of(), "ports", "stats"));
-            assertEquals(ExitCodes.UNAUTHORISED, anonymous.exitCode(), anonymous.err());
+            Run anonymous = Cli.finish(launch(guarded, Map.of(), "ports", "stats"));
+            assertEquals(ExitCode.UNAUTHORISED.code(), anonymous.exitCode(), anonymous.err());
             assertThat(anonymous.err(), containsString("SIRSI_NEXUS_API_KEY"));
 
-            Run withEnvironment = finish(launch(guarded, Map.of("SIRSI_NEXUS_API_KEY", "reader-secret"),
+            Run withEnvironment = Cli.finish(launch(guarded, Map.of("SIRSI_NEXUS_API_KEY", "reader-secret"),
                     "ports", "stats"));
             assertEquals(0, withEnvironment.exitCode(), withEnvironment.err());
 
-            Run tooLow = finish(launch(guarded, Map.of(), "ports", "allocate", "guarded-svc", "grpc",
+            Run tooLow = Cli.finish(launch(guarded, Map.of(), "ports", "allocate", "guarded-svc", "grpc",
                     "--api-key", "reader-secret"));
-            assertEquals(ExitCodes.UNAUTHORISED, tooLow.exitCode(), tooLow.err());
+            assertEquals(ExitCode.UNAUTHORISED.code(), tooLow.exitCode(), tooLow.err());
             assertEquals(1, tooLow.err().strip().lines().count(), tooLow.err());
         }
     }

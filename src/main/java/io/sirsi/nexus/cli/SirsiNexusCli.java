@@ -1,0 +1,91 @@
+package io.sirsi.nexus.cli;
+
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The command tree with this project's error reporting (one line on stderr and a documented exit code), and the
+ * client face of the binary: every command but {@code start} runs here with picocli's plain factory, without
+ * booting Quarkus, so a client command costs a JVM start and one request, and reads no server configuration.
+ */
+public final class SirsiNexusCli {
+
+    private SirsiNexusCli() {
+    }
+
+    /** A client command without the fast-jar's entry point: {@code java -cp APP_JAR:LIBS ...SirsiNexusCli ARGS}. */
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a client command (or help, version, completion) and returns its exit code. */
+    public static int run(String... args) {
+        return commandLine(CommandLine.defaultFactory(), args).execute(args);
+    }
+
+    /**
+     * The command tree for these arguments; the server passes quarkus-picocli's factory, the client picocli's own.
+     * picocli builds the model of every command it is given, which is most of a client command's start-up, so
+     * {@code ports NAME ...} with a known NAME gets a tree of just that command (and its parents, for help and
+     * messages); anything else (help, completion, a typo that wants suggestions) gets the whole tree.
+     */
+    static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
+        CommandLine top = new CommandLine(SirsiNexusCommand.class, factory);
+        CommandLine ports = new CommandLine(PortsCommand.class, factory);
+        Class<?> only = args.length >= 2 && "ports".equals(args[0]) ? portsCommand(args[1]) : null;
+        for (Class<?> command : only != null ? List.<Class<?>>of(only) : PortsCommand.SUBCOMMANDS) {
+            ports.addSubcommand(command);
+        }
+        for (Class<?> command : SirsiNexusCommand.SUBCOMMANDS) {
+            if (command == PortsCommand.class) {
+                top.addSubcommand(ports);
+            } else if (only == null) {
+                top.addSubcommand(command);
+            }
+        }
+        for (CommandLine command : new CommandLine[] {top, ports}) {
+            command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                    .exitCodeList(ExitCode.helpList());
+        }
+        Failures failures = new Failures();
+        return top.setExecutionExceptionHandler(failures).setParameterExceptionHandler(failures);
+    }
+
+    /** The {@code ports} command of this name, or null. */
+    private static Class<?> portsCommand(String name) {
+        for (Class<?> command : PortsCommand.SUBCOMMANDS) {
+            if (command.getAnnotation(CommandLine.Command.class).name().equals(name)) {
+                return command;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every failure as one line on stderr and its documented exit code; usage errors like the Quarkus CLI's: the
+     * problem, a suggestion when picocli has one, and where to read more. A class rather than two method
+     * references: each lambda a client command bootstraps is start-up time.
+     */
+    private static final class Failures
+            implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+
+        @Override
+        public int handleExecutionException(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
+            if (failure instanceof CliException known) {
+                command.getErr().println("sirsi-nexus: " + known.getMessage());
+                return known.exitCode().code();
+            }
+            command.getErr().println("sirsi-nexus: unexpected error: " + failure);
+            return ExitCode.FAILED.code();
+        }
+
+        @Override
+        public int handleParseException(CommandLine.ParameterException problem, String[] args) {
+            CommandLine command = problem.getCommandLine();
+            command.getErr().println("sirsi-nexus: " + problem.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(problem, command.getErr());
+            command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCode.USAGE.code();
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.sirsi.nexus.cli;
+
+import io.sirsi.nexus.RegistryProcess;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged jar run as a CLI process ({@code java -jar quarkus-run.jar ARGS}), as scripts and people run it. */
+final class Cli {
+
+    private Cli() {
+    }
+
+    /** What a finished command said and how it ended. */
+    record Run(int exitCode, String out, String err) {
+    }
+
+    /** Starts {@code sirsi-nexus ARGS} with these variables added to the environment. */
+    static Process launch(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-jar",
+                RegistryProcess.jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** Runs {@code sirsi-nexus ARGS} to its end. */
+    static Run run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
+        return finish(launch(environment, args));
+    }
+
+    /** Waits for a launched command; its output is read whole first, so a full pipe never blocks it. */
+    static Run finish(Process process) throws IOException, InterruptedException {
+        var out = process.getInputStream().readAllBytes();
+        var err = process.getErrorStream().readAllBytes();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the command did not end within 60 s");
+        }
+        return new Run(process.exitValue(), new String(out), new String(err));
+    }
+}
