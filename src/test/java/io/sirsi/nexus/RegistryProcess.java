@@ -27,7 +27,12 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Starts {@code sirsi-nexus start} on a free port and waits until it is ready. */
     public static RegistryProcess start(Path dataDir, String... extraProperties) throws IOException, InterruptedException {
-        int port = freePort();
+        return start(dataDir, freePort(), extraProperties);
+    }
+
+    /** Starts {@code sirsi-nexus start} on this port (a restart where clients expect it) and waits until ready. */
+    public static RegistryProcess start(Path dataDir, int port, String... extraProperties)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
                 "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
                 // nothing expires on a slow machine unless the test asks for it; a later -D of the same key wins
@@ -63,6 +68,11 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    /** The process id, for signals. */
+    public long pid() {
+        return process.pid();
+    }
+
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();

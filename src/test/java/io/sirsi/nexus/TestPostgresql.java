@@ -61,11 +61,13 @@ public record TestPostgresql(String host, String port, String database, String u
         }
     }
 
-    /** Drops the registry's tables and Flyway's history of them. */
+    /** Drops the registry's tables (every migration's) and Flyway's history of them. */
     static void dropTables(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            statement.execute("drop table if exists allocation");
-            statement.execute("drop table if exists flyway_schema_history");
+            for (String table : List.of("allocation", "change_event", "change_log_head", "registry_liveness",
+                    "flyway_schema_history")) {
+                statement.execute("drop table if exists " + table);
+            }
         }
     }
 

@@ -154,7 +154,7 @@ public class ChangeLogResource {
                 throw new IllegalStateException("cannot write event " + event.revision() + " as JSON", e);
             }
             return send(sse.newEventBuilder().id(Long.toString(event.revision())).name(event.type().wireName())
-                    .mediaType(MediaType.TEXT_PLAIN_TYPE).data(data).build());
+                    .data(data).build());
         }
 
         @Override

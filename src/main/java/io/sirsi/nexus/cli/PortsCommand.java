@@ -23,7 +23,8 @@ public class PortsCommand implements Runnable {
     static final List<Class<?>> SUBCOMMANDS = List.of(ListCommand.class, OverviewCommand.class,
             ServiceCommand.class, PortCommand.class, TypeCommand.class, StatsCommand.class, HealthCommand.class,
             RangesCommand.class, AllocateCommand.class, ReleaseCommand.class, HeartbeatCommand.class,
-            CleanupCommand.class, ExecCommand.class);
+            CleanupCommand.class, ChangeLogCommands.WatchCommand.class, ChangeLogCommands.HistoryCommand.class,
+            ExecCommand.class);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -137,9 +138,9 @@ public class PortsCommand implements Runnable {
         @Override
         protected int run(RegistryClient registry) {
             return print(registry.ranges(), ranges -> {
-                Table table = new Table("TYPE", "RANGE", "SIZE", "IN USE", "RESERVED", "AVAILABLE");
+                Table table = new Table("TYPE", "RANGE", "SIZE", "IN USE", "RESERVED", "AVAILABLE", "COOLING");
                 ranges.forEach((type, range) -> table.row(type, range.firstPort() + "-" + range.lastPort(),
-                        range.size(), range.inUse(), range.reserved(), range.available()));
+                        range.size(), range.inUse(), range.reserved(), range.available(), range.cooling()));
                 print(table);
             });
         }
@@ -207,10 +208,13 @@ public class PortsCommand implements Runnable {
 
     @Command(name = "cleanup", description = "Remove expired allocations now and free their ports.")
     static class CleanupCommand extends ClientCommand {
+        @Option(names = "--force", description = "Also expire what is due on hosts in self-preservation (their"
+                + " services all went quiet at once: check that they are really gone).")
+        boolean force;
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.cleanup(), answer -> {
+            return print(registry.cleanup(force), answer -> {
                 out().println(answer.message());
                 if (!answer.removedAllocations().isEmpty()) {
                     printAllocations(answer.removedAllocations(), "");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.sirsi.nexus.api.AllocateRequest;
 import io.sirsi.nexus.api.AllocationView;
+import io.sirsi.nexus.api.EventView;
 import io.sirsi.nexus.api.Problem;
 import io.sirsi.nexus.api.ReleaseRequest;
 import io.sirsi.nexus.api.Responses;
@@ -119,8 +120,45 @@ public final class RegistryClient {
         return exchange("POST", "ports/heartbeat/" + segment(allocationId), null, type(Responses.Done.class), false);
     }
 
-    public Reply<Responses.CleanedUp> cleanup() {
-        return exchange("POST", "ports/cleanup", null, type(Responses.CleanedUp.class), false);
+    public Reply<Responses.CleanedUp> cleanup(boolean force) {
+        return exchange("POST", "ports/cleanup" + (force ? "?force=true" : ""), null, type(Responses.CleanedUp.class),
+                false);
+    }
+
+    /** {@code GET /ports/history} with the query already encoded ({@link #query}). */
+    public Reply<List<EventView>> history(String query) {
+        return exchange("GET", "ports/history" + query, null, TYPES.constructCollectionType(List.class,
+                EventView.class), false);
+    }
+
+    /**
+     * Opens {@code GET /ports/events} (query already encoded), resuming after {@code lastEventId} when given. The
+     * connection's reads time out after {@code idle}: the registry sends a comment every 15 s, so a longer silence
+     * means the connection is dead even if no one closed it.
+     */
+    HttpURLConnection openEvents(String query, java.util.OptionalLong lastEventId, Duration idle) {
+        return open("GET", "ports/events" + query, null, false, connection -> {
+            connection.setRequestProperty("Accept", "text/event-stream, application/problem+json");
+            connection.setReadTimeout((int) idle.toMillis());
+            lastEventId.ifPresent(id -> connection.setRequestProperty("Last-Event-ID", Long.toString(id)));
+        });
+    }
+
+    /** Reads one change-log event's {@code data} as the stream and the history write it. */
+    static EventView event(String json) throws JsonProcessingException {
+        return JSON.readValue(json, EventView.class);
+    }
+
+    /** {@code ?a=1&b=2} from the pairs whose value is present, percent-encoded; empty when none is. */
+    static String query(String... namesAndValues) {
+        StringBuilder query = new StringBuilder();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                query.append(query.length() == 0 ? '?' : '&').append(namesAndValues[i]).append('=')
+                        .append(segment(namesAndValues[i + 1]));
+            }
+        }
+        return query.toString();
     }
 
     public URI base() {
@@ -162,6 +200,12 @@ public final class RegistryClient {
      * reads as an answer); any other status becomes the {@link CliException} with the registry's own message.
      */
     HttpURLConnection open(String method, String path, Object body, boolean unavailableAnswers) {
+        return open(method, path, body, unavailableAnswers, connection -> { });
+    }
+
+    /** {@link #open}, with the request adjusted before it is sent (headers, timeouts). */
+    HttpURLConnection open(String method, String path, Object body, boolean unavailableAnswers,
+            java.util.function.Consumer<HttpURLConnection> adjust) {
         HttpURLConnection connection;
         byte[] bytes;
         try {
@@ -179,6 +223,7 @@ public final class RegistryClient {
                 connection.setFixedLengthStreamingMode(bytes.length);
                 connection.setRequestProperty("Content-Type", "application/json");
             }
+            adjust.accept(connection);
         } catch (IOException e) {
             throw failedExchange(e);
         }

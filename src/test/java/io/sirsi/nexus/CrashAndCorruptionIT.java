@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Real faults on real files, against the packaged jar: a crash under load, a corrupt or unreadable database. */
-class StorageFaultsIT {
+class CrashAndCorruptionIT {
 
     private static final int CLIENTS = 16;
     private static final int ROUNDS = 5;
