@@ -1,6 +1,8 @@
 package io.sirsi.nexus.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -145,6 +147,9 @@ public class Problems {
             String expected = JSON_TYPES.getOrDefault(mismatch.getTargetType(), "a value of another type");
             return "field '" + field + "' must be " + expected;
         }
+        if (e instanceof InputCoercionException && fieldBeingRead(e) != null) {
+            return "field '" + fieldBeingRead(e) + "' is out of range for an integer";
+        }
         if (e instanceof JsonParseException && e.getOriginalMessage().startsWith(DUPLICATE_FIELD)) {
             // Jackson's message names the field: "Duplicate field 'allocation_id'"
             return "field " + e.getOriginalMessage().substring(DUPLICATE_FIELD.length()).strip()
@@ -154,6 +159,15 @@ public class Problems {
             return "the request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
         }
         return "the request body cannot be read as JSON";
+    }
+
+    /** The field whose value the parser was reading when it failed, if it knows. */
+    private static String fieldBeingRead(JsonProcessingException e) {
+        try {
+            return e.getProcessor() instanceof JsonParser parser ? parser.currentName() : null;
+        } catch (java.io.IOException unknown) {
+            return null;
+        }
     }
 
     private static String path(JsonMappingException e) {
