@@ -62,6 +62,22 @@ class RateLimitTest {
         }
     }
 
+    /** Guessing keys costs the guessing address its write budget: past it, 429 instead of 401. */
+    @Test
+    void failedAuthenticationsAreRateLimitedByAddress() {
+        AtomicInteger guess = new AtomicInteger();
+        List<Response> responses = atOnce(RateLimitProfile.BURST * 4, () -> given()
+                .header("Authorization", "Bearer wrong-guess-" + guess.incrementAndGet()).get("/ports/directory"));
+        assertTrue(responses.stream().allMatch(r -> r.statusCode() == 401 || r.statusCode() == 429));
+        Response refused = responses.stream().filter(r -> r.statusCode() == 429).findFirst()
+                .orElseThrow(() -> new AssertionError("no 429 among " + responses.size() + " wrong keys"));
+        refused.then().contentType("application/problem+json").body("status", equalTo(429))
+                .body("type", equalTo("urn:sirsi-nexus:problem:rate-limited"))
+                .body("detail", containsString("from address 127.0.0.1")).header("Retry-After", "1");
+        // a client with a good key has its own budget
+        as("polite").get("/ports/directory").then().statusCode(200);
+    }
+
     /** A client well under its limit keeps getting 200s while another hammers the same endpoint. */
     @Test
     void aPoliteClientIsUnharmedByAHammeringOne() throws Exception {

@@ -1,23 +1,142 @@
 package io.sirsi.nexus.api;
 
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Rejects request bodies larger than any valid request could be, with a problem+json 413. The HTTP layer's own
- * limit ({@code quarkus.http.limits.max-body-size}) stays as a higher backstop: it answers without a body.
+ * Rejects request bodies larger than any valid request could be, with a problem+json 413, however the body is
+ * framed. A body with a {@code Content-Length} is refused before it is read. An HTTP/1.1 body without one
+ * ({@code Transfer-Encoding: chunked}) is read here, counting, refused as soon as it passes the limit (closing the
+ * connection, which still carries the rest), and within it handed to JAX-RS already read. An HTTP/2 (or h2c) body
+ * without a length is counted as JAX-RS reads it ({@link StreamedBodies}): Quarkus REST cannot take an HTTP/2 body
+ * that was read before it. The HTTP layer's own limit ({@code quarkus.http.limits.max-body-size}) stays as a
+ * higher backstop: it answers without a body.
  */
+@ApplicationScoped
 public class BodySizeLimit {
 
     static final int MAX_BYTES = 16 * 1024;
+    /** After the security filters (protected mode refuses a remote client before its body is read). */
+    private static final int PRIORITY = 10;
+    private static final String OVER_LIMIT = "request body is over the limit of " + MAX_BYTES + " bytes";
+
+    private final ProblemWriter writer;
+
+    public BodySizeLimit(ProblemWriter writer) {
+        this.writer = writer;
+    }
+
+    /** The 413 every oversized body gets. */
+    static Problem tooLarge(String detail) {
+        return Problem.of("body-too-large", "Request body too large", 413, detail);
+    }
 
     @ServerRequestFilter(preMatching = true)
     public void rejectOversizedBodies(ContainerRequestContext request) {
         if (request.getLength() > MAX_BYTES) {
             throw new WebApplicationException("request body of " + request.getLength() + " bytes is over the limit of "
                     + MAX_BYTES + " bytes", Response.Status.REQUEST_ENTITY_TOO_LARGE);
+        }
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::limitStreamedBody, PRIORITY);
+    }
+
+    private void limitStreamedBody(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (!streamsBody(request)) {
+            context.next();
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (context.response().ended()) {
+                return; // refused already: the rest is discarded
+            }
+            if (body.length() + chunk.length() > MAX_BYTES) {
+                if (request.version() != HttpVersion.HTTP_2) {
+                    // the rest of the body is still on its way; the connection cannot carry another request
+                    context.response().putHeader(HttpHeaders.CONNECTION, "close");
+                }
+                writer.send(context, tooLarge(OVER_LIMIT));
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(end -> {
+            if (!context.response().ended()) {
+                context.setBody(body);
+                context.next();
+            }
+        });
+        request.resume();
+    }
+
+    /** An HTTP/1.1 body whose length is not announced: it can only be counted as it arrives. */
+    private static boolean streamsBody(HttpServerRequest request) {
+        return request.version() != HttpVersion.HTTP_2 && !request.isEnded()
+                && !request.headers().contains(HttpHeaders.CONTENT_LENGTH)
+                && request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
+    }
+
+    /** Counts a body without {@code Content-Length} as JAX-RS reads it, and stops it at the limit with a 413. */
+    @Provider
+    public static class StreamedBodies implements ReaderInterceptor {
+
+        @Override
+        public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
+            if (context.getHeaders().getFirst(jakarta.ws.rs.core.HttpHeaders.CONTENT_LENGTH) == null) {
+                context.setInputStream(new Limited(context.getInputStream()));
+            }
+            return context.proceed();
+        }
+    }
+
+    private static final class Limited extends FilterInputStream {
+
+        private long read;
+
+        Limited(InputStream body) {
+            super(body);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int next = super.read();
+            count(next < 0 ? 0 : 1);
+            return next;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int count = super.read(buffer, offset, length);
+            count(Math.max(count, 0));
+            return count;
+        }
+
+        private void count(int bytes) {
+            read += bytes;
+            if (read > MAX_BYTES) {
+                throw new WebApplicationException(OVER_LIMIT,
+                        Response.Status.REQUEST_ENTITY_TOO_LARGE);
+            }
         }
     }
 }

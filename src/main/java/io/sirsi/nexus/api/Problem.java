@@ -1,5 +1,7 @@
 package io.sirsi.nexus.api;
 
+import jakarta.ws.rs.core.Response;
+import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -17,5 +19,16 @@ public record Problem(String type, String title, int status, String detail, bool
     /** A problem of the given kind ({@code conflict} becomes {@code urn:sirsi-nexus:problem:conflict}). */
     public static Problem of(String kind, String title, int status, String detail) {
         return new Problem(TYPE_PREFIX + kind, title, status, detail, false, detail);
+    }
+
+    /**
+     * A problem for a status that has no more specific kind: its reason phrase names it ({@code 405} becomes
+     * {@code method-not-allowed}); the detail, when there is none, says the phrase and the status.
+     */
+    public static Problem forStatus(int status, String detail) {
+        Response.StatusType known = Response.Status.fromStatusCode(status);
+        String reason = known != null ? known.getReasonPhrase() : "Request rejected";
+        return of(reason.toLowerCase(Locale.ROOT).replace(' ', '-'), reason, status,
+                detail == null || detail.isBlank() ? reason + " (HTTP " + status + ")" : detail);
     }
 }

@@ -15,6 +15,8 @@ import java.util.Map;
 @Singleton
 public class ProblemWriter {
 
+    private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
+
     private final ObjectMapper json;
 
     public ProblemWriter(ObjectMapper json) {
@@ -33,6 +35,8 @@ public class ProblemWriter {
     public void send(RoutingContext context, Problem problem) {
         context.response().setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                // also where the configured headers are not added: failures before any route ran
+                .putHeader(NOSNIFF_HEADER, "nosniff")
                 .end(serialize(problem));
     }
 

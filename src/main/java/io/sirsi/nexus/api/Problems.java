@@ -1,6 +1,8 @@
 package io.sirsi.nexus.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -10,14 +12,15 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
+import io.sirsi.nexus.api.ratelimit.RateLimiter;
 import io.sirsi.nexus.api.security.SecurityProblems;
 import io.sirsi.nexus.registry.RegistryException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -28,6 +31,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class Problems {
 
     static final String MEDIA_TYPE = Problem.MEDIA_TYPE;
+    private static final String DUPLICATE_FIELD = "Duplicate field";
     private static final Logger LOG = Logger.getLogger(Problems.class);
     private static final Map<Class<?>, String> JSON_TYPES = Map.of(
             Integer.class, "an integer", int.class, "an integer", Long.class, "an integer", long.class, "an integer",
@@ -35,10 +39,12 @@ public class Problems {
 
     private final ProblemWriter writer;
     private final SecurityIdentity identity;
+    private final RateLimiter limiter;
 
-    public Problems(ProblemWriter writer, SecurityIdentity identity) {
+    public Problems(ProblemWriter writer, SecurityIdentity identity, RateLimiter limiter) {
         this.writer = writer;
         this.identity = identity;
+        this.limiter = limiter;
     }
 
     @ServerExceptionMapper
@@ -60,7 +66,12 @@ public class Problems {
     }
 
     @ServerExceptionMapper
-    public Response keyRejected(AuthenticationFailedException e) {
+    public Response keyRejected(AuthenticationFailedException e, HttpServerRequest request) {
+        try {
+            limiter.admitFailedAuthentication(request);
+        } catch (RateLimitExceededException tooMany) {
+            return rateLimited(tooMany);
+        }
         return writer.response(SecurityProblems.keyRejected(e),
                 Map.of(HttpHeaders.WWW_AUTHENTICATE, SecurityProblems.CHALLENGE));
     }
@@ -73,13 +84,17 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response rateLimited(RateLimitExceededException e) {
-        return writer.response(Problem.of("rate-limited", "Too many requests", 429, e.getMessage()),
-                Map.of(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())));
+        return writer.response(e.problem(), Map.of(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds())));
     }
 
     @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, MismatchedInputException.class,
             UnrecognizedPropertyException.class})
     public Response unreadableJson(JsonProcessingException e) {
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof WebApplicationException refused) {
+                return http(refused); // the body was stopped while Jackson read it (BodySizeLimit)
+            }
+        }
         return problem(400, "invalid-json", "Invalid JSON body", describe(e));
     }
 
@@ -96,15 +111,15 @@ public class Problems {
             return problem(400, "invalid-request", "Invalid request", e.getMessage());
         }
         if (status == 413) {
-            return problem(413, "body-too-large", "Request body too large", e.getMessage());
+            return writer.response(BodySizeLimit.tooLarge(e.getMessage()), Map.of());
+        }
+        if (status == 415) {
+            return writer.response(MediaTypes.unsupported(), Map.of());
         }
         if (status == 404) {
             return problem(404, "not-found", "Not found", "no such resource; the API lives under /ports, see /q/openapi");
         }
-        Response.StatusType known = Response.Status.fromStatusCode(status);
-        String reason = known != null ? known.getReasonPhrase() : "Request rejected";
-        return problem(status, reason.toLowerCase(Locale.ROOT).replace(' ', '-'), reason,
-                reason + " (HTTP " + status + ")");
+        return writer.response(Problem.forStatus(status, null), Map.of());
     }
 
     @ServerExceptionMapper
@@ -134,10 +149,27 @@ public class Problems {
             String expected = JSON_TYPES.getOrDefault(mismatch.getTargetType(), "a value of another type");
             return "field '" + field + "' must be " + expected;
         }
+        if (e instanceof InputCoercionException && fieldBeingRead(e) != null) {
+            return "field '" + fieldBeingRead(e) + "' is out of range for an integer";
+        }
+        if (e instanceof JsonParseException && e.getOriginalMessage().startsWith(DUPLICATE_FIELD)) {
+            // Jackson's message names the field: "Duplicate field 'allocation_id'"
+            return "field " + e.getOriginalMessage().substring(DUPLICATE_FIELD.length()).strip()
+                    + " appears more than once; send each field once";
+        }
         if (e instanceof JsonParseException) {
             return "the request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
         }
         return "the request body cannot be read as JSON";
+    }
+
+    /** The field whose value the parser was reading when it failed, if it knows. */
+    private static String fieldBeingRead(JsonProcessingException e) {
+        try {
+            return e.getProcessor() instanceof JsonParser parser ? parser.currentName() : null;
+        } catch (java.io.IOException unknown) {
+            return null;
+        }
     }
 
     private static String path(JsonMappingException e) {

@@ -99,6 +99,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final ThreadLocal<Connection> hostTransaction = new ThreadLocal<>();
     private volatile AgroalDataSource dataSource;
     private volatile FileLock dataDirLock;
+    private final WriteHealth writeHealth = new WriteHealth();
 
     /**
      * Both datasources are injected as {@link Instance}s because only the one {@code sirsi.ports.store} names is
@@ -213,7 +214,7 @@ public class JdbcAllocationStore implements AllocationStore {
         if (hostTransaction.get() != null) {
             throw new IllegalStateException("host transactions do not nest");
         }
-        return inTransaction("commit the change", connection -> {
+        return writeHealth.track(() -> inTransaction("commit the change", connection -> {
             if (isPostgresql()) {
                 // Held until commit or rollback. The transaction runs at READ COMMITTED (PostgreSQL's default), so
                 // every statement after this one sees what the previous holder of the lock committed. Sorted, so
@@ -234,7 +235,7 @@ public class JdbcAllocationStore implements AllocationStore {
             } finally {
                 hostTransaction.remove();
             }
-        });
+        }));
     }
 
     @Override
@@ -388,7 +389,7 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
-        return inTransaction("write allocations", connection -> {
+        Supplier<Long> transaction = () -> inTransaction("write allocations", connection -> {
             // executed in order, since a later write may depend on an earlier one (a port released, then allocated
             // again)
             try (Statements statements = new Statements(connection)) {
@@ -411,6 +412,8 @@ public class JdbcAllocationStore implements AllocationStore {
                 return first;
             }
         });
+        // inside a host transaction, its commit is what succeeds or fails, and inHostTransaction tracks that
+        return hostTransaction.get() == null ? writeHealth.track(transaction) : transaction.get();
     }
 
     /** The prepared statements of one batch: one per SQL text, prepared on first use, closed together. */
@@ -498,6 +501,31 @@ public class JdbcAllocationStore implements AllocationStore {
                 return rows.next();
             }
         });
+        writeHealth.failure().ifPresent(this::probeWrite);
+    }
+
+    /**
+     * After a failed write, readiness asks the store to write again: a transaction that changes a page and is
+     * committed (so fsynced), yet leaves every row as it was. SQLite rewrites the header's user_version with its own
+     * value (Flyway does not use it); PostgreSQL commits a transaction that has an id, which writes its WAL.
+     */
+    private void probeWrite(WriteHealth.Failure seen) {
+        inTransaction("take writes", connection -> {
+            if (isPostgresql()) {
+                try (PreparedStatement probe = connection.prepareStatement("select txid_current()")) {
+                    probe.execute();
+                }
+            } else {
+                try (PreparedStatement read = connection.prepareStatement("pragma user_version");
+                        ResultSet version = read.executeQuery();
+                        PreparedStatement write = connection.prepareStatement("pragma user_version = "
+                                + (version.next() ? version.getInt(1) : 0))) {
+                    write.execute();
+                }
+            }
+            return null;
+        });
+        writeHealth.recovered(seen);
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.sirsi.nexus.api.ratelimit;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.security.ApiKeys;
-import io.sirsi.nexus.api.security.Clients;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -52,7 +51,7 @@ public final class RateLimitFilters {
         @Override
         public void filter(ContainerRequestContext context) {
             String key = identity.isAnonymous() ? null : identity.getAttribute(ApiKeys.KEY_NAME);
-            limiter.admit(key != null ? "API key '" + key + "'" : "address " + Clients.address(request), budget);
+            limiter.admit(key != null ? "API key '" + key + "'" : RateLimiter.byAddress(request), budget);
         }
     }
 }

@@ -8,6 +8,8 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.sirsi.nexus.api.security.Clients;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -57,6 +59,19 @@ public class RateLimiter {
                     + budget.perSecond(config) + " per second with bursts of " + config.burst()
                     + "; retry after " + retryAfter + " s", retryAfter);
         }
+    }
+
+    /**
+     * A request whose API key was rejected spends its address's write budget: a key cannot be guessed faster than
+     * a client may write, and once the budget is spent the guesses get 429 instead of an answer.
+     */
+    public void admitFailedAuthentication(HttpServerRequest request) {
+        admit(byAddress(request), Budget.WRITES);
+    }
+
+    /** The client name of a request that did not authenticate with an API key. */
+    static String byAddress(HttpServerRequest request) {
+        return "address " + Clients.address(request);
     }
 
     private static void requireAtLeastOne(String key, int value) {

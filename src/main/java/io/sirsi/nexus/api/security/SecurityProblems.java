@@ -6,6 +6,8 @@ import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.Problem;
 import io.sirsi.nexus.api.ProblemWriter;
+import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
+import io.sirsi.nexus.api.ratelimit.RateLimiter;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,9 +38,11 @@ public class SecurityProblems {
     public static final String CHALLENGE = "Bearer realm=\"sirsi-nexus\"";
 
     private final ProblemWriter writer;
+    private final RateLimiter limiter;
 
-    public SecurityProblems(ProblemWriter writer) {
+    public SecurityProblems(ProblemWriter writer, RateLimiter limiter) {
         this.writer = writer;
+        this.limiter = limiter;
     }
 
     /** 401 for a request without a key to a registry that needs one. */
@@ -75,6 +79,13 @@ public class SecurityProblems {
         if (context.response().ended() || context.response().headWritten()) {
             context.next();
         } else if (failure instanceof AuthenticationFailedException rejected) {
+            try {
+                limiter.admitFailedAuthentication(context.request());
+            } catch (RateLimitExceededException tooMany) {
+                context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+                writer.send(context, tooMany.problem());
+                return;
+            }
             context.response().putHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
             writer.send(context, keyRejected(rejected));
         } else if (failure instanceof UnauthorizedException) {

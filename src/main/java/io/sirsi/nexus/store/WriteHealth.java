@@ -1,0 +1,44 @@
+package io.sirsi.nexus.store;
+
+import io.sirsi.nexus.registry.StoreUnavailableException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Whether the store takes writes, as the writes themselves found: failing from a write that failed until one
+ * succeeds. A store can answer reads while refusing every write (a full disk, a read-only or immutable file), so a
+ * read alone cannot tell readiness the truth. While failing, readiness probes with a write of its own
+ * ({@link #recovered}), so the state clears by itself once the store is back, even when no client writes.
+ */
+final class WriteHealth {
+
+    /** One failure; compared by identity, so a probe clears only the failure it saw, never a newer one. */
+    record Failure(String message) {
+    }
+
+    private final AtomicReference<Failure> failure = new AtomicReference<>();
+
+    /** Runs a write and records how it went; a refusal by a constraint says nothing about the store's health. */
+    <T> T track(Supplier<T> write) {
+        T result;
+        try {
+            result = write.get();
+        } catch (StoreUnavailableException e) {
+            failure.set(new Failure(e.getMessage()));
+            throw e;
+        }
+        failure.set(null);
+        return result;
+    }
+
+    /** The failure of the last write, unless a write (or probe) has succeeded since. */
+    Optional<Failure> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    /** A probe write succeeded after {@code seen}; a write that failed meanwhile keeps its failure. */
+    void recovered(Failure seen) {
+        failure.compareAndSet(seen, null);
+    }
+}

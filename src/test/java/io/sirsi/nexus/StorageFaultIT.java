@@ -1,0 +1,133 @@
+package io.sirsi.nexus;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Storage faults under the packaged registry, on real files: the database made immutable ({@code chattr +i}, which
+ * stops root too) while it runs. Needs root and chattr on a filesystem that supports it (the data directory is under
+ * {@code target/}); without them the tests are skipped, saying so, except under {@code CI=true}, where they fail.
+ */
+class StorageFaultIT {
+
+    private static final Path TARGET = Path.of("target").toAbsolutePath();
+
+    @BeforeAll
+    static void immutableFilesWork() throws Exception {
+        Files.createDirectories(TARGET);
+        Path probe = Files.createTempFile(TARGET, "chattr-probe", ".txt");
+        String problem = null;
+        try {
+            if (run("chattr", "+i", probe.toString()) != 0) {
+                problem = "chattr +i does not work here (needs root and ext4, xfs, btrfs or tmpfs)";
+            } else {
+                try {
+                    Files.writeString(probe, "x");
+                    problem = "chattr +i did not make " + probe + " immutable";
+                } catch (IOException refused) {
+                    // as it should
+                }
+            }
+        } catch (IOException missing) {
+            problem = "chattr is not installed (e2fsprogs)";
+        } finally {
+            if (problem == null) {
+                run("chattr", "-i", probe.toString());
+            }
+            Files.deleteIfExists(probe);
+        }
+        if (problem != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true, but " + problem);
+            }
+            Assumptions.abort("SKIPPED: " + problem);
+        }
+    }
+
+    /**
+     * Issue 16, item 3: while the database refuses writes, writes get 503 and both health views say so; once it
+     * takes writes again, readiness recovers by itself (its probe write succeeds), with no client write needed.
+     */
+    @Test
+    void readinessFollowsWhetherTheStoreTakesWrites() throws Exception {
+        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-fault");
+        List<Path> files = List.of(dataDir.resolve("registry.db"), dataDir.resolve("registry.db-wal"));
+        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+            allocate(registry, "before").statusCode(200);
+            String overview = registry.request().get("/ports/overview").then().statusCode(200).extract().asString();
+            chattr("+i", files);
+            try {
+                allocate(registry, "during").statusCode(503).contentType("application/problem+json")
+                        .body("type", equalTo("urn:sirsi-nexus:problem:store-unavailable"));
+                registry.request().get("/ports/health").then().statusCode(503)
+                        .body("status", equalTo("unhealthy")).body("store", equalTo("down"));
+                registry.request().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+                // still down on a second look: a failed probe keeps it down
+                registry.request().get("/ports/health").then().statusCode(503);
+                assertEquals(overview, registry.request().get("/ports/overview").then().extract().asString());
+            } finally {
+                chattr("-i", files);
+            }
+            // at the first look: readiness probes with a write of its own while the last write failed
+            registry.request().get("/q/health/ready").then().statusCode(200);
+            registry.request().get("/ports/health").then().statusCode(200)
+                    .body("status", equalTo("healthy")).body("store", equalTo("up"));
+            allocate(registry, "after").statusCode(200);
+            assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
+        } finally {
+            chattr("-i", files);
+        }
+    }
+
+    /** Issue 16, item 11: a second registry on a data directory refuses in one line, in its log too. */
+    @Test
+    void aSecondRegistryOnTheDataDirectoryRefusesInOneLine() throws Exception {
+        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-second");
+        try (RegistryProcess first = RegistryProcess.start(dataDir)) {
+            Path output = Files.createTempFile(TARGET, "second", ".log");
+            Process second = new ProcessBuilder(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
+                    "-Dsirsi.ports.data-dir=" + dataDir, "-jar", RegistryProcess.jar().toString(), "start")
+                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second registry did not stop");
+            String said = Files.readString(output, StandardCharsets.UTF_8);
+            assertEquals(1, second.exitValue(), said);
+            assertTrue(said.contains("sirsi-nexus: cannot start: another registry process"), said);
+            assertFalse(said.contains("\tat "), "a stack trace:\n" + said);
+            assertEquals(1, said.lines().filter(line -> line.contains("ERROR")).count(), said);
+            first.request().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
+        }
+    }
+
+    private static ValidatableResponse allocate(RegistryProcess registry, String name) {
+        return registry.request().contentType(ContentType.JSON)
+                .body("{\"service_name\":\"" + name + "\",\"service_type\":\"custom\"}").post("/ports/allocate").then();
+    }
+
+    private static void chattr(String flag, List<Path> files) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("chattr", flag));
+        files.stream().filter(Files::exists).map(Path::toString).forEach(command::add);
+        assertEquals(0, run(command.toArray(String[]::new)), "chattr " + flag + " " + files);
+    }
+
+    private static int run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        return process.waitFor();
+    }
+}
