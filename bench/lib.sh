@@ -6,6 +6,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/sirsi-bench.XXXXXX")"
 results="$work/results.txt"             # one line per measured wrk run: label round key=value...
 commands="$work/commands.txt"           # every distinct command, as run, for the report
 pids=()
+fill_threads=${fill_threads:-4}        # connections that fill a registry (one per wrk thread)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "FAILED: $*"; exit 1; }
@@ -114,11 +115,11 @@ fill() {
     local script=$1 url=$2 count_command=$3 target=$4 pid count started
     shift 4
     started=$(now_ms)
-    (cd "$repo" && exec env BENCH_DIR="$here" BENCH_THREADS=4 "$@" \
-        wrk -t4 -c4 -d600s --timeout 10s -s "bench/$script" "$url" >/dev/null 2>&1) &
+    (cd "$repo" && exec env BENCH_DIR="$here" BENCH_THREADS="$fill_threads" "$@" \
+        wrk -t"$fill_threads" -c"$fill_threads" -d600s --timeout 10s -s "bench/$script" "$url" >/dev/null 2>&1) &
     pid=$!
     pids+=("$pid")
-    note_command BENCH_THREADS=4 "$@" wrk -t4 -c4 -d600s -s "bench/$script" "$url" "  # stopped when the count is reached"
+    note_command BENCH_THREADS="$fill_threads" "$@" wrk -t"$fill_threads" -c"$fill_threads" -d600s -s "bench/$script" "$url" "  # stopped when the count is reached"
     while :; do
         count=$($count_command) || die "cannot count what $script filled"
         ((count < target)) || break
