@@ -119,7 +119,7 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     /** A port free on this machine now, for a process to listen on. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

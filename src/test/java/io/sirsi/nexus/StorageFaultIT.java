@@ -95,6 +95,78 @@ class StorageFaultIT {
         }
     }
 
+    /**
+     * Issue 12: the data directory on a small filesystem of its own (a 4 MiB tmpfs) that fills up under the running
+     * registry. Allocations answer 503 problem+json, readiness turns 503, lookups keep answering; once space is
+     * freed the registry serves again without a restart, and nothing acknowledged is lost, through a kill -9 too.
+     */
+    @Test
+    void aFullDiskRefusesWritesLosesNothingAndRecoversWhenSpaceIsFreed() throws Exception {
+        Path mount = Files.createTempDirectory(TARGET, "sirsi-nexus-small-disk");
+        if (run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.toString()) != 0) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError("CI=true, but cannot mount a tmpfs (needs root)");
+            }
+            Assumptions.abort("SKIPPED: cannot mount a tmpfs (needs root)");
+        }
+        Path dataDir = mount.resolve("data");
+        Path filler = mount.resolve("filler");
+        List<String> acknowledged = new ArrayList<>();
+        try {
+            try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+                for (int i = 0; i < 20; i++) {
+                    acknowledged.add(allocate(registry, "kept-" + i).statusCode(200).extract()
+                            .path("allocation.allocation_id"));
+                }
+                fill(filler);
+                int refused = 0;
+                for (int i = 0; i < 200 && refused == 0; i++) { // the WAL's free pages may take a few first
+                    var answer = allocate(registry, "full-" + i).extract();
+                    if (answer.statusCode() == 200) {
+                        acknowledged.add(answer.path("allocation.allocation_id"));
+                    } else {
+                        assertEquals(503, answer.statusCode(), answer.asString());
+                        assertEquals("application/problem+json", answer.contentType());
+                        refused++;
+                    }
+                }
+                assertEquals(1, refused, "a full disk never refused a write");
+                registry.request().get("/q/health/ready").then().statusCode(503);
+                registry.request().get("/ports/service/kept-0").then().statusCode(200);
+                registry.request().get("/ports/stats").then().statusCode(200)
+                        .body("total_allocations", equalTo(acknowledged.size()));
+
+                Files.delete(filler);
+                registry.request().get("/q/health/ready").then().statusCode(200);
+                acknowledged.add(allocate(registry, "after-space").statusCode(200).extract()
+                        .path("allocation.allocation_id"));
+                assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
+                registry.kill();
+            }
+            try (RegistryProcess restarted = RegistryProcess.start(dataDir)) {
+                List<String> held = restarted.request().get("/ports/directory").then().statusCode(200).extract()
+                        .jsonPath().getList("collect { it.value.allocation_id }");
+                assertTrue(held.containsAll(acknowledged), "lost: " + acknowledged.stream()
+                        .filter(id -> !held.contains(id)).toList());
+            }
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    /** Writes until the filesystem has no space left. */
+    private static void fill(Path filler) {
+        byte[] block = new byte[64 * 1024];
+        try (var out = Files.newOutputStream(filler)) {
+            for (int i = 0; i < 1000; i++) {
+                out.write(block);
+            }
+            throw new AssertionError("the small filesystem never filled up");
+        } catch (IOException full) {
+            // no space left on device: as intended
+        }
+    }
+
     /** Issue 16, item 11: a second registry on a data directory refuses in one line, in its log too. */
     @Test
     void aSecondRegistryOnTheDataDirectoryRefusesInOneLine() throws Exception {

@@ -29,6 +29,11 @@ public class ClientOptions {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
+    @Option(names = "--cacert", paramLabel = "FILE", defaultValue = "${env:SIRSI_NEXUS_CACERT}",
+            description = "PEM file of the CA certificate(s) to trust for an https:// registry, e.g. a private CA or a"
+                    + " self-signed certificate (default: $SIRSI_NEXUS_CACERT, else the JDK's trusted CAs).")
+    String caCert;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "Seconds to wait for the registry (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
@@ -37,7 +42,8 @@ public class ClientOptions {
         if (timeoutSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
         }
-        return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds));
+        return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds),
+                Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load));
     }
 
     boolean json() {
@@ -49,11 +55,11 @@ public class ClientOptions {
         try {
             URI uri = new URI(text);
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new URISyntaxException(url, "expected http://HOST[:PORT]");
+                throw new URISyntaxException(url, "expected http(s)://HOST[:PORT]");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new CliException(ExitCode.USAGE, "invalid --url '" + url + "': expected http://HOST[:PORT],"
+            throw new CliException(ExitCode.USAGE, "invalid --url '" + url + "': expected http(s)://HOST[:PORT],"
                     + " e.g. http://localhost:8080");
         }
     }

@@ -22,6 +22,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -62,11 +65,18 @@ public final class RegistryClient {
     private final URI base;
     private final Optional<String> apiKey;
     private final Duration timeout;
+    private final Optional<SSLSocketFactory> trusted;
 
     public RegistryClient(URI base, Optional<String> apiKey, Duration timeout) {
+        this(base, apiKey, timeout, Optional.empty());
+    }
+
+    /** @param trusted the certificates to trust for https, instead of the JDK's CAs ({@code --cacert}) */
+    public RegistryClient(URI base, Optional<String> apiKey, Duration timeout, Optional<SSLSocketFactory> trusted) {
         this.base = base;
         this.apiKey = apiKey.isPresent() && !apiKey.get().isBlank() ? apiKey : Optional.empty();
         this.timeout = timeout;
+        this.trusted = trusted;
     }
 
     /** An answer of the registry: its raw body, for {@code -o json}, and the same body as its record. */
@@ -211,6 +221,9 @@ public final class RegistryClient {
         try {
             bytes = body == null ? null : JSON.writeValueAsBytes(body);
             connection = (HttpURLConnection) base.resolve(path).toURL().openConnection();
+            if (connection instanceof HttpsURLConnection https && trusted.isPresent()) {
+                https.setSSLSocketFactory(trusted.get());
+            }
             connection.setRequestMethod(method);
             connection.setConnectTimeout((int) timeout.toMillis());
             connection.setReadTimeout((int) timeout.toMillis());
@@ -273,6 +286,10 @@ public final class RegistryClient {
     }
 
     private CliException failedExchange(IOException e) {
+        if (e instanceof SSLException) {
+            return unreachable("TLS failed, the registry's certificate cannot be verified (" + innermost(e) + "); give"
+                    + " the CA that signed it with --cacert FILE or SIRSI_NEXUS_CACERT");
+        }
         if (e instanceof SocketTimeoutException) {
             return unreachable("no answer within " + timeout.toSeconds() + "s");
         }
@@ -280,6 +297,14 @@ public final class RegistryClient {
             return unreachable("unknown host " + e.getMessage());
         }
         return unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private static String innermost(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 
     private CliException unreachable(String why) {

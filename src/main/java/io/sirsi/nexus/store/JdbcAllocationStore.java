@@ -97,6 +97,8 @@ public class JdbcAllocationStore implements AllocationStore {
     private final Optional<String> postgresqlUrl;
     /** The transaction of {@link #inHostTransaction} on this thread, which the store calls it makes join. */
     private final ThreadLocal<Connection> hostTransaction = new ThreadLocal<>();
+    /** Whether the host transaction on this thread has written anything (see {@link #inHostTransaction}). */
+    private final ThreadLocal<boolean[]> hostTransactionWrote = new ThreadLocal<>();
     private volatile AgroalDataSource dataSource;
     private volatile FileLock dataDirLock;
     private final WriteHealth writeHealth = new WriteHealth();
@@ -214,7 +216,25 @@ public class JdbcAllocationStore implements AllocationStore {
         if (hostTransaction.get() != null) {
             throw new IllegalStateException("host transactions do not nest");
         }
-        return writeHealth.track(() -> inTransaction("commit the change", connection -> {
+        // Only a transaction that wrote says anything about whether the store takes writes: the expiry pass and the
+        // catch-up of replicas run host transactions every second that commit nothing.
+        boolean[] wrote = {false};
+        try {
+            T result = inHostTransaction(hosts, work, wrote);
+            if (wrote[0]) {
+                writeHealth.succeeded();
+            }
+            return result;
+        } catch (StoreUnavailableException e) {
+            if (wrote[0]) {
+                writeHealth.failed(e);
+            }
+            throw e;
+        }
+    }
+
+    private <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work, boolean[] wrote) {
+        return inTransaction("commit the change", connection -> {
             if (isPostgresql()) {
                 // Held until commit or rollback. The transaction runs at READ COMMITTED (PostgreSQL's default), so
                 // every statement after this one sees what the previous holder of the lock committed. Sorted, so
@@ -230,12 +250,14 @@ public class JdbcAllocationStore implements AllocationStore {
             }
             // SQLite needs no lock statement: it admits one writer to the whole database at a time.
             hostTransaction.set(connection);
+            hostTransactionWrote.set(wrote);
             try {
                 return work.get();
             } finally {
                 hostTransaction.remove();
+                hostTransactionWrote.remove();
             }
-        }));
+        });
     }
 
     @Override
@@ -413,7 +435,12 @@ public class JdbcAllocationStore implements AllocationStore {
             }
         });
         // inside a host transaction, its commit is what succeeds or fails, and inHostTransaction tracks that
-        return hostTransaction.get() == null ? writeHealth.track(transaction) : transaction.get();
+        boolean[] wrote = hostTransactionWrote.get();
+        if (wrote == null) {
+            return writeHealth.track(transaction);
+        }
+        wrote[0] |= !writes.isEmpty() || !events.isEmpty();
+        return transaction.get();
     }
 
     /** The prepared statements of one batch: one per SQL text, prepared on first use, closed together. */
@@ -471,7 +498,7 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public Instant markAlive(Instant now, Duration downAfter) {
-        return inTransaction("record that the registry is alive", connection -> {
+        return writeHealth.track(() -> inTransaction("record that the registry is alive", connection -> {
             // one statement: two processes starting together after an outage agree on one moment (on PostgreSQL
             // the second waits for the first's row lock, then finds the mark fresh)
             try (PreparedStatement update = connection.prepareStatement("update registry_liveness set"
@@ -490,7 +517,7 @@ public class JdbcAllocationStore implements AllocationStore {
                 }
                 return Instant.ofEpochMilli(rows.getLong(1));
             }
-        });
+        }));
     }
 
     @Override

@@ -25,11 +25,21 @@ final class WriteHealth {
         try {
             result = write.get();
         } catch (StoreUnavailableException e) {
-            failure.set(new Failure(e.getMessage()));
+            failed(e);
             throw e;
         }
-        failure.set(null);
+        succeeded();
         return result;
+    }
+
+    /** A write committed. */
+    void succeeded() {
+        failure.set(null);
+    }
+
+    /** A write failed for want of the store (not a constraint). */
+    void failed(StoreUnavailableException e) {
+        failure.set(new Failure(e.getMessage()));
     }
 
     /** The failure of the last write, unless a write (or probe) has succeeded since. */

@@ -1,0 +1,86 @@
+package io.sirsi.nexus.cli;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sirsi.nexus.RegistryProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * HTTPS end to end, as the README sets it up: a self-signed certificate made by openssl, the registry serving it
+ * with plain HTTP refused, and the CLI trusting it with --cacert or SIRSI_NEXUS_CACERT, and refusing without.
+ */
+class TlsIT {
+
+    @Test
+    void theRegistryServesHttpsAndTheCliTrustsOnlyTheGivenCa() throws Exception {
+        Path dir = Files.createTempDirectory("sirsi-nexus-tls");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
+        assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+
+        int httpsPort = RegistryProcess.freePort();
+        int httpPort = RegistryProcess.freePort();
+        Process server = new ProcessBuilder(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=" + httpPort,
+                "-Dquarkus.http.ssl-port=" + httpsPort, "-Dquarkus.http.insecure-requests=disabled",
+                "-Dquarkus.http.ssl.certificate.files=" + cert, "-Dquarkus.http.ssl.certificate.key-files=" + key,
+                "-Dsirsi.ports.data-dir=" + dir.resolve("data"), "-Dsirsi.ports.bind-check=false",
+                "-jar", RegistryProcess.jar().toString(), "start")
+                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+        String https = "https://localhost:" + httpsPort;
+        try {
+            awaitHealthy(server, https, cert, dir);
+
+            Cli.Run allocated = Cli.run(Map.of(), "ports", "allocate", "secure", "rest-api", "-q", "--url", https,
+                    "--cacert", cert.toString());
+            assertEquals(0, allocated.exitCode(), allocated.err());
+            Cli.Run byEnvironment = Cli.run(Map.of("SIRSI_NEXUS_URL", https, "SIRSI_NEXUS_CACERT", cert.toString()),
+                    "ports", "service", "secure", "-o", "json");
+            assertEquals(0, byEnvironment.exitCode(), byEnvironment.err());
+            assertThat(byEnvironment.out(), containsString("\"port\":" + allocated.out().strip()));
+
+            Cli.Run untrusted = Cli.run(Map.of(), "ports", "stats", "--url", https);
+            assertEquals(6, untrusted.exitCode(), untrusted.err());
+            assertEquals(1, untrusted.err().lines().count(), untrusted.err());
+            assertThat(untrusted.err(), containsString("certificate cannot be verified"));
+            assertThat(untrusted.err(), containsString("--cacert"));
+
+            Cli.Run plain = Cli.run(Map.of(), "ports", "stats", "--url", "http://localhost:" + httpPort);
+            assertEquals(6, plain.exitCode(), "plain HTTP is refused: " + plain.out());
+
+            Cli.Run missing = Cli.run(Map.of(), "ports", "stats", "--url", https, "--cacert",
+                    dir.resolve("nope.pem").toString());
+            assertEquals(2, missing.exitCode(), missing.err());
+            assertThat(missing.err(), containsString("cannot read --cacert"));
+            Cli.Run notPem = Cli.run(Map.of(), "ports", "stats", "--url", https, "--cacert", key.toString());
+            assertEquals(2, notPem.exitCode(), notPem.err());
+        } finally {
+            server.destroy();
+            server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    private static void awaitHealthy(Process server, String url, Path cert, Path dir) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+        while (Cli.run(Map.of(), List.of("ports", "health", "--url", url, "--cacert", cert.toString())
+                .toArray(String[]::new)).exitCode() != 0) {
+            if (!server.isAlive() || Instant.now().isAfter(deadline)) {
+                throw new AssertionError("the registry never served HTTPS:\n"
+                        + Files.readString(dir.resolve("registry.log")));
+            }
+            Thread.sleep(300);
+        }
+    }
+}
