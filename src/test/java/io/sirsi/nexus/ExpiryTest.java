@@ -104,7 +104,7 @@ class ExpiryTest {
     }
 
     /** Waits (in real time, bounded) for the expiry pass, which runs every 100 ms, to have seen the test's time. */
-    private static void awaitStatus(String service, String status) throws InterruptedException {
+    static void awaitStatus(String service, String status) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
         while (!status.equals(given().when().get("/ports/service/" + service).then().statusCode(200).extract()
                 .path("status"))) {

@@ -121,6 +121,21 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
+    public HeldPorts heldPorts(String host) {
+        return store.heldPorts(host);
+    }
+
+    @Override
+    public java.util.Optional<Long> firstRevisionAt(Instant at) {
+        return store.firstRevisionAt(at);
+    }
+
+    @Override
+    public List<ChangeEvent> hostEvents(String host, long first, long last, int limit) {
+        return store.hostEvents(host, first, last, limit);
+    }
+
+    @Override
     public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
         return store.lastHeartbeats(allocationIds);
     }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -58,6 +59,25 @@ public interface AllocationStore {
 
     /** Events matching the query, newest first. */
     List<ChangeEvent> history(HistoryQuery query);
+
+    /**
+     * The ports one host's allocations hold and the log's revision they reflect, read as one snapshot: what the log
+     * says up to that revision and what is held agree exactly, however busy the writers are.
+     */
+    HeldPorts heldPorts(String host);
+
+    /** What {@link #heldPorts} read. */
+    record HeldPorts(List<Integer> ports, long revision) {
+    }
+
+    /**
+     * The revision of the first event logged at or after the time (the earliest such time, then the lowest revision);
+     * empty when there is none. Reads the time index only, so it costs the same however long the log is.
+     */
+    Optional<Long> firstRevisionAt(Instant at);
+
+    /** A host's events with revisions from {@code first} to {@code last}, in revision order, at most {@code limit}. */
+    List<ChangeEvent> hostEvents(String host, long first, long last, int limit);
 
     /** The stored last heartbeat times of these allocations (unknown ids are left out). */
     Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds);

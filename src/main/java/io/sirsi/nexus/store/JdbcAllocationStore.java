@@ -262,24 +262,50 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public Snapshot load() {
-        return inTransaction("load allocations", connection -> {
-            // One snapshot: the rows and the head revision must agree, or replaying the log from that revision
-            // would skip or repeat a change. SQLite's read transactions are snapshots; PostgreSQL's READ COMMITTED
-            // would give each statement its own.
+        return inSnapshot("load allocations", connection -> {
+            long revision = head(connection, "revision");
+            List<Allocation> allocations = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("select " + COLUMNS + " from allocation");
+                    ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    allocations.add(read(rows));
+                }
+            }
+            return new Snapshot(allocations, revision);
+        });
+    }
+
+    @Override
+    public HeldPorts heldPorts(String host) {
+        return inSnapshot("read the held ports", connection -> {
+            long revision = head(connection, "revision");
+            List<Integer> ports = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select port from allocation where host = ?")) {
+                select.setString(1, host);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        ports.add(rows.getInt(1));
+                    }
+                }
+            }
+            return new HeldPorts(ports, revision);
+        });
+    }
+
+    /**
+     * Runs reads that must agree with each other (rows and the head revision: replaying the log from that revision
+     * must neither skip nor repeat a change) in one snapshot. SQLite's read transactions are snapshots;
+     * PostgreSQL's READ COMMITTED would give each statement its own.
+     */
+    private <T> T inSnapshot(String what, Work<T> work) {
+        return inTransaction(what, connection -> {
             int isolation = connection.getTransactionIsolation();
             if (isPostgresql()) {
                 connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             }
             try {
-                long revision = head(connection, "revision");
-                List<Allocation> allocations = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement("select " + COLUMNS + " from allocation");
-                        ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        allocations.add(read(rows));
-                    }
-                }
-                return new Snapshot(allocations, revision);
+                return work.run(connection);
             } finally {
                 if (isPostgresql()) {
                     connection.commit(); // isolation may only change between transactions
@@ -328,6 +354,39 @@ public class JdbcAllocationStore implements AllocationStore {
         query.to().ifPresent(to -> condition(where, values, "at <= ?", to.toEpochMilli()));
         return events("read the history", where.isEmpty() ? "1 = 1" : String.join(" and ", where), "revision desc",
                 query.limit(), values);
+    }
+
+    @Override
+    public Optional<Long> firstRevisionAt(Instant at) {
+        // two lookups on the time index rather than "order by at, revision", which would sort the whole window
+        return inTransaction("read the change log", connection -> {
+            Optional<Long> first = single(connection, "select min(at) from change_event where at >= ?",
+                    at.toEpochMilli());
+            if (first.isEmpty()) {
+                return Optional.empty();
+            }
+            return single(connection, "select min(revision) from change_event where at = ?", first.get());
+        });
+    }
+
+    private static Optional<Long> single(Connection connection, String sql, long value) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setLong(1, value);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                long found = rows.getLong(1);
+                return rows.wasNull() ? Optional.empty() : Optional.of(found);
+            }
+        }
+    }
+
+    @Override
+    public List<ChangeEvent> hostEvents(String host, long first, long last, int limit) {
+        // a range of the primary key: each page starts where the last one ended, whatever the window's length
+        return events("read the change log", "revision >= ? and revision <= ? and host = ?", "revision", limit,
+                List.of(first, last, host));
     }
 
     private static void condition(List<String> where, List<Object> values, String sql, Object value) {

@@ -1,0 +1,140 @@
+package io.sirsi.nexus.api;
+
+import io.sirsi.nexus.api.ratelimit.ReadLimited;
+import io.sirsi.nexus.api.security.Role;
+import io.sirsi.nexus.registry.UsageAnalytics;
+import io.sirsi.nexus.registry.UsageAnalytics.TypeUsage;
+import io.sirsi.nexus.registry.UsageAnalytics.UsageReport;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** Usage analytics over a window of the change log: {@code GET /ports/analytics}. Reading needs {@code reader}. */
+@Path("/ports")
+@RolesAllowed(Role.Names.READER)
+@Revisioned
+@APIResponse(responseCode = "400", description = "Malformed window or host",
+        content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+public class AnalyticsResource {
+
+    static final String DEFAULT_WINDOW = "24h";
+    private static final Pattern WINDOW = Pattern.compile("(\\d{1,6})([smhd])");
+
+    private final UsageAnalytics analytics;
+
+    public AnalyticsResource(UsageAnalytics analytics) {
+        this.analytics = analytics;
+    }
+
+    @GET
+    @Path("/analytics")
+    @ReadLimited
+    @Produces(MediaType.APPLICATION_JSON)
+    @Tag(name = "Registry information")
+    @Operation(summary = "How each range was used over a window: peak, churn, lifetimes, exhaustion forecast",
+            description = "window: 30m, 24h, 7d... (default 24h, at most the history retention); host: default the"
+                    + " registry's own. Computed from the change log: costs one read of the window's events.")
+    public Analytics analytics(@QueryParam("window") String window, @QueryParam("host") String host) {
+        String windowText = window == null ? DEFAULT_WINDOW : window;
+        Duration duration = parseWindow(windowText);
+        String hostName = host == null ? analytics.defaultHost() : host;
+        if (hostName.isBlank() || hostName.length() > 253) {
+            throw new BadRequestException("invalid host '" + hostName + "': expected a host name");
+        }
+        return Analytics.of(windowText, analytics.report(duration, hostName));
+    }
+
+    /** {@code 30m}, {@code 24h}, {@code 7d}: a positive whole number of seconds, minutes, hours or days. */
+    private Duration parseWindow(String text) {
+        Matcher matcher = WINDOW.matcher(text);
+        String expected = "expected a duration such as 30m, 24h or 7d (s, m, h or d), more than 0 and at most the"
+                + " history retention, " + days(analytics.maxWindow());
+        if (!matcher.matches()) {
+            throw new BadRequestException("invalid window '" + text + "': " + expected);
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        Duration duration = switch (matcher.group(2)) {
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+        if (duration.isZero() || duration.compareTo(analytics.maxWindow()) > 0) {
+            throw new BadRequestException("invalid window '" + text + "': " + expected);
+        }
+        return duration;
+    }
+
+    /** The retention as an operator configured it, roughly: {@code 7d}, {@code 36h}, {@code 90m}. */
+    private static String days(Duration duration) {
+        if (duration.toSeconds() % 86400 == 0) {
+            return duration.toDays() + "d";
+        }
+        if (duration.toSeconds() % 3600 == 0) {
+            return duration.toHours() + "h";
+        }
+        return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + "m" : duration.toSeconds() + "s";
+    }
+
+    /** The answer. */
+    public record Analytics(String window, Instant from, Instant to, String host, long revision,
+            Map<String, TypeView> types, List<FlappingView> flapping, List<ReusedPortView> mostReusedPorts) {
+
+        static Analytics of(String window, UsageReport report) {
+            Map<String, TypeView> types = new LinkedHashMap<>();
+            report.types().forEach((type, usage) -> types.put(type.wireName(), TypeView.of(usage)));
+            return new Analytics(window, report.from(), report.to(), report.host(), report.revision(), types,
+                    report.flapping().stream().map(f -> new FlappingView(f.serviceName(), f.host(), f.expirations(),
+                            f.revivals())).toList(),
+                    report.mostReusedPorts().stream().map(r -> new ReusedPortView(r.port(), r.allocations(),
+                            r.services())).toList());
+        }
+    }
+
+    /** One type's range over the window. */
+    public record TypeView(
+            @Schema(description = "ports of the range held now") int inUse,
+            @Schema(description = "most ports held at any moment of the window") int peakInUse,
+            @Schema(description = "when the peak was first reached; the window's start if nothing held more")
+            Instant peakAt,
+            int allocations, int releases,
+            @Schema(description = "Expired allocations removed by cleanup") int removals,
+            int expirations,
+            @Schema(nullable = true, description = "of allocations released or removed in the window")
+            Double meanLifetimeSeconds,
+            @Schema(nullable = true, description = "when the range would be full at the window's net growth; null"
+                    + " when it did not grow") Instant exhaustionForecast,
+            int firstPort, int lastPort, int size, int available) {
+
+        static TypeView of(TypeUsage usage) {
+            return new TypeView(usage.inUse(), usage.peakInUse(), usage.peakAt(), usage.allocations(),
+                    usage.releases(), usage.removals(), usage.expirations(),
+                    usage.meanLifetimeSeconds().orElse(null), usage.exhaustionForecast().orElse(null),
+                    usage.range().first(), usage.range().last(), usage.range().size(), usage.available());
+        }
+    }
+
+    /** A service that expired and was revived in the window. */
+    public record FlappingView(String serviceName, String host, int expirations, int revivals) {
+    }
+
+    /** A port allocated more than once in the window. */
+    public record ReusedPortView(int port, int allocations, int services) {
+    }
+}
