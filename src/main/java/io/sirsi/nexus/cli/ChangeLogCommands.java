@@ -137,6 +137,46 @@ final class ChangeLogCommands {
         }
     }
 
+    @Command(name = "analytics", description = "Show how each range was used over a window: peak, churn, lifetimes,"
+            + " when it would be full; flapping services; most reused ports.")
+    static class AnalyticsCommand extends ClientCommand {
+        @Option(names = "--window", paramLabel = "DURATION", description = "The window, e.g. 1h, 24h, 7d (default:"
+                + " the registry's, 24h).")
+        String window;
+
+        @Option(names = "--host", paramLabel = "HOST", description = "The host (default: the registry's own).")
+        String host;
+
+        @Override
+        protected int run(RegistryClient registry) {
+            return print(registry.analytics(RegistryClient.query("window", window, "host", host)), report -> {
+                out().printf("Host %s, %s from %s to %s%n%n", report.host(), report.window(), report.from(),
+                        report.to());
+                Table types = new Table("TYPE", "IN USE", "PEAK", "PEAK AT", "ALLOCATED", "RELEASED", "EXPIRED",
+                        "REMOVED", "MEAN LIFETIME", "FULL BY");
+                report.types().forEach((type, usage) -> types.row(type, usage.inUse() + "/" + usage.size(),
+                        usage.peakInUse(), usage.peakAt(), usage.allocations(), usage.releases(), usage.expirations(),
+                        usage.removals(), usage.meanLifetimeSeconds() == null ? "-"
+                                : String.format("%.0fs", usage.meanLifetimeSeconds()),
+                        usage.exhaustionForecast() == null ? "-" : usage.exhaustionForecast()));
+                print(types);
+                if (!report.flapping().isEmpty()) {
+                    out().println();
+                    Table flapping = new Table("FLAPPING SERVICE", "HOST", "EXPIRED", "REVIVED");
+                    report.flapping().forEach(f -> flapping.row(f.serviceName(), f.host(), f.expirations(),
+                            f.revivals()));
+                    print(flapping);
+                }
+                if (!report.mostReusedPorts().isEmpty()) {
+                    out().println();
+                    Table reused = new Table("REUSED PORT", "ALLOCATIONS", "SERVICES");
+                    report.mostReusedPorts().forEach(r -> reused.row(r.port(), r.allocations(), r.services()));
+                    print(reused);
+                }
+            });
+        }
+    }
+
     @Command(name = "history", description = "Show what happened to allocations, newest first.")
     static class HistoryCommand extends ClientCommand {
         @Option(names = "--service", paramLabel = "NAME", description = "Only this service.")

@@ -24,7 +24,7 @@ public class PortsCommand implements Runnable {
             ServiceCommand.class, PortCommand.class, TypeCommand.class, StatsCommand.class, HealthCommand.class,
             RangesCommand.class, AllocateCommand.class, ReleaseCommand.class, HeartbeatCommand.class,
             CleanupCommand.class, ChangeLogCommands.WatchCommand.class, ChangeLogCommands.HistoryCommand.class,
-            ExecCommand.class);
+            ChangeLogCommands.AnalyticsCommand.class, ExecCommand.class);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

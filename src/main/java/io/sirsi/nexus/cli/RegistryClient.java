@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.sirsi.nexus.api.AllocateRequest;
 import io.sirsi.nexus.api.AllocationView;
+import io.sirsi.nexus.api.AnalyticsResource;
 import io.sirsi.nexus.api.EventView;
 import io.sirsi.nexus.api.Problem;
 import io.sirsi.nexus.api.ReleaseRequest;
@@ -133,6 +134,11 @@ public final class RegistryClient {
     public Reply<Responses.CleanedUp> cleanup(boolean force) {
         return exchange("POST", "ports/cleanup" + (force ? "?force=true" : ""), null, type(Responses.CleanedUp.class),
                 false);
+    }
+
+    /** {@code GET /ports/analytics} with the query already encoded ({@link #query}). */
+    public Reply<AnalyticsResource.Analytics> analytics(String query) {
+        return exchange("GET", "ports/analytics" + query, null, type(AnalyticsResource.Analytics.class), false);
     }
 
     /** {@code GET /ports/history} with the query already encoded ({@link #query}). */

@@ -73,6 +73,14 @@ class ChangeLogCliIT {
             assertEquals(0, table.exitCode(), table.err());
             assertThat(table.out(), containsString("REVISION"));
             assertThat(table.out(), containsString("watched"));
+            Cli.Run analytics = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "analytics", "--window",
+                    "1h");
+            assertEquals(0, analytics.exitCode(), analytics.err());
+            assertThat(analytics.out(), containsString("PEAK"));
+            assertThat(analytics.out(), containsString("custom"));
+            Cli.Run badWindow = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "analytics", "--window",
+                    "99x");
+            assertEquals(5, badWindow.exitCode(), badWindow.err());
             Cli.Run bad = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "history", "--since", "soon");
             assertEquals(2, bad.exitCode());
             assertThat(bad.err(), containsString("invalid --since 'soon'"));
