@@ -28,7 +28,7 @@ trap 'exit 130' INT TERM
 # Records a command for the report once, with what changes from run to run (ports, temp paths) as names.
 note_command() {
     local line
-    line=$(sed -E "s#127\.0\.0\.1:[0-9]+#127.0.0.1:PORT#g; s#$work/#WORK/#g" <<<"$*")
+    line=$(sed -E "s#127\.0\.0\.1:[0-9]+#127.0.0.1:PORT#g; s#$work/#WORK/#g; s#(password=)[^ ]*#\1PASSWORD#g" <<<"$*")
     grep -qxF -- "$line" "$commands" 2>/dev/null || printf '%s\n' "$line" >>"$commands"
 }
 
