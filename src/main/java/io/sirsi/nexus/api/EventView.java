@@ -7,6 +7,7 @@ import java.time.Instant;
 public record EventView(long revision, String type, Instant at, AllocationView allocation) {
 
     static EventView of(ChangeEvent event) {
-        return new EventView(event.revision(), event.type().wireName(), event.at(), AllocationView.of(event.allocation()));
+        return new EventView(event.revision(), event.type().wireName(), event.at(),
+                AllocationView.of(event.allocation()));
     }
 }

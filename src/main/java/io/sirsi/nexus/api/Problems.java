@@ -117,7 +117,8 @@ public class Problems {
             return writer.response(MediaTypes.unsupported(), Map.of());
         }
         if (status == 404) {
-            return problem(404, "not-found", "Not found", "no such resource; the API lives under /ports, see /q/openapi");
+            return problem(404, "not-found", "Not found",
+                    "no such resource; the API lives under /ports, see /q/openapi");
         }
         return writer.response(Problem.forStatus(status, null), Map.of());
     }

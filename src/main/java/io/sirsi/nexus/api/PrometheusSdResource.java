@@ -57,7 +57,8 @@ public class PrometheusSdResource {
     private static final Set<String> PARAMETERS = Set.of("type", "host", "status");
     /** A DNS name (RFC 1123 labels) or an IPv4 address; IPv6 literals are checked by {@link #isIpv6Literal}. */
     private static final Pattern HOST_NAME = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Comparator<Allocation> BY_HOST_AND_PORT =
             Comparator.comparing(Allocation::host).thenComparingInt(Allocation::port);

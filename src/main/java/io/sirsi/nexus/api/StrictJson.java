@@ -11,9 +11,9 @@ import jakarta.inject.Singleton;
 
 /**
  * The registry's JSON: fields named as {@link WireFormat} says, and request bodies read strictly: a string field
- * takes only a JSON string, a number only a JSON integer, a boolean only {@code true} or {@code false}. {@code "8080"}, {@code 8080.5}, {@code "true"}, {@code ""} for a number and
- * {@code true} for a name are errors, not guesses; so is a field given twice, whose two values could not both be
- * meant.
+ * takes only a JSON string, a number only a JSON integer, a boolean only {@code true} or {@code false}.
+ * {@code "8080"}, {@code 8080.5}, {@code "true"}, {@code ""} for a number and {@code true} for a name are errors,
+ * not guesses; so is a field given twice, whose two values could not both be meant.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {

@@ -39,7 +39,8 @@ final class ChangeLogCommands {
                 Table.status(event.allocation().status()));
     }
 
-    @Command(name = "watch", description = {"Print every change as it happens, one line each (JSON lines with -o json).",
+    @Command(name = "watch", description = {
+        "Print every change as it happens, one line each (JSON lines with -o json).",
         "A dropped connection is resumed where it stopped, losing and repeating nothing; Ctrl-C ends it."})
     static class WatchCommand extends ClientCommand {
         @Option(names = "--service", paramLabel = "NAME", description = "Only this service's changes.")
@@ -77,7 +78,8 @@ final class ChangeLogCommands {
                         throw e; // a refusal (400, 401, 410), or a registry that was never there
                     }
                     reconnecting(e.getMessage(), backoff);
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                    Duration doubled = backoff.multipliedBy(2);
+                    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
                     continue;
                 }
                 backoff = Duration.ofSeconds(1);
