@@ -30,7 +30,8 @@ class RangeMetricsTest {
         Registry.grant("web-2", "frontend");
         Registry.grant("web-3", "frontend");
         // the gauges read a snapshot up to a second old: wait (bounded) for one taken after the allocations
-        Map<String, Double> samples = scrapeUntil("sirsi_range_available{type=\"frontend\"}", 97.0);
+        Map<String, Double> samples = scrapeUntil(Map.of("sirsi_range_available{type=\"frontend\"}", 97.0,
+                "sirsi_range_utilisation{type=\"frontend\"}", 0.03));
         assertEquals(100.0, samples.get("sirsi_range_size{type=\"frontend\"}")); // 3000-3099
         assertEquals(97.0, samples.get("sirsi_range_available{type=\"frontend\"}"));
         assertEquals(0.03, samples.get("sirsi_range_utilisation{type=\"frontend\"}"), 1e-9);
@@ -42,21 +43,30 @@ class RangeMetricsTest {
     @Test
     void releasingGivesThePortBack() {
         Registry.Granted granted = Registry.grant("socket", "websocket");
-        scrapeUntil("sirsi_range_available{type=\"websocket\"}", 99.0);
+        scrapeUntil(Map.of("sirsi_range_available{type=\"websocket\"}", 99.0));
         Registry.release(granted.allocationId()).statusCode(200);
-        Map<String, Double> samples = scrapeUntil("sirsi_range_available{type=\"websocket\"}", 100.0);
+        Map<String, Double> samples = scrapeUntil(Map.of("sirsi_range_available{type=\"websocket\"}", 100.0,
+                "sirsi_range_utilisation{type=\"websocket\"}", 0.0));
         assertEquals(0.0, samples.get("sirsi_range_utilisation{type=\"websocket\"}"));
     }
 
-    /** Scrapes until the sample has the value or 10 s have passed, and returns the last scrape's samples. */
-    private static Map<String, Double> scrapeUntil(String sample, double value) {
+    /**
+     * Scrapes until every sample has its value or 10 s have passed, and returns the last scrape's samples. Every
+     * one is waited for: a scrape may read some gauges from a snapshot just before the allocations, others after.
+     */
+    private static Map<String, Double> scrapeUntil(Map<String, Double> wanted) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         Map<String, Double> samples = scrape();
-        while (!Double.valueOf(value).equals(samples.get(sample)) && Instant.now().isBefore(deadline)) {
+        while (!matches(samples, wanted) && Instant.now().isBefore(deadline)) {
             sleep();
             samples = scrape();
         }
         return samples;
+    }
+
+    private static boolean matches(Map<String, Double> samples, Map<String, Double> wanted) {
+        return wanted.entrySet().stream().allMatch(entry -> samples.get(entry.getKey()) != null
+                && Math.abs(samples.get(entry.getKey()) - entry.getValue()) < 1e-9);
     }
 
     private static Map<String, Double> scrape() {
