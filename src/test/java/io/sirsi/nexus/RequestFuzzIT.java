@@ -207,8 +207,10 @@ class RequestFuzzIT {
                 .optional(0.85);
         Arbitrary<Optional<String>> authorization = Arbitraries.of("Bearer nope", "Basic dXNlcjpwYXNz", "Bearer ",
                 "Bearer " + "k".repeat(300)).optional(0.05);
-        Arbitrary<Transport> transports = Arbitraries.frequency(Tuple.of(6, Transport.LENGTH),
-                Tuple.of(2, Transport.CHUNKED), Tuple.of(2, Transport.HTTP2));
+        // HTTP/2 bodies are HostileRequestsTest's, one request at a time: the test's h2c client, driven this hard,
+        // now and then hands back an empty answer that the registry sent whole (curl receives it)
+        Arbitrary<Transport> transports = Arbitraries.frequency(Tuple.of(7, Transport.LENGTH),
+                Tuple.of(3, Transport.CHUNKED));
         return Combinators.combine(targets(), contentTypes, bodies().optional(0.8), authorization, transports)
                 .as((target, type, body, auth, transport) -> new Fuzz(target.getKey(), target.getValue(), type, body,
                         auth, transport));

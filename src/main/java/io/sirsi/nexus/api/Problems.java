@@ -161,6 +161,9 @@ public class Problems {
         if (e instanceof JsonParseException) {
             return "the request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
         }
+        if (e.getCause() instanceof JsonProcessingException cause && cause != e) {
+            return describe(cause); // databind wraps what the parser found while it buffered a record's fields
+        }
         return "the request body cannot be read as JSON";
     }
 
