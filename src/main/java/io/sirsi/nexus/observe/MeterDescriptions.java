@@ -19,7 +19,8 @@ public class MeterDescriptions {
             "sirsi.allocations.released", "Allocations released by their service",
             "sirsi.heartbeats", "Heartbeats received",
             "sirsi.allocations.expired", "Expired allocations removed by cleanup, freeing their ports",
-            "sirsi.allocations.conflicts", "Allocations refused with a conflict, by reason");
+            "sirsi.allocations.conflicts", "Allocations refused with a conflict, by reason",
+            "sirsi.changes", "Change-log events this process committed, by event type");
 
     @Produces
     @Singleton
