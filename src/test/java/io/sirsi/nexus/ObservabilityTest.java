@@ -30,9 +30,9 @@ class ObservabilityTest {
         Registry.allocate("metered-2", "cache", granted.port(), true).statusCode(409);
         Registry.release(granted.allocationId()).statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200)
-                .body(containsString("sirsi_allocations{status=\"Active\",type=\"cache\""))
-                .body(containsString("sirsi_range_utilisation{type=\"rest-api\""))
-                .body(containsString("sirsi_allocations_granted_total{type=\"cache\""))
+                .body(containsString("sirsi_allocations{host=\"localhost\",status=\"Active\",type=\"cache\""))
+                .body(containsString("sirsi_range_utilisation{host=\"localhost\",type=\"rest-api\""))
+                .body(containsString("sirsi_allocations_granted_total{host=\"localhost\",type=\"cache\""))
                 .body(containsString("sirsi_allocations_released_total"))
                 .body(containsString("sirsi_heartbeats_total"))
                 .body(containsString("sirsi_allocations_expired_total"))
@@ -55,7 +55,8 @@ class ObservabilityTest {
         assertEquals(1.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"renewed\"}"));
         assertEquals(1.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"released\"}"));
         assertEquals(0.0, Metrics.delta(before, after, "sirsi_changes_total{type=\"expired\"}"));
-        assertEquals(2.0, Metrics.delta(before, after, "sirsi_allocations_granted_total{type=\"analytics\"}"));
+        assertEquals(2.0, Metrics.delta(before, after,
+                "sirsi_allocations_granted_total{host=\"localhost\",type=\"analytics\"}"));
         assertEquals(1.0, Metrics.delta(before, after, "sirsi_allocations_released_total"));
         assertEquals(1.0, Metrics.delta(before, after, "sirsi_heartbeats_total"));
         assertEquals(1.0, Metrics.delta(before, after,
@@ -78,7 +79,8 @@ class ObservabilityTest {
     void openApiNamesFieldsAsTheyAreOnTheWire() {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
                 .body("components.schemas.AllocateRequest.properties.keySet()", org.hamcrest.Matchers.containsInAnyOrder(
-                        "service_name", "service_type", "preferred_port", "required", "process_id"))
+                        "service_name", "service_type", "preferred_port", "required", "process_id", "host", "strategy",
+                        "avoid_ports"))
                 .body("components.schemas.AllocateRequest.required", org.hamcrest.Matchers.containsInAnyOrder(
                         "service_name", "service_type"))
                 .body("components.schemas.ReleaseRequest.properties.keySet()", org.hamcrest.Matchers.contains(

@@ -30,24 +30,26 @@ class RangeMetricsTest {
         Registry.grant("web-2", "frontend");
         Registry.grant("web-3", "frontend");
         // the gauges read a snapshot up to a second old: wait (bounded) for one taken after the allocations
-        Map<String, Double> samples = scrapeUntil(Map.of("sirsi_range_available{type=\"frontend\"}", 97.0,
-                "sirsi_range_utilisation{type=\"frontend\"}", 0.03));
-        assertEquals(100.0, samples.get("sirsi_range_size{type=\"frontend\"}")); // 3000-3099
-        assertEquals(97.0, samples.get("sirsi_range_available{type=\"frontend\"}"));
-        assertEquals(0.03, samples.get("sirsi_range_utilisation{type=\"frontend\"}"), 1e-9);
-        assertEquals(20.0, samples.get("sirsi_range_size{type=\"rest-api\"}")); // 8080-8099
-        assertEquals(20.0, samples.get("sirsi_range_available{type=\"rest-api\"}"));
+        Map<String, Double> samples = scrapeUntil(Map.of(
+                "sirsi_range_available{host=\"localhost\",type=\"frontend\"}", 97.0,
+                "sirsi_range_utilisation{host=\"localhost\",type=\"frontend\"}", 0.03));
+        assertEquals(100.0, samples.get("sirsi_range_size{host=\"localhost\",type=\"frontend\"}")); // 3000-3099
+        assertEquals(97.0, samples.get("sirsi_range_available{host=\"localhost\",type=\"frontend\"}"));
+        assertEquals(0.03, samples.get("sirsi_range_utilisation{host=\"localhost\",type=\"frontend\"}"), 1e-9);
+        assertEquals(20.0, samples.get("sirsi_range_size{host=\"localhost\",type=\"rest-api\"}")); // 8080-8099
+        assertEquals(20.0, samples.get("sirsi_range_available{host=\"localhost\",type=\"rest-api\"}"));
         assertEquals(1.0, samples.get("sirsi_store_up"));
     }
 
     @Test
     void releasingGivesThePortBack() {
         Registry.Granted granted = Registry.grant("socket", "websocket");
-        scrapeUntil(Map.of("sirsi_range_available{type=\"websocket\"}", 99.0));
+        scrapeUntil(Map.of("sirsi_range_available{host=\"localhost\",type=\"websocket\"}", 99.0));
         Registry.release(granted.allocationId()).statusCode(200);
-        Map<String, Double> samples = scrapeUntil(Map.of("sirsi_range_available{type=\"websocket\"}", 100.0,
-                "sirsi_range_utilisation{type=\"websocket\"}", 0.0));
-        assertEquals(0.0, samples.get("sirsi_range_utilisation{type=\"websocket\"}"));
+        Map<String, Double> samples = scrapeUntil(Map.of(
+                "sirsi_range_available{host=\"localhost\",type=\"websocket\"}", 100.0,
+                "sirsi_range_utilisation{host=\"localhost\",type=\"websocket\"}", 0.0));
+        assertEquals(0.0, samples.get("sirsi_range_utilisation{host=\"localhost\",type=\"websocket\"}"));
     }
 
     /**

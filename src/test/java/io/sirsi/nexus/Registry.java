@@ -49,11 +49,11 @@ public final class Registry {
         return given().when().get("/ports/overview").then().statusCode(200).extract().asString();
     }
 
-    /** Releases every allocation that can be released, so that a test starts from a known state. */
+    /** Releases every allocation on every host that can be released, so that a test starts from a known state. */
     public static void releaseAll() {
-        Map<String, Map<String, Object>> directory = given().when().get("/ports/directory").then().statusCode(200)
-                .extract().jsonPath().getMap("$");
-        List<String> ids = directory.values().stream().filter(a -> !"Reserved".equals(a.get("status")))
+        List<Map<String, Object>> all = given().when().get("/ports/allocations").then().statusCode(200)
+                .extract().jsonPath().getList("$");
+        List<String> ids = all.stream().filter(a -> !"Reserved".equals(a.get("status")))
                 .map(a -> (String) a.get("allocation_id")).toList();
         ids.forEach(id -> release(id).statusCode(200));
     }

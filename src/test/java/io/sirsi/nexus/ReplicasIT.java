@@ -133,7 +133,7 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void theSameServiceAskingBothReplicasAtOnceGetsOneAllocation() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch start = new CountDownLatch(1);
@@ -157,7 +157,55 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(4)
+    @Order(3)
+    void aStormOverSeveralHostsOnBothReplicasKeepsPortsAndNamesUniquePerHost() throws Exception {
+        List<String> hosts = List.of("node-a", "node-b", "node-c");
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<Object>> results = IntStream.range(0, THREADS).mapToObj(thread -> pool.<Object>submit(() -> {
+                start.await();
+                for (int i = 0; i < 15; i++) {
+                    // each thread asks for each of its 5 services on each of the 3 hosts once (15 = 5 x 3 steps),
+                    // on alternating replicas, every other request for one port
+                    Response response = replicas.get((thread + i) % 2).request().contentType(ContentType.JSON)
+                            .body("{\"service_name\":\"mh-" + thread + "-" + (i % 5) + "\",\"service_type\":"
+                                    + "\"websocket\",\"host\":\"" + hosts.get(i % 3) + "\""
+                                    + (i % 2 == 0 ? ",\"preferred_port\":8150" : "") + "}")
+                            .post("/ports/allocate");
+                    assertEquals(200, response.statusCode(), response.asString());
+                }
+                return null;
+            })).toList();
+            start.countDown();
+            for (Future<Object> result : results) {
+                result.get(5, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (RegistryProcess replica : replicas) {
+            List<Map<String, Object>> all = replica.request().get("/ports/allocations").then().statusCode(200)
+                    .extract().jsonPath().getList("findAll { it.service_name.startsWith('mh-') }");
+            assertEquals(THREADS * 15, all.size(), "every (service, host) pair holds one allocation");
+            assertEquals(all.size(), all.stream().map(a -> a.get("host") + ":" + a.get("port")).distinct().count(),
+                    "a port held twice on one host");
+            for (String host : hosts) {
+                assertEquals(1, all.stream().filter(a -> host.equals(a.get("host")) && a.get("port").equals(8150))
+                        .count(), "exactly one holder of the contested port on " + host);
+            }
+        }
+        // instances across replicas: what one scales, the other lists
+        List<String> scaled = replicas.get(0).request().contentType(ContentType.JSON).body("{\"service_name\":"
+                + "\"mh-0-0\",\"service_type\":\"websocket\",\"instances\":2}").post("/ports/scale").then()
+                .statusCode(200).body("removed", equalTo(1)).extract().jsonPath().getList("instances.host");
+        assertEquals(2, scaled.size());
+        replicas.get(1).request().get("/ports/instances/mh-0-0").then().statusCode(200)
+                .body("host", equalTo(scaled));
+    }
+
+    @Test
+    @Order(5)
     void aReplicaKilledWithSigkillLeavesTheOtherServing() throws Exception {
         RegistryProcess doomed = replicas.get(0);
         RegistryProcess survivor = replicas.get(1);

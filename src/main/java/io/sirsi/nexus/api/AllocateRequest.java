@@ -2,9 +2,12 @@ package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.InvalidRequestException;
+import io.sirsi.nexus.registry.PlacementStrategy;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -26,7 +29,20 @@ public record AllocateRequest(
         Boolean required,
 
         @Schema(description = "Process id of the service, for operators", nullable = true, minimum = "0")
-        Long processId) {
+        Long processId,
+
+        @Schema(description = "Host the port is for (case-insensitive); default: the registry's own host",
+                example = "node-a", maxLength = 253)
+        String host,
+
+        @Schema(description = "How to choose the port when the preferred one is not given or not free",
+                enumeration = {"first-free", "random", "same-port", "sticky"}, defaultValue = "first-free")
+        String strategy,
+
+        @Schema(description = "Ports not to grant to this request (another process holds them on the host); a"
+                + " service holding one of them is moved to another port",
+                maxItems = AllocationRequest.MAX_AVOID_PORTS)
+        List<Integer> avoidPorts) {
 
     /** The registry's request; fails with a message naming every missing field, or the first broken rule. */
     AllocationRequest toRegistryRequest() {
@@ -35,7 +51,12 @@ public record AllocateRequest(
                     ? "service_name and service_type are required"
                     : (serviceName == null ? "service_name" : "service_type") + " is required");
         }
+        if (avoidPorts != null && avoidPorts.contains(null)) {
+            throw new InvalidRequestException("avoid_ports must hold port numbers, not null");
+        }
         return new AllocationRequest(serviceName, ServiceType.parse(serviceType), Optional.ofNullable(preferredPort),
-                Boolean.TRUE.equals(required), Optional.ofNullable(processId));
+                Boolean.TRUE.equals(required), Optional.ofNullable(processId), Optional.ofNullable(host),
+                Optional.ofNullable(strategy).map(PlacementStrategy::parse),
+                avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts));
     }
 }

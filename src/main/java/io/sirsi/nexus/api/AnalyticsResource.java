@@ -2,6 +2,7 @@ package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.security.Role;
+import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.UsageAnalytics;
 import io.sirsi.nexus.registry.UsageAnalytics.TypeUsage;
 import io.sirsi.nexus.registry.UsageAnalytics.UsageReport;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -37,9 +39,11 @@ public class AnalyticsResource {
     private static final Pattern WINDOW = Pattern.compile("(\\d{1,6})([smhd])");
 
     private final UsageAnalytics analytics;
+    private final PortRegistry registry;
 
-    public AnalyticsResource(UsageAnalytics analytics) {
+    public AnalyticsResource(UsageAnalytics analytics, PortRegistry registry) {
         this.analytics = analytics;
+        this.registry = registry;
     }
 
     @GET
@@ -53,10 +57,7 @@ public class AnalyticsResource {
     public Analytics analytics(@QueryParam("window") String window, @QueryParam("host") String host) {
         String windowText = window == null ? DEFAULT_WINDOW : window;
         Duration duration = parseWindow(windowText);
-        String hostName = host == null ? analytics.defaultHost() : host;
-        if (hostName.isBlank() || hostName.length() > 253) {
-            throw new BadRequestException("invalid host '" + hostName + "': expected a host name");
-        }
+        String hostName = registry.host(Optional.ofNullable(host));
         return Analytics.of(windowText, analytics.report(duration, hostName));
     }
 

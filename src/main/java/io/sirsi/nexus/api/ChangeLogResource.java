@@ -7,6 +7,7 @@ import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.ChangeFeed;
 import io.sirsi.nexus.registry.EventFilter;
+import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.ServiceNames;
@@ -104,10 +105,7 @@ public class ChangeLogResource {
     private static EventFilter filter(Optional<String> service, Optional<String> port, Optional<String> host,
             Optional<String> type) {
         service.ifPresent(ServiceNames::require);
-        host.filter(h -> h.isBlank() || h.length() > 253).ifPresent(h -> {
-            throw new BadRequestException("invalid host '" + h + "': expected a host name");
-        });
-        return new EventFilter(service, port.map(PortsResource::parsePort), host, type.map(ServiceType::parse));
+        return new EventFilter(service, port.map(PortsResource::parsePort), host.map(Hosts::parse), type.map(ServiceType::parse));
     }
 
     private static int limit(String text) {

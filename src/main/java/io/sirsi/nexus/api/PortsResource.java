@@ -4,10 +4,10 @@ import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
-import io.sirsi.nexus.registry.RangeUsage;
 import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
@@ -28,11 +28,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -53,6 +57,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PortsResource {
 
+    /** On {@code /ports/service/{name}}: how many instances the service has across hosts. */
+    static final String INSTANCES_HEADER = "X-Sirsi-Instances";
     private static final Pattern PORT_NUMBER = Pattern.compile("\\d{1,5}");
 
     private final PortRegistry registry;
@@ -76,8 +82,30 @@ public class PortsResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Allocated> allocate(AllocateRequest request) {
         return registry.allocate(present(request).toRegistryRequest())
-                .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.created()
-                        ? "Port allocated successfully" : "Service already holds this port; allocation renewed"));
+                .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.why()
+                        .map(why -> "Port allocated: " + why)
+                        .orElse(grant.created() ? "Port allocated successfully"
+                                : "Service already holds this port; allocation renewed")));
+    }
+
+    @POST
+    @RolesAllowed(Role.Names.WRITER)
+    @Path("/scale")
+    @WriteLimited
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Tag(name = "Port management")
+    @Operation(summary = "Make a service have exactly N instances, one per host at most",
+            description = "New instances go to the hosts (of the list, or every known host) without one, those"
+                    + " holding the fewest allocations first; surplus ones are released newest first. All or"
+                    + " nothing. The hook an autoscaler calls.")
+    @APIResponse(responseCode = "200", description = "Scaled (or already at N)",
+            content = @Content(schema = @Schema(implementation = Responses.Scaled.class)))
+    @APIResponse(responseCode = "409", description = "Not enough hosts, a range exhausted, or a type conflict;"
+            + " nothing changed",
+            content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<Responses.Scaled> scale(ScaleBody body) {
+        return registry.scale(present(body).toRegistryRequest()).thenApply(scaled -> Responses.Scaled.of(
+                present(body).serviceName(), scaled));
     }
 
     @POST
@@ -137,8 +165,8 @@ public class PortsResource {
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service holding a port, keyed by service name",
             description = "Includes Reserved and Expired allocations; their status says which.")
-    public Map<String, AllocationView> directory() {
-        return byName(registry.all());
+    public Map<String, AllocationView> directory(@QueryParam("host") String host) {
+        return byName(registry.onHost(host(host)));
     }
 
     @GET
@@ -146,13 +174,71 @@ public class PortsResource {
     @ReadLimited
     @BlockingRead
     @Tag(name = "Service discovery")
-    @Operation(summary = "Look a service up by name")
+    @Operation(summary = "Look a service up by name",
+            description = "Without host, finds the service on whichever host it runs: one instance (live before"
+                    + " Expired, the registry's own host first), and X-Sirsi-Instances says how many there are.")
+    @APIResponse(responseCode = "200", description = "The service's allocation",
+            headers = @Header(name = INSTANCES_HEADER, description = "How many instances the service has",
+                    schema = @Schema(type = SchemaType.INTEGER)),
+            content = @Content(schema = @Schema(implementation = AllocationView.class)))
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<AllocationView> service(@PathParam("service_name") String serviceName) {
+    public CompletionStage<Response> service(@PathParam("service_name") String serviceName,
+            @QueryParam("host") String host) {
         ServiceNames.require(serviceName);
-        return registry.byName(serviceName).thenApply(found -> found.map(this::view)
-                .orElseThrow(() -> new NotRegisteredException("no service named '" + serviceName + "' is registered")));
+        CompletionStage<List<Allocation>> found = host == null ? registry.instances(serviceName)
+                : registry.byName(serviceName, host(host)).thenApply(one -> one.stream().toList());
+        return found.thenApply(instances -> Response.ok(view(instances.stream().findFirst().orElseThrow(() ->
+                        new NotRegisteredException("no service named '" + serviceName + "' is registered"
+                                + (host == null ? "" : " on host " + host(host))))))
+                .header(INSTANCES_HEADER, instances.size()).build());
+    }
+
+    @GET
+    @Path("/instances/{service_name}")
+    @ReadLimited
+    @BlockingRead
+    @Tag(name = "Service discovery")
+    @Operation(summary = "Every instance of a service across hosts",
+            description = "Live ones (Active, Reserved) first, then by host; status filters.")
+    @APIResponse(responseCode = "404", description = "The service has no instance anywhere",
+            content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CompletionStage<List<AllocationView>> instances(@PathParam("service_name") String serviceName,
+            @QueryParam("status") String status) {
+        ServiceNames.require(serviceName);
+        Predicate<Allocation> wanted = withStatus(status);
+        return registry.instances(serviceName).thenApply(instances -> {
+            if (instances.isEmpty()) {
+                throw new NotRegisteredException("service '" + serviceName + "' has no instance on any host");
+            }
+            return instances.stream().filter(wanted).map(this::view).toList();
+        });
+    }
+
+    @GET
+    @Path("/allocations")
+    @ReadLimited
+    @BlockingRead
+    @Tag(name = "Service discovery")
+    @Operation(summary = "Every allocation on every host (or one), by host and port",
+            description = "The directory keys by service name, so it can show one host; this lists them all.")
+    public List<AllocationView> allocations(@QueryParam("host") String host, @QueryParam("status") String status) {
+        Predicate<Allocation> wanted = withStatus(status);
+        List<Allocation> allocations = host == null ? registry.all() : registry.onHost(host(host));
+        return allocations.stream().filter(wanted).map(this::view).toList();
+    }
+
+    @GET
+    @Path("/hosts")
+    @ReadLimited
+    @BlockingRead
+    @Tag(name = "Registry information")
+    @Operation(summary = "Every known host: its allocations by status, and per service type the ports in use and"
+            + " available")
+    public Map<String, Responses.HostSummary> hosts() {
+        Map<String, Responses.HostSummary> hosts = new LinkedHashMap<>();
+        registry.hostUsage().forEach((host, usage) -> hosts.put(host, Responses.HostSummary.of(usage)));
+        return hosts;
     }
 
     @GET
@@ -162,10 +248,12 @@ public class PortsResource {
     @Operation(summary = "Look a service up by the port it holds")
     @APIResponse(responseCode = "404", description = "No service holds the port",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<AllocationView> port(@PathParam("port") String port) {
+    public CompletionStage<AllocationView> port(@PathParam("port") String port, @QueryParam("host") String host) {
         int number = parsePort(port);
-        return registry.byPort(number).thenApply(found -> found.map(this::view)
-                .orElseThrow(() -> new NotRegisteredException("no service holds port " + number)));
+        String on = host(host);
+        return registry.byPort(number, on).thenApply(found -> found.map(this::view)
+                .orElseThrow(() -> new NotRegisteredException("no service holds port " + number
+                        + (host == null ? "" : " on host " + on))));
     }
 
     @GET
@@ -174,8 +262,9 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every service of a type, by port (empty when there is none)")
-    public List<AllocationView> type(@PathParam("service_type") String serviceType) {
-        return registry.byType(ServiceType.parse(serviceType)).stream().map(this::view).toList();
+    public List<AllocationView> type(@PathParam("service_type") String serviceType,
+            @QueryParam("host") String host) {
+        return registry.byType(ServiceType.parse(serviceType), host(host)).stream().map(this::view).toList();
     }
 
     @GET
@@ -184,8 +273,8 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every allocation, port usage, services by type and statistics")
-    public Responses.Overview overview() {
-        List<Allocation> allocations = registry.all();
+    public Responses.Overview overview(@QueryParam("host") String host) {
+        List<Allocation> allocations = registry.onHost(host(host)); // one read: the counts agree with the list
         Map<String, String> portUsage = new LinkedHashMap<>();
         Map<String, List<String>> serviceTypes = new TreeMap<>();
         for (Allocation allocation : allocations) {
@@ -193,7 +282,7 @@ public class PortsResource {
             serviceTypes.computeIfAbsent(allocation.serviceType().wireName(), type -> new ArrayList<>())
                     .add(allocation.serviceName());
         }
-        Responses.Stats stats = stats(registry.stats());
+        Responses.Stats stats = stats(RegistryStats.of(allocations));
         return new Responses.Overview(allocations.size(), stats.activeAllocations(), byName(allocations), portUsage,
                 serviceTypes, stats);
     }
@@ -204,8 +293,8 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "Counts of allocations by status and by service type")
-    public Responses.Stats stats() {
-        return stats(registry.stats());
+    public Responses.Stats stats(@QueryParam("host") String host) {
+        return stats(registry.stats(host(host)));
     }
 
     @GET
@@ -239,16 +328,26 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
-    public CompletionStage<Map<String, Responses.Range>> ranges() {
-        return registry.rangeUsage().thenApply(usages -> {
+    public CompletionStage<Map<String, Responses.Range>> ranges(@QueryParam("host") String host) {
+        return registry.rangeUsage(host(host)).thenApply(usages -> {
             Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-            for (RangeUsage usage : usages) {
-                ranges.put(usage.serviceType().wireName(), new Responses.Range(usage.serviceType().wireName(),
-                        usage.range().first(), usage.range().last(), usage.range().size(), usage.held(),
-                        usage.reserved(), usage.available(), usage.cooling()));
-            }
+            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), Responses.Range.of(usage)));
             return ranges;
         });
+    }
+
+    /** The allocations a {@code ?status=} asks for: every one when absent. */
+    private static Predicate<Allocation> withStatus(String status) {
+        if (status == null) {
+            return allocation -> true;
+        }
+        AllocationStatus wanted = AllocationStatus.parse(status);
+        return allocation -> allocation.status() == wanted;
+    }
+
+    /** The host a read names ({@code ?host=}), or the registry's own. */
+    private String host(String host) {
+        return registry.host(Optional.ofNullable(host));
     }
 
     /** A JSON body, which Quarkus REST passes as null when the request had none (or sent {@code null}). */

@@ -3,6 +3,7 @@ package io.sirsi.nexus.api;
 import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.PortRegistry;
@@ -55,11 +56,6 @@ public class PrometheusSdResource {
 
     /** The query parameters this endpoint reads; any other is a typo that would silently widen the answer. */
     private static final Set<String> PARAMETERS = Set.of("type", "host", "status");
-    /** A DNS name (RFC 1123 labels) or an IPv4 address; IPv6 literals are checked by {@link #isIpv6Literal}. */
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final Comparator<Allocation> BY_HOST_AND_PORT =
             Comparator.comparing(Allocation::host).thenComparingInt(Allocation::port);
 
@@ -107,9 +103,9 @@ public class PrometheusSdResource {
         Set<ServiceType> wantedTypes = types.isEmpty() ? EnumSet.allOf(ServiceType.class)
                 : types.stream().map(ServiceType::parse).collect(Collectors.toCollection(
                         () -> EnumSet.noneOf(ServiceType.class)));
-        Set<String> wantedHosts = hosts.stream().map(PrometheusSdResource::parseHost).collect(Collectors.toSet());
+        Set<String> wantedHosts = hosts.stream().map(Hosts::parse).collect(Collectors.toSet());
         Set<AllocationStatus> wantedStatuses = statuses.isEmpty() ? EnumSet.of(AllocationStatus.ACTIVE)
-                : statuses.stream().map(PrometheusSdResource::parseStatus).collect(Collectors.toCollection(
+                : statuses.stream().map(AllocationStatus::parse).collect(Collectors.toCollection(
                         () -> EnumSet.noneOf(AllocationStatus.class)));
         Predicate<Allocation> onWantedHost = allocation -> wantedHosts.isEmpty()
                 || wantedHosts.contains(allocation.host().toLowerCase(Locale.ROOT));
@@ -163,36 +159,6 @@ public class PrometheusSdResource {
                 throw new InvalidRequestException("unknown query parameter '" + name
                         + "'; known parameters: host, status, type");
             }
-        }
-    }
-
-    private static AllocationStatus parseStatus(String text) {
-        return Arrays.stream(AllocationStatus.values()).filter(status -> status.label().equals(text)).findFirst()
-                .orElseThrow(() -> new InvalidRequestException("unknown status '" + text + "'; expected one of "
-                        + Arrays.stream(AllocationStatus.values()).map(AllocationStatus::label)
-                        .collect(Collectors.joining(", "))));
-    }
-
-    /** The host, lower-cased (host names are case-insensitive), or a 400 that says what a host looks like. */
-    private static String parseHost(String text) {
-        if (HOST_NAME.matcher(text).matches() || isIpv6Literal(text)) {
-            return text.toLowerCase(Locale.ROOT);
-        }
-        String shown = text.length() > 64 ? text.substring(0, 64) + "…" : text;
-        throw new InvalidRequestException("invalid host '" + shown + "': expected a host name (letters, digits, "
-                + "'-' and '.', e.g. localhost or node-1.example.com), an IPv4 address or an IPv6 address");
-    }
-
-    /** Java reads a name with ':' as an IPv6 literal only, so this never asks DNS. */
-    private static boolean isIpv6Literal(String text) {
-        if (!text.contains(":") || !IPV6_CHARACTERS.matcher(text).matches()) {
-            return false;
-        }
-        try {
-            InetAddress.getByName(text);
-            return true;
-        } catch (UnknownHostException malformed) {
-            return false;
         }
     }
 }

@@ -1,7 +1,14 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.RangeUsage;
+import io.sirsi.nexus.registry.RegistryStats;
+import io.sirsi.nexus.registry.ScaleResult;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The response bodies of the {@code /ports} API, shaped as the spec's examples. */
@@ -40,6 +47,51 @@ public final class Responses {
     public record Range(String serviceType, int firstPort, int lastPort, int size, int inUse, int reserved,
             int available, @Schema(description = "free ports freed within the reuse delay, kept from other services")
             int cooling) {
+
+        static Range of(RangeUsage usage) {
+            return new Range(usage.serviceType().wireName(), usage.range().first(), usage.range().last(),
+                    usage.range().size(), usage.held(), usage.reserved(), usage.available(), usage.cooling());
+        }
+    }
+
+    /** One entry of {@code GET /ports/hosts}. */
+    public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
+            int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types) {
+
+        static HostSummary of(PortRegistry.HostUsage usage) {
+            RegistryStats stats = usage.stats();
+            Map<String, TypeUse> types = new LinkedHashMap<>();
+            usage.ranges().forEach(range -> types.put(range.serviceType().wireName(),
+                    new TypeUse(range.held(), range.available())));
+            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), types);
+        }
+    }
+
+    /** A service type's range on one host: ports held by allocations, and those that can still be handed out. */
+    public record TypeUse(int inUse, int available) {
+    }
+
+    /** {@code POST /ports/scale}. */
+    public record Scaled(boolean success, List<AllocationView> instances, int added, int removed, String message) {
+
+        static Scaled of(String serviceName, ScaleResult result) {
+            String message = result.added().isEmpty() && result.removed().isEmpty()
+                    ? "'" + serviceName + "' already has " + count(result.instances().size())
+                    : "'" + serviceName + "' now has " + count(result.instances().size())
+                            + (result.added().isEmpty() ? "" : "; added on " + hosts(result.added()))
+                            + (result.removed().isEmpty() ? "" : "; released on " + hosts(result.removed()));
+            return new Scaled(true, result.instances().stream().map(AllocationView::of).toList(),
+                    result.added().size(), result.removed().size(), message);
+        }
+
+        private static String count(int instances) {
+            return instances + (instances == 1 ? " instance" : " instances");
+        }
+
+        private static String hosts(List<Allocation> allocations) {
+            return allocations.stream().map(allocation -> allocation.host() + ":" + allocation.port())
+                    .collect(Collectors.joining(", "));
+        }
     }
 
     /** {@code GET /ports/health}. */

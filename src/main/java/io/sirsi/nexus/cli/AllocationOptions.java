@@ -19,6 +19,7 @@ public class AllocationOptions {
         if (required && preferredPort == null) {
             throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
         }
-        return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId);
+        return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId,
+                null, null, null);
     }
 }

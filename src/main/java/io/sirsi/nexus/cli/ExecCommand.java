@@ -102,7 +102,8 @@ public class ExecCommand extends ClientCommand {
             }
             try {
                 int regained = allocate(registry,
-                        new AllocateRequest(name, type, port, false, ProcessHandle.current().pid())).port();
+                        new AllocateRequest(name, type, port, false, ProcessHandle.current().pid(), null, null,
+                                null)).port();
                 err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
                         regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
             } catch (CliException again) {

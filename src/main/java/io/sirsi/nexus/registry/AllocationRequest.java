@@ -2,14 +2,27 @@ package io.sirsi.nexus.registry;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
-/** What a service asks for when it wants a port; a request that breaks a rule cannot be made. */
+/**
+ * What a service asks for when it wants a port; a request that breaks a rule cannot be made.
+ *
+ * @param host       the host the port is for, as asked (checked by the registry); empty: the registry's own
+ * @param strategy   how to choose the port; empty: the registry's default ({@code sirsi.ports.strategy})
+ * @param avoidPorts ports not to grant this request (held by an unregistered process on the service's host)
+ */
 public record AllocationRequest(
         String serviceName,
         ServiceType serviceType,
         Optional<Integer> preferredPort,
         boolean required,
-        Optional<Long> processId) {
+        Optional<Long> processId,
+        Optional<String> host,
+        Optional<PlacementStrategy> strategy,
+        Set<Integer> avoidPorts) {
+
+    /** At most this many ports may be avoided: a client retrying port after port has a problem it should report. */
+    public static final int MAX_AVOID_PORTS = 64;
 
     public AllocationRequest {
         ServiceNames.require(serviceName);
@@ -20,5 +33,17 @@ public record AllocationRequest(
         processId.filter(pid -> pid < 0).ifPresent(pid -> {
             throw new InvalidRequestException("invalid process_id " + pid + ": process ids are not negative");
         });
+        avoidPorts = Set.copyOf(avoidPorts);
+        if (avoidPorts.size() > MAX_AVOID_PORTS) {
+            throw new InvalidRequestException("avoid_ports names " + avoidPorts.size() + " ports; at most "
+                    + MAX_AVOID_PORTS + " may be avoided");
+        }
+        avoidPorts.stream().filter(port -> !PortRange.isValidPort(port)).findFirst().ifPresent(port -> {
+            throw new InvalidRequestException("invalid port " + port + " in avoid_ports: ports are 1-65535");
+        });
+        if (required && preferredPort.filter(avoidPorts::contains).isPresent()) {
+            throw new InvalidRequestException("preferred_port " + preferredPort.get() + " is required and also in"
+                    + " avoid_ports; ask for one or the other");
+        }
     }
 }

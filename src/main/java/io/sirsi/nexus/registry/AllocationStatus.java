@@ -27,6 +27,13 @@ public enum AllocationStatus {
         return java.util.Arrays.stream(values()).filter(status -> status.label.equals(label)).findFirst();
     }
 
+    /** Parses a label, failing with a message that lists the valid ones. */
+    public static AllocationStatus parse(String label) {
+        return fromLabel(label).orElseThrow(() -> new InvalidRequestException("unknown status '" + label
+                + "'; expected one of " + java.util.Arrays.stream(values()).map(AllocationStatus::label)
+                .collect(java.util.stream.Collectors.joining(", "))));
+    }
+
     @Override
     public String toString() {
         return label;

@@ -1,5 +1,16 @@
 package io.sirsi.nexus.registry;
 
-/** The answer to an allocation request: the allocation, and whether it was made now or already existed. */
-public record Grant(Allocation allocation, boolean created) {
+import java.util.Optional;
+
+/**
+ * The answer to an allocation request.
+ *
+ * @param created whether the allocation is new (else the service's existing one, renewed)
+ * @param why     why the port is not the one asked for, when it is not
+ */
+public record Grant(Allocation allocation, boolean created, Optional<String> why) {
+
+    Grant withWhy(String text) {
+        return new Grant(allocation, created, Optional.of(text));
+    }
 }

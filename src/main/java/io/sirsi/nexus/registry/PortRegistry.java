@@ -19,11 +19,14 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -78,7 +81,12 @@ public class PortRegistry {
     private final boolean serverEnabled;
     private final InstantSource clock;
     private final Map<ServiceType, PortRange> ranges;
-    private final Map<ServiceType, Counter> granted = new EnumMap<>(ServiceType.class);
+    /** Per service type and host. */
+    private final Map<List<String>, Counter> granted = new ConcurrentHashMap<>();
+    private final Hosts hosts;
+    /** What a host that holds nothing looks like to a read. */
+    private final PortTable emptyTable;
+    private final PlacementStrategy defaultStrategy;
     private final Map<EventType, Counter> eventCounters = new EnumMap<>(EventType.class);
     private final Counter heartbeats;
     private final Counter released;
@@ -119,8 +127,12 @@ public class PortRegistry {
         this.serverEnabled = serverEnabled;
         this.ranges = RegistrySettings.ranges(config.ranges());
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
+        this.hosts = Hosts.of(config.host(), config.hosts());
+        this.defaultStrategy = PlacementStrategy.fromWireName(config.strategy()).orElseThrow(() ->
+                new IllegalArgumentException("sirsi.ports.strategy=" + config.strategy() + ": expected one of "
+                        + PlacementStrategy.wireNames()));
         for (ServiceType type : ServiceType.values()) {
-            granted.put(type, meters.counter("sirsi.allocations.granted", "type", type.wireName()));
+            granted(type, hosts.defaultHost()); // every type has a sample from the start
         }
         for (EventType type : EventType.values()) {
             eventCounters.put(type, meters.counter("sirsi.changes", "type", type.wireName()));
@@ -129,6 +141,7 @@ public class PortRegistry {
         this.released = meters.counter("sirsi.allocations.released");
         this.removedExpired = meters.counter("sirsi.allocations.expired");
         this.index = new RegistryIndex(this::newTable);
+        this.emptyTable = new PortTable(ranges, reservedPorts, port -> false);
         this.feed = new ChangeFeed(store, KEEP_ALIVE);
         this.groupCommit = new GroupCommit(store, lock, index, new GroupCommit.Log() {
             @Override
@@ -150,13 +163,18 @@ public class PortRegistry {
         this.heartbeatsInMemory = !store.shared();
     }
 
+    private Counter granted(ServiceType type, String host) {
+        return granted.computeIfAbsent(List.of(type.wireName(), host), key -> meters.counter(
+                "sirsi.allocations.granted", "type", type.wireName(), "host", host));
+    }
+
     private PortTable newTable(String host) {
         Gauge.builder("sirsi.self_preservation", selfPreserving, hosts -> hosts.contains(host) ? 1 : 0)
                 .description("1 while the host is in self-preservation: its allocations are held, not expired")
                 .tag("host", host).register(meters);
         // the bind probe sees only this machine, so it can only speak for the registry's own host
         return new PortTable(ranges, reservedPorts,
-                config.bindCheck() && host.equals(config.host()) ? PortProbe::boundElsewhere : port -> false,
+                config.bindCheck() && host.equals(hosts.defaultHost()) ? PortProbe::boundElsewhere : port -> false,
                 config.reuseDelay());
     }
 
@@ -180,17 +198,19 @@ public class PortRegistry {
         feed.start(index.revision());
         groupCommit.start();
         follower.ifPresent(LogFollower::start);
-        int loaded = await(groupCommit.submit(Set.of(config.host()), changes -> {
+        int loaded = await(groupCommit.submit(Set.of(hosts.defaultHost()), changes -> {
             applyStaticReservations(changes);
             return (int) changes.index().all().count();
         }));
         open = true;
-        LOG.infof("Port registry ready: %d allocations at revision %d in %s (%s); host %s, heartbeat timeout %s,"
+        LOG.infof("Port registry ready: %d allocations at revision %d in %s (%s); host %s; heartbeat timeout %s,"
                         + " cleanup every %s, %d reserved ports, bind check %s",
                 loaded, index.revision(), store.location(),
                 store.shared() ? "shared with other replicas, which the index follows through the change log"
                         : "this process's alone",
-                config.host(), config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
+                hosts.defaultHost() + (hosts.restricted() ? " (of " + String.join(", ", hosts.withHolders(List.of()))
+                        + ")" : " (and any other named by a request)") + ", strategy " + defaultStrategy,
+                config.heartbeatTimeout(), config.cleanupInterval(), reservedPorts.size(),
                 config.bindCheck() ? "on" : "off");
         LOG.infof("Expiry resumed at %s: no allocation expires for silence before %s (one heartbeat timeout after"
                 + " the registry came back; its own downtime does not count)", expiryResumedAt,
@@ -235,38 +255,91 @@ public class PortRegistry {
     }
 
     /**
-     * Grants a port: the service's existing allocation if it has one, else a new one chosen by
-     * {@link PortTable#choosePort}. Completes only once the allocation is stored.
+     * Grants a port on the request's host: the service's existing allocation there if it has one (moved to another
+     * port if the request avoids its port), else a new one placed by the request's strategy. Completes only once
+     * the allocation is stored.
      */
     public CompletionStage<Grant> allocate(AllocationRequest request) {
-        String host = config.host();
+        String host = hosts.resolve(request.host());
+        PlacementStrategy strategy = request.strategy().orElse(defaultStrategy);
         return change(Set.of(host), changes -> {
-            Instant now = changes.now();
-            PortTable table = changes.table(host);
-            Optional<Allocation> existing = table.byName(request.serviceName());
-            if (existing.isPresent()) {
-                return new Grant(renew(changes, existing.get(), request, now), false);
+            Optional<Allocation> existing = changes.table(host).byName(request.serviceName());
+            if (existing.isPresent() && !request.avoidPorts().contains(existing.get().port())) {
+                return new Grant(renew(changes, existing.get(), request, changes.now()), false, Optional.empty());
             }
-            int port;
-            try {
-                port = table.choosePort(request.serviceType(), request.preferredPort(), request.required(),
-                        request.serviceName(), now);
-            } catch (RegistryException e) {
-                countConflict(e);
-                throw e;
-            }
-            Allocation allocation = new Allocation(UUID.randomUUID(), host, port, request.serviceName(),
-                    request.serviceType(), request.processId(), now, now, AllocationStatus.ACTIVE);
-            changes.add(allocation, EventType.ALLOCATED);
-            changes.onCommit(() -> {
-                granted.get(request.serviceType()).increment();
-                // concatenated, not infof: a printf pattern is parsed anew for every line (measured: 3 % of an
-                // allocate+release cycle's CPU), and these lines come thousands a second
-                LOG.info("Allocated port " + port + " to " + allocation.serviceName() + " (" + allocation.serviceType()
-                        + ", allocation " + allocation.allocationId() + ")");
-            });
-            return new Grant(allocation, true);
+            Optional<String> moved = existing.map(held -> moveOff(changes, held));
+            PortTable.Placement placement = new PortTable.Placement(request.serviceName(), request.preferredPort(),
+                    request.required(), hints(changes, host, request.serviceName(), strategy),
+                    strategy == PlacementStrategy.RANDOM, request.avoidPorts());
+            Grant grant = place(changes, host, request.serviceType(), placement, request.processId());
+            return moved.map(text -> grant.withWhy(text + grant.why().map(why -> "; " + why).orElse("")))
+                    .orElse(grant);
         });
+    }
+
+    /** Frees the service's port because the request avoids it: another process holds it on the service's host. */
+    private String moveOff(ChangeSet changes, Allocation held) {
+        if (held.reserved()) {
+            throw new ServiceConflictException("service '" + held.serviceName() + "' holds port " + held.port()
+                    + " as a static reservation, which avoid_ports cannot move; change sirsi.ports.static."
+                    + held.serviceName());
+        }
+        changes.remove(List.of(held), EventType.RELEASED);
+        changes.onCommit(() -> LOG.info("Moved " + held.serviceName() + " off port " + held.port() + " on "
+                + held.host() + " (allocation " + held.allocationId() + "): the request avoids it"));
+        return "released port " + held.port() + ", which the request avoids";
+    }
+
+    /** Adds a new allocation on the host at the port the placement chooses. */
+    private Grant place(ChangeSet changes, String host, ServiceType type, PortTable.Placement placement,
+            Optional<Long> processId) {
+        Instant now = changes.now();
+        PortTable.PortChoice choice;
+        try {
+            choice = changes.table(host).choosePort(type, placement, now);
+        } catch (RegistryException e) {
+            countConflict(e);
+            throw e;
+        }
+        Allocation allocation = new Allocation(UUID.randomUUID(), host, choice.port(), placement.serviceName(), type,
+                processId, now, now, AllocationStatus.ACTIVE);
+        changes.add(allocation, EventType.ALLOCATED);
+        changes.onCommit(() -> {
+            granted(type, host).increment();
+            // concatenated, not infof: a printf pattern is parsed anew for every line (measured: 3 % of an
+            // allocate+release cycle's CPU), and these lines come thousands a second
+            LOG.info("Allocated port " + choice.port() + " on " + host + " to " + allocation.serviceName() + " ("
+                    + type + ", allocation " + allocation.allocationId() + ")");
+        });
+        return new Grant(allocation, true, choice.why());
+    }
+
+    /**
+     * The ports the strategy suggests for a new allocation of the service on the host: for same-port, those its
+     * instances hold on other hosts, the most common first; for sticky, the one it held last here, as the change log
+     * remembers it (within its retention).
+     */
+    private List<PortTable.Hint> hints(ChangeSet changes, String host, String serviceName,
+            PlacementStrategy strategy) {
+        return switch (strategy) {
+            case FIRST_FREE, RANDOM -> List.of();
+            case SAME_PORT -> {
+                Map<Integer, List<String>> holders = new TreeMap<>();
+                changes.index().instances(serviceName).stream().filter(other -> !other.host().equals(host))
+                        .forEach(other -> holders.computeIfAbsent(other.port(), port -> new ArrayList<>())
+                                .add(other.host()));
+                yield holders.entrySet().stream()
+                        .sorted(Comparator.comparingInt((Map.Entry<Integer, List<String>> e) -> -e.getValue().size()))
+                        .map(e -> new PortTable.Hint(e.getKey(), "same-port: the port '" + serviceName
+                                + "' holds on " + String.join(", ", e.getValue())))
+                        .toList();
+            }
+            case STICKY -> store.history(new HistoryQuery(new EventFilter(Optional.of(serviceName), Optional.empty(),
+                            Optional.of(host), Optional.empty()), Optional.empty(), Optional.empty(), 1)).stream()
+                    .map(last -> new PortTable.Hint(last.allocation().port(), "sticky: the port '" + serviceName
+                            + "' held last on " + host + ", " + last.type().wireName() + " at " + last.at()))
+                    .toList();
+        };
     }
 
     /** A service asking again (it restarted): it keeps its allocation, which counts as a heartbeat. */
@@ -297,6 +370,68 @@ public class PortRegistry {
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
                 + existing.port() + " (allocation " + existing.allocationId() + ")"));
         return renewed;
+    }
+
+    /**
+     * Makes the service have exactly {@code instances} instances, all or nothing: new ones go to the hosts (of the
+     * request's list, or every known host) without one, those holding the fewest allocations first; surplus ones are
+     * released, newest first. A service has at most one instance per host, and static reservations stay.
+     */
+    public CompletionStage<ScaleResult> scale(ScaleRequest request) {
+        List<String> targets = request.hosts().map(named -> named.stream().map(host -> hosts.resolve(
+                Optional.of(host))).distinct().toList()).orElseGet(this::knownHosts);
+        PlacementStrategy strategy = request.strategy().orElse(defaultStrategy);
+        Set<String> locked = new TreeSet<>(targets);
+        locked.addAll(knownHosts()); // wherever an instance may be released
+        return change(locked, changes -> {
+            String name = request.serviceName();
+            List<Allocation> current = changes.index().instances(name);
+            current.stream().filter(instance -> !instance.serviceType().equals(request.serviceType())).findFirst()
+                    .ifPresent(other -> {
+                        throw new ServiceConflictException("service '" + name + "' runs on " + other.host() + " as "
+                                + other.serviceType() + " (allocation " + other.allocationId() + "); it cannot be"
+                                + " scaled as " + request.serviceType());
+                    });
+            List<Allocation> added = new ArrayList<>();
+            List<Allocation> removed = new ArrayList<>();
+            int missing = request.instances() - current.size();
+            if (missing > 0) {
+                Set<String> running = new HashSet<>(current.stream().map(Allocation::host).toList());
+                List<String> free = targets.stream().filter(host -> !running.contains(host))
+                        .sorted(Comparator.comparingInt((String host) -> changes.index().existing(host)
+                                .map(PortTable::size).orElse(0)).thenComparing(Comparator.naturalOrder()))
+                        .toList();
+                if (free.size() < missing) {
+                    throw new ServiceConflictException("cannot scale '" + name + "' to " + request.instances()
+                            + " instances: it runs on " + current.size() + " host" + (current.size() == 1 ? "" : "s")
+                            + " and only " + free.size() + " more of " + String.join(", ", targets) + " can take one;"
+                            + " a service has at most one instance per host");
+                }
+                for (String host : free.subList(0, missing)) {
+                    added.add(place(changes, host, request.serviceType(), new PortTable.Placement(name,
+                            Optional.empty(), false, hints(changes, host, name, strategy),
+                            strategy == PlacementStrategy.RANDOM, Set.of()), Optional.empty()).allocation());
+                }
+            } else if (missing < 0) {
+                List<Allocation> releasable = current.stream().filter(instance -> !instance.reserved())
+                        .sorted(Comparator.comparing(Allocation::allocatedAt).reversed()
+                                .thenComparing(Allocation::host)).toList();
+                if (releasable.size() < -missing) {
+                    throw new ServiceConflictException("cannot scale '" + name + "' to " + request.instances()
+                            + " instances: " + (current.size() - releasable.size()) + " of its " + current.size()
+                            + " are static reservations, which only the configuration can remove");
+                }
+                removed.addAll(releasable.subList(0, -missing));
+                changes.remove(removed, EventType.RELEASED);
+                changes.onCommit(() -> removed.forEach(instance -> {
+                    released.increment();
+                    LOG.info("Scaled " + name + " down: released port " + instance.port() + " on " + instance.host()
+                            + " (allocation " + instance.allocationId() + ")");
+                }));
+            }
+            return new ScaleResult(changes.index().instances(name).stream().sorted(BY_PORT).toList(), added,
+                    removed);
+        });
     }
 
     /** Frees the allocation's port. Static reservations cannot be released: they belong to the configuration. */
@@ -557,45 +692,101 @@ public class PortRegistry {
         return index.all().sorted(BY_PORT).toList();
     }
 
-    public CompletionStage<Optional<Allocation>> byName(String serviceName) {
-        return fresh().thenApply(fresh -> index.existing(config.host()).flatMap(table -> table.byName(serviceName)));
+    /**
+     * The host a request names, lower-cased and checked against {@code sirsi.ports.hosts}; the registry's own when
+     * absent. Reads without a host answer for the registry's own, as a single-host registry did.
+     */
+    public String host(Optional<String> requested) {
+        return hosts.resolve(requested);
     }
 
-    public CompletionStage<Optional<Allocation>> byPort(int port) {
-        return fresh().thenApply(fresh -> index.existing(config.host()).flatMap(table -> table.byPort(port)));
+    /** The registry's own host ({@code sirsi.ports.host}). */
+    public String defaultHost() {
+        return hosts.defaultHost();
     }
 
+    /** The configured hosts and those holding allocations, sorted. */
+    public List<String> knownHosts() {
+        return hosts.withHolders(index.hosts().stream()
+                .filter(host -> index.existing(host).map(table -> table.size() > 0).orElse(false)).toList());
+    }
+
+    /** The host's allocations by port, as fresh as {@link #fresh}; waits, so not for an event loop. */
+    public List<Allocation> onHost(String host) {
+        await(fresh());
+        return index.existing(host).map(table -> table.all().stream().sorted(BY_PORT).toList()).orElse(List.of());
+    }
+
+    public CompletionStage<Optional<Allocation>> byName(String serviceName, String host) {
+        return fresh().thenApply(fresh -> index.existing(host).flatMap(table -> table.byName(serviceName)));
+    }
+
+    public CompletionStage<Optional<Allocation>> byPort(int port, String host) {
+        return fresh().thenApply(fresh -> index.existing(host).flatMap(table -> table.byPort(port)));
+    }
+
+    /**
+     * Every instance of the service, one per host it runs on: live ones (Active, Reserved) before Expired ones, then
+     * the registry's own host first, then by host.
+     */
+    public CompletionStage<List<Allocation>> instances(String serviceName) {
+        return fresh().thenApply(fresh -> index.instances(serviceName).stream().sorted(
+                Comparator.comparing(Allocation::expired)
+                        .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
+                        .thenComparing(Allocation::host)).toList());
+    }
+
+    public List<Allocation> byType(ServiceType type, String host) {
+        return onHost(host).stream().filter(a -> a.serviceType() == type).toList();
+    }
+
+    /** Every allocation of the type on every host, by host and port. */
     public List<Allocation> byType(ServiceType type) {
         return all().stream().filter(a -> a.serviceType() == type).toList();
     }
 
-    /** The range of every service type, in the order of {@link ServiceType}, with its use. */
-    public CompletionStage<List<RangeUsage>> rangeUsage() {
-        return fresh().thenApply(fresh -> {
-            PortTable table = index.table(config.host());
-            List<RangeUsage> usage = new ArrayList<>();
-            Instant now = clock.instant();
-            ranges.forEach((type, range) -> usage.add(new RangeUsage(type, range, table.held(type),
-                    table.reservedIdle(type), table.cooling(type, now))));
-            return usage;
-        });
+    /** The range of every service type on the host, in the order of {@link ServiceType}, with its use. */
+    public CompletionStage<List<RangeUsage>> rangeUsage(String host) {
+        return fresh().thenApply(fresh -> rangeUsageNow(host));
     }
 
-    public RegistryStats stats() {
-        List<Allocation> allocations = all(); // one read: the counts agree with each other
-        int active = 0;
-        int reserved = 0;
-        int expiredCount = 0;
-        Map<ServiceType, Integer> byType = new EnumMap<>(ServiceType.class);
-        for (Allocation allocation : allocations) {
-            switch (allocation.status()) {
-                case ACTIVE -> active++;
-                case RESERVED -> reserved++;
-                case EXPIRED -> expiredCount++;
-            }
-            byType.merge(allocation.serviceType(), 1, Integer::sum);
+    private List<RangeUsage> rangeUsageNow(String host) {
+        // a read must not create a host's table: that would register meters for any name a client sends
+        PortTable table = index.existing(host).orElse(emptyTable);
+        List<RangeUsage> usage = new ArrayList<>();
+        Instant now = clock.instant();
+        ranges.forEach((type, range) -> usage.add(new RangeUsage(type, range, table.held(type),
+                table.reservedIdle(type), table.cooling(type, now))));
+        return usage;
+    }
+
+    /** Per known host, its counts and the use of every range there; one read, so they agree. */
+    public Map<String, HostUsage> hostUsage() {
+        await(fresh());
+        Map<String, HostUsage> usage = new LinkedHashMap<>();
+        for (String host : knownHosts()) {
+            List<Allocation> held = index.existing(host).map(table -> List.copyOf(table.all())).orElse(List.of());
+            usage.put(host, new HostUsage(held, rangeUsageNow(host)));
         }
-        return new RegistryStats(allocations.size(), active, reserved, expiredCount, byType);
+        return usage;
+    }
+
+    /** A host's allocations and the use of every range there. */
+    public record HostUsage(List<Allocation> allocations, List<RangeUsage> ranges) {
+
+        public RegistryStats stats() {
+            return RegistryStats.of(allocations);
+        }
+    }
+
+    /** Counts of every allocation on every host. */
+    public RegistryStats stats() {
+        return RegistryStats.of(all());
+    }
+
+    /** Counts of the host's allocations. */
+    public RegistryStats stats(String host) {
+        return RegistryStats.of(onHost(host));
     }
 
     // ---- the change log ---------------------------------------------------------------------------------------
@@ -703,7 +894,7 @@ public class PortRegistry {
     }
 
     private void applyStaticReservations(ChangeSet changes) {
-        PortTable ports = changes.table(config.host());
+        PortTable ports = changes.table(hosts.defaultHost());
         Map<String, StaticReservation> declared = new LinkedHashMap<>();
         config.staticReservations().forEach((name, spec) -> declared.put(name, StaticReservation.parse(name, spec)));
         List<Allocation> undeclared = ports.all().stream()
@@ -731,7 +922,7 @@ public class PortRegistry {
                         + reservation.port() + ", but the service already holds port " + current.get().port()
                         + " (allocation " + current.get().allocationId() + "); release it or reserve that port");
             }
-            Allocation allocation = new Allocation(reservation.allocationId(), config.host(), reservation.port(),
+            Allocation allocation = new Allocation(reservation.allocationId(), hosts.defaultHost(), reservation.port(),
                     reservation.serviceName(), reservation.serviceType(), Optional.empty(),
                     current.map(Allocation::allocatedAt).orElse(now), now, AllocationStatus.RESERVED);
             current.ifPresent(previous -> changes.remove(List.of(previous), EventType.UNRESERVED));

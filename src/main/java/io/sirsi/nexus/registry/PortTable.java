@@ -2,17 +2,23 @@ package io.sirsi.nexus.registry;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PrimitiveIterator;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntPredicate;
+import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * The allocations of one host, indexed by id, name and port, the use of each service type's range, and the rule
@@ -41,6 +47,8 @@ public final class PortTable {
     /** Ports freed within the reuse delay, with who freed them and when; see {@link #choosePort}. */
     private final Map<Integer, Freed> cooling = new ConcurrentHashMap<>();
     private final Duration reuseDelay;
+    /** For the random strategy; used by the writer only. */
+    private final RandomGenerator random = new SplittableRandom();
 
     /** A port freed by a service at a moment. */
     private record Freed(String serviceName, Instant at) {
@@ -183,33 +191,87 @@ public final class PortTable {
     }
 
     /**
+     * What a new allocation's port is chosen from.
+     *
+     * @param preferredPort granted when free; with {@code required}, nothing else is
+     * @param hints         ports the strategy suggests, in order, after the preferred one (same-port, sticky)
+     * @param random        fall back to a random free port of the range rather than the first
+     * @param avoid         ports never granted to this request
+     */
+    public record Placement(String serviceName, Optional<Integer> preferredPort, boolean required, List<Hint> hints,
+            boolean random, Set<Integer> avoid) {
+
+        /** The spec's placement: the preferred port, else the first free one. */
+        public static Placement firstFree(String serviceName, Optional<Integer> preferredPort, boolean required) {
+            return new Placement(serviceName, preferredPort, required, List.of(), false, Set.of());
+        }
+    }
+
+    /** A port a strategy suggests, and what it is, for the answer's message ("same-port: the port 'x' holds on b"). */
+    public record Hint(int port, String what) {
+    }
+
+    /** The chosen port, and why it is not the one asked for, when it is not (empty: it is, or none was). */
+    public record PortChoice(int port, Optional<String> why) {
+    }
+
+    /**
      * Chooses the port for a new allocation of the type: the preferred port when it is free; otherwise, unless the
-     * preferred port is required, the first free port of the type's range. A port another service freed less than
-     * the reuse delay ago is not free for this one, unless nothing else in the range is: then the port freed longest
-     * ago is granted rather than failing.
+     * preferred port is required, the first of the strategy's hints that is free and in the type's range, else the
+     * first (or a random) free port of the range. A port another service freed less than the reuse delay ago is not
+     * free for this one, unless nothing else in the range is: then the port freed longest ago is granted rather than
+     * failing. A port in the placement's {@code avoid} set is never granted.
      *
      * @throws PortUnavailableException the required preferred port is held, reserved, cooling or bound elsewhere
      * @throws RangeExhaustedException  no port of the range is free
      */
-    public int choosePort(ServiceType type, Optional<Integer> preferredPort, boolean required, String serviceName,
-            Instant now) {
-        if (preferredPort.isPresent()) {
-            int preferred = preferredPort.get();
-            Optional<String> unavailable = whyUnavailable(preferred, serviceName, now);
+    public PortChoice choosePort(ServiceType type, Placement placement, Instant now) {
+        List<String> passedOver = new ArrayList<>();
+        if (placement.preferredPort().isPresent()) {
+            int preferred = placement.preferredPort().get();
+            Optional<String> unavailable = whyUnavailable(preferred, placement, now);
             if (unavailable.isEmpty()) {
-                return preferred;
+                return new PortChoice(preferred, Optional.empty());
             }
-            if (required) {
+            if (placement.required()) {
                 throw new PortUnavailableException("port " + preferred + " is not available: " + unavailable.get());
             }
+            passedOver.add("preferred port " + preferred + " is not available: " + unavailable.get());
         }
         PortRange range = ranges.get(type);
+        for (Hint hint : placement.hints()) {
+            Optional<String> unavailable = range.contains(hint.port()) ? whyUnavailable(hint.port(), placement, now)
+                    : Optional.of("it is outside the " + type + " range " + range);
+            if (unavailable.isEmpty()) {
+                passedOver.add("granted " + hint.port() + " (" + hint.what() + ")");
+                return new PortChoice(hint.port(), Optional.of(String.join("; ", passedOver)));
+            }
+            passedOver.add("port " + hint.port() + " (" + hint.what() + ") is not available here: "
+                    + unavailable.get());
+        }
+        int port = freePort(type, range, placement, now);
+        if (cooling.containsKey(port) && coolingFor(port, placement.serviceName(), now)) {
+            passedOver.add("every free port of the range was freed by another service less than the reuse delay ago;"
+                    + " granted " + port + ", freed longest ago");
+        } else if (!passedOver.isEmpty()) {
+            passedOver.add("granted " + port + (placement.random() ? ", a random free port of the range"
+                    : ", the first free port of the range"));
+        }
+        return new PortChoice(port, passedOver.isEmpty() ? Optional.empty()
+                : Optional.of(String.join("; ", passedOver)));
+    }
+
+    /** The first (or a random) free port of the range, else the one freed longest ago. */
+    private int freePort(ServiceType type, PortRange range, Placement placement, Instant now) {
+        PrimitiveIterator.OfInt candidates = placement.random() ? shuffled(unblocked(range, placement.avoid()))
+                : unblocked(range, placement.avoid()).iterator();
         int coolest = -1;
-        for (int port = blocked.nextClearBit(range.first()); port <= range.last(); port = blocked.nextClearBit(port + 1)) {
+        while (candidates.hasNext()) {
+            int port = candidates.nextInt();
             if (boundElsewhere.test(port)) {
                 continue;
             }
-            if (!coolingFor(port, serviceName, now)) {
+            if (!coolingFor(port, placement.serviceName(), now)) {
                 return port;
             }
             if (coolest < 0 || cooling.get(port).at().isBefore(cooling.get(coolest).at())) {
@@ -223,10 +285,48 @@ public final class PortTable {
         int reservedIdle = reservedIdle(type);
         throw new RangeExhaustedException("no free port for " + type + " in range " + range + ": " + held + " of "
                 + range.size() + " held by allocations, " + reservedIdle + " reserved, "
-                + (range.size() - held - reservedIdle) + " in use by other processes on this host");
+                + (range.size() - held - reservedIdle - avoidedFree(range, placement.avoid()))
+                + " in use by other processes on this host"
+                + (placement.avoid().isEmpty() ? "" : ", the rest in avoid_ports"));
     }
 
-    private Optional<String> whyUnavailable(int port, String serviceName, Instant now) {
+    /** The ports of the range neither held, reserved nor avoided, in order; read lazily. */
+    private IntStream unblocked(PortRange range, Set<Integer> avoid) {
+        return IntStream.iterate(blocked.nextClearBit(range.first()), port -> port <= range.last(),
+                port -> blocked.nextClearBit(port + 1)).filter(port -> !avoid.contains(port));
+    }
+
+    /** The ports in a random order: each next one drawn from those not yet drawn (a lazy Fisher-Yates shuffle). */
+    private PrimitiveIterator.OfInt shuffled(IntStream ports) {
+        int[] pool = ports.toArray();
+        return new PrimitiveIterator.OfInt() {
+            private int drawn;
+
+            @Override
+            public boolean hasNext() {
+                return drawn < pool.length;
+            }
+
+            @Override
+            public int nextInt() {
+                int pick = drawn + random.nextInt(pool.length - drawn);
+                int port = pool[pick];
+                pool[pick] = pool[drawn];
+                pool[drawn++] = port;
+                return port;
+            }
+        };
+    }
+
+    private int avoidedFree(PortRange range, Set<Integer> avoid) {
+        return (int) avoid.stream().filter(port -> range.contains(port) && !blocked.get(port)).count();
+    }
+
+    private Optional<String> whyUnavailable(int port, Placement placement, Instant now) {
+        String serviceName = placement.serviceName();
+        if (placement.avoid().contains(port)) {
+            return Optional.of("the request asks to avoid it (avoid_ports)");
+        }
         Allocation holder = byPort.get(port);
         if (holder != null) {
             return Optional.of("held by service '" + holder.serviceName() + "' (allocation "

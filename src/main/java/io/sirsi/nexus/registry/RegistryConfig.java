@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,9 +31,22 @@ public interface RegistryConfig {
     /** Directory of the embedded SQLite database ({@code registry.db}); created on start. Unused with PostgreSQL. */
     String dataDir();
 
-    /** Host name stamped on every allocation; ports are unique per host. */
+    /**
+     * The registry's own host: what a request without a {@code host} means, and the one host the bind check can
+     * see. Ports and service names are unique per host.
+     */
     @WithDefault("localhost")
     String host();
+
+    /**
+     * When set, the only hosts a request may name (the registry's own must be among them); unset, any valid host
+     * name is accepted.
+     */
+    Optional<List<String>> hosts();
+
+    /** How a new allocation's port is chosen: {@code first-free}, {@code random}, {@code same-port} or {@code sticky}. */
+    @WithDefault("first-free")
+    String strategy();
 
     /** How long an allocation stays Active without a heartbeat before it is Expired. */
     @WithDefault("30s")

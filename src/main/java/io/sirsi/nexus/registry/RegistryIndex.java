@@ -52,6 +52,11 @@ final class RegistryIndex {
         return Optional.empty();
     }
 
+    /** The service's allocation on every host it has one on. */
+    List<Allocation> instances(String serviceName) {
+        return tables.values().stream().flatMap(table -> table.byName(serviceName).stream()).toList();
+    }
+
     Stream<Allocation> all() {
         return tables.values().stream().flatMap(table -> table.all().stream());
     }

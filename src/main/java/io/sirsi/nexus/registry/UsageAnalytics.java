@@ -56,10 +56,6 @@ public class UsageAnalytics {
         return config.history().retention();
     }
 
-    /** The registry's own host, the default of {@link #report}. */
-    public String defaultHost() {
-        return config.host();
-    }
 
     /** The report on the host's use over the window that ends now. */
     public UsageReport report(Duration window, String host) {

@@ -21,9 +21,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * The allocator's invariants under random sequences of allocations and releases: no port twice, never a reserved
- * port or one bound elsewhere, a free preferred port is granted, otherwise the port is in range, and a conflict
- * is raised only when it is true, and the range counts agree with what is held.
+ * The allocator's invariants under random sequences of allocations and releases, with every placement strategy
+ * (first-free and random; same-port and sticky reach the table as hints): no port twice, never a reserved port, one
+ * bound elsewhere or one the request avoids; a free preferred port is granted, else the first free hint in the
+ * range, else a port of the range; a conflict is raised only when it is true; the range counts agree with what is
+ * held.
  */
 class PortTablePropertyTest {
 
@@ -34,7 +36,8 @@ class PortTablePropertyTest {
     sealed interface Step permits Allocate, Release {
     }
 
-    record Allocate(Optional<Integer> preferred, boolean required) implements Step {
+    record Allocate(Optional<Integer> preferred, boolean required, List<Integer> hints, boolean random,
+            Set<Integer> avoid) implements Step {
     }
 
     record Release(int pick) implements Step {
@@ -57,17 +60,25 @@ class PortTablePropertyTest {
             }
             Allocate allocate = (Allocate) step;
             Optional<Integer> preferred = allocate.preferred();
-            boolean preferredFree = preferred.map(p -> isFree(p, held, reserved, boundElsewhere)).orElse(false);
+            Set<Integer> avoid = allocate.avoid();
+            boolean preferredFree = preferred.map(p -> isFree(p, held, reserved, boundElsewhere)
+                    && !avoid.contains(p)).orElse(false);
+            Optional<Integer> freeHint = allocate.hints().stream().filter(p -> RANGE.contains(p)
+                    && isFree(p, held, reserved, boundElsewhere) && !avoid.contains(p)).findFirst();
             boolean rangeHasRoom = IntStream.rangeClosed(RANGE.first(), RANGE.last())
-                    .anyMatch(p -> isFree(p, held, reserved, boundElsewhere));
+                    .anyMatch(p -> isFree(p, held, reserved, boundElsewhere) && !avoid.contains(p));
             try {
-                int port = table.choosePort(ServiceType.CUSTOM, preferred, allocate.required(), "prop",
-                        Instant.now());
+                int port = table.choosePort(ServiceType.CUSTOM, new PortTable.Placement("prop", preferred,
+                        allocate.required(), allocate.hints().stream().map(p -> new PortTable.Hint(p, "a hint"))
+                        .toList(), allocate.random(), avoid), Instant.now()).port();
                 assertFalse(held.containsKey(port), "port " + port + " handed out twice");
                 assertFalse(reserved.contains(port), "reserved port " + port + " handed out");
                 assertFalse(boundElsewhere.contains(port), "port " + port + " bound elsewhere handed out");
+                assertFalse(avoid.contains(port), "port " + port + " handed out although avoided");
                 if (preferredFree) {
                     assertEquals(preferred.get(), port, "a free preferred port must be granted");
+                } else if (freeHint.isPresent()) {
+                    assertEquals(freeHint.get(), port, "the first free hint must be granted");
                 } else {
                     assertTrue(RANGE.contains(port), "fallback port " + port + " outside " + RANGE);
                 }
@@ -107,8 +118,9 @@ class PortTablePropertyTest {
 
     @Provide
     Arbitrary<List<Step>> steps() {
-        Arbitrary<Step> allocate = Combinators.combine(
-                Arbitraries.integers().between(LOW, HIGH).optional(0.5), Arbitraries.of(true, false))
+        Arbitrary<Integer> port = Arbitraries.integers().between(LOW, HIGH);
+        Arbitrary<Step> allocate = Combinators.combine(port.optional(0.5), Arbitraries.of(true, false),
+                        port.list().ofMaxSize(3), Arbitraries.of(true, false), port.set().ofMaxSize(4))
                 .as(Allocate::new);
         Arbitrary<Step> release = Arbitraries.integers().between(0, 1000).map(Release::new);
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, allocate), net.jqwik.api.Tuple.of(1, release))

@@ -1,0 +1,41 @@
+package io.sirsi.nexus.api;
+
+import io.sirsi.nexus.registry.InvalidRequestException;
+import io.sirsi.nexus.registry.PlacementStrategy;
+import io.sirsi.nexus.registry.ScaleRequest;
+import io.sirsi.nexus.registry.ServiceNames;
+import io.sirsi.nexus.registry.ServiceType;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** Body of {@code POST /ports/scale}. */
+public record ScaleBody(
+        @Schema(required = true, example = "orders", pattern = ServiceNames.PATTERN, maxLength = 63)
+        String serviceName,
+
+        @Schema(required = true, example = "rest-api")
+        String serviceType,
+
+        @Schema(required = true, description = "How many instances the service should have", example = "3",
+                minimum = "0", maximum = "" + ScaleRequest.MAX_INSTANCES)
+        Integer instances,
+
+        @Schema(description = "Hosts new instances may go to; default: every host the registry knows")
+        List<String> hosts,
+
+        @Schema(description = "How the new instances' ports are chosen",
+                enumeration = {"first-free", "random", "same-port", "sticky"})
+        String strategy) {
+
+    ScaleRequest toRegistryRequest() {
+        if (serviceName == null || serviceType == null || instances == null) {
+            throw new InvalidRequestException("service_name, service_type and instances are required");
+        }
+        if (hosts != null && hosts.contains(null)) {
+            throw new InvalidRequestException("hosts must hold host names, not null");
+        }
+        return new ScaleRequest(serviceName, ServiceType.parse(serviceType), instances, Optional.ofNullable(hosts),
+                Optional.ofNullable(strategy).map(PlacementStrategy::parse));
+    }
+}
