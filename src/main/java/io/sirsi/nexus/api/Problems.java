@@ -118,7 +118,7 @@ public class Problems {
         }
         if (status == 404) {
             return problem(404, "not-found", "Not found",
-                    "no such resource; the API lives under /ports, see /q/openapi");
+                    "no such resource; the API lives under /ports (see /q/openapi), the dashboard at /ui/");
         }
         return writer.response(Problem.forStatus(status, null), Map.of());
     }
