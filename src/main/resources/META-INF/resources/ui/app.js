@@ -88,7 +88,12 @@ function watch(after) {
             detail.changed(event);
             renderSoon();
         },
-        onStatus: live,
+        onStatus: status => {
+            live(status);
+            if (status === 'live') {
+                problem(null); // what failed while the connection was down works again
+            }
+        },
         onEnd: error => {
             if (error.status === 410) {
                 start(); // compacted past our revision: read everything again, and follow from there
