@@ -70,24 +70,11 @@ export async function get(path, query = {}, { missing = false } = {}) {
 }
 
 /**
- * The hosts to offer, and which one is the registry's own (the analytics answer names it): every host that
- * `/ports/hosts` lists on a registry that serves several, and every host the directory's allocations name. A
- * registry without `/ports/hosts` answers it with a 404, and then has only the hosts its allocations name.
+ * The hosts to offer: every host `/ports/hosts` knows (configured, or holding allocations), and the registry's own,
+ * which the analytics answer names when asked for no host in particular.
  */
 export async function knownHosts() {
-    const [directory, analytics, hosts] = await Promise.all([get('ports/directory'),
-        get('ports/analytics', { window: '1s' }), get('ports/hosts', {}, { missing: true })]);
+    const [analytics, hosts] = await Promise.all([get('ports/analytics', { window: '1s' }), get('ports/hosts')]);
     const own = analytics.body.host;
-    const names = new Set([own, ...Object.values(directory.body).map(allocation => allocation.host),
-        ...Object.keys(hosts?.body ?? {})]);
-    return { own, names: [...names].sort() };
-}
-
-/**
- * A service's instances on every host, from `/ports/instances/{name}`; `known` (what the page holds) where the
- * registry has no such endpoint or knows no instance (both are a 404).
- */
-export async function instancesOf(name, known) {
-    const found = await get(`ports/instances/${encodeURIComponent(name)}`, {}, { missing: true });
-    return found ? found.body : known;
+    return { own, names: [...new Set([own, ...Object.keys(hosts.body)])].sort() };
 }

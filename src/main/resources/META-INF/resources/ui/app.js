@@ -9,7 +9,7 @@ import { PortMap } from './portmap.js';
 import { ServicesTable } from './services.js';
 import { RegistryState } from './state.js';
 
-/** A heartbeat moves last_heartbeat without an event, so the directory is read again now and then. */
+/** A heartbeat moves last_heartbeat without an event, so the allocations are read again now and then. */
 const REFRESH_MS = 30_000;
 const RETRY_MS = 5_000;
 const HISTORY_FOR_COOLING = 1000;
@@ -58,22 +58,22 @@ async function start() {
     }
 }
 
-/** Reads every host's allocations, ranges and recent history; answers the revision to follow from. */
+/** Reads every allocation, and each host's ranges and recent history; answers the revision to follow from. */
 async function load() {
     const hosts = await knownHosts();
     state.ownHost = hosts.own;
     state.hosts = hosts.names;
     host = hosts.names.includes(host) ? host : hosts.own;
-    const answers = await Promise.all(hosts.names.map(name => Promise.all([get('ports/directory', { host: name }),
-        get('ports/ranges', { host: name }), get('ports/history', { host: name, limit: HISTORY_FOR_COOLING })])));
-    let after = Infinity;
+    const [allocations, ...perHost] = await Promise.all([get('ports/allocations'),
+        ...hosts.names.map(name => Promise.all([get('ports/ranges', { host: name }),
+            get('ports/history', { host: name, limit: HISTORY_FOR_COOLING })]))]);
     hosts.names.forEach((name, i) => {
-        const [directory, ranges, history] = answers[i];
+        const [ranges, history] = perHost[i];
+        state.setRanges(name, ranges.body);
         state.remember(history.body);
-        state.replaceHost(name, Object.values(directory.body), ranges.body, directory.index);
-        after = Math.min(after, directory.index);
     });
-    return after;
+    state.replaceAll(allocations.body, allocations.index);
+    return allocations.index;
 }
 
 function watch(after) {
@@ -104,14 +104,15 @@ function watch(after) {
     });
 }
 
-/** Every host's directory and ranges read again, for the heartbeat times. */
+/** Every allocation and every host's ranges read again, for the heartbeat times. */
 async function refresh() {
     try {
-        for (const name of state.hosts) {
-            const [directory, ranges] = await Promise.all([get('ports/directory', { host: name }),
-                get('ports/ranges', { host: name })]);
-            state.replaceHost(name, Object.values(directory.body), ranges.body, directory.index);
-        }
+        const names = [...state.hosts];
+        const [allocations, ...ranges] = await Promise.all([get('ports/allocations'),
+            ...names.map(name => get('ports/ranges', { host: name }))]);
+        ranges.forEach((answer, i) => state.setRanges(names[i], answer.body));
+        state.replaceAll(allocations.body, allocations.index);
+        problem(null);
         renderSoon();
         timer = setTimeout(refresh, REFRESH_MS);
     } catch (error) {

@@ -1,6 +1,6 @@
 // The detail panel: a service's allocation, its instances on other hosts and its recent history; or a port's.
 
-import { get, instancesOf } from './api.js';
+import { get } from './api.js';
 import { el, refreshTimes, statusBadge, timeAgo } from './dom.js';
 
 const HISTORY_LIMIT = 20;
@@ -113,16 +113,15 @@ export class Detail {
         try {
             let data;
             if (what.service !== undefined) {
-                // asked afresh for its last heartbeat, which changes without an event; not when it is gone
-                const held = this.state.instances(what.service).some(instance => instance.host === what.host);
-                const [found, instances, history] = await Promise.all([
-                    held ? get(`ports/service/${encodeURIComponent(what.service)}`, { host: what.host },
-                        { missing: true }) : null,
-                    instancesOf(what.service, this.state.instances(what.service)),
+                // asked afresh for the heartbeat times, which change without an event; not when it is gone (404)
+                const name = encodeURIComponent(what.service);
+                const known = this.state.instances(what.service).length > 0;
+                const [instances, history] = await Promise.all([
+                    known ? get(`ports/instances/${name}`, {}, { missing: true }) : null,
                     get('ports/history', { service: what.service, limit: HISTORY_LIMIT })]);
-                const allocation = found && found.body.host === what.host ? found.body
-                    : instances.find(i => i.host === what.host) ?? null;
-                data = { ...what, allocation, instances, history: history.body };
+                const all = instances?.body ?? [];
+                data = { ...what, allocation: all.find(i => i.host === what.host) ?? null, instances: all,
+                    history: history.body };
             } else {
                 const history = await get('ports/history', { port: what.port, host: what.host, limit: HISTORY_LIMIT });
                 data = { ...what, freed: this.state.lastFreed(what.host, what.port), history: history.body };

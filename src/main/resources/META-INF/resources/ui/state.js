@@ -21,25 +21,18 @@ export class RegistryState {
         this.recent = [];
     }
 
-    /** Replaces what is known of a host with answers read at revision `index` or later. */
-    replaceHost(host, allocations, ranges, index) {
-        for (const [id, allocation] of this.allocations) {
-            if (allocation.host === host) {
-                this.allocations.delete(id);
+    /** Every allocation on every host (`/ports/allocations`), as of revision `index` or later. */
+    replaceAll(allocations, index) {
+        this.allocations = new Map(allocations.map(allocation => [allocation.allocation_id, allocation]));
+        for (const host of new Set(allocations.map(allocation => allocation.host))) {
+            if (!this.hosts.includes(host)) {
+                this.hosts = [...this.hosts, host].sort();
             }
         }
-        for (const allocation of allocations) {
-            if (allocation.host === host) {
-                this.allocations.set(allocation.allocation_id, allocation);
-            }
-        }
-        if (ranges) {
-            this.setRanges(host, ranges);
-        }
-        // an answer may be older than events already applied: applying those again is harmless (each sets an
+        // the answer may be older than events already applied: applying those again is harmless (each sets an
         // allocation to what it was after the event), and brings back what the answer had not seen yet
         for (const event of this.recent) {
-            if (event.revision > index && event.allocation.host === host) {
+            if (event.revision > index) {
                 this.applyOne(event);
             }
         }
