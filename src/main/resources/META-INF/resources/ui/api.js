@@ -70,11 +70,11 @@ export async function get(path, query = {}, { missing = false } = {}) {
 }
 
 /**
- * The hosts to offer: every host `/ports/hosts` knows (configured, or holding allocations), and the registry's own,
- * which the analytics answer names when asked for no host in particular.
+ * The hosts to offer: every host `/ports/hosts` knows (configured, or holding allocations; the registry's own
+ * always among them), and which is the registry's own (`host` of `/ports/health`).
  */
 export async function knownHosts() {
-    const [analytics, hosts] = await Promise.all([get('ports/analytics', { window: '1s' }), get('ports/hosts')]);
-    const own = analytics.body.host;
+    const [health, hosts] = await Promise.all([get('ports/health'), get('ports/hosts')]);
+    const own = health.body.host;
     return { own, names: [...new Set([own, ...Object.keys(hosts.body)])].sort() };
 }

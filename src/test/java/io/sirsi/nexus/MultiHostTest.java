@@ -98,6 +98,7 @@ class MultiHostTest {
         assertEquals(1, hosts.getInt("'node-a'.types.cache.in_use"));
         assertEquals(99, hosts.getInt("'node-a'.types.cache.available"));
         assertEquals(100, hosts.getInt("localhost.types.cache.available"));
+        given().get("/ports/health").then().body("host", equalTo("localhost"));
     }
 
     @Test

@@ -313,12 +313,12 @@ public class PortsResource {
             int total = registry.stats().total();
             List<String> preserving = registry.selfPreservingHosts();
             return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout, preserving,
-                    preserving.isEmpty() ? "Registry is healthy" : "Registry is healthy; holding the allocations of "
+                    registry.defaultHost(), preserving.isEmpty() ? "Registry is healthy" : "Registry is healthy; holding the allocations of "
                             + String.join(", ", preserving) + " in self-preservation")).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                     .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout,
-                            registry.selfPreservingHosts(), e.getMessage())).build();
+                            registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage())).build();
         }
     }
 

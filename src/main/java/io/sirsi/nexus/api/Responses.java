@@ -99,6 +99,8 @@ public final class Responses {
             @Schema(enumeration = {"up", "down"}) String store, int totalAllocations, long uptimeSeconds,
             long heartbeatTimeoutSeconds,
             @Schema(description = "hosts whose allocations are held, not expired") List<String> selfPreservation,
+            @Schema(description = "the registry's own host (sirsi.ports.host): what a request without host means")
+            String host,
             String message) {
     }
 }
