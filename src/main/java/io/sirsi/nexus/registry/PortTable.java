@@ -47,6 +47,8 @@ public final class PortTable {
     /** Ports freed within the reuse delay, with who freed them and when; see {@link #choosePort}. */
     private final Map<Integer, Freed> cooling = new ConcurrentHashMap<>();
     private final Duration reuseDelay;
+    /** Random draws before the random strategy lists the free ports: few draws miss unless the range is full. */
+    private static final int RANDOM_DRAWS = 16;
     /** For the random strategy; used by the writer only. */
     private final RandomGenerator random = new SplittableRandom();
 
@@ -263,6 +265,17 @@ public final class PortTable {
 
     /** The first (or a random) free port of the range, else the one freed longest ago. */
     private int freePort(ServiceType type, PortRange range, Placement placement, Instant now) {
+        if (placement.random()) {
+            // Rejection sampling first: uniform over the free ports and cheap while the range is not nearly full,
+            // where drawing from a list of every free port would cost the range's size for each allocation.
+            for (int draw = 0; draw < RANDOM_DRAWS; draw++) {
+                int port = range.first() + random.nextInt(range.size());
+                if (!blocked.get(port) && !placement.avoid().contains(port) && !boundElsewhere.test(port)
+                        && !coolingFor(port, placement.serviceName(), now)) {
+                    return port;
+                }
+            }
+        }
         PrimitiveIterator.OfInt candidates = placement.random() ? shuffled(unblocked(range, placement.avoid()))
                 : unblocked(range, placement.avoid()).iterator();
         int coolest = -1;
