@@ -102,8 +102,7 @@ public class ExecCommand extends ClientCommand {
             }
             try {
                 int regained = allocate(registry,
-                        new AllocateRequest(name, type, port, false, ProcessHandle.current().pid(), null, null,
-                                null)).port();
+                        allocation.again(name, type, ProcessHandle.current().pid(), port)).port();
                 err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
                         regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
             } catch (CliException again) {
