@@ -111,6 +111,11 @@ public class ExecCommand extends ClientCommand {
             if (unusable.isEmpty()) {
                 return granted;
             }
+            if (taken.contains(granted.port())) {
+                release(registry);
+                throw new CliException(ExitCode.FAILED, "the registry granted port " + granted.port() + " again,"
+                        + " although asked to avoid it");
+            }
             taken.add(granted.port());
             if (allocation.required()) {
                 release(registry);
@@ -133,11 +138,10 @@ public class ExecCommand extends ClientCommand {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(port));
             return Optional.empty();
-        } catch (BindException e) {
-            return Optional.of("Address already in use".equals(e.getMessage())
-                    ? "is in use on this host by another process" : "cannot be bound on this host: " + e.getMessage());
         } catch (IOException e) {
-            return Optional.of("cannot be bound on this host: " + e.getMessage());
+            boolean inUse = e instanceof BindException && String.valueOf(e.getMessage()).startsWith("Address already");
+            return Optional.of(inUse ? "is in use on this host by another process"
+                    : "cannot be bound on this host: " + e.getMessage());
         }
     }
 

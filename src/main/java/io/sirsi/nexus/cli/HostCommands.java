@@ -15,7 +15,7 @@ final class HostCommands {
     private HostCommands() {
     }
 
-    @Command(name = "hosts", description = "Show every host with allocations: counts by status, and per type in use"
+    @Command(name = "hosts", description = "Show every host: its allocations by status and, for each type in use there,"
             + " the ports in use and still available.")
     static class HostsCommand extends ClientCommand {
 
