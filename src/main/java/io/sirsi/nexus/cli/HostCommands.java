@@ -23,7 +23,7 @@ final class HostCommands {
         protected int run(RegistryClient registry) {
             return print(registry.hosts(), hosts -> {
                 if (hosts.isEmpty()) {
-                    out().println("No host has allocations.");
+                    out().println("No hosts known.");
                     return;
                 }
                 Table totals = new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED");
