@@ -1,6 +1,13 @@
 package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.api.AllocateRequest;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -14,12 +21,45 @@ public class AllocationOptions {
     @Option(names = "--required", description = "Fail (exit 4) rather than take another port.")
     boolean required;
 
+    @Mixin
+    HostOption host;
+
+    @Mixin
+    StrategyOption strategy;
+
+    @Option(names = "--avoid-ports", paramLabel = "PORT", split = ",", description = "Ports not to be granted, e.g."
+            + " 8080,8081 (held on the service's host by processes the registry does not know).")
+    List<Integer> avoidPorts = List.of();
+
     /** The allocate request; {@code required} only goes with a preferred port, which it is about. */
     AllocateRequest request(CommandSpec spec, String name, String type, Long processId) {
+        return request(spec, name, type, processId, Set.of());
+    }
+
+    /** The allocate request, avoiding {@code refused} (ports found taken on this host) as well as the options'. */
+    AllocateRequest request(CommandSpec spec, String name, String type, Long processId, Collection<Integer> refused) {
         if (required && preferredPort == null) {
             throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
         }
+        Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
+        avoid.addAll(refused);
         return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId,
-                null, null, null);
+                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid));
+    }
+
+    /** Whether the preferred port is the only one to take. */
+    boolean required() {
+        return required;
+    }
+
+    /** The host asked for, if any ({@code --host} or {@code $SIRSI_NEXUS_HOST}). */
+    Optional<String> host() {
+        return host.host();
+    }
+
+    /** The request that asks for {@code port} again, on the same host, when the registry has forgotten it. */
+    AllocateRequest again(String name, String type, Long processId, int port) {
+        return new AllocateRequest(name, type, port, false, processId, host.host().orElse(null), strategy.strategy,
+                null);
     }
 }

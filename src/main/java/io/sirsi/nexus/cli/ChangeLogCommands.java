@@ -13,6 +13,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
@@ -146,12 +147,13 @@ final class ChangeLogCommands {
                 + " the registry's, 24h).")
         String window;
 
-        @Option(names = "--host", paramLabel = "HOST", description = "The host (default: the registry's own).")
-        String host;
+        @Mixin
+        HostOption host;
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.analytics(RegistryClient.query("window", window, "host", host)), report -> {
+            return print(registry.analytics(RegistryClient.query("window", window, "host",
+                    host.host().orElse(null))), report -> {
                 out().printf("Host %s, %s from %s to %s%n%n", report.host(), report.window(), report.from(),
                         report.to());
                 Table types = new Table("TYPE", "IN USE", "PEAK", "PEAK AT", "ALLOCATED", "RELEASED", "EXPIRED",

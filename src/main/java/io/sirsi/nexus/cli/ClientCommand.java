@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
@@ -56,22 +57,41 @@ abstract class ClientCommand implements Callable<Integer> {
         return sorted;
     }
 
+    /** One host's allocations, by port: the host goes without saying. */
     protected void printAllocations(Collection<AllocationView> allocations, String whenEmpty) {
+        printAllocations(byPort(allocations), whenEmpty, false);
+    }
+
+    /** Allocations in this order, each with its host when {@code withHost} (they are on several). */
+    protected void printAllocations(List<AllocationView> allocations, String whenEmpty, boolean withHost) {
         if (allocations.isEmpty()) {
             out().println(whenEmpty);
             return;
         }
-        Table table = new Table("PORT", "SERVICE", "TYPE", "STATUS", "HEARTBEAT", "ALLOCATION ID");
-        for (AllocationView allocation : byPort(allocations)) {
-            table.row(allocation.port(), allocation.serviceName(), allocation.serviceType(),
-                    Table.status(allocation.status()), age(allocation.lastHeartbeat()), allocation.allocationId());
+        List<String> headers = new ArrayList<>(List.of("PORT", "SERVICE", "TYPE", "STATUS", "HEARTBEAT",
+                "ALLOCATION ID"));
+        if (withHost) {
+            headers.add(0, "HOST");
+        }
+        Table table = new Table(headers.toArray(String[]::new));
+        for (AllocationView allocation : allocations) {
+            List<Object> cells = new ArrayList<>(Arrays.asList(allocation.port(), allocation.serviceName(),
+                    allocation.serviceType(), Table.status(allocation.status()), age(allocation.lastHeartbeat()),
+                    allocation.allocationId()));
+            if (withHost) {
+                cells.add(0, allocation.host());
+            }
+            table.row(cells.toArray());
         }
         print(table);
     }
 
     protected void printAllocation(AllocationView allocation) {
-        Table table = new Table("FIELD", "VALUE");
-        table.row("service", allocation.serviceName())
+        print(allocationTable(allocation));
+    }
+
+    protected static Table allocationTable(AllocationView allocation) {
+        return new Table("FIELD", "VALUE").row("service", allocation.serviceName())
                 .row("port", allocation.port())
                 .row("type", allocation.serviceType())
                 .row("status", Table.status(allocation.status()))
@@ -80,7 +100,6 @@ abstract class ClientCommand implements Callable<Integer> {
                 .row("last heartbeat", allocation.lastHeartbeat() + " (" + age(allocation.lastHeartbeat()) + ")")
                 .row("process id", allocation.processId())
                 .row("host", allocation.host());
-        print(table);
     }
 
     /** "4s ago", "3m ago", "2h ago", "5d ago". */

@@ -4,13 +4,19 @@ import io.sirsi.nexus.api.AllocateRequest;
 import io.sirsi.nexus.api.AllocationView;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +31,9 @@ import sun.misc.Signal;
 @Command(name = "exec", sortOptions = false,
         description = {"Allocate a port, run COMMAND with it, heartbeat while it runs, release it when it exits.",
                 "COMMAND gets PORT, SIRSI_NEXUS_PORT and SIRSI_NEXUS_ALLOCATION_ID in its environment;",
-                "SIGINT and SIGTERM are passed on to it; the exit code is COMMAND's."},
+                "SIGINT and SIGTERM are passed on to it; the exit code is COMMAND's.",
+                "Run it on the service's host: a granted port that another process holds here is given back and"
+                        + " another asked for (" + ExecCommand.MAX_TRIES + " tries at most)."},
         customSynopsis = "sirsi-nexus ports exec [OPTIONS] NAME TYPE -- COMMAND [ARGS...]")
 public class ExecCommand extends ClientCommand {
 
@@ -45,14 +53,18 @@ public class ExecCommand extends ClientCommand {
             description = "Seconds between heartbeats (default: a third of the registry's heartbeat timeout).")
     Integer heartbeatSeconds;
 
+    /** How many ports found taken on this host exec asks past before it gives up. */
+    static final int MAX_TRIES = 5;
+
     private final AtomicReference<String> allocationId = new AtomicReference<>();
 
     @Override
     protected int run(RegistryClient registry) {
-        int port = allocate(registry, allocation.request(spec, name, type, ProcessHandle.current().pid())).port();
+        AllocationView granted = allocateFreeHere(registry);
+        int port = granted.port();
         Duration interval = heartbeatInterval(registry);
-        err().printf("sirsi-nexus: port %d allocated to %s (allocation %s); heartbeat every %ds%n", port, name,
-                allocationId.get(), interval.toSeconds());
+        err().printf("sirsi-nexus: port %d allocated to %s%s (allocation %s); heartbeat every %ds%n", port, name,
+                granted.host() == null ? "" : " on " + granted.host(), allocationId.get(), interval.toSeconds());
         Process child;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
@@ -85,6 +97,54 @@ public class ExecCommand extends ClientCommand {
         }
     }
 
+    /**
+     * Allocates a port that this machine lets the command listen on. The registry's own bind probe sees only its
+     * machine, and only for its own host; exec runs on the service's host, so it binds the granted port here, and
+     * a port another process holds is asked past with {@code avoid_ports}, at most {@link #MAX_TRIES} times.
+     */
+    private AllocationView allocateFreeHere(RegistryClient registry) {
+        List<Integer> taken = new ArrayList<>();
+        while (true) {
+            AllocationView granted = allocate(registry,
+                    allocation.request(spec, name, type, ProcessHandle.current().pid(), taken));
+            Optional<String> unusable = whyNotBindable(granted.port());
+            if (unusable.isEmpty()) {
+                return granted;
+            }
+            if (taken.contains(granted.port())) {
+                release(registry);
+                throw new CliException(ExitCode.FAILED, "the registry granted port " + granted.port() + " again,"
+                        + " although asked to avoid it");
+            }
+            taken.add(granted.port());
+            if (allocation.required()) {
+                release(registry);
+                throw new CliException(ExitCode.CONFLICT, "port " + granted.port() + " " + unusable.get()
+                        + ", and --required keeps exec from taking another");
+            }
+            if (taken.size() == MAX_TRIES) {
+                release(registry);
+                throw new CliException(ExitCode.CONFLICT, "ports " + taken.stream().map(String::valueOf)
+                        .collect(Collectors.joining(", ")) + " are all taken on this host; gave up"
+                        + " after " + MAX_TRIES + " tries (free one, or name a free one with --preferred-port)");
+            }
+            err().printf("sirsi-nexus: port %d %s; asking the registry for another%n", granted.port(),
+                    unusable.get());
+        }
+    }
+
+    /** Why this machine will not let a server listen on the port (a plain bind on the wildcard address), or none. */
+    static Optional<String> whyNotBindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(port));
+            return Optional.empty();
+        } catch (IOException e) {
+            boolean inUse = e instanceof BindException && String.valueOf(e.getMessage()).startsWith("Address already");
+            return Optional.of(inUse ? "is in use on this host by another process"
+                    : "cannot be bound on this host: " + e.getMessage());
+        }
+    }
+
     private AllocationView allocate(RegistryClient registry, AllocateRequest request) {
         AllocationView allocated = registry.allocate(request).value().allocation();
         allocationId.set(allocated.allocationId().toString());
@@ -102,8 +162,7 @@ public class ExecCommand extends ClientCommand {
             }
             try {
                 int regained = allocate(registry,
-                        new AllocateRequest(name, type, port, false, ProcessHandle.current().pid(), null, null,
-                                null)).port();
+                        allocation.again(name, type, ProcessHandle.current().pid(), port)).port();
                 err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
                         regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
             } catch (CliException again) {

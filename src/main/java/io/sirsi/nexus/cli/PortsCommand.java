@@ -4,15 +4,18 @@ import io.sirsi.nexus.api.AllocationView;
 import io.sirsi.nexus.api.Responses;
 import io.sirsi.nexus.registry.PortRange;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code sirsi-nexus ports}: the client of a running registry. */
 @Command(name = "ports", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Allocate, look up and manage ports in a running registry.",
-        footer = {"", "Environment: SIRSI_NEXUS_URL (registry URL), SIRSI_NEXUS_API_KEY, NO_COLOR.",
+        footer = {"", "Environment: SIRSI_NEXUS_URL (registry URL), SIRSI_NEXUS_API_KEY, SIRSI_NEXUS_CACERT,"
+                + " SIRSI_NEXUS_HOST (the host of --host), NO_COLOR.",
                 "Run 'sirsi-nexus ports COMMAND --help' for more on a command."})
 public class PortsCommand implements Runnable {
 
@@ -24,7 +27,8 @@ public class PortsCommand implements Runnable {
             ServiceCommand.class, PortCommand.class, TypeCommand.class, StatsCommand.class, HealthCommand.class,
             RangesCommand.class, AllocateCommand.class, ReleaseCommand.class, HeartbeatCommand.class,
             CleanupCommand.class, ChangeLogCommands.WatchCommand.class, ChangeLogCommands.HistoryCommand.class,
-            ChangeLogCommands.AnalyticsCommand.class, ExecCommand.class);
+            ChangeLogCommands.AnalyticsCommand.class, ExecCommand.class, HostCommands.HostsCommand.class,
+            HostCommands.InstancesCommand.class, HostCommands.ScaleCommand.class);
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -34,22 +38,37 @@ public class PortsCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 
-    @Command(name = "list", description = "List every service holding a port.")
+    @Command(name = "list", description = {"List every service holding a port on a host (--host), or on every host"
+            + " (--all-hosts)."})
     static class ListCommand extends ClientCommand {
+        @Mixin
+        HostOption host;
+
+        @Option(names = "--all-hosts", description = "Every host's allocations, by host then port, with a HOST column.")
+        boolean allHosts;
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.directory(),
-                    directory -> printAllocations(directory.values(), "No services hold a port."));
+            if (allHosts) {
+                if (host.given()) {
+                    throw new ParameterException(spec.commandLine(), "--all-hosts and --host cannot go together");
+                }
+                return print(registry.allocations(Optional.empty()),
+                        all -> printAllocations(all, "No services hold a port on any host.", true));
+            }
+            return print(registry.directory(host.host()), directory -> printAllocations(directory.values(),
+                    "No services hold a port" + host.host().map(name -> " on " + name).orElse("") + "."));
         }
     }
 
     @Command(name = "overview", description = "Show allocations, port usage and statistics.")
     static class OverviewCommand extends ClientCommand {
+        @Mixin
+        HostOption host;
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.overview(), overview -> {
+            return print(registry.overview(host.host()), overview -> {
                 Responses.Stats stats = overview.registryStats();
                 out().printf("%d ports held: %d active, %d reserved, %d expired%n%n", overview.totalPorts(),
                         stats.activeAllocations(), stats.reservedAllocations(), stats.expiredAllocations());
@@ -64,14 +83,24 @@ public class PortsCommand implements Runnable {
         }
     }
 
-    @Command(name = "service", description = "Show the service with this name.")
+    @Command(name = "service", description = {"Show the service with this name: on the host given, else on"
+            + " whichever host it runs (one instance; 'ports instances NAME' lists them all)."})
     static class ServiceCommand extends ClientCommand {
         @Parameters(paramLabel = "NAME", description = "Service name.")
         String name;
 
+        @Mixin
+        HostOption host;
+
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.service(name), this::printAllocation);
+            RegistryClient.Reply<AllocationView> reply = registry.service(name, host.host());
+            return print(reply, service -> {
+                Table table = allocationTable(service);
+                reply.header("X-Sirsi-Instances").filter(instances -> !"1".equals(instances)).ifPresent(instances ->
+                        table.row("instances", instances + " (sirsi-nexus ports instances " + name + ")"));
+                print(table);
+            });
         }
     }
 
@@ -80,13 +109,16 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "PORT", description = "Port number, 1-65535.")
         int port;
 
+        @Mixin
+        HostOption host;
+
         @Override
         protected int run(RegistryClient registry) {
             if (!PortRange.isValidPort(port)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "Invalid PORT " + port + ": expected 1-65535");
             }
-            return print(registry.port(port), this::printAllocation);
+            return print(registry.port(port, host.host()), this::printAllocation);
         }
     }
 
@@ -96,19 +128,24 @@ public class PortsCommand implements Runnable {
         @Parameters(paramLabel = "TYPE", description = "Service type.")
         String type;
 
+        @Mixin
+        HostOption host;
+
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.type(type),
+            return print(registry.type(type, host.host()),
                     services -> printAllocations(services, "No services of type " + type + "."));
         }
     }
 
     @Command(name = "stats", description = "Show counts of allocations by status and by type.")
     static class StatsCommand extends ClientCommand {
+        @Mixin
+        HostOption host;
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.stats(), stats -> {
+            return print(registry.stats(host.host()), stats -> {
                 Table table = new Table("ALLOCATIONS", "COUNT");
                 table.row("total", stats.totalAllocations())
                         .row("active", stats.activeAllocations())
@@ -134,10 +171,12 @@ public class PortsCommand implements Runnable {
 
     @Command(name = "ranges", description = "Show the port range of every type and how much of it is used.")
     static class RangesCommand extends ClientCommand {
+        @Mixin
+        HostOption host;
 
         @Override
         protected int run(RegistryClient registry) {
-            return print(registry.ranges(), ranges -> {
+            return print(registry.ranges(host.host()), ranges -> {
                 Table table = new Table("TYPE", "RANGE", "SIZE", "IN USE", "RESERVED", "AVAILABLE", "COOLING");
                 ranges.forEach((type, range) -> table.row(type, range.firstPort() + "-" + range.lastPort(),
                         range.size(), range.inUse(), range.reserved(), range.available(), range.cooling()));
@@ -175,8 +214,8 @@ public class PortsCommand implements Runnable {
             }
             return print(reply, answer -> {
                 AllocationView allocated = answer.allocation();
-                out().printf("Port %d -> %s (%s)%n", allocated.port(), allocated.serviceName(),
-                        allocated.serviceType());
+                out().printf("Port %d -> %s (%s)%s%n", allocated.port(), allocated.serviceName(),
+                        allocated.serviceType(), allocation.host().isPresent() ? " on " + allocated.host() : "");
                 out().printf("allocation id: %s%n%s%n", allocated.allocationId(), answer.message());
             });
         }

@@ -17,6 +17,7 @@ import io.sirsi.nexus.api.EventView;
 import io.sirsi.nexus.api.Problem;
 import io.sirsi.nexus.api.ReleaseRequest;
 import io.sirsi.nexus.api.Responses;
+import io.sirsi.nexus.api.ScaleBody;
 import io.sirsi.nexus.api.WireFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,33 +81,42 @@ public final class RegistryClient {
         this.trusted = trusted;
     }
 
-    /** An answer of the registry: its raw body, for {@code -o json}, and the same body as its record. */
-    public record Reply<T>(String body, T value) {
+    /** An answer of the registry: its raw body, for {@code -o json}, the same body as its record, its headers. */
+    public record Reply<T>(String body, T value, Map<String, List<String>> headers) {
+
+        /** The first value of a header, by its name in any case. */
+        public Optional<String> header(String name) {
+            return headers.entrySet().stream().filter(header -> name.equalsIgnoreCase(header.getKey()))
+                    .flatMap(header -> header.getValue().stream()).findFirst();
+        }
     }
 
-    public Reply<Map<String, AllocationView>> directory() {
-        return exchange("GET", "ports/directory", null, mapOf(AllocationView.class), false);
+    /** {@code GET /ports/directory}: one host's allocations (the registry's default host when none is given). */
+    public Reply<Map<String, AllocationView>> directory(Optional<String> host) {
+        return exchange("GET", "ports/directory" + onHost(host), null, mapOf(AllocationView.class), false);
     }
 
-    public Reply<AllocationView> service(String name) {
-        return exchange("GET", "ports/service/" + segment(name), null, type(AllocationView.class), false);
+    /** The service on this host; without one, on whichever host it runs (header {@code X-Sirsi-Instances}). */
+    public Reply<AllocationView> service(String name, Optional<String> host) {
+        return exchange("GET", "ports/service/" + segment(name) + onHost(host), null, type(AllocationView.class),
+                false);
     }
 
-    public Reply<AllocationView> port(int port) {
-        return exchange("GET", "ports/port/" + port, null, type(AllocationView.class), false);
+    public Reply<AllocationView> port(int port, Optional<String> host) {
+        return exchange("GET", "ports/port/" + port + onHost(host), null, type(AllocationView.class), false);
     }
 
-    public Reply<List<AllocationView>> type(String serviceType) {
-        return exchange("GET", "ports/type/" + segment(serviceType), null,
-                TYPES.constructCollectionType(List.class, AllocationView.class), false);
+    public Reply<List<AllocationView>> type(String serviceType, Optional<String> host) {
+        return exchange("GET", "ports/type/" + segment(serviceType) + onHost(host), null, listOf(AllocationView.class),
+                false);
     }
 
-    public Reply<Responses.Overview> overview() {
-        return exchange("GET", "ports/overview", null, type(Responses.Overview.class), false);
+    public Reply<Responses.Overview> overview(Optional<String> host) {
+        return exchange("GET", "ports/overview" + onHost(host), null, type(Responses.Overview.class), false);
     }
 
-    public Reply<Responses.Stats> stats() {
-        return exchange("GET", "ports/stats", null, type(Responses.Stats.class), false);
+    public Reply<Responses.Stats> stats(Optional<String> host) {
+        return exchange("GET", "ports/stats" + onHost(host), null, type(Responses.Stats.class), false);
     }
 
     /** The registry's health; a 503 is an answer too (an unhealthy registry says so with the same body). */
@@ -114,8 +124,29 @@ public final class RegistryClient {
         return exchange("GET", "ports/health", null, type(Responses.Health.class), true);
     }
 
-    public Reply<Map<String, Responses.Range>> ranges() {
-        return exchange("GET", "ports/ranges", null, mapOf(Responses.Range.class), false);
+    public Reply<Map<String, Responses.Range>> ranges(Optional<String> host) {
+        return exchange("GET", "ports/ranges" + onHost(host), null, mapOf(Responses.Range.class), false);
+    }
+
+    /** {@code GET /ports/hosts}: every host the registry has allocations on, with its counts. */
+    public Reply<Map<String, Responses.HostSummary>> hosts() {
+        return exchange("GET", "ports/hosts", null, mapOf(Responses.HostSummary.class), false);
+    }
+
+    /** {@code GET /ports/instances/{name}}: the service on every host, Active first; 404 when it runs nowhere. */
+    public Reply<List<AllocationView>> instances(String name, Optional<String> status) {
+        return exchange("GET", "ports/instances/" + segment(name) + query("status", status.orElse(null)), null,
+                listOf(AllocationView.class), false);
+    }
+
+    /** {@code GET /ports/allocations}: every allocation on every host (or one), by host and port. */
+    public Reply<List<AllocationView>> allocations(Optional<String> host) {
+        return exchange("GET", "ports/allocations" + onHost(host), null, listOf(AllocationView.class), false);
+    }
+
+    /** {@code POST /ports/scale}: the service gets exactly the instances asked for, or nothing changes (409). */
+    public Reply<Responses.Scaled> scale(ScaleBody request) {
+        return exchange("POST", "ports/scale", request, type(Responses.Scaled.class), false);
     }
 
     public Reply<Responses.Allocated> allocate(AllocateRequest request) {
@@ -143,8 +174,7 @@ public final class RegistryClient {
 
     /** {@code GET /ports/history} with the query already encoded ({@link #query}). */
     public Reply<List<EventView>> history(String query) {
-        return exchange("GET", "ports/history" + query, null, TYPES.constructCollectionType(List.class,
-                EventView.class), false);
+        return exchange("GET", "ports/history" + query, null, listOf(EventView.class), false);
     }
 
     /**
@@ -190,6 +220,15 @@ public final class RegistryClient {
         return TYPES.constructType(type);
     }
 
+    /** {@code ?host=H}, or nothing: the registry's default host. */
+    private static String onHost(Optional<String> host) {
+        return query("host", host.orElse(null));
+    }
+
+    private static JavaType listOf(Class<?> elements) {
+        return TYPES.constructCollectionType(List.class, elements);
+    }
+
     private static JavaType mapOf(Class<?> values) {
         return TYPES.constructMapType(LinkedHashMap.class, String.class, values);
     }
@@ -204,7 +243,7 @@ public final class RegistryClient {
             throw failedExchange(e);
         }
         try {
-            return new Reply<>(text, JSON.readValue(text, type));
+            return new Reply<>(text, JSON.readValue(text, type), connection.getHeaderFields());
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new CliException(ExitCode.FAILED, "the registry at " + base + " answered HTTP "
                     + status(connection) + " with a body that is not its JSON; is --url pointing at sirsi-nexus?");

@@ -1,0 +1,102 @@
+package io.sirsi.nexus.cli;
+
+import io.sirsi.nexus.api.Responses;
+import io.sirsi.nexus.api.ScaleBody;
+import java.util.List;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** A platform of several hosts: the hosts ({@code ports hosts}), a service's instances, scaling a service. */
+final class HostCommands {
+
+    private HostCommands() {
+    }
+
+    @Command(name = "hosts", description = "Show every host: its allocations by status and, for each type in use there,"
+            + " the ports in use and still available.")
+    static class HostsCommand extends ClientCommand {
+
+        @Override
+        protected int run(RegistryClient registry) {
+            return print(registry.hosts(), hosts -> {
+                if (hosts.isEmpty()) {
+                    out().println("No hosts known.");
+                    return;
+                }
+                Table totals = new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED");
+                Table types = new Table("HOST", "TYPE", "IN USE", "AVAILABLE");
+                boolean typesInUse = false;
+                for (var host : hosts.entrySet()) {
+                    Responses.HostSummary usage = host.getValue();
+                    totals.row(host.getKey(), usage.totalAllocations(), usage.activeAllocations(),
+                            usage.reservedAllocations(), usage.expiredAllocations());
+                    for (var type : usage.types().entrySet()) {
+                        if (type.getValue().inUse() > 0) {
+                            types.row(host.getKey(), type.getKey(), type.getValue().inUse(),
+                                    type.getValue().available());
+                            typesInUse = true;
+                        }
+                    }
+                }
+                print(totals);
+                if (typesInUse) {
+                    out().println();
+                    print(types);
+                }
+            });
+        }
+    }
+
+    @Command(name = "instances", description = "List the instances of a service on every host, Active first (exit 3"
+            + " when it runs nowhere).")
+    static class InstancesCommand extends ClientCommand {
+        @Parameters(paramLabel = "NAME", description = "Service name.")
+        String name;
+
+        @Option(names = "--status", paramLabel = "STATUS", description = "Only instances with this status: Active,"
+                + " Expired or Reserved.")
+        String status;
+
+        @Override
+        protected int run(RegistryClient registry) {
+            return print(registry.instances(name, Optional.ofNullable(status)),
+                    instances -> printAllocations(instances, "No instances of " + name + ".", true));
+        }
+    }
+
+    @Command(name = "scale", description = {"Give a service exactly N instances, all or nothing (exit 4 when it"
+            + " cannot be done).", "New instances go first to hosts without one, then to the least used; surplus"
+            + " ones are released, newest first."})
+    static class ScaleCommand extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Service name.")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "TYPE", description = "Service type, e.g. rest-api.")
+        String type;
+
+        @Parameters(index = "2", paramLabel = "N", description = "How many instances it should have.")
+        int instances;
+
+        @Option(names = "--hosts", paramLabel = "HOST", split = ",", description = "The hosts to place instances on,"
+                + " e.g. node-a,node-b (default: every host the registry knows).")
+        List<String> hosts;
+
+        @Mixin
+        StrategyOption strategy;
+
+        @Override
+        protected int run(RegistryClient registry) {
+            return print(registry.scale(new ScaleBody(name, type, instances, hosts, strategy.strategy)), scaled -> {
+                out().printf("%s: %d instance(s), %d added, %d removed%n", name, scaled.instances().size(),
+                        scaled.added(), scaled.removed());
+                if (scaled.message() != null && !scaled.message().isBlank()) {
+                    out().println(scaled.message());
+                }
+                printAllocations(scaled.instances(), "", true);
+            });
+        }
+    }
+}
