@@ -17,6 +17,11 @@ end
 
 local timing = os.getenv("BENCH_TIME_ALLOCATE") == "1"
 local service_type = os.getenv("BENCH_TYPE") or "custom"
+-- BENCH_FIELDS: more of the allocate body, e.g. ',"strategy":"random"'; BENCH_HOSTS: a comma list of hosts that
+-- the allocations go to in turn (none: the registry's own)
+local fields = os.getenv("BENCH_FIELDS") or ""
+local hosts = {}
+for host in (os.getenv("BENCH_HOSTS") or ""):gmatch("[^,]+") do table.insert(hosts, host) end
 wrk.headers["Content-Type"] = "application/json"
 
 setup = common.setup
@@ -32,8 +37,10 @@ function request()
   end
   count = count + 1
   if timing then started = now_ms() end
+  local host = #hosts > 0 and string.format(',"host":"%s"', hosts[count % #hosts + 1]) or ""
   return wrk.format("POST", "/ports/allocate", nil, string.format(
-    '{"service_name":"b%s-%d-%d","service_type":"%s"}', common.run, thread_id, count, service_type))
+    '{"service_name":"b%s-%d-%d","service_type":"%s"%s%s}', common.run, thread_id, count, service_type, host,
+    fields))
 end
 
 function response(status, headers, body)

@@ -286,6 +286,31 @@ class MultiHostTest {
         assertEquals(threads * perThread, all.size(), "every (service, host) pair asked for holds one allocation");
     }
 
+    /**
+     * Sticky placement reads the change log inside the change's transaction before it writes; on SQLite that read
+     * must not leave the transaction unable to write when another connection (the alive mark, a flush) wrote in
+     * between (it failed with SQLITE_BUSY_SNAPSHOT, a 503, until transactions took the write lock first).
+     */
+    @Test
+    void stickyPlacementUnderConcurrentWritesNeverFails() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Object>> done = IntStream.range(0, 8).mapToObj(thread -> pool.<Object>submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    String id = allocate("st-" + thread + "-" + i, "custom", null, ",\"strategy\":\"sticky\"")
+                            .statusCode(200).extract().path("allocation.allocation_id");
+                    Registry.release(id).statusCode(200);
+                }
+                return null;
+            })).toList();
+            for (Future<Object> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private static ValidatableResponse scale(String body) {
         return given().contentType("application/json").body(body).when().post("/ports/scale").then();
     }

@@ -49,6 +49,9 @@ import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteConnectionConfig;
 
 /**
  * The allocation store on a JDBC database, with its schema kept by Flyway: the embedded SQLite file by default,
@@ -234,7 +237,7 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     private <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work, boolean[] wrote) {
-        return inTransaction("commit the change", connection -> {
+        return inTransaction("commit the change", true, connection -> {
             if (isPostgresql()) {
                 // Held until commit or rollback. The transaction runs at READ COMMITTED (PostgreSQL's default), so
                 // every statement after this one sees what the previous holder of the lock committed. Sorted, so
@@ -702,6 +705,17 @@ public class JdbcAllocationStore implements AllocationStore {
      * {@link #inHostTransaction} the work joins that transaction instead, which commits or rolls back at its end.
      */
     private <T> T inTransaction(String what, Work<T> work) {
+        return inTransaction(what, false, work);
+    }
+
+    /**
+     * @param writeLockFirst on SQLite, take the database's write lock when the transaction begins ({@code BEGIN
+     *                       IMMEDIATE}) rather than at its first write: a transaction that reads before it writes
+     *                       (sticky placement reads the log, the expiry pass heartbeat times) would otherwise fail
+     *                       with SQLITE_BUSY_SNAPSHOT whenever another connection wrote in between, since WAL cannot
+     *                       upgrade a read snapshot that is no longer the newest
+     */
+    private <T> T inTransaction(String what, boolean writeLockFirst, Work<T> work) {
         Connection joined = hostTransaction.get();
         if (joined != null) {
             try {
@@ -711,13 +725,20 @@ public class JdbcAllocationStore implements AllocationStore {
             }
         }
         try (Connection connection = dataSource().getConnection()) {
+            SQLiteConnectionConfig sqliteMode = writeLockFirst && !isPostgresql()
+                    ? connection.unwrap(SQLiteConnection.class).getConnectionConfig() : null;
+            if (sqliteMode != null) {
+                sqliteMode.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            }
             connection.setAutoCommit(false);
             try {
                 T result = work.run(connection);
+                deferNextBegin(sqliteMode); // the driver begins the next transaction at commit: not with the lock
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 try {
+                    deferNextBegin(sqliteMode);
                     connection.rollback();
                 } catch (SQLException rollbackFailed) {
                     e.addSuppressed(rollbackFailed); // the connection is gone; the database discards the work
@@ -726,6 +747,12 @@ public class JdbcAllocationStore implements AllocationStore {
             }
         } catch (SQLException e) {
             throw translate(what, e);
+        }
+    }
+
+    private static void deferNextBegin(SQLiteConnectionConfig sqliteMode) {
+        if (sqliteMode != null) {
+            sqliteMode.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
         }
     }
 
