@@ -50,6 +50,10 @@ final class ChangeLogCommands {
         @Option(names = "--type", paramLabel = "TYPE", description = "Only changes of this service type.")
         String type;
 
+        @Option(names = "--host", paramLabel = "HOST", description = "Only changes on this host (default: every"
+                + " host).")
+        String host;
+
         @Option(names = "--since", paramLabel = "REVISION", description = "Start after this revision (default: from"
                 + " now on); the revisions are in every event and in X-Sirsi-Index.")
         Long since;
@@ -67,7 +71,7 @@ final class ChangeLogCommands {
                 Runtime.getRuntime().halt(ExitCode.OK.code());
             });
             String query = RegistryClient.query("since", since == null ? null : since.toString(), "service", service,
-                    "type", type);
+                    "type", type, "host", host);
             Duration backoff = Duration.ofSeconds(1);
             while (true) {
                 OptionalLong resume = last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
@@ -192,6 +196,9 @@ final class ChangeLogCommands {
         @Option(names = "--type", paramLabel = "TYPE", description = "Only this service type.")
         String type;
 
+        @Option(names = "--host", paramLabel = "HOST", description = "Only this host (default: every host).")
+        String host;
+
         @Option(names = "--since", paramLabel = "DURATION", description = "Only the last DURATION, e.g. 30m, 1h, 7d.")
         String since;
 
@@ -203,8 +210,8 @@ final class ChangeLogCommands {
         protected int run(RegistryClient registry) {
             String from = since == null ? null : Instant.now().minus(duration(since)).toString();
             RegistryClient.Reply<List<EventView>> reply = registry.history(RegistryClient.query("service", service,
-                    "port", port == null ? null : port.toString(), "type", type, "from", from, "limit",
-                    Integer.toString(limit)));
+                    "port", port == null ? null : port.toString(), "type", type, "host", host, "from", from,
+                    "limit", Integer.toString(limit)));
             return print(reply, events -> {
                 if (events.isEmpty()) {
                     out().println("No events.");

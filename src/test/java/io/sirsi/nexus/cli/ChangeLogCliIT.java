@@ -69,6 +69,10 @@ class ChangeLogCliIT {
             List<String> types = new ArrayList<>();
             JSON.readTree(history.out()).forEach(event -> types.add(event.path("type").asText()));
             assertEquals(List.of("allocated", "released", "allocated"), types);
+            Cli.Run elsewhere = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "history", "--service",
+                    "watched", "--host", "node-z", "-o", "json");
+            assertEquals(0, elsewhere.exitCode(), elsewhere.err());
+            assertEquals(0, JSON.readTree(elsewhere.out()).size(), "nothing happened on node-z");
             Cli.Run table = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "history", "--limit", "2");
             assertEquals(0, table.exitCode(), table.err());
             assertThat(table.out(), containsString("REVISION"));
