@@ -4,6 +4,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,8 +159,9 @@ public final class ServiceTypes {
      */
     static Optional<PortRange> readEphemeralRange(Path file) {
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        // read to the end, not by its size: Files.readString trusts the size /proc reports (0) and returned "3"
+        try (InputStream in = Files.newInputStream(file)) {
+            text = new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip();
         } catch (IOException | SecurityException e) {
             LOG.debugf("No ephemeral port range read from %s (%s); no range is taken to overlap it", file, e);
             return Optional.empty();
