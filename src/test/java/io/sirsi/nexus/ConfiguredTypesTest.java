@@ -105,9 +105,9 @@ class ConfiguredTypesTest {
         Map<String, Double> before = Metrics.scrape();
         Registry.allocate("recommender", "ml-model").statusCode(200);
         Map<String, Double> after = Metrics.scrape();
-        assertEquals(1.0, Metrics.delta(before, after, "sirsi_allocations_granted_total{type=\"ml-model\"}"));
-        assertEquals(10.0, after.get("sirsi_range_size{type=\"ml-model\"}"));
-        assertTrue(after.containsKey("sirsi_allocations{status=\"Active\",type=\"ml-model\"}"), after.toString());
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_allocations_granted_total{host=\"localhost\",type=\"ml-model\"}"));
+        assertEquals(10.0, after.get("sirsi_range_size{host=\"localhost\",type=\"ml-model\"}"));
+        assertTrue(after.containsKey("sirsi_allocations{host=\"localhost\",status=\"Active\",type=\"ml-model\"}"), after.toString());
     }
 
     @Test

@@ -103,8 +103,8 @@ public class PortsResource {
             + " nothing changed",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Scaled> scale(ScaleBody body) {
-        return registry.scale(present(body).toRegistryRequest(registry.types())).thenApply(scaled -> Responses.Scaled.of(
-                present(body).serviceName(), scaled));
+        return registry.scale(present(body).toRegistryRequest(registry.types()))
+                .thenApply(scaled -> Responses.Scaled.of(present(body).serviceName(), scaled));
     }
 
     @POST
