@@ -5,6 +5,7 @@ import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.PlacementStrategy;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
+import io.sirsi.nexus.registry.ServiceTypes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,8 +19,10 @@ public record AllocateRequest(
         @Schema(required = true, example = "my-api", pattern = ServiceNames.PATTERN, maxLength = 63)
         String serviceName,
 
-        @Schema(required = true, example = "rest-api", enumeration = {"rest-api", "grpc", "websocket", "database",
-                "cache", "analytics", "security", "frontend", "custom"})
+        @Schema(required = true, example = "rest-api", pattern = ServiceType.PATTERN, maxLength = 32,
+                description = "A built-in type (rest-api, grpc, websocket, database, cache, analytics, security,"
+                        + " frontend, custom) or one the registry's configuration defines"
+                        + " (sirsi.ports.ranges.<type>); GET /ports/ranges lists every type it accepts")
         String serviceType,
 
         @Schema(description = "Port wanted; granted when free", example = "8080", minimum = "1", maximum = "65535")
@@ -45,7 +48,7 @@ public record AllocateRequest(
         List<Integer> avoidPorts) {
 
     /** The registry's request; fails with a message naming every missing field, or the first broken rule. */
-    AllocationRequest toRegistryRequest() {
+    AllocationRequest toRegistryRequest(ServiceTypes types) {
         if (serviceName == null || serviceType == null) {
             throw new InvalidRequestException(serviceName == null && serviceType == null
                     ? "service_name and service_type are required"
@@ -54,7 +57,7 @@ public record AllocateRequest(
         if (avoidPorts != null && avoidPorts.contains(null)) {
             throw new InvalidRequestException("avoid_ports must hold port numbers, not null");
         }
-        return new AllocationRequest(serviceName, ServiceType.parse(serviceType), Optional.ofNullable(preferredPort),
+        return new AllocationRequest(serviceName, types.parse(serviceType), Optional.ofNullable(preferredPort),
                 Boolean.TRUE.equals(required), Optional.ofNullable(processId), Optional.ofNullable(host),
                 Optional.ofNullable(strategy).map(PlacementStrategy::parse),
                 avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts));

@@ -11,7 +11,6 @@ import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.ServiceNames;
-import io.sirsi.nexus.registry.ServiceType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
@@ -102,10 +101,11 @@ public class ChangeLogResource {
         return registry.history(query).stream().map(EventView::of).toList();
     }
 
-    private static EventFilter filter(Optional<String> service, Optional<String> port, Optional<String> host,
+    private EventFilter filter(Optional<String> service, Optional<String> port, Optional<String> host,
             Optional<String> type) {
         service.ifPresent(ServiceNames::require);
-        return new EventFilter(service, port.map(PortsResource::parsePort), host.map(Hosts::parse), type.map(ServiceType::parse));
+        return new EventFilter(service, port.map(PortsResource::parsePort), host.map(Hosts::parse),
+                type.map(registry.types()::parse));
     }
 
     private static int limit(String text) {

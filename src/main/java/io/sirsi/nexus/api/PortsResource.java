@@ -10,7 +10,6 @@ import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
-import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
@@ -81,7 +80,7 @@ public class PortsResource {
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Allocated> allocate(AllocateRequest request) {
-        return registry.allocate(present(request).toRegistryRequest())
+        return registry.allocate(present(request).toRegistryRequest(registry.types()))
                 .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.why()
                         .map(why -> "Port allocated: " + why)
                         .orElse(grant.created() ? "Port allocated successfully"
@@ -104,8 +103,8 @@ public class PortsResource {
             + " nothing changed",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Scaled> scale(ScaleBody body) {
-        return registry.scale(present(body).toRegistryRequest()).thenApply(scaled -> Responses.Scaled.of(
-                present(body).serviceName(), scaled));
+        return registry.scale(present(body).toRegistryRequest(registry.types()))
+                .thenApply(scaled -> Responses.Scaled.of(present(body).serviceName(), scaled));
     }
 
     @POST
@@ -264,7 +263,7 @@ public class PortsResource {
     @Operation(summary = "Every service of a type, by port (empty when there is none)")
     public List<AllocationView> type(@PathParam("service_type") String serviceType,
             @QueryParam("host") String host) {
-        return registry.byType(ServiceType.parse(serviceType), host(host)).stream().map(this::view).toList();
+        return registry.byType(registry.types().parse(serviceType), host(host)).stream().map(this::view).toList();
     }
 
     @GET
@@ -328,10 +327,15 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "The port range of every service type and how much of it is used")
+    @APIResponse(responseCode = "200", description = "Keyed by service type: the spec's, then the configured ones",
+            content = @Content(schema = @Schema(type = SchemaType.OBJECT,
+                    additionalProperties = Responses.Range.class)))
     public CompletionStage<Map<String, Responses.Range>> ranges(@QueryParam("host") String host) {
         return registry.rangeUsage(host(host)).thenApply(usages -> {
             Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), Responses.Range.of(usage)));
+            // the ephemeral range is the registry's machine's, the one it can read; other hosts' are not known
+            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), Responses.Range.of(usage,
+                    registry.types().overlapsEphemeral(usage.serviceType()))));
             return ranges;
         });
     }

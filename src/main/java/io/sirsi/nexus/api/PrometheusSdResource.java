@@ -100,9 +100,7 @@ public class PrometheusSdResource {
         List<String> types = parameters.getOrDefault("type", List.of());
         List<String> hosts = parameters.getOrDefault("host", List.of());
         List<String> statuses = parameters.getOrDefault("status", List.of());
-        Set<ServiceType> wantedTypes = types.isEmpty() ? EnumSet.allOf(ServiceType.class)
-                : types.stream().map(ServiceType::parse).collect(Collectors.toCollection(
-                        () -> EnumSet.noneOf(ServiceType.class)));
+        Set<ServiceType> wantedTypes = types.stream().map(registry.types()::parse).collect(Collectors.toSet());
         Set<String> wantedHosts = hosts.stream().map(Hosts::parse).collect(Collectors.toSet());
         Set<AllocationStatus> wantedStatuses = statuses.isEmpty() ? EnumSet.of(AllocationStatus.ACTIVE)
                 : statuses.stream().map(AllocationStatus::parse).collect(Collectors.toCollection(
@@ -112,7 +110,7 @@ public class PrometheusSdResource {
         List<Allocation> candidates = wantedTypes.size() == 1 ? registry.byType(wantedTypes.iterator().next())
                 : registry.all();
         List<TargetGroup> groups = candidates.stream()
-                .filter(allocation -> wantedTypes.contains(allocation.serviceType()))
+                .filter(allocation -> wantedTypes.isEmpty() || wantedTypes.contains(allocation.serviceType()))
                 .filter(onWantedHost)
                 .sorted(BY_HOST_AND_PORT)
                 .<TargetGroup>mapMulti((allocation, out) -> {

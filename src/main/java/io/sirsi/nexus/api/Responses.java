@@ -46,11 +46,16 @@ public final class Responses {
     /** One entry of {@code GET /ports/ranges}. */
     public record Range(String serviceType, int firstPort, int lastPort, int size, int inUse, int reserved,
             int available, @Schema(description = "free ports freed within the reuse delay, kept from other services")
-            int cooling) {
+            int cooling,
+            @Schema(description = "whether the range shares ports with the ephemeral port range of the registry's"
+                    + " machine, from which outgoing connections take their local ports (a warning at start says"
+                    + " more)")
+            boolean overlapsEphemeral) {
 
-        static Range of(RangeUsage usage) {
+        static Range of(RangeUsage usage, boolean overlapsEphemeral) {
             return new Range(usage.serviceType().wireName(), usage.range().first(), usage.range().last(),
-                    usage.range().size(), usage.held(), usage.reserved(), usage.available(), usage.cooling());
+                    usage.range().size(), usage.held(), usage.reserved(), usage.available(), usage.cooling(),
+                    overlapsEphemeral);
         }
     }
 

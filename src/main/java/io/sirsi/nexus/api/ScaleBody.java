@@ -5,6 +5,7 @@ import io.sirsi.nexus.registry.PlacementStrategy;
 import io.sirsi.nexus.registry.ScaleRequest;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
+import io.sirsi.nexus.registry.ServiceTypes;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -14,7 +15,8 @@ public record ScaleBody(
         @Schema(required = true, example = "orders", pattern = ServiceNames.PATTERN, maxLength = 63)
         String serviceName,
 
-        @Schema(required = true, example = "rest-api")
+        @Schema(required = true, example = "rest-api", pattern = ServiceType.PATTERN, maxLength = 32,
+                description = "A built-in type or one sirsi.ports.ranges.<type> defines; see POST /ports/allocate")
         String serviceType,
 
         @Schema(required = true, description = "How many instances the service should have", example = "3",
@@ -28,14 +30,14 @@ public record ScaleBody(
                 enumeration = {"first-free", "random", "same-port", "sticky"})
         String strategy) {
 
-    ScaleRequest toRegistryRequest() {
+    ScaleRequest toRegistryRequest(ServiceTypes types) {
         if (serviceName == null || serviceType == null || instances == null) {
             throw new InvalidRequestException("service_name, service_type and instances are required");
         }
         if (hosts != null && hosts.contains(null)) {
             throw new InvalidRequestException("hosts must hold host names, not null");
         }
-        return new ScaleRequest(serviceName, ServiceType.parse(serviceType), instances, Optional.ofNullable(hosts),
+        return new ScaleRequest(serviceName, types.parse(serviceType), instances, Optional.ofNullable(hosts),
                 Optional.ofNullable(strategy).map(PlacementStrategy::parse));
     }
 }

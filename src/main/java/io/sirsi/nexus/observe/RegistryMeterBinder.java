@@ -22,7 +22,8 @@ import java.util.function.ToDoubleFunction;
  * Gauges of the registry's state, read at scrape time, per host: allocations by status and type, each type's range
  * (its utilisation, size and free ports), and whether the store answers. The counters of events (allocations,
  * releases, heartbeats...) live in {@link PortRegistry}. A host's gauges are registered when a scrape first sees it
- * (the registry's own host from the start), so they report from the next scrape on.
+ * (the registry's own host from the start), so they report from the next scrape on; every type of the registry's
+ * {@link io.sirsi.nexus.registry.ServiceTypes} has them, configured ones too.
  */
 @Singleton
 public class RegistryMeterBinder implements MeterBinder {
@@ -52,7 +53,7 @@ public class RegistryMeterBinder implements MeterBinder {
         if (!boundHosts.add(host)) {
             return;
         }
-        for (ServiceType type : ServiceType.values()) {
+        for (ServiceType type : registry.types().all()) {
             for (AllocationStatus status : AllocationStatus.values()) {
                 Gauge.builder("sirsi.allocations", this, binder -> binder.snapshot().count(host, type, status))
                         .description("Allocations holding a port, by status and service type")
@@ -76,8 +77,8 @@ public class RegistryMeterBinder implements MeterBinder {
     }
 
     /**
-     * One read of the registry serves every gauge of a scrape: 55 gauges per host each reading on their own would
-     * scan the allocations 55 times (and, on PostgreSQL, query the database 55 times).
+     * One read of the registry serves every gauge of a scrape: 55 gauges per host (with the spec's nine types) each
+     * reading on their own would scan the allocations 55 times (and, on PostgreSQL, query the database 55 times).
      */
     private Snapshot snapshot() {
         Snapshot current = last;

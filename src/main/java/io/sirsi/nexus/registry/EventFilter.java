@@ -17,6 +17,6 @@ public record EventFilter(
         return serviceName.map(allocation.serviceName()::equals).orElse(true)
                 && port.map(p -> p == allocation.port()).orElse(true)
                 && host.map(allocation.host()::equals).orElse(true)
-                && serviceType.map(t -> t == allocation.serviceType()).orElse(true);
+                && serviceType.map(allocation.serviceType()::equals).orElse(true);
     }
 }

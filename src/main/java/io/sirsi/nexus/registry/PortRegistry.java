@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -80,6 +81,7 @@ public class PortRegistry {
     private final RegistryConfig config;
     private final boolean serverEnabled;
     private final InstantSource clock;
+    private final ServiceTypes types;
     private final Map<ServiceType, PortRange> ranges;
     /** Per service type and host. */
     private final Map<List<String>, Counter> granted = new ConcurrentHashMap<>();
@@ -118,20 +120,22 @@ public class PortRegistry {
     private final Set<String> selfPreserving = ConcurrentHashMap.newKeySet();
     private volatile boolean open;
 
-    public PortRegistry(AllocationStore store, RegistryConfig config, MeterRegistry meters, InstantSource clock,
+    public PortRegistry(AllocationStore store, RegistryConfig config, ServiceTypes types, MeterRegistry meters,
+            InstantSource clock,
             @ConfigProperty(name = "sirsi.server.enabled", defaultValue = "true") boolean serverEnabled) {
         this.store = store;
         this.config = config;
         this.meters = meters;
         this.clock = clock;
         this.serverEnabled = serverEnabled;
-        this.ranges = RegistrySettings.ranges(config.ranges());
+        this.types = types;
+        this.ranges = types.ranges();
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
         this.hosts = Hosts.of(config.host(), config.hosts());
         this.defaultStrategy = PlacementStrategy.fromWireName(config.strategy()).orElseThrow(() ->
                 new IllegalArgumentException("sirsi.ports.strategy=" + config.strategy() + ": expected one of "
                         + PlacementStrategy.wireNames()));
-        for (ServiceType type : ServiceType.values()) {
+        for (ServiceType type : types.all()) {
             granted(type, hosts.defaultHost()); // every type has a sample from the start
         }
         for (EventType type : EventType.values()) {
@@ -192,6 +196,7 @@ public class PortRegistry {
     public void open() {
         store.open();
         index.reset(store.load());
+        warnOfUnconfiguredTypes();
         coolRecentlyFreedPorts();
         // On a store of this process alone every start follows downtime; replicas check whether any other was up.
         expiryResumedAt = store.markAlive(clock.instant(), store.shared() ? DOWN_AFTER : Duration.ZERO);
@@ -215,6 +220,24 @@ public class PortRegistry {
         LOG.infof("Expiry resumed at %s: no allocation expires for silence before %s (one heartbeat timeout after"
                 + " the registry came back; its own downtime does not count)", expiryResumedAt,
                 expiryResumedAt.plus(config.heartbeatTimeout()));
+    }
+
+    /**
+     * Allocations of a type no longer configured keep their ports (they were acknowledged), but no new ones of it
+     * can be made: said once, so that an operator who removed a range knows what still holds ports under it.
+     */
+    private void warnOfUnconfiguredTypes() {
+        Map<ServiceType, Long> orphans = new TreeMap<>(Comparator.comparing(ServiceType::wireName));
+        index.all().filter(allocation -> !types.accepts(allocation.serviceType()))
+                .forEach(allocation -> orphans.merge(allocation.serviceType(), 1L, Long::sum));
+        if (!orphans.isEmpty()) {
+            LOG.warnf("Stored allocations name service types that are no longer configured: %s. They keep their"
+                    + " ports until released or expired; no new allocation of these types is possible unless"
+                    + " sirsi.ports.ranges.<type> defines them again", orphans.entrySet().stream()
+                    .map(entry -> entry.getKey() + " (" + entry.getValue()
+                            + (entry.getValue() == 1 ? " allocation)" : " allocations)"))
+                    .collect(Collectors.joining(", ")));
+        }
     }
 
     /**
@@ -344,7 +367,7 @@ public class PortRegistry {
 
     /** A service asking again (it restarted): it keeps its allocation, which counts as a heartbeat. */
     private Allocation renew(ChangeSet changes, Allocation existing, AllocationRequest request, Instant now) {
-        if (existing.serviceType() != request.serviceType()) {
+        if (!existing.serviceType().equals(request.serviceType())) {
             countConflict(null);
             throw new ServiceConflictException("service '" + existing.serviceName() + "' already holds port "
                     + existing.port() + " as " + existing.serviceType() + "; release allocation "
@@ -737,15 +760,20 @@ public class PortRegistry {
     }
 
     public List<Allocation> byType(ServiceType type, String host) {
-        return onHost(host).stream().filter(a -> a.serviceType() == type).toList();
+        return onHost(host).stream().filter(a -> a.serviceType().equals(type)).toList();
     }
 
     /** Every allocation of the type on every host, by host and port. */
     public List<Allocation> byType(ServiceType type) {
-        return all().stream().filter(a -> a.serviceType() == type).toList();
+        return all().stream().filter(a -> a.serviceType().equals(type)).toList();
     }
 
-    /** The range of every service type on the host, in the order of {@link ServiceType}, with its use. */
+    /** The service types this registry accepts, which every name in a request is resolved by. */
+    public ServiceTypes types() {
+        return types;
+    }
+
+    /** The range of every service type on the host, in the order of {@link ServiceTypes}, with its use. */
     public CompletionStage<List<RangeUsage>> rangeUsage(String host) {
         return fresh().thenApply(fresh -> rangeUsageNow(host));
     }
@@ -896,7 +924,8 @@ public class PortRegistry {
     private void applyStaticReservations(ChangeSet changes) {
         PortTable ports = changes.table(hosts.defaultHost());
         Map<String, StaticReservation> declared = new LinkedHashMap<>();
-        config.staticReservations().forEach((name, spec) -> declared.put(name, StaticReservation.parse(name, spec)));
+        config.staticReservations().forEach((name, spec) -> declared.put(name,
+                StaticReservation.parse(name, spec, types)));
         List<Allocation> undeclared = ports.all().stream()
                 .filter(allocation -> allocation.reserved() && !declared.containsKey(allocation.serviceName()))
                 .toList();
@@ -909,7 +938,7 @@ public class PortRegistry {
             Optional<Allocation> current = ports.byName(reservation.serviceName());
             Optional<Allocation> holder = ports.byPort(reservation.port());
             if (current.isPresent() && current.get().reserved() && current.get().port() == reservation.port()
-                    && current.get().serviceType() == reservation.serviceType()) {
+                    && current.get().serviceType().equals(reservation.serviceType())) {
                 continue;
             }
             if (holder.isPresent() && !holder.get().serviceName().equals(reservation.serviceName())) {
@@ -934,7 +963,7 @@ public class PortRegistry {
 
     private record StaticReservation(String serviceName, ServiceType serviceType, int port) {
 
-        static StaticReservation parse(String name, String spec) {
+        static StaticReservation parse(String name, String spec, ServiceTypes types) {
             String key = "sirsi.ports.static." + name;
             if (!ServiceNames.isValid(name)) {
                 throw new IllegalArgumentException(key + ": invalid service name; " + ServiceNames.RULE);
@@ -944,8 +973,8 @@ public class PortRegistry {
                     || !PortRange.isValidPort(Integer.parseInt(parts[1].strip()))) {
                 throw new IllegalArgumentException(key + "=" + spec + ": expected <type>:<port>, e.g. database:5432");
             }
-            ServiceType type = ServiceType.fromWireName(parts[0].strip()).orElseThrow(() -> new IllegalArgumentException(
-                    key + "=" + spec + ": unknown service type; expected one of " + ServiceType.wireNames()));
+            ServiceType type = types.find(parts[0].strip()).orElseThrow(() -> new IllegalArgumentException(
+                    key + "=" + spec + ": unknown service type; expected one of " + types.wireNames()));
             return new StaticReservation(name, type, Integer.parseInt(parts[1].strip()));
         }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
@@ -35,10 +36,8 @@ public final class PortTable {
     private final Map<String, Allocation> byName = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<Allocation> byPort = new AtomicReferenceArray<>(PortRange.MAX_PORT + 1);
     private final Map<ServiceType, PortRange> ranges;
-    /** Per service type (by ordinal): ports of its range held by allocations. */
-    private final AtomicIntegerArray heldInRange = new AtomicIntegerArray(ServiceType.values().length);
-    /** Per service type (by ordinal): ports of its range reserved by configuration and not held. */
-    private final AtomicIntegerArray reservedIdleInRange = new AtomicIntegerArray(ServiceType.values().length);
+    /** Per service type: the use of its range, counted as allocations come and go so that readers need no scan. */
+    private final Map<ServiceType, RangeCount> counts;
     /** Ports that may not be chosen: held by an allocation or reserved by configuration. Writer only. */
     private final BitSet blocked = new BitSet(PortRange.MAX_PORT + 1);
     /** Never changes after construction, so readers may use it too. */
@@ -54,6 +53,10 @@ public final class PortTable {
 
     /** A port freed by a service at a moment. */
     private record Freed(String serviceName, Instant at) {
+    }
+
+    /** Of one range: ports held by allocations, and ports reserved by configuration and not held. */
+    private record RangeCount(PortRange range, AtomicInteger held, AtomicInteger reservedIdle) {
     }
 
     /**
@@ -72,8 +75,10 @@ public final class PortTable {
         this.ranges = Map.copyOf(ranges);
         reservedPorts.forEach(reserved::set);
         blocked.or(reserved);
-        this.ranges.forEach((type, range) -> reservedIdleInRange.set(type.ordinal(),
-                reserved.get(range.first(), range.last() + 1).cardinality()));
+        Map<ServiceType, RangeCount> counting = new HashMap<>();
+        this.ranges.forEach((type, range) -> counting.put(type, new RangeCount(range, new AtomicInteger(),
+                new AtomicInteger(reserved.get(range.first(), range.last() + 1).cardinality()))));
+        this.counts = Map.copyOf(counting);
         this.boundElsewhere = boundElsewhere;
     }
 
@@ -172,24 +177,26 @@ public final class PortTable {
 
     /** Counts a port that became held (+1) or free (-1) in every range that contains it. */
     private void count(int port, int delta) {
-        ranges.forEach((type, range) -> {
-            if (range.contains(port)) {
-                heldInRange.addAndGet(type.ordinal(), delta);
+        for (RangeCount count : counts.values()) {
+            if (count.range().contains(port)) {
+                count.held().addAndGet(delta);
                 if (reserved.get(port)) {
-                    reservedIdleInRange.addAndGet(type.ordinal(), -delta);
+                    count.reservedIdle().addAndGet(-delta);
                 }
             }
-        });
+        }
     }
 
-    /** How many ports of the type's range allocations hold. */
+    /** How many ports of the type's range allocations hold; 0 for a type without a range here. */
     public int held(ServiceType type) {
-        return heldInRange.get(type.ordinal());
+        RangeCount count = counts.get(type);
+        return count == null ? 0 : count.held().get();
     }
 
     /** How many ports of the type's range are reserved by configuration and not held. */
     public int reservedIdle(ServiceType type) {
-        return reservedIdleInRange.get(type.ordinal());
+        RangeCount count = counts.get(type);
+        return count == null ? 0 : count.reservedIdle().get();
     }
 
     /**

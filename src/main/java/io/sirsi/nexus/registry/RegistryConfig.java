@@ -101,8 +101,18 @@ public interface RegistryConfig {
     /** Ports that are never handed out, whatever is asked. */
     Optional<Set<Integer>> reservedPorts();
 
-    /** Port range per service type ({@code rest-api=8080-8099}); types not named keep the spec's range. */
+    /**
+     * Port range per service type ({@code rest-api=8080-8099}); built-in types not named keep the spec's range, and
+     * any other name defines a service type of its own ({@code ml-model=7000-7009}).
+     */
     Map<String, String> ranges();
+
+    /**
+     * Where the machine's ephemeral port range is read ({@code FIRST LAST}), to warn of ranges that overlap it; a
+     * file that cannot be read means no range overlaps.
+     */
+    @WithDefault("/proc/sys/net/ipv4/ip_local_port_range")
+    String ephemeralRangeFile();
 
     /** Static reservations, {@code <service-name>=<type>:<port>}: shown as Reserved, never expire. */
     @WithName("static")

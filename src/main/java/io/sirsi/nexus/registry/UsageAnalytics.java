@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -42,12 +41,13 @@ public class UsageAnalytics {
     private final Map<ServiceType, PortRange> ranges;
     private final Set<Integer> reservedPorts;
 
-    public UsageAnalytics(AllocationStore store, PortRegistry registry, RegistryConfig config, InstantSource clock) {
+    public UsageAnalytics(AllocationStore store, PortRegistry registry, RegistryConfig config, ServiceTypes types,
+            InstantSource clock) {
         this.store = store;
         this.registry = registry;
         this.config = config;
         this.clock = clock;
-        this.ranges = RegistrySettings.ranges(config.ranges());
+        this.ranges = types.ranges();
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
     }
 
@@ -69,7 +69,7 @@ public class UsageAnalytics {
         Instant to = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Instant from = to.minus(window);
         AllocationStore.HeldPorts held = store.heldPorts(host);
-        Map<ServiceType, Walk> walks = new EnumMap<>(ServiceType.class);
+        Map<ServiceType, Walk> walks = new LinkedHashMap<>();
         ranges.forEach((type, range) -> walks.put(type, new Walk(range)));
         Map<String, int[]> flaps = new HashMap<>();
         Map<Integer, Reuse> reuse = new HashMap<>();

@@ -685,9 +685,13 @@ public class JdbcAllocationStore implements AllocationStore {
         return row.wasNull() ? Optional.empty() : Optional.of(processId);
     }
 
+    /** Any well-formed name: a type no longer configured still holds its ports (the registry warns of it). */
     private static ServiceType serviceType(String type) {
-        return ServiceType.fromWireName(type).orElseThrow(
-                () -> new IllegalStateException("stored allocation has unknown service type " + type));
+        try {
+            return ServiceType.named(type);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("stored allocation has a malformed service type: " + e.getMessage(), e);
+        }
     }
 
     private static Allocation read(ResultSet row) throws SQLException {
