@@ -312,7 +312,8 @@ public class PortsResource {
             int total = registry.stats().total();
             List<String> preserving = registry.selfPreservingHosts();
             return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout, preserving,
-                    registry.defaultHost(), preserving.isEmpty() ? "Registry is healthy" : "Registry is healthy; holding the allocations of "
+                    registry.defaultHost(), preserving.isEmpty() ? "Registry is healthy"
+                            : "Registry is healthy; holding the allocations of "
                             + String.join(", ", preserving) + " in self-preservation")).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)

@@ -123,7 +123,7 @@ public class PortsCommand implements Runnable {
     }
 
     @Command(name = "type", description = "List the services of a type (rest-api, grpc, websocket, database, cache,"
-            + " analytics, security, frontend, custom).")
+            + " analytics, security, frontend, custom, or one the registry's sirsi.ports.ranges.<name> defines).")
     static class TypeCommand extends ClientCommand {
         @Parameters(paramLabel = "TYPE", description = "Service type.")
         String type;

@@ -373,7 +373,8 @@ public class PortRegistry {
                     + existing.port() + " as " + existing.serviceType() + "; release allocation "
                     + existing.allocationId() + " before allocating it as " + request.serviceType());
         }
-        if (request.required() && request.preferredPort().isPresent() && request.preferredPort().get() != existing.port()) {
+        if (request.required() && request.preferredPort().isPresent()
+                && request.preferredPort().get() != existing.port()) {
             countConflict(null);
             throw new PortUnavailableException("service '" + existing.serviceName() + "' already holds port "
                     + existing.port() + "; release allocation " + existing.allocationId() + " before requiring port "

@@ -44,7 +44,7 @@ public interface RegistryConfig {
      */
     Optional<List<String>> hosts();
 
-    /** How a new allocation's port is chosen: {@code first-free}, {@code random}, {@code same-port} or {@code sticky}. */
+    /** How a new allocation's port is chosen: {@code first-free}, {@code random}, {@code same-port}, {@code sticky}. */
     @WithDefault("first-free")
     String strategy();
 
