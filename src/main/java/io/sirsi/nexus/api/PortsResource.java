@@ -185,11 +185,12 @@ public class PortsResource {
     public CompletionStage<Response> service(@PathParam("service_name") String serviceName,
             @QueryParam("host") String host) {
         ServiceNames.require(serviceName);
-        CompletionStage<List<Allocation>> found = host == null ? registry.instances(serviceName)
-                : registry.byName(serviceName, host(host)).thenApply(one -> one.stream().toList());
+        String on = host == null ? null : host(host);
+        CompletionStage<List<Allocation>> found = on == null ? registry.instances(serviceName)
+                : registry.byName(serviceName, on).thenApply(one -> one.stream().toList());
         return found.thenApply(instances -> Response.ok(view(instances.stream().findFirst().orElseThrow(() ->
                         new NotRegisteredException("no service named '" + serviceName + "' is registered"
-                                + (host == null ? "" : " on host " + host(host))))))
+                                + (on == null ? "" : " on host " + on)))))
                 .header(INSTANCES_HEADER, instances.size()).build());
     }
 

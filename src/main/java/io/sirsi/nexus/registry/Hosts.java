@@ -64,8 +64,8 @@ public final class Hosts {
 
     /** The host named in a request, lower-cased, or a 400 that says what a host looks like. */
     public static String parse(String name) {
-        return normalize(name).orElseThrow(() -> new InvalidRequestException("invalid host '" + shown(name)
-                + "': expected " + RULE));
+        return normalize(name).orElseThrow(() -> new InvalidRequestException("invalid host '"
+                + InvalidRequestException.shown(name) + "': expected " + RULE));
     }
 
     /** The host a request names, checked against the configured list; the registry's own when absent. */
@@ -97,10 +97,6 @@ public final class Hosts {
     /** Whether only the configured hosts are accepted. */
     public boolean restricted() {
         return !known.isEmpty();
-    }
-
-    private static String shown(String name) {
-        return name == null || name.length() <= 64 ? String.valueOf(name) : name.substring(0, 64) + "…";
     }
 
     /** Java reads a name with ':' as an IPv6 literal only, so this never asks DNS. */

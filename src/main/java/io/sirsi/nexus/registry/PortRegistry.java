@@ -291,10 +291,8 @@ public class PortRegistry {
                 return new Grant(renew(changes, existing.get(), request, changes.now()), false, Optional.empty());
             }
             Optional<String> moved = existing.map(held -> moveOff(changes, held));
-            PortTable.Placement placement = new PortTable.Placement(request.serviceName(), request.preferredPort(),
-                    request.required(), hints(changes, host, request.serviceName(), strategy),
-                    strategy == PlacementStrategy.RANDOM, request.avoidPorts());
-            Grant grant = place(changes, host, request.serviceType(), placement, request.processId());
+            Grant grant = place(changes, host, request.serviceType(), placement(changes, host, request.serviceName(),
+                    strategy, request.preferredPort(), request.required(), request.avoidPorts()), request.processId());
             return moved.map(text -> grant.withWhy(text + grant.why().map(why -> "; " + why).orElse("")))
                     .orElse(grant);
         });
@@ -335,6 +333,13 @@ public class PortRegistry {
                     + type + ", allocation " + allocation.allocationId() + ")");
         });
         return new Grant(allocation, true, choice.why());
+    }
+
+    /** How a new allocation of the service on the host is placed: the request's wishes and the strategy's hints. */
+    private PortTable.Placement placement(ChangeSet changes, String host, String serviceName,
+            PlacementStrategy strategy, Optional<Integer> preferredPort, boolean required, Set<Integer> avoid) {
+        return new PortTable.Placement(serviceName, preferredPort, required,
+                hints(changes, host, serviceName, strategy), strategy == PlacementStrategy.RANDOM, avoid);
     }
 
     /**
@@ -402,11 +407,12 @@ public class PortRegistry {
      * released, newest first. A service has at most one instance per host, and static reservations stay.
      */
     public CompletionStage<ScaleResult> scale(ScaleRequest request) {
+        List<String> known = knownHosts();
         List<String> targets = request.hosts().map(named -> named.stream().map(host -> hosts.resolve(
-                Optional.of(host))).distinct().toList()).orElseGet(this::knownHosts);
+                Optional.of(host))).distinct().toList()).orElse(known);
         PlacementStrategy strategy = request.strategy().orElse(defaultStrategy);
         Set<String> locked = new TreeSet<>(targets);
-        locked.addAll(knownHosts()); // wherever an instance may be released
+        locked.addAll(known); // wherever an instance may be released
         return change(locked, changes -> {
             String name = request.serviceName();
             List<Allocation> current = changes.index().instances(name);
@@ -432,9 +438,8 @@ public class PortRegistry {
                             + " a service has at most one instance per host");
                 }
                 for (String host : free.subList(0, missing)) {
-                    added.add(place(changes, host, request.serviceType(), new PortTable.Placement(name,
-                            Optional.empty(), false, hints(changes, host, name, strategy),
-                            strategy == PlacementStrategy.RANDOM, Set.of()), Optional.empty()).allocation());
+                    added.add(place(changes, host, request.serviceType(), placement(changes, host, name, strategy,
+                            Optional.empty(), false, Set.of()), Optional.empty()).allocation());
                 }
             } else if (missing < 0) {
                 List<Allocation> releasable = current.stream().filter(instance -> !instance.reserved())
@@ -645,7 +650,7 @@ public class PortRegistry {
      * on a store of this process alone memory is never older). Called inside the host's transaction.
      */
     private List<Allocation> refreshHeartbeats(ChangeSet changes, List<Allocation> candidates) {
-        if (candidates.isEmpty()) {
+        if (candidates.isEmpty() || !store.shared()) {
             return candidates;
         }
         Map<UUID, Instant> stored = store.lastHeartbeats(candidates.stream().map(Allocation::allocationId).toList());

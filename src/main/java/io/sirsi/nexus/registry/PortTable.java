@@ -210,10 +210,6 @@ public final class PortTable {
     public record Placement(String serviceName, Optional<Integer> preferredPort, boolean required, List<Hint> hints,
             boolean random, Set<Integer> avoid) {
 
-        /** The spec's placement: the preferred port, else the first free one. */
-        public static Placement firstFree(String serviceName, Optional<Integer> preferredPort, boolean required) {
-            return new Placement(serviceName, preferredPort, required, List.of(), false, Set.of());
-        }
     }
 
     /** A port a strategy suggests, and what it is, for the answer's message ("same-port: the port 'x' holds on b"). */
@@ -259,7 +255,7 @@ public final class PortTable {
                     + unavailable.get());
         }
         int port = freePort(type, range, placement, now);
-        if (cooling.containsKey(port) && coolingFor(port, placement.serviceName(), now)) {
+        if (coolingFor(port, placement.serviceName(), now)) {
             passedOver.add("every free port of the range was freed by another service less than the reuse delay ago;"
                     + " granted " + port + ", freed longest ago");
         } else if (!passedOver.isEmpty()) {
@@ -277,8 +273,7 @@ public final class PortTable {
             // where drawing from a list of every free port would cost the range's size for each allocation.
             for (int draw = 0; draw < RANDOM_DRAWS; draw++) {
                 int port = range.first() + random.nextInt(range.size());
-                if (!blocked.get(port) && !placement.avoid().contains(port) && !boundElsewhere.test(port)
-                        && !coolingFor(port, placement.serviceName(), now)) {
+                if (whyUnavailable(port, placement, now).isEmpty()) {
                     return port;
                 }
             }

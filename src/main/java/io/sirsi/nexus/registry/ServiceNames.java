@@ -19,8 +19,8 @@ public final class ServiceNames {
     /** Returns the name, or fails with a message that states the rule. */
     public static String require(String name) {
         if (!isValid(name)) {
-            String shown = name == null || name.length() <= 64 ? name : name.substring(0, 64) + "…";
-            throw new InvalidRequestException("invalid service_name '" + shown + "': " + RULE);
+            throw new InvalidRequestException("invalid service_name '" + InvalidRequestException.shown(name)
+                    + "': " + RULE);
         }
         return name;
     }

@@ -85,7 +85,7 @@ public final class ServiceTypes {
     /** Resolves a type name from a request, failing with a message that lists the valid ones. */
     public ServiceType parse(String name) {
         return find(name).orElseThrow(() -> new InvalidRequestException("unknown service_type '"
-                + (name.length() <= 64 ? name : name.substring(0, 64) + "…") + "'; expected one of " + wireNames()));
+                + InvalidRequestException.shown(name) + "'; expected one of " + wireNames()));
     }
 
     public String wireNames() {
