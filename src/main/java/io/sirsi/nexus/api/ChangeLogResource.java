@@ -78,8 +78,7 @@ public class ChangeLogResource {
         EventFilter filter = filter(Optional.ofNullable(service), Optional.empty(), Optional.ofNullable(host),
                 Optional.ofNullable(type));
         StreamWatcher watcher = new StreamWatcher(sink, sse);
-        ChangeFeed.Subscription subscription = registry.watch(after, filter, watcher);
-        watcher.opened(subscription, after.orElse(registry.revision()));
+        watcher.subscription = registry.watch(after, filter, watcher);
     }
 
     @GET
@@ -137,10 +136,10 @@ public class ChangeLogResource {
             this.sse = sse;
         }
 
-        /** Sends the response headers now, with a first comment, so a client knows it is watching. */
-        void opened(ChangeFeed.Subscription subscription, long after) {
-            this.subscription = subscription;
-            send(sse.newEventBuilder().comment("watching the change log after revision " + after).build());
+        /** Sends the response headers at once, with a first comment, so a client knows it is watching. */
+        @Override
+        public boolean opened(long after) {
+            return send(sse.newEventBuilder().comment("watching the change log after revision " + after).build());
         }
 
         @Override

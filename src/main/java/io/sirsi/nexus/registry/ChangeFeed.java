@@ -26,6 +26,12 @@ public final class ChangeFeed {
 
     /** Receives the events of one watch, in revision order; returns false to end the watch. */
     public interface Watcher {
+        /**
+         * Called once, before the first event, on the thread that delivers: a watcher that starts its response
+         * here never has it written from two threads at once.
+         */
+        boolean opened(long after);
+
         boolean deliver(ChangeEvent event);
 
         /** Called when nothing was delivered for a while, so that idle connections stay open (SSE comments). */
@@ -172,6 +178,7 @@ public final class ChangeFeed {
         final Watcher watcher;
         long cursor;
         long lastSent = System.nanoTime();
+        boolean opened;
 
         Watch(long cursor, EventFilter filter, Watcher watcher) {
             this.cursor = cursor;
@@ -210,6 +217,12 @@ public final class ChangeFeed {
 
     /** Delivers the watch's events up to the target revision; false when the watch is over. */
     private boolean advance(Watch watch, long target) {
+        if (!watch.opened) {
+            watch.opened = true;
+            if (!watch.watcher.opened(watch.cursor)) {
+                return false;
+            }
+        }
         while (watch.cursor < target) {
             List<ChangeEvent> next = read(watch.cursor, target);
             if (next.isEmpty() || next.get(0).revision() != watch.cursor + 1) {
