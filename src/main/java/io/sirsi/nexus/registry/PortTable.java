@@ -7,14 +7,17 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntPredicate;
@@ -43,8 +46,24 @@ public final class PortTable {
     /** Never changes after construction, so readers may use it too. */
     private final BitSet reserved = new BitSet(PortRange.MAX_PORT + 1);
     private final IntPredicate boundElsewhere;
-    /** Ports freed within the reuse delay, with who freed them and when; see {@link #choosePort}. */
+    /**
+     * Ports freed within the reuse delay, with who freed them and when; see {@link #choosePort}. Read by readers
+     * too; an entry whose delay has passed stays until the writer's next choice prunes it.
+     */
     private final Map<Integer, Freed> cooling = new ConcurrentHashMap<>();
+    /**
+     * The same ports as a set, so that the first-free scan skips them a word at a time: with the delay on, a
+     * registry whose services come and go has thousands of ports cooling ahead of the first free one. Writer only.
+     */
+    private final BitSet coolingPorts = new BitSet(PortRange.MAX_PORT + 1);
+    /** Per service, the ports it freed that still cool: it may take them back at once. Writer only. */
+    private final Map<String, Set<Integer>> cooledBy = new HashMap<>();
+    /**
+     * The cooling entries in the order they were freed, which is the order they stop cooling in (times come from
+     * one clock; were it set back, an entry would stop cooling a little late, never early). An entry whose port was
+     * taken or freed again since stays here until it reaches the head, and is skipped.
+     */
+    private final Queue<Freed> coolingOrder = new ConcurrentLinkedQueue<>();
     private final Duration reuseDelay;
     /** Random draws before the random strategy lists the free ports: few draws miss unless the range is full. */
     private static final int RANDOM_DRAWS = 16;
@@ -52,11 +71,11 @@ public final class PortTable {
     private final RandomGenerator random = new SplittableRandom();
 
     /** A port freed by a service at a moment. */
-    private record Freed(String serviceName, Instant at) {
+    private record Freed(int port, String serviceName, Instant at) {
     }
 
-    /** Of one range: ports held by allocations, and ports reserved by configuration and not held. */
-    private record RangeCount(PortRange range, AtomicInteger held, AtomicInteger reservedIdle) {
+    /** Of one range: ports held by allocations, reserved by configuration and not held, and cooling. */
+    private record RangeCount(PortRange range, AtomicInteger held, AtomicInteger reservedIdle, AtomicInteger cooling) {
     }
 
     /**
@@ -77,7 +96,7 @@ public final class PortTable {
         blocked.or(reserved);
         Map<ServiceType, RangeCount> counting = new HashMap<>();
         this.ranges.forEach((type, range) -> counting.put(type, new RangeCount(range, new AtomicInteger(),
-                new AtomicInteger(reserved.get(range.first(), range.last() + 1).cardinality()))));
+                new AtomicInteger(reserved.get(range.first(), range.last() + 1).cardinality()), new AtomicInteger())));
         this.counts = Map.copyOf(counting);
         this.boundElsewhere = boundElsewhere;
     }
@@ -116,7 +135,10 @@ public final class PortTable {
         }
         byName.put(allocation.serviceName(), allocation);
         byPort.set(allocation.port(), allocation);
-        cooling.remove(allocation.port());
+        Freed wasCooling = cooling.get(allocation.port());
+        if (wasCooling != null) {
+            stopCooling(wasCooling);
+        }
         if (!samePlace) {
             blocked.set(allocation.port());
             count(allocation.port(), 1);
@@ -136,34 +158,78 @@ public final class PortTable {
         Allocation stored = byId.get(allocation.allocationId());
         remove(allocation);
         if (stored != null && !reuseDelay.isZero() && !reserved.get(stored.port())) {
-            cooling.put(stored.port(), new Freed(stored.serviceName(), at));
+            startCooling(new Freed(stored.port(), stored.serviceName(), at));
         }
+    }
+
+    private void startCooling(Freed freed) {
+        pruneCooling(freed.at());
+        Freed previous = cooling.get(freed.port());
+        if (previous != null) {
+            stopCooling(previous);
+        }
+        cooling.put(freed.port(), freed);
+        coolingPorts.set(freed.port());
+        cooledBy.computeIfAbsent(freed.serviceName(), name -> new HashSet<>()).add(freed.port());
+        coolingOrder.add(freed);
+        countCooling(freed.port(), 1);
+    }
+
+    private void stopCooling(Freed freed) {
+        if (!cooling.remove(freed.port(), freed)) {
+            return;
+        }
+        coolingPorts.clear(freed.port());
+        Set<Integer> ports = cooledBy.get(freed.serviceName());
+        ports.remove(freed.port());
+        if (ports.isEmpty()) {
+            cooledBy.remove(freed.serviceName());
+        }
+        countCooling(freed.port(), -1);
+    }
+
+    /**
+     * Ends the cooling of the ports whose reuse delay has passed, from the head of the order they were freed in, and
+     * drops the head's entries whose port was taken since: the head is then the port freed longest ago, which a full
+     * range grants next ({@link #freedLongestAgo}) without walking past the ports granted that way before.
+     */
+    private void pruneCooling(Instant now) {
+        for (Freed head = coolingOrder.peek(); head != null && (!stillCooling(head, now)
+                || cooling.get(head.port()) != head); head = coolingOrder.peek()) {
+            coolingOrder.poll();
+            stopCooling(head);
+        }
+    }
+
+    private boolean stillCooling(Freed freed, Instant now) {
+        return freed.at().plus(reuseDelay).isAfter(now);
     }
 
     /** Whether the port is kept from this service because another freed it less than the reuse delay ago. */
     private boolean coolingFor(int port, String serviceName, Instant now) {
         Freed freed = cooling.get(port);
-        if (freed == null) {
-            return false;
-        }
-        if (!freed.at().plus(reuseDelay).isAfter(now)) {
-            cooling.remove(port, freed);
-            return false;
-        }
-        return !freed.serviceName().equals(serviceName);
+        return freed != null && stillCooling(freed, now) && !freed.serviceName().equals(serviceName);
     }
 
-    /** How many ports of the type's range are free but cooling (freed less than the reuse delay ago). */
+    /**
+     * How many ports of the type's range are free but cooling (freed less than the reuse delay ago): the count the
+     * writer keeps, less the entries at the head of the order whose delay has passed since its last choice.
+     */
     public int cooling(ServiceType type, Instant now) {
-        PortRange range = ranges.get(type);
-        int count = 0;
-        for (Map.Entry<Integer, Freed> entry : cooling.entrySet()) {
-            if (range.contains(entry.getKey()) && entry.getValue().at().plus(reuseDelay).isAfter(now)
-                    && byPort.get(entry.getKey()) == null) {
-                count++;
+        RangeCount count = counts.get(type);
+        if (count == null) {
+            return 0;
+        }
+        int coolingNow = count.cooling().get();
+        for (Freed freed : coolingOrder) {
+            if (stillCooling(freed, now)) {
+                break;
+            }
+            if (count.range().contains(freed.port()) && cooling.get(freed.port()) == freed) {
+                coolingNow--;
             }
         }
-        return count;
+        return Math.max(0, coolingNow);
     }
 
     private void unindex(Allocation allocation) {
@@ -173,6 +239,14 @@ public final class PortTable {
             blocked.clear(allocation.port());
         }
         count(allocation.port(), -1);
+    }
+
+    private void countCooling(int port, int delta) {
+        for (RangeCount count : counts.values()) {
+            if (count.range().contains(port)) {
+                count.cooling().addAndGet(delta);
+            }
+        }
     }
 
     /** Counts a port that became held (+1) or free (-1) in every range that contains it. */
@@ -231,6 +305,7 @@ public final class PortTable {
      * @throws RangeExhaustedException  no port of the range is free
      */
     public PortChoice choosePort(ServiceType type, Placement placement, Instant now) {
+        pruneCooling(now);
         List<String> passedOver = new ArrayList<>();
         if (placement.preferredPort().isPresent()) {
             int preferred = placement.preferredPort().get();
@@ -268,33 +343,12 @@ public final class PortTable {
 
     /** The first (or a random) free port of the range, else the one freed longest ago. */
     private int freePort(ServiceType type, PortRange range, Placement placement, Instant now) {
-        if (placement.random()) {
-            // Rejection sampling first: uniform over the free ports and cheap while the range is not nearly full,
-            // where drawing from a list of every free port would cost the range's size for each allocation.
-            for (int draw = 0; draw < RANDOM_DRAWS; draw++) {
-                int port = range.first() + random.nextInt(range.size());
-                if (whyUnavailable(port, placement, now).isEmpty()) {
-                    return port;
-                }
-            }
+        int port = placement.random() ? randomFree(range, placement, now) : firstFree(range, placement);
+        if (port < 0) {
+            port = freedLongestAgo(range, placement);
         }
-        PrimitiveIterator.OfInt candidates = placement.random() ? shuffled(unblocked(range, placement.avoid()))
-                : unblocked(range, placement.avoid()).iterator();
-        int coolest = -1;
-        while (candidates.hasNext()) {
-            int port = candidates.nextInt();
-            if (boundElsewhere.test(port)) {
-                continue;
-            }
-            if (!coolingFor(port, placement.serviceName(), now)) {
-                return port;
-            }
-            if (coolest < 0 || cooling.get(port).at().isBefore(cooling.get(coolest).at())) {
-                coolest = port;
-            }
-        }
-        if (coolest >= 0) {
-            return coolest;
+        if (port >= 0) {
+            return port;
         }
         int held = held(type);
         int reservedIdle = reservedIdle(type);
@@ -303,6 +357,61 @@ public final class PortTable {
                 + (range.size() - held - reservedIdle - avoidedFree(range, placement.avoid()))
                 + " in use by other processes on this host"
                 + (placement.avoid().isEmpty() ? "" : ", the rest in avoid_ports"));
+    }
+
+    /**
+     * The first port of the range that is neither held, reserved, cooling, avoided nor bound elsewhere, or one of
+     * the service's own cooling ports if that comes first; -1 when there is none.
+     */
+    private int firstFree(PortRange range, Placement placement) {
+        int own = cooledBy.getOrDefault(placement.serviceName(), Set.of()).stream()
+                .filter(port -> range.contains(port) && usable(port, placement)).min(Integer::compare).orElse(-1);
+        int last = own < 0 ? range.last() : own - 1;
+        for (int port = range.first(); port <= last; port++) {
+            port = blocked.nextClearBit(port);
+            int uncooled = coolingPorts.nextClearBit(port);
+            if (uncooled != port) {
+                port = uncooled - 1; // past the run of cooling ports, then look for a clear one again
+            } else if (port <= last && usable(port, placement)) {
+                return port;
+            }
+        }
+        return own;
+    }
+
+    /** A free port at random (one of the service's own cooling ports counts as free); -1 when there is none. */
+    private int randomFree(PortRange range, Placement placement, Instant now) {
+        // Rejection sampling first: uniform over the free ports and cheap while the range is not nearly full,
+        // where drawing from a list of every free port would cost the range's size for each allocation.
+        for (int draw = 0; draw < RANDOM_DRAWS; draw++) {
+            int port = range.first() + random.nextInt(range.size());
+            if (whyUnavailable(port, placement, now).isEmpty()) {
+                return port;
+            }
+        }
+        PrimitiveIterator.OfInt candidates = shuffled(unblocked(range, placement.avoid()));
+        while (candidates.hasNext()) {
+            int port = candidates.nextInt();
+            if (!boundElsewhere.test(port) && !coolingFor(port, placement.serviceName(), now)) {
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    /** When nothing else is free: the range's port another service freed longest ago, rather than failing. */
+    private int freedLongestAgo(PortRange range, Placement placement) {
+        for (Freed freed : coolingOrder) {
+            if (cooling.get(freed.port()) == freed && range.contains(freed.port()) && usable(freed.port(), placement)) {
+                return freed.port();
+            }
+        }
+        return -1;
+    }
+
+    /** Neither avoided by the request nor listened on by another process; the caller knows it is not held. */
+    private boolean usable(int port, Placement placement) {
+        return !placement.avoid().contains(port) && !boundElsewhere.test(port);
     }
 
     /** The ports of the range neither held, reserved nor avoided, in order; read lazily. */

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +103,85 @@ class PortTablePropertyTest {
         }
     }
 
+    record Take(int service, boolean random, Set<Integer> avoid) implements CoolingStep {
+    }
+
+    record Free(int pick) implements CoolingStep {
+    }
+
+    record Wait(int seconds) implements CoolingStep {
+    }
+
+    sealed interface CoolingStep permits Take, Free, Wait {
+    }
+
+    private record Freed(String service, Instant at, long order) {
+    }
+
+    /**
+     * With a reuse delay: a port another service freed within the delay is never granted while a port that is not
+     * cooling is free; the service that freed it may take it back at once; when only cooling ports are free, the one
+     * freed first is granted; and the cooling count agrees with the delay, read at any moment.
+     */
+    @Property(tries = 400)
+    void coolingPortsWaitForTheirServiceOrTheDelay(@ForAll("ports") Set<Integer> reserved,
+            @ForAll("ports") Set<Integer> boundElsewhere, @ForAll("coolingSteps") List<CoolingStep> steps) {
+        Duration delay = Duration.ofSeconds(30);
+        PortTable table = new PortTable(Map.of(ServiceType.CUSTOM, RANGE), reserved, boundElsewhere::contains, delay);
+        Map<Integer, Allocation> held = new HashMap<>();
+        Map<Integer, Freed> cooling = new HashMap<>();
+        Instant now = Instant.parse("2026-12-02T00:00:00Z");
+        long order = 0;
+        for (CoolingStep step : steps) {
+            Instant at = now;
+            cooling.values().removeIf(freed -> !freed.at().plus(delay).isAfter(at));
+            if (step instanceof Wait wait) {
+                now = now.plusSeconds(wait.seconds());
+            } else if (step instanceof Free free && !held.isEmpty()) {
+                List<Integer> ports = new ArrayList<>(held.keySet());
+                Allocation victim = held.remove(ports.get(free.pick() % ports.size()));
+                table.free(victim, now);
+                if (!reserved.contains(victim.port())) {
+                    cooling.put(victim.port(), new Freed(victim.serviceName(), now, order++));
+                }
+            } else if (step instanceof Take take) {
+                String service = "svc-" + take.service();
+                if (held.values().stream().anyMatch(allocation -> allocation.serviceName().equals(service))) {
+                    continue; // one allocation per name, as the registry keeps it
+                }
+                List<Integer> free = IntStream.rangeClosed(RANGE.first(), RANGE.last()).boxed()
+                        .filter(p -> isFree(p, held, reserved, boundElsewhere) && !take.avoid().contains(p)).toList();
+                List<Integer> notCooling = free.stream().filter(p -> !cooling.containsKey(p)
+                        || cooling.get(p).service().equals(service)).toList();
+                Optional<Integer> freedFirst = free.stream().filter(cooling::containsKey)
+                        .min(Comparator.comparingLong(p -> cooling.get(p).order()));
+                try {
+                    int port = table.choosePort(ServiceType.CUSTOM, new PortTable.Placement(service, Optional.empty(),
+                            false, List.of(), take.random(), take.avoid()), now).port();
+                    if (!notCooling.isEmpty()) {
+                        assertTrue(notCooling.contains(port), port + " granted while a port not cooling was free: "
+                                + notCooling);
+                        if (!take.random()) {
+                            assertEquals(notCooling.get(0), port, "first-free grants the first port not cooling");
+                        }
+                    } else {
+                        assertEquals(freedFirst, Optional.of(port), "with only cooling ports free, the one freed first");
+                    }
+                    Allocation allocation = allocation(service, port);
+                    table.put(allocation);
+                    held.put(port, allocation);
+                    cooling.remove(port);
+                } catch (RangeExhaustedException e) {
+                    assertTrue(free.isEmpty(), "range exhausted although " + free + " were free");
+                }
+            }
+            Instant later = now;
+            assertEquals(cooling.entrySet().stream().filter(entry -> RANGE.contains(entry.getKey())
+                    && entry.getValue().at().plus(delay).isAfter(later)).count(),
+                    table.cooling(ServiceType.CUSTOM, now), "ports of the range cooling");
+        }
+    }
+
     private static boolean isFree(int port, Map<Integer, Allocation> held, Set<Integer> reserved, Set<Integer> bound) {
         return !held.containsKey(port) && !reserved.contains(port) && !bound.contains(port);
     }
@@ -114,6 +195,17 @@ class PortTablePropertyTest {
     @Provide
     Arbitrary<Set<Integer>> ports() {
         return Arbitraries.integers().between(LOW, HIGH).set().ofMaxSize(8);
+    }
+
+    @Provide
+    Arbitrary<List<CoolingStep>> coolingSteps() {
+        Arbitrary<CoolingStep> take = Combinators.combine(Arbitraries.integers().between(0, 5),
+                Arbitraries.of(true, false), Arbitraries.integers().between(LOW, HIGH).set().ofMaxSize(3))
+                .as(Take::new);
+        Arbitrary<CoolingStep> free = Arbitraries.integers().between(0, 1000).map(Free::new);
+        Arbitrary<CoolingStep> wait = Arbitraries.integers().between(0, 20).map(Wait::new);
+        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, take), net.jqwik.api.Tuple.of(2, free),
+                net.jqwik.api.Tuple.of(1, wait)).list().ofMaxSize(100);
     }
 
     @Provide
