@@ -1,5 +1,6 @@
 package io.sirsi.nexus;
 
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import io.restassured.http.ContentType;
@@ -22,6 +23,34 @@ class RestartGraceIT {
         "-Dsirsi.ports.cleanup-interval=1s", "-Dsirsi.ports.expiry-interval=200ms",
         // the services that stay silent are few; this test is about downtime, not self-preservation
         "-Dsirsi.ports.self-preservation.threshold=1"};
+
+    /** The reuse delay outlives a restart: a port freed just before it still cools after it. */
+    @Test
+    void aPortFreedBeforeARestartKeepsCoolingAfterIt() throws Exception {
+        Path dataDir = Files.createTempDirectory("sirsi-nexus-cooling");
+        String delay = "-Dsirsi.ports.reuse-delay=10m";
+        int port;
+        try (RegistryProcess registry = RegistryProcess.start(dataDir, delay)) {
+            var granted = registry.request().contentType(ContentType.JSON)
+                    .body("{\"service_name\":\"gone\",\"service_type\":\"rest-api\"}").post("/ports/allocate")
+                    .then().statusCode(200).extract();
+            port = granted.path("allocation.port");
+            registry.request().contentType(ContentType.JSON)
+                    .body("{\"allocation_id\":\"" + granted.path("allocation.allocation_id") + "\"}")
+                    .post("/ports/release").then().statusCode(200);
+            registry.kill();
+        }
+        try (RegistryProcess restarted = RegistryProcess.start(dataDir, delay)) {
+            restarted.request().get("/ports/ranges").then().body("'rest-api'.cooling", equalTo(1));
+            restarted.request().contentType(ContentType.JSON).body("{\"service_name\":\"intruder\","
+                    + "\"service_type\":\"rest-api\",\"preferred_port\":" + port + ",\"required\":true}")
+                    .post("/ports/allocate").then().statusCode(409)
+                    .body("detail", containsString("sirsi.ports.reuse-delay"));
+            restarted.request().contentType(ContentType.JSON).body("{\"service_name\":\"gone\","
+                    + "\"service_type\":\"rest-api\",\"preferred_port\":" + port + ",\"required\":true}")
+                    .post("/ports/allocate").then().statusCode(200).body("allocation.port", equalTo(port));
+        }
+    }
 
     @Test
     void downtimeLongerThanTheTimeoutForgetsNoLiveService() throws Exception {

@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.http.ContentType;
@@ -12,6 +13,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -143,14 +148,63 @@ class StorageFaultIT {
                 assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
                 registry.kill();
             }
-            try (RegistryProcess restarted = RegistryProcess.start(dataDir)) {
-                List<String> held = restarted.request().get("/ports/directory").then().statusCode(200).extract()
-                        .jsonPath().getList("collect { it.value.allocation_id }");
-                assertTrue(held.containsAll(acknowledged), "lost: " + acknowledged.stream()
-                        .filter(id -> !held.contains(id)).toList());
-            }
+            assertNothingLostOnRestart(dataDir, acknowledged);
         } finally {
             run("umount", "-l", mount.toString());
+        }
+    }
+
+    /**
+     * Issue 16, item 10: SQLite's WAL index lives in the registry's heap (the unix-excl VFS), not in a memory-mapped
+     * {@code registry.db-shm}, whose file made unwritable killed the JVM with SIGBUS. A stale one is removed at start;
+     * one planted and made immutable under the running registry is never touched; another process cannot open the
+     * database meanwhile; and what was acknowledged survives a kill -9.
+     */
+    @Test
+    void theWalIndexIsNoFileSoNoFaultOnOneCanKillTheRegistry() throws Exception {
+        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-shm");
+        Path shm = dataDir.resolve("registry.db-shm");
+        Files.write(shm, new byte[32 * 1024]); // as an earlier version, killed, would have left it
+        List<String> acknowledged = new ArrayList<>();
+        try {
+            try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+                assertTrue(registry.log().contains("Removed " + shm), registry.log());
+                acknowledged.add(allocate(registry, "before").statusCode(200).extract()
+                        .path("allocation.allocation_id"));
+                assertFalse(Files.exists(shm), "SQLite made a shared-memory file");
+                SQLException refused = assertThrows(SQLException.class, () -> {
+                    String database = "jdbc:sqlite:" + dataDir.resolve("registry.db");
+                    try (Connection other = DriverManager.getConnection(database);
+                            Statement statement = other.createStatement()) {
+                        statement.executeQuery("select count(*) from allocation").close();
+                    }
+                }, "another process read the database under the running registry");
+                assertTrue(refused.getMessage().contains("locked"), refused.getMessage());
+
+                Files.write(shm, new byte[32 * 1024]);
+                chattr("+i", List.of(shm));
+                for (int i = 0; i < 50; i++) {
+                    acknowledged.add(allocate(registry, "during-" + i).statusCode(200).extract()
+                            .path("allocation.allocation_id"));
+                }
+                registry.request().get("/q/health/ready").then().statusCode(200);
+                assertEquals(32 * 1024, Files.size(shm), "the planted file was used");
+                assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
+                registry.kill();
+            }
+            chattr("-i", List.of(shm));
+            assertNothingLostOnRestart(dataDir, acknowledged);
+        } finally {
+            chattr("-i", List.of(shm));
+        }
+    }
+
+    private static void assertNothingLostOnRestart(Path dataDir, List<String> acknowledged) throws Exception {
+        try (RegistryProcess restarted = RegistryProcess.start(dataDir)) {
+            List<String> held = restarted.request().get("/ports/directory").then().statusCode(200).extract()
+                    .jsonPath().getList("collect { it.value.allocation_id }");
+            assertTrue(held.containsAll(acknowledged), "lost: " + acknowledged.stream()
+                    .filter(id -> !held.contains(id)).toList());
         }
     }
 
@@ -194,6 +248,9 @@ class StorageFaultIT {
     private static void chattr(String flag, List<Path> files) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("chattr", flag));
         files.stream().filter(Files::exists).map(Path::toString).forEach(command::add);
+        if (command.size() == 2) {
+            return; // none of them is there (any more)
+        }
         assertEquals(0, run(command.toArray(String[]::new)), "chattr " + flag + " " + files);
     }
 

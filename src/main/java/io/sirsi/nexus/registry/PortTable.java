@@ -7,17 +7,14 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PrimitiveIterator;
-import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntPredicate;
@@ -46,36 +43,15 @@ public final class PortTable {
     /** Never changes after construction, so readers may use it too. */
     private final BitSet reserved = new BitSet(PortRange.MAX_PORT + 1);
     private final IntPredicate boundElsewhere;
-    /**
-     * Ports freed within the reuse delay, with who freed them and when; see {@link #choosePort}. Read by readers
-     * too; an entry whose delay has passed stays until the writer's next choice prunes it.
-     */
-    private final Map<Integer, Freed> cooling = new ConcurrentHashMap<>();
-    /**
-     * The same ports as a set, so that the first-free scan skips them a word at a time: with the delay on, a
-     * registry whose services come and go has thousands of ports cooling ahead of the first free one. Writer only.
-     */
-    private final BitSet coolingPorts = new BitSet(PortRange.MAX_PORT + 1);
-    /** Per service, the ports it freed that still cool: it may take them back at once. Writer only. */
-    private final Map<String, Set<Integer>> cooledBy = new HashMap<>();
-    /**
-     * The cooling entries in the order they were freed, which is the order they stop cooling in (times come from
-     * one clock; were it set back, an entry would stop cooling a little late, never early). An entry whose port was
-     * taken or freed again since stays here until it reaches the head, and is skipped.
-     */
-    private final Queue<Freed> coolingOrder = new ConcurrentLinkedQueue<>();
-    private final Duration reuseDelay;
+    /** Ports freed within the reuse delay, kept from other services for now; see {@link #choosePort}. */
+    private final CoolingPorts cooling;
     /** Random draws before the random strategy lists the free ports: few draws miss unless the range is full. */
     private static final int RANDOM_DRAWS = 16;
     /** For the random strategy; used by the writer only. */
     private final RandomGenerator random = new SplittableRandom();
 
-    /** A port freed by a service at a moment. */
-    private record Freed(int port, String serviceName, Instant at) {
-    }
-
-    /** Of one range: ports held by allocations, reserved by configuration and not held, and cooling. */
-    private record RangeCount(PortRange range, AtomicInteger held, AtomicInteger reservedIdle, AtomicInteger cooling) {
+    /** Of one range: ports held by allocations, and ports reserved by configuration and not held. */
+    private record RangeCount(PortRange range, AtomicInteger held, AtomicInteger reservedIdle) {
     }
 
     /**
@@ -90,13 +66,13 @@ public final class PortTable {
     /** @param reuseDelay how long a freed port is kept from other services ({@code 0}: not at all) */
     public PortTable(Map<ServiceType, PortRange> ranges, Set<Integer> reservedPorts, IntPredicate boundElsewhere,
             Duration reuseDelay) {
-        this.reuseDelay = reuseDelay;
         this.ranges = Map.copyOf(ranges);
+        this.cooling = new CoolingPorts(reuseDelay, this.ranges);
         reservedPorts.forEach(reserved::set);
         blocked.or(reserved);
         Map<ServiceType, RangeCount> counting = new HashMap<>();
         this.ranges.forEach((type, range) -> counting.put(type, new RangeCount(range, new AtomicInteger(),
-                new AtomicInteger(reserved.get(range.first(), range.last() + 1).cardinality()), new AtomicInteger())));
+                new AtomicInteger(reserved.get(range.first(), range.last() + 1).cardinality()))));
         this.counts = Map.copyOf(counting);
         this.boundElsewhere = boundElsewhere;
     }
@@ -135,10 +111,7 @@ public final class PortTable {
         }
         byName.put(allocation.serviceName(), allocation);
         byPort.set(allocation.port(), allocation);
-        Freed wasCooling = cooling.get(allocation.port());
-        if (wasCooling != null) {
-            stopCooling(wasCooling);
-        }
+        cooling.stop(allocation.port());
         if (!samePlace) {
             blocked.set(allocation.port());
             count(allocation.port(), 1);
@@ -153,83 +126,22 @@ public final class PortTable {
         }
     }
 
-    /** Removes the allocation as freed at this moment: its port cools for the reuse delay. */
+    /**
+     * Removes the allocation as freed at this moment: its port cools for the reuse delay. An allocation this table
+     * no longer holds (a free read back from the change log at start) cools its port too, unless another holds it.
+     */
     public void free(Allocation allocation, Instant at) {
         Allocation stored = byId.get(allocation.allocationId());
         remove(allocation);
-        if (stored != null && !reuseDelay.isZero() && !reserved.get(stored.port())) {
-            startCooling(new Freed(stored.port(), stored.serviceName(), at));
+        Allocation freed = stored != null ? stored : allocation;
+        if (cooling.enabled() && !reserved.get(freed.port()) && byPort.get(freed.port()) == null) {
+            cooling.start(freed.port(), freed.serviceName(), at);
         }
     }
 
-    private void startCooling(Freed freed) {
-        pruneCooling(freed.at());
-        Freed previous = cooling.get(freed.port());
-        if (previous != null) {
-            stopCooling(previous);
-        }
-        cooling.put(freed.port(), freed);
-        coolingPorts.set(freed.port());
-        cooledBy.computeIfAbsent(freed.serviceName(), name -> new HashSet<>()).add(freed.port());
-        coolingOrder.add(freed);
-        countCooling(freed.port(), 1);
-    }
-
-    private void stopCooling(Freed freed) {
-        if (!cooling.remove(freed.port(), freed)) {
-            return;
-        }
-        coolingPorts.clear(freed.port());
-        Set<Integer> ports = cooledBy.get(freed.serviceName());
-        ports.remove(freed.port());
-        if (ports.isEmpty()) {
-            cooledBy.remove(freed.serviceName());
-        }
-        countCooling(freed.port(), -1);
-    }
-
-    /**
-     * Ends the cooling of the ports whose reuse delay has passed, from the head of the order they were freed in, and
-     * drops the head's entries whose port was taken since: the head is then the port freed longest ago, which a full
-     * range grants next ({@link #freedLongestAgo}) without walking past the ports granted that way before.
-     */
-    private void pruneCooling(Instant now) {
-        for (Freed head = coolingOrder.peek(); head != null && (!stillCooling(head, now)
-                || cooling.get(head.port()) != head); head = coolingOrder.peek()) {
-            coolingOrder.poll();
-            stopCooling(head);
-        }
-    }
-
-    private boolean stillCooling(Freed freed, Instant now) {
-        return freed.at().plus(reuseDelay).isAfter(now);
-    }
-
-    /** Whether the port is kept from this service because another freed it less than the reuse delay ago. */
-    private boolean coolingFor(int port, String serviceName, Instant now) {
-        Freed freed = cooling.get(port);
-        return freed != null && stillCooling(freed, now) && !freed.serviceName().equals(serviceName);
-    }
-
-    /**
-     * How many ports of the type's range are free but cooling (freed less than the reuse delay ago): the count the
-     * writer keeps, less the entries at the head of the order whose delay has passed since its last choice.
-     */
+    /** How many ports of the type's range are free but cooling (freed less than the reuse delay ago). */
     public int cooling(ServiceType type, Instant now) {
-        RangeCount count = counts.get(type);
-        if (count == null) {
-            return 0;
-        }
-        int coolingNow = count.cooling().get();
-        for (Freed freed : coolingOrder) {
-            if (stillCooling(freed, now)) {
-                break;
-            }
-            if (count.range().contains(freed.port()) && cooling.get(freed.port()) == freed) {
-                coolingNow--;
-            }
-        }
-        return Math.max(0, coolingNow);
+        return cooling.count(type, now);
     }
 
     private void unindex(Allocation allocation) {
@@ -239,14 +151,6 @@ public final class PortTable {
             blocked.clear(allocation.port());
         }
         count(allocation.port(), -1);
-    }
-
-    private void countCooling(int port, int delta) {
-        for (RangeCount count : counts.values()) {
-            if (count.range().contains(port)) {
-                count.cooling().addAndGet(delta);
-            }
-        }
     }
 
     /** Counts a port that became held (+1) or free (-1) in every range that contains it. */
@@ -305,7 +209,7 @@ public final class PortTable {
      * @throws RangeExhaustedException  no port of the range is free
      */
     public PortChoice choosePort(ServiceType type, Placement placement, Instant now) {
-        pruneCooling(now);
+        cooling.prune(now);
         List<String> passedOver = new ArrayList<>();
         if (placement.preferredPort().isPresent()) {
             int preferred = placement.preferredPort().get();
@@ -330,7 +234,7 @@ public final class PortTable {
                     + unavailable.get());
         }
         int port = freePort(type, range, placement, now);
-        if (coolingFor(port, placement.serviceName(), now)) {
+        if (cooling.keptFrom(port, placement.serviceName(), now).isPresent()) {
             passedOver.add("every free port of the range was freed by another service less than the reuse delay ago;"
                     + " granted " + port + ", freed longest ago");
         } else if (!passedOver.isEmpty()) {
@@ -345,7 +249,8 @@ public final class PortTable {
     private int freePort(ServiceType type, PortRange range, Placement placement, Instant now) {
         int port = placement.random() ? randomFree(range, placement, now) : firstFree(range, placement);
         if (port < 0) {
-            port = freedLongestAgo(range, placement);
+            // nothing else is free: the port another service freed longest ago, rather than failing
+            port = cooling.freedLongestAgo(range, candidate -> usable(candidate, placement));
         }
         if (port >= 0) {
             return port;
@@ -364,12 +269,11 @@ public final class PortTable {
      * the service's own cooling ports if that comes first; -1 when there is none.
      */
     private int firstFree(PortRange range, Placement placement) {
-        int own = cooledBy.getOrDefault(placement.serviceName(), Set.of()).stream()
-                .filter(port -> range.contains(port) && usable(port, placement)).min(Integer::compare).orElse(-1);
+        int own = cooling.ownFirst(placement.serviceName(), range, port -> usable(port, placement));
         int last = own < 0 ? range.last() : own - 1;
         for (int port = range.first(); port <= last; port++) {
             port = blocked.nextClearBit(port);
-            int uncooled = coolingPorts.nextClearBit(port);
+            int uncooled = cooling.nextNotCooling(port);
             if (uncooled != port) {
                 port = uncooled - 1; // past the run of cooling ports, then look for a clear one again
             } else if (port <= last && usable(port, placement)) {
@@ -392,18 +296,8 @@ public final class PortTable {
         PrimitiveIterator.OfInt candidates = shuffled(unblocked(range, placement.avoid()));
         while (candidates.hasNext()) {
             int port = candidates.nextInt();
-            if (!boundElsewhere.test(port) && !coolingFor(port, placement.serviceName(), now)) {
+            if (!boundElsewhere.test(port) && cooling.keptFrom(port, placement.serviceName(), now).isEmpty()) {
                 return port;
-            }
-        }
-        return -1;
-    }
-
-    /** When nothing else is free: the range's port another service freed longest ago, rather than failing. */
-    private int freedLongestAgo(PortRange range, Placement placement) {
-        for (Freed freed : coolingOrder) {
-            if (cooling.get(freed.port()) == freed && range.contains(freed.port()) && usable(freed.port(), placement)) {
-                return freed.port();
             }
         }
         return -1;
@@ -462,11 +356,8 @@ public final class PortTable {
         if (boundElsewhere.test(port)) {
             return Optional.of("another process on this host is listening on it");
         }
-        if (coolingFor(port, serviceName, now)) {
-            Freed freed = cooling.get(port);
-            return Optional.of("service '" + freed.serviceName() + "' freed it at " + freed.at() + " and it is kept"
-                    + " from other services until " + freed.at().plus(reuseDelay) + " (sirsi.ports.reuse-delay)");
-        }
-        return Optional.empty();
+        return cooling.keptFrom(port, serviceName, now).map(freed -> "service '" + freed.serviceName() + "' freed it at "
+                + freed.at() + " and it is kept from other services until " + cooling.until(freed)
+                + " (sirsi.ports.reuse-delay)");
     }
 }

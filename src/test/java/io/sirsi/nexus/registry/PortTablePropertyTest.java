@@ -112,7 +112,11 @@ class PortTablePropertyTest {
     record Wait(int seconds) implements CoolingStep {
     }
 
-    sealed interface CoolingStep permits Take, Free, Wait {
+    /** The registry restarts: a new table, the held allocations loaded, the recent frees read back from the log. */
+    record Restart() implements CoolingStep {
+    }
+
+    sealed interface CoolingStep permits Take, Free, Wait, Restart {
     }
 
     private record Freed(String service, Instant at, long order) {
@@ -121,13 +125,15 @@ class PortTablePropertyTest {
     /**
      * With a reuse delay: a port another service freed within the delay is never granted while a port that is not
      * cooling is free; the service that freed it may take it back at once; when only cooling ports are free, the one
-     * freed first is granted; and the cooling count agrees with the delay, read at any moment.
+     * freed first is granted; the cooling count agrees with the delay, read at any moment; and all of it holds
+     * across a restart that reads the frees back from the change log.
      */
     @Property(tries = 400)
     void coolingPortsWaitForTheirServiceOrTheDelay(@ForAll("ports") Set<Integer> reserved,
             @ForAll("ports") Set<Integer> boundElsewhere, @ForAll("coolingSteps") List<CoolingStep> steps) {
         Duration delay = Duration.ofSeconds(30);
         PortTable table = new PortTable(Map.of(ServiceType.CUSTOM, RANGE), reserved, boundElsewhere::contains, delay);
+        Map<Integer, Allocation> freedBy = new HashMap<>();
         Map<Integer, Allocation> held = new HashMap<>();
         Map<Integer, Freed> cooling = new HashMap<>();
         Instant now = Instant.parse("2026-12-02T00:00:00Z");
@@ -137,10 +143,17 @@ class PortTablePropertyTest {
             cooling.values().removeIf(freed -> !freed.at().plus(delay).isAfter(at));
             if (step instanceof Wait wait) {
                 now = now.plusSeconds(wait.seconds());
+            } else if (step instanceof Restart) {
+                table = new PortTable(Map.of(ServiceType.CUSTOM, RANGE), reserved, boundElsewhere::contains, delay);
+                held.values().forEach(table::put);
+                PortTable restarted = table;
+                cooling.entrySet().stream().sorted(Comparator.comparingLong(entry -> entry.getValue().order()))
+                        .forEach(entry -> restarted.free(freedBy.get(entry.getKey()), entry.getValue().at()));
             } else if (step instanceof Free free && !held.isEmpty()) {
                 List<Integer> ports = new ArrayList<>(held.keySet());
                 Allocation victim = held.remove(ports.get(free.pick() % ports.size()));
                 table.free(victim, now);
+                freedBy.put(victim.port(), victim);
                 if (!reserved.contains(victim.port())) {
                     cooling.put(victim.port(), new Freed(victim.serviceName(), now, order++));
                 }
@@ -165,7 +178,7 @@ class PortTablePropertyTest {
                             assertEquals(notCooling.get(0), port, "first-free grants the first port not cooling");
                         }
                     } else {
-                        assertEquals(freedFirst, Optional.of(port), "with only cooling ports free, the one freed first");
+                        assertEquals(freedFirst, Optional.of(port), "only cooling ports free: the one freed first");
                     }
                     Allocation allocation = allocation(service, port);
                     table.put(allocation);
@@ -204,8 +217,9 @@ class PortTablePropertyTest {
                 .as(Take::new);
         Arbitrary<CoolingStep> free = Arbitraries.integers().between(0, 1000).map(Free::new);
         Arbitrary<CoolingStep> wait = Arbitraries.integers().between(0, 20).map(Wait::new);
+        Arbitrary<CoolingStep> restart = Arbitraries.just(new Restart());
         return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(3, take), net.jqwik.api.Tuple.of(2, free),
-                net.jqwik.api.Tuple.of(1, wait)).list().ofMaxSize(100);
+                net.jqwik.api.Tuple.of(1, wait), net.jqwik.api.Tuple.of(1, restart)).list().ofMaxSize(100);
     }
 
     @Provide
