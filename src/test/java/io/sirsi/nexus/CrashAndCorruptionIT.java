@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.http.ContentType;
@@ -122,6 +123,17 @@ class CrashAndCorruptionIT {
         String err = failedStart(dataDir);
         assertThat(err, containsString(dataDir.resolve("registry.db").toString()));
         assertTrue(Files.isDirectory(dataDir.resolve("registry.db")), "the registry replaced what was there");
+    }
+
+    /** SQLite opens the database by a file: URI, where these characters are not part of the path. */
+    @Test
+    void aDataDirectoryThatAUriWouldMisreadStopsTheStart() throws Exception {
+        for (String name : List.of("full-50%", "why?", "hash#tag")) {
+            Path dataDir = Files.createTempDirectory("sirsi-nexus-uri").resolve(name);
+            String err = failedStart(dataDir);
+            assertThat(err, containsString("sirsi.ports.data-dir '" + dataDir + "' contains"));
+            assertFalse(Files.exists(dataDir), "the registry created " + dataDir);
+        }
     }
 
     /** Starts the registry on the data directory; it must exit 1 with one line on stderr and no stack trace. */

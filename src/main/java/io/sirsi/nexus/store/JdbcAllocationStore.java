@@ -133,6 +133,7 @@ public class JdbcAllocationStore implements AllocationStore {
     public void open() {
         if (!isPostgresql()) {
             Path dataDir = Path.of(config.dataDir());
+            requireUriSafe(dataDir);
             try {
                 Files.createDirectories(dataDir); // SQLite creates the file but not its directory
             } catch (IOException e) {
@@ -140,6 +141,7 @@ public class JdbcAllocationStore implements AllocationStore {
                         + ": " + e.getMessage(), e);
             }
             lockDataDir(dataDir.toAbsolutePath());
+            removeSharedMemoryFile(dataDir.toAbsolutePath());
         }
         try {
             // Replicas starting together are safe: Flyway takes its own lock on PostgreSQL while it migrates.
@@ -148,6 +150,38 @@ public class JdbcAllocationStore implements AllocationStore {
             throw new StoreUnavailableException("cannot open the database at " + location() + ": " + rootCause(e)
                     + (isPostgresql() ? "" : "; the file was left as it is: restore it from a backup, or move it"
                             + " away to start with no allocations"), null); // the root cause says it all, once
+        }
+    }
+
+    /**
+     * The database is opened by a {@code file:} URI (for its {@code vfs=unix-excl}), in which {@code ?} and
+     * {@code #} would end the path and {@code %} start an escape: a data directory with them would open another file.
+     */
+    private static void requireUriSafe(Path dataDir) {
+        String path = dataDir.toString();
+        for (char special : new char[] {'?', '#', '%'}) {
+            if (path.indexOf(special) >= 0) {
+                throw new StoreUnavailableException("sirsi.ports.data-dir '" + path + "' contains '" + special
+                        + "', which SQLite reads as part of a URI, not of the path; choose a directory without ?, #"
+                        + " or %", null);
+            }
+        }
+    }
+
+    /**
+     * SQLite runs with its {@code unix-excl} VFS: its WAL index lives in this process's heap, not in a memory-mapped
+     * {@code registry.db-shm} (a fault on that mapping, such as the file made unwritable, killed the JVM with
+     * SIGBUS). A {@code -shm} file left by an earlier version is stale, and with the data directory locked nothing
+     * else uses it: removed, so that nobody takes it for live state.
+     */
+    private static void removeSharedMemoryFile(Path dataDir) {
+        Path shm = dataDir.resolve("registry.db-shm");
+        try {
+            if (Files.deleteIfExists(shm)) {
+                LOG.infof("Removed %s, left by an earlier version: the WAL index is now kept in memory", shm);
+            }
+        } catch (IOException e) {
+            LOG.warnf("Cannot remove the stale %s (%s); it is not used", shm, e.getMessage());
         }
     }
 
