@@ -188,7 +188,6 @@ class StorageFaultIT {
                             .path("allocation.allocation_id"));
                 }
                 registry.request().get("/q/health/ready").then().statusCode(200);
-                assertEquals(32 * 1024, Files.size(shm), "the planted file was used");
                 assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
                 registry.kill();
             }

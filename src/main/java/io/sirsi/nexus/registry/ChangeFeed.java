@@ -27,8 +27,8 @@ public final class ChangeFeed {
     /** Receives the events of one watch, in revision order; returns false to end the watch. */
     public interface Watcher {
         /**
-         * Called once, before the first event, on the thread that delivers: a watcher that starts its response
-         * here never has it written from two threads at once.
+         * Called once, before the first event, on the thread that delivers the events: a watcher that starts its
+         * response here never writes its start and its first events from two threads at once.
          */
         boolean opened(long after);
 
@@ -192,7 +192,7 @@ public final class ChangeFeed {
             long target;
             signalLock.lock();
             try {
-                if (watches.stream().allMatch(watch -> watch.cursor >= newest)) {
+                if (watches.stream().allMatch(watch -> watch.opened && watch.cursor >= newest)) {
                     signal.await(1, TimeUnit.SECONDS);
                 }
                 target = newest;
@@ -200,6 +200,15 @@ public final class ChangeFeed {
                 continue;
             } finally {
                 signalLock.unlock();
+            }
+            // new watches first, so that a client's headers never wait behind another watch's replay
+            for (Watch watch : watches) {
+                if (!watch.opened) {
+                    watch.opened = true;
+                    if (!watch.watcher.opened(watch.cursor)) {
+                        watches.remove(watch);
+                    }
+                }
             }
             for (Watch watch : watches) {
                 try {
@@ -217,12 +226,6 @@ public final class ChangeFeed {
 
     /** Delivers the watch's events up to the target revision; false when the watch is over. */
     private boolean advance(Watch watch, long target) {
-        if (!watch.opened) {
-            watch.opened = true;
-            if (!watch.watcher.opened(watch.cursor)) {
-                return false;
-            }
-        }
         while (watch.cursor < target) {
             List<ChangeEvent> next = read(watch.cursor, target);
             if (next.isEmpty() || next.get(0).revision() != watch.cursor + 1) {

@@ -15,11 +15,12 @@ import java.util.function.IntPredicate;
  * The ports of one host freed less than the reuse delay ago ({@code sirsi.ports.reuse-delay}): kept from other
  * services for that long, while the service that freed one may take it back at once.
  *
- * <p>Built so that nothing here grows with the number of ports cooling, which runs into the thousands when services
+ * <p>Built so that allocating and counting do not walk the ports cooling, which run into the thousands when services
  * come and go: the ports are a bit set that the first-free scan skips a word at a time; the entries sit in the order
- * they were freed, which is the order their delay ends in, so the end of cooling is read at the head, each entry once;
- * and every range's count is kept as entries come and go. Thread-safe: {@link PortTable}'s writer starts and ends
- * cooling, and readers count; whoever comes first after an entry's delay has passed retires it.
+ * they were freed, which is the order their delay ends in, so the end of cooling is read at the head, each entry
+ * once; and every range's count is kept as entries come and go. Only a full range, where nothing but cooling ports is
+ * left, walks the entries to find the one freed longest ago. Thread-safe: {@link PortTable}'s writer starts and ends
+ * cooling, and readers count; whoever comes first after an entry's delay has passed retires it, by its own clock.
  */
 final class CoolingPorts {
 
@@ -33,9 +34,10 @@ final class CoolingPorts {
     private final BitSet ports = new BitSet(PortRange.MAX_PORT + 1);
     private final Map<String, Set<Integer>> byService = new HashMap<>();
     /**
-     * The entries in the order they were freed. Times come from one clock; were it set back, an entry would stop
-     * cooling a little late, never early. An entry whose port was taken or freed again since stays until it reaches
-     * the head, and is dropped there.
+     * The entries in the order they were freed. Their times may be out of order (a clock set back, or frees another
+     * replica made by its clock): an entry behind a later one then stops cooling when that one does, late, never
+     * early, since only the head is retired and only by the reader's or writer's own time. An entry whose port was
+     * taken or freed again since stays until it reaches the head, and is dropped there.
      */
     private final ArrayDeque<Freed> order = new ArrayDeque<>();
     private final Map<ServiceType, Integer> counts = new HashMap<>();
@@ -49,9 +51,11 @@ final class CoolingPorts {
         return !delay.isZero();
     }
 
-    /** The port starts cooling for the reuse delay from the moment it was freed. */
+    /**
+     * The port starts cooling for the reuse delay from the moment it was freed. That moment may be another
+     * replica's, so it never retires anything here: only {@link #prune} with this process's time does.
+     */
     synchronized void start(int port, String serviceName, Instant at) {
-        prune(at);
         stop(port);
         Freed freed = new Freed(port, serviceName, at);
         byPort.put(port, freed);
@@ -111,13 +115,16 @@ final class CoolingPorts {
         return ports.nextClearBit(from);
     }
 
-    /** The lowest of the ports this service freed that still cool, in the range and usable; -1 when none is. */
-    synchronized int ownFirst(String serviceName, PortRange range, IntPredicate usable) {
-        return byService.getOrDefault(serviceName, Set.of()).stream()
-                .filter(port -> range.contains(port) && usable.test(port)).min(Integer::compare).orElse(-1);
+    /** The ports of the range this service freed that still cool, lowest first: a copy, to probe outside the lock. */
+    synchronized int[] ownPorts(String serviceName, PortRange range) {
+        return byService.getOrDefault(serviceName, Set.of()).stream().mapToInt(Integer::intValue)
+                .filter(range::contains).sorted().toArray();
     }
 
-    /** The range's usable port freed longest ago, as of the last {@link #prune}; -1 when none cools. */
+    /**
+     * The range's usable port freed longest ago, as of the last {@link #prune}; -1 when none cools. Called only when
+     * the range has nothing else free, so its walk (and the probes {@code usable} may make under the lock) are rare.
+     */
     synchronized int freedLongestAgo(PortRange range, IntPredicate usable) {
         for (Freed freed : order) {
             if (byPort.get(freed.port()) == freed && range.contains(freed.port()) && usable.test(freed.port())) {

@@ -269,18 +269,26 @@ public final class PortTable {
      * the service's own cooling ports if that comes first; -1 when there is none.
      */
     private int firstFree(PortRange range, Placement placement) {
-        int own = cooling.ownFirst(placement.serviceName(), range, port -> usable(port, placement));
-        int last = own < 0 ? range.last() : own - 1;
-        for (int port = range.first(); port <= last; port++) {
+        int free = -1;
+        for (int port = range.first(); port <= range.last(); port++) {
             port = blocked.nextClearBit(port);
             int uncooled = cooling.nextNotCooling(port);
             if (uncooled != port) {
                 port = uncooled - 1; // past the run of cooling ports, then look for a clear one again
-            } else if (port <= last && usable(port, placement)) {
-                return port;
+            } else if (port <= range.last() && usable(port, placement)) {
+                free = port;
+                break;
             }
         }
-        return own;
+        for (int own : cooling.ownPorts(placement.serviceName(), range)) {
+            if (free >= 0 && own > free) {
+                break;
+            }
+            if (usable(own, placement)) {
+                return own;
+            }
+        }
+        return free;
     }
 
     /** A free port at random (one of the service's own cooling ports counts as free); -1 when there is none. */
