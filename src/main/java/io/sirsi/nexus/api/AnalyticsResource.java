@@ -2,6 +2,7 @@ package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.security.Role;
+import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.UsageAnalytics;
 import io.sirsi.nexus.registry.UsageAnalytics.TypeUsage;
@@ -18,9 +19,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -36,7 +35,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AnalyticsResource {
 
     static final String DEFAULT_WINDOW = "24h";
-    private static final Pattern WINDOW = Pattern.compile("(\\d{1,6})([smhd])");
 
     private final UsageAnalytics analytics;
     private final PortRegistry registry;
@@ -63,20 +61,11 @@ public class AnalyticsResource {
 
     /** {@code 30m}, {@code 24h}, {@code 7d}: a positive whole number of seconds, minutes, hours or days. */
     private Duration parseWindow(String text) {
-        Matcher matcher = WINDOW.matcher(text);
         String expected = "expected a duration such as 30m, 24h or 7d (s, m, h or d), more than 0 and at most the"
                 + " history retention, " + days(analytics.maxWindow());
-        if (!matcher.matches()) {
-            throw new BadRequestException("invalid window '" + text + "': " + expected);
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        Duration duration = switch (matcher.group(2)) {
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
-        if (duration.isZero() || duration.compareTo(analytics.maxWindow()) > 0) {
+        Duration duration = Durations.parse(text).filter(parsed -> !parsed.isZero()
+                && parsed.compareTo(analytics.maxWindow()) <= 0).orElse(null);
+        if (duration == null) {
             throw new BadRequestException("invalid window '" + text + "': " + expected);
         }
         return duration;

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.registry.PortRegistry;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.BadRequestException;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
@@ -27,7 +27,6 @@ public final class BlockingReads {
     public static final String HEADER = "X-Sirsi-Index";
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final String REVISION = BlockingReads.class.getName() + ".revision";
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)");
     private static final Pattern INDEX = Pattern.compile("\\d{1,18}");
 
     private BlockingReads() {
@@ -35,16 +34,8 @@ public final class BlockingReads {
 
     /** Parses {@code 100ms}, {@code 30s}, {@code 5m}: Consul's spellings. */
     static Duration parseWait(String text) {
-        Matcher matcher = DURATION.matcher(text);
-        if (!matcher.matches()) {
-            throw new BadRequestException("invalid wait '" + text + "': expected a duration such as 30s, 500ms or 5m");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        Duration wait = switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            default -> Duration.ofMinutes(amount);
-        };
+        Duration wait = Durations.parse(text).orElseThrow(() -> new BadRequestException("invalid wait '" + text
+                + "': expected a duration such as 30s, 500ms or 5m"));
         if (wait.compareTo(MAX_WAIT) > 0) {
             throw new BadRequestException("invalid wait '" + text + "': at most 5m");
         }

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.api.EventView;
+import io.sirsi.nexus.registry.Durations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +28,6 @@ final class ChangeLogCommands {
     /** Three keep-alives missed: the connection is dead, whoever failed to say so. */
     private static final Duration IDLE = Duration.ofSeconds(45);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhd])");
     /** The stream's first comment, which names the revision it starts after. */
     private static final Pattern STARTS_AFTER = Pattern.compile(":\\s?watching the change log after revision (\\d+)");
 
@@ -224,18 +225,12 @@ final class ChangeLogCommands {
         }
 
         private static Duration duration(String text) {
-            Matcher matcher = DURATION.matcher(text);
-            if (!matcher.matches()) {
+            Optional<Duration> since = Durations.parse(text); // no lambda: each costs a client's start-up time
+            if (since.isEmpty()) {
                 throw new CliException(ExitCode.USAGE, "invalid --since '" + text + "': expected a duration such as"
                         + " 30m, 1h or 7d");
             }
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
+            return since.get();
         }
     }
 }
