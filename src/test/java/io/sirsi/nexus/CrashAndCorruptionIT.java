@@ -125,7 +125,7 @@ class CrashAndCorruptionIT {
         assertTrue(Files.isDirectory(dataDir.resolve("registry.db")), "the registry replaced what was there");
     }
 
-    /** SQLite opens the database by a file: URI, where these characters are not part of the path. */
+    /** SQLite opens the database by a file: URI, where these characters (and a leading //) are not the path. */
     @Test
     void aDataDirectoryThatAUriWouldMisreadStopsTheStart() throws Exception {
         for (String name : List.of("full-50%", "why?", "hash#tag")) {
@@ -134,10 +134,16 @@ class CrashAndCorruptionIT {
             assertThat(err, containsString("sirsi.ports.data-dir '" + dataDir + "' contains"));
             assertFalse(Files.exists(dataDir), "the registry created " + dataDir);
         }
+        String hostLike = "/" + Files.createTempDirectory("sirsi-nexus-uri").resolve("data");
+        assertThat(failedStart(hostLike), containsString("starts with //"));
     }
 
     /** Starts the registry on the data directory; it must exit 1 with one line on stderr and no stack trace. */
     private static String failedStart(Path dataDir) throws Exception {
+        return failedStart(dataDir.toString());
+    }
+
+    private static String failedStart(String dataDir) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
                 "-Dsirsi.ports.data-dir=" + dataDir, "-jar", RegistryProcess.jar().toString(), "start");
         Path out = Files.createTempFile("sirsi-nexus-fault-", ".out");

@@ -2,7 +2,6 @@ package io.sirsi.nexus.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
-import io.quarkus.flyway.FlywayDataSource;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.AllocationStore;
@@ -47,15 +46,15 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteConnectionConfig;
 
 /**
- * The allocation store on a JDBC database, with its schema kept by Flyway: the embedded SQLite file by default,
- * or PostgreSQL ({@code sirsi.ports.store=postgresql}) shared by several registry processes. One class for both:
+ * The allocation store on a JDBC database, with its schema kept by {@link SchemaMigrations}: the embedded SQLite
+ * file by default, or PostgreSQL ({@code sirsi.ports.store=postgresql}) shared by several registry processes. One
+ * class for both:
  * the SQL and the migrations are the same, and the differences are the per-host lock and the error codes.
  */
 @ApplicationScoped
@@ -68,8 +67,8 @@ public class JdbcAllocationStore implements AllocationStore {
             + " service_type, process_id, allocated_at, last_heartbeat, status";
     /**
      * First key of the two-key advisory lock that serialises the changes of one host across replicas; the second
-     * key is the hash of the host name. A namespace of our own keeps clear of other single-key advisory locks
-     * (Flyway's, another application's) on the same database.
+     * key is the hash of the host name. A namespace of our own keeps clear of single-key advisory locks (the
+     * schema migration's, another application's) on the same database.
      */
     private static final int HOST_LOCK_NAMESPACE = 0x51e5;
     private static final String INSERT = "insert into allocation (" + COLUMNS + ")"
@@ -95,8 +94,6 @@ public class JdbcAllocationStore implements AllocationStore {
     private final RegistryConfig config;
     private final Instance<AgroalDataSource> sqlite;
     private final Instance<AgroalDataSource> postgresql;
-    private final Instance<Flyway> sqliteFlyway;
-    private final Instance<Flyway> postgresqlFlyway;
     private final Optional<String> postgresqlUrl;
     /** The transaction of {@link #inHostTransaction} on this thread, which the store calls it makes join. */
     private final ThreadLocal<Connection> hostTransaction = new ThreadLocal<>();
@@ -113,14 +110,10 @@ public class JdbcAllocationStore implements AllocationStore {
     public JdbcAllocationStore(RegistryConfig config,
             @Default Instance<AgroalDataSource> sqlite,
             @DataSource("postgresql") Instance<AgroalDataSource> postgresql,
-            @Default Instance<Flyway> sqliteFlyway,
-            @FlywayDataSource("postgresql") Instance<Flyway> postgresqlFlyway,
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresqlUrl) {
         this.config = config;
         this.sqlite = sqlite;
         this.postgresql = postgresql;
-        this.sqliteFlyway = sqliteFlyway;
-        this.postgresqlFlyway = postgresqlFlyway;
         this.postgresqlUrl = postgresqlUrl;
     }
 
@@ -133,7 +126,7 @@ public class JdbcAllocationStore implements AllocationStore {
     public void open() {
         if (!isPostgresql()) {
             Path dataDir = Path.of(config.dataDir());
-            requireUriSafe(dataDir);
+            requireUriSafe(config.dataDir()); // as written: it goes into the URL as it is
             try {
                 Files.createDirectories(dataDir); // SQLite creates the file but not its directory
             } catch (IOException e) {
@@ -144,8 +137,9 @@ public class JdbcAllocationStore implements AllocationStore {
             removeSharedMemoryFile(dataDir.toAbsolutePath());
         }
         try {
-            // Replicas starting together are safe: Flyway takes its own lock on PostgreSQL while it migrates.
-            (isPostgresql() ? postgresqlFlyway : sqliteFlyway).get().migrate();
+            // Replicas starting together are safe: the migration takes a lock of its own first (SchemaMigrations).
+            inTransaction("migrate the schema", true, connection -> SchemaMigrations.migrate(connection,
+                    isPostgresql()));
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot open the database at " + location() + ": " + rootCause(e)
                     + (isPostgresql() ? "" : "; the file was left as it is: restore it from a backup, or move it"
@@ -155,10 +149,14 @@ public class JdbcAllocationStore implements AllocationStore {
 
     /**
      * The database is opened by a {@code file:} URI (for its {@code vfs=unix-excl}), in which {@code ?} and
-     * {@code #} would end the path and {@code %} start an escape: a data directory with them would open another file.
+     * {@code #} would end the path, {@code %} start an escape and a leading {@code //} a host: a data directory
+     * with them would open another file, or none.
      */
-    private static void requireUriSafe(Path dataDir) {
-        String path = dataDir.toString();
+    private static void requireUriSafe(String path) {
+        if (path.startsWith("//")) {
+            throw new StoreUnavailableException("sirsi.ports.data-dir '" + path + "' starts with //, which SQLite reads"
+                    + " as a URI's host; write it with one /", null);
+        }
         for (char special : new char[] {'?', '#', '%'}) {
             if (path.indexOf(special) >= 0) {
                 throw new StoreUnavailableException("sirsi.ports.data-dir '" + path + "' contains '" + special
@@ -185,7 +183,7 @@ public class JdbcAllocationStore implements AllocationStore {
         }
     }
 
-    /** The innermost message of a failure (Flyway wraps the driver's in a report of many lines). */
+    /** The innermost message of a failure (the driver's, under the store's own). */
     private static String rootCause(Throwable failure) {
         Throwable cause = failure;
         while (cause.getCause() != null && cause.getCause() != cause) {
@@ -630,7 +628,7 @@ public class JdbcAllocationStore implements AllocationStore {
     /**
      * After a failed write, readiness asks the store to write again: a transaction that changes a page and is
      * committed (so fsynced), yet leaves every row as it was. SQLite rewrites the header's user_version with its own
-     * value (Flyway does not use it); PostgreSQL commits a transaction that has an id, which writes its WAL.
+     * value (the migrations do not use it); PostgreSQL commits a transaction that has an id, which writes its WAL.
      */
     private void probeWrite(WriteHealth.Failure seen) {
         inTransaction("take writes", connection -> {
