@@ -77,8 +77,12 @@ public class ChangeLogResource {
                 .or(() -> Optional.ofNullable(since).map(text -> BlockingReads.parseRevision("since", text)));
         EventFilter filter = filter(Optional.ofNullable(service), Optional.empty(), Optional.ofNullable(host),
                 Optional.ofNullable(type));
+        long start = registry.watchStart(after); // a 410 must come before the stream's headers
         StreamWatcher watcher = new StreamWatcher(sink, sse);
-        watcher.subscription = registry.watch(after, filter, watcher);
+        // The headers and the first comment go out on this thread before the watch exists: no event can be sent
+        // meanwhile from the feed's thread (two threads starting one response, one of them fails)
+        watcher.opened(start);
+        watcher.subscription = registry.watch(Optional.of(start), filter, watcher);
     }
 
     @GET
@@ -137,9 +141,8 @@ public class ChangeLogResource {
         }
 
         /** Sends the response headers at once, with a first comment, so a client knows it is watching. */
-        @Override
-        public boolean opened(long after) {
-            return send(sse.newEventBuilder().comment("watching the change log after revision " + after).build());
+        void opened(long after) {
+            send(sse.newEventBuilder().comment("watching the change log after revision " + after).build());
         }
 
         @Override

@@ -26,12 +26,6 @@ public final class ChangeFeed {
 
     /** Receives the events of one watch, in revision order; returns false to end the watch. */
     public interface Watcher {
-        /**
-         * Called once, before the first event, on the thread that delivers the events: a watcher that starts its
-         * response here never writes its start and its first events from two threads at once.
-         */
-        boolean opened(long after);
-
         boolean deliver(ChangeEvent event);
 
         /** Called when nothing was delivered for a while, so that idle connections stay open (SSE comments). */
@@ -178,7 +172,6 @@ public final class ChangeFeed {
         final Watcher watcher;
         long cursor;
         long lastSent = System.nanoTime();
-        boolean opened;
 
         Watch(long cursor, EventFilter filter, Watcher watcher) {
             this.cursor = cursor;
@@ -192,7 +185,7 @@ public final class ChangeFeed {
             long target;
             signalLock.lock();
             try {
-                if (watches.stream().allMatch(watch -> watch.opened && watch.cursor >= newest)) {
+                if (watches.stream().allMatch(watch -> watch.cursor >= newest)) {
                     signal.await(1, TimeUnit.SECONDS);
                 }
                 target = newest;
@@ -201,16 +194,9 @@ public final class ChangeFeed {
             } finally {
                 signalLock.unlock();
             }
-            // new watches first, so that a client's headers never wait behind another watch's replay
             for (Watch watch : watches) {
-                if (!watch.opened) {
-                    watch.opened = true;
-                    if (!watch.watcher.opened(watch.cursor)) {
-                        watches.remove(watch);
-                    }
-                }
-            }
-            for (Watch watch : watches) {
+                // a failure must not leave this loop: it would end the one thread that serves every watch, and
+                // every stream would go silent
                 try {
                     if (!advance(watch, target)) {
                         watches.remove(watch);
@@ -218,9 +204,17 @@ public final class ChangeFeed {
                 } catch (RuntimeException e) {
                     LOG.warnf("A watch ended: %s", e.getMessage());
                     watches.remove(watch);
-                    watch.watcher.ended("the registry cannot read its change log: " + e.getMessage());
+                    end(watch, "the registry cannot serve this watch: " + e.getMessage());
                 }
             }
+        }
+    }
+
+    private static void end(Watch watch, String why) {
+        try {
+            watch.watcher.ended(why);
+        } catch (RuntimeException alsoFailed) {
+            LOG.debugf("Ending a watch: %s", alsoFailed.getMessage());
         }
     }
 

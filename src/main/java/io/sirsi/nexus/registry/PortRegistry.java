@@ -837,18 +837,28 @@ public class PortRegistry {
     }
 
     /**
-     * Watches the events after a revision (this one's, when empty: from now on).
+     * Where a watch after this revision starts (this one's, when empty: from now on), so that a caller can say so
+     * (and start its response) before any event can reach it.
      *
      * @throws RevisionCompactedException the events after it are no longer retained
      */
-    public ChangeFeed.Subscription watch(Optional<Long> after, EventFilter filter, ChangeFeed.Watcher watcher) {
+    public long watchStart(Optional<Long> after) {
         requireOpen();
         long start = after.orElseGet(feed::newest);
         long oldest = store.oldestRevision();
         if (start + 1 < oldest && start < store.headRevision()) {
             throw new RevisionCompactedException(start, oldest);
         }
-        return feed.watch(start, filter, watcher);
+        return start;
+    }
+
+    /**
+     * Watches the events after a revision (this one's, when empty: from now on).
+     *
+     * @throws RevisionCompactedException the events after it are no longer retained
+     */
+    public ChangeFeed.Subscription watch(Optional<Long> after, EventFilter filter, ChangeFeed.Watcher watcher) {
+        return feed.watch(watchStart(after), filter, watcher);
     }
 
     /** Events matching the query, newest first, from the store. */
