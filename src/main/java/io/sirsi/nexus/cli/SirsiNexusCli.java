@@ -24,13 +24,17 @@ public final class SirsiNexusCli {
     }
 
     /**
-     * The command tree for these arguments; the server passes quarkus-picocli's factory, the client picocli's own.
-     * picocli builds the model of every command it is given, which is most of a client command's start-up, so
-     * {@code ports NAME ...} with a known NAME gets a tree of just that command (and its parents, for help and
-     * messages); anything else (help, completion, a typo that wants suggestions) gets the whole tree.
+     * The command tree for these arguments. picocli builds the model of every command it is given, which is most of
+     * a client command's start-up, so {@code ports NAME ...} with a known NAME gets a tree of just that command (and
+     * its parents, for help and messages), and {@code start ...} one of just {@code start}; anything else (help,
+     * completion, a typo that wants suggestions) gets the whole tree.
      */
     static CommandLine commandLine(CommandLine.IFactory factory, String... args) {
         CommandLine top = new CommandLine(SirsiNexusCommand.class, factory);
+        if (args.length >= 1 && SirsiNexusMain.SERVER_COMMAND.equals(args[0])) {
+            top.addSubcommand(StartCommand.class);
+            return withFailureHandling(top);
+        }
         CommandLine ports = new CommandLine(PortsCommand.class, factory);
         Class<?> only = args.length >= 2 && "ports".equals(args[0]) ? portsCommand(args[1]) : null;
         for (Class<?> command : only != null ? List.<Class<?>>of(only) : PortsCommand.SUBCOMMANDS) {
@@ -43,10 +47,14 @@ public final class SirsiNexusCli {
                 top.addSubcommand(command);
             }
         }
-        for (CommandLine command : new CommandLine[] {top, ports}) {
-            command.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
-                    .exitCodeList(ExitCode.helpList());
-        }
+        ports.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCode.helpList());
+        return withFailureHandling(top);
+    }
+
+    /** The project's exit codes in the top command's help, and its one-line failures for every command. */
+    private static CommandLine withFailureHandling(CommandLine top) {
+        top.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList());
         Failures failures = new Failures();
         return top.setExecutionExceptionHandler(failures).setParameterExceptionHandler(failures);
     }

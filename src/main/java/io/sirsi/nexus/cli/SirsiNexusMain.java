@@ -19,12 +19,6 @@ public class SirsiNexusMain implements QuarkusApplication {
 
     static final String SERVER_COMMAND = "start";
 
-    private final CommandLine.IFactory factory;
-
-    public SirsiNexusMain(CommandLine.IFactory factory) {
-        this.factory = factory;
-    }
-
     public static void main(String... args) {
         if (!isServer(args)) {
             // Before anything of Quarkus loads: a client command boots no application, reads no server setting.
@@ -60,10 +54,15 @@ public class SirsiNexusMain implements QuarkusApplication {
         return messages.isEmpty() ? failure.toString() : String.join(": ", messages);
     }
 
-    /** {@code start}: by now Quarkus has started the server; picocli runs the command that waits for its end. */
+    /**
+     * {@code start}: by now Quarkus has started the server; picocli runs the command that waits for its end. With
+     * picocli's plain factory, as the client does: the command needs no bean, and a stop that comes at once (a
+     * SIGTERM right after the start) has already taken the CDI container away, which quarkus-picocli's factory
+     * would need to build the command.
+     */
     @Override
     public int run(String... args) {
-        return SirsiNexusCli.commandLine(factory, args).execute(args);
+        return SirsiNexusCli.commandLine(CommandLine.defaultFactory(), args).execute(args);
     }
 
     /**
