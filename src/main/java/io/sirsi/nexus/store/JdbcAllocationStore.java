@@ -88,6 +88,8 @@ public class JdbcAllocationStore implements AllocationStore {
     private static final String ADVANCE_HEAD = "update change_log_head set revision = revision + ? where id = 1";
     private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
     private static final String DELETE = "delete from allocation where allocation_id = ?";
+    /** Ids per query when heartbeat times are read back (well within both databases' limits on parameters). */
+    private static final int HEARTBEAT_BATCH = 500;
     /** PostgreSQL's codes for a transaction that lost a race and may simply be retried. */
     private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
@@ -454,15 +456,21 @@ public class JdbcAllocationStore implements AllocationStore {
         if (allocationIds.isEmpty()) {
             return Map.of();
         }
+        List<UUID> ids = List.copyOf(allocationIds);
         return inTransaction("read heartbeat times", connection -> {
+            // a few queries of many ids rather than one per id: in a partition the candidates are thousands, read
+            // on every expiry pass
             Map<UUID, Instant> times = new HashMap<>();
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select last_heartbeat from allocation where allocation_id = ?")) {
-                for (UUID id : allocationIds) {
-                    select.setString(1, id.toString());
+            for (int from = 0; from < ids.size(); from += HEARTBEAT_BATCH) {
+                List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + HEARTBEAT_BATCH));
+                try (PreparedStatement select = connection.prepareStatement("select allocation_id, last_heartbeat"
+                        + " from allocation where allocation_id in (" + "?, ".repeat(batch.size() - 1) + "?)")) {
+                    for (int i = 0; i < batch.size(); i++) {
+                        select.setString(i + 1, batch.get(i).toString());
+                    }
                     try (ResultSet rows = select.executeQuery()) {
-                        if (rows.next()) {
-                            times.put(id, Instant.ofEpochMilli(rows.getLong(1)));
+                        while (rows.next()) {
+                            times.put(UUID.fromString(rows.getString(1)), Instant.ofEpochMilli(rows.getLong(2)));
                         }
                     }
                 }
