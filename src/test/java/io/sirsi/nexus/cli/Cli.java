@@ -27,6 +27,17 @@ final class Cli {
         return builder.start();
     }
 
+    /**
+     * Runs {@code sirsi-nexus ports COMMAND --url URL ARGS...} to its end: the URL right after the command, before
+     * arguments that may end in {@code exec}'s command.
+     */
+    static Run ports(String url, Map<String, String> environment, String... commandAndArgs)
+            throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("ports", commandAndArgs[0], "--url", url));
+        all.addAll(List.of(commandAndArgs).subList(1, commandAndArgs.length));
+        return run(environment, all.toArray(String[]::new));
+    }
+
     /** Runs {@code sirsi-nexus ARGS} to its end. */
     static Run run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
         return finish(launch(environment, args));

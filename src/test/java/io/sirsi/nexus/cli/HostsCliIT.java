@@ -14,7 +14,6 @@ import io.sirsi.nexus.RegistryProcess;
 import io.sirsi.nexus.cli.Cli.Run;
 import java.net.ServerSocket;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -47,11 +46,8 @@ class HostsCliIT {
         return ports(Map.of(), args);
     }
 
-    /** {@code ports COMMAND --url URL ARGS...}: the URL before the arguments, which may end in exec's command. */
     private static Run ports(Map<String, String> environment, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("ports", args[0], "--url", registry.url()));
-        all.addAll(List.of(args).subList(1, args.length));
-        return Cli.run(environment, all.toArray(String[]::new));
+        return Cli.ports(registry.url(), environment, args);
     }
 
     private static Run succeeded(Run run) {

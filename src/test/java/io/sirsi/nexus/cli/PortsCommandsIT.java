@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sirsi.nexus.RegistryProcess;
 import io.sirsi.nexus.cli.Cli.Run;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -38,10 +37,7 @@ class PortsCommandsIT {
     }
 
     private static Run ports(String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("ports"));
-        all.addAll(List.of(args));
-        all.addAll(List.of("--url", registry.url()));
-        return launch(all.toArray(String[]::new));
+        return Cli.ports(registry.url(), Map.of(), args);
     }
 
     private static Run launch(String... args) throws Exception {
