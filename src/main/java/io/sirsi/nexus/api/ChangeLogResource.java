@@ -82,7 +82,7 @@ public class ChangeLogResource {
         // The headers and the first comment go out on this thread before the watch exists: no event can be sent
         // meanwhile from the feed's thread (two threads starting one response, one of them fails)
         watcher.opened(start);
-        watcher.subscription = registry.watch(Optional.of(start), filter, watcher);
+        watcher.subscription = registry.watch(start, filter, watcher);
     }
 
     @GET

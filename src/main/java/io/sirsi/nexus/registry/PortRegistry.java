@@ -853,12 +853,12 @@ public class PortRegistry {
     }
 
     /**
-     * Watches the events after a revision (this one's, when empty: from now on).
-     *
-     * @throws RevisionCompactedException the events after it are no longer retained
+     * Watches the events after {@code start}, as {@link #watchStart} gave it (the check is not made twice: it reads
+     * the store). Should the revision be pruned meanwhile, the watch ends when it reads it.
      */
-    public ChangeFeed.Subscription watch(Optional<Long> after, EventFilter filter, ChangeFeed.Watcher watcher) {
-        return feed.watch(watchStart(after), filter, watcher);
+    public ChangeFeed.Subscription watch(long start, EventFilter filter, ChangeFeed.Watcher watcher) {
+        requireOpen();
+        return feed.watch(start, filter, watcher);
     }
 
     /** Events matching the query, newest first, from the store. */

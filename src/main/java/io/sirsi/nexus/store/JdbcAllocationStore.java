@@ -54,8 +54,8 @@ import org.sqlite.SQLiteConnectionConfig;
 /**
  * The allocation store on a JDBC database, with its schema kept by {@link SchemaMigrations}: the embedded SQLite
  * file by default, or PostgreSQL ({@code sirsi.ports.store=postgresql}) shared by several registry processes. One
- * class for both:
- * the SQL and the migrations are the same, and the differences are the per-host lock and the error codes.
+ * class for both: the SQL and the migrations are the same, and the differences are the per-host lock and the error
+ * codes.
  */
 @ApplicationScoped
 public class JdbcAllocationStore implements AllocationStore {
