@@ -12,7 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
@@ -88,7 +90,7 @@ final class SchemaMigrations {
         }
         List<Migration> known = known();
         int rank = 0;
-        int applied = 0;
+        Set<Integer> applied = new HashSet<>();
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery("select installed_rank, version, script, checksum, success"
                         + " from " + HISTORY + " order by installed_rank")) {
@@ -112,12 +114,19 @@ final class SchemaMigrations {
                     throw new IllegalStateException("migration " + ours.script() + " differs from the one applied"
                             + " to this database (checksum " + checksum + ", this build's " + ours.checksum() + ")");
                 }
-                applied = Math.max(applied, number);
+                applied.add(number);
+            }
+        }
+        int newest = applied.stream().max(Integer::compare).orElse(0);
+        for (Migration migration : known) {
+            if (migration.version() < newest && !applied.contains(migration.version())) {
+                throw new IllegalStateException("migration " + migration.script() + " was never applied to this"
+                        + " database, though later ones were");
             }
         }
         List<Migration> done = new ArrayList<>();
         for (Migration migration : known) {
-            if (migration.version() <= applied) {
+            if (migration.version() <= newest) {
                 continue;
             }
             long started = System.nanoTime();

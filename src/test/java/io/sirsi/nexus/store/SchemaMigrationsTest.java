@@ -80,6 +80,11 @@ class SchemaMigrationsTest {
             execute(connection, "update flyway_schema_history set checksum = 42 where version = '2'");
             assertTrue(refused(connection).contains("V2__change_log.sql differs from the one applied"));
         }
+        try (Connection connection = open("gap")) {
+            flywayMigrated(connection, 3);
+            execute(connection, "delete from flyway_schema_history where version = '2'");
+            assertTrue(refused(connection).contains("V2__change_log.sql was never applied"));
+        }
         try (Connection connection = open("failed")) {
             flywayMigrated(connection, 2);
             execute(connection, "update flyway_schema_history set success = 0 where version = '2'");
