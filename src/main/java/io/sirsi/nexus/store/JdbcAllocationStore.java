@@ -137,6 +137,7 @@ public class JdbcAllocationStore implements AllocationStore {
             }
             lockDataDir(dataDir.toAbsolutePath());
             removeSharedMemoryFile(dataDir.toAbsolutePath());
+            SqliteNativeLibrary.useCopyIn(dataDir.toAbsolutePath());
         }
         try {
             // Replicas starting together are safe: the migration takes a lock of its own first (SchemaMigrations).
