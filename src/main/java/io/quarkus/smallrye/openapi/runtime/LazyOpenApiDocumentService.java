@@ -3,6 +3,7 @@ package io.quarkus.smallrye.openapi.runtime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,8 +46,8 @@ public class LazyOpenApiDocumentService extends OpenApiDocumentService {
     @Override
     void prepareDocument(AutoSecurityFilter autoSecurityFilter, Map<RunStage, List<String>> filtersByStage,
             String documentName) {
-        List<String> startupFilters = filtersByStage.get(RunStage.RUNTIME_STARTUP);
-        if (startupFilters != null && !startupFilters.isEmpty()) {
+        if (Stream.of(RunStage.RUNTIME_STARTUP, RunStage.RUN, RunStage.BOTH)
+                .anyMatch(stage -> !filtersByStage.getOrDefault(stage, List.of()).isEmpty())) {
             // A filter meant to run at start-up runs at start-up, as upstream's lazy document keeps it.
             super.prepareDocument(autoSecurityFilter, filtersByStage, documentName);
             return;
@@ -72,9 +73,10 @@ public class LazyOpenApiDocumentService extends OpenApiDocumentService {
     @Override
     public byte[] getDocument(String documentName, Format format) {
         synchronized (pending) {
-            Runnable prepare = pending.remove(documentName);
+            Runnable prepare = pending.get(documentName);
             if (prepare != null) {
-                prepare.run();
+                prepare.run(); // once; should it fail, the next request tries again rather than serve nothing
+                pending.remove(documentName);
             }
         }
         return super.getDocument(documentName, format);
