@@ -72,12 +72,9 @@ class ConfiguredPortsTest {
         }
     }
 
-    /**
-     * Listens on the first free port of the grpc range: the range lies among the ephemeral ports, so a client
-     * connection anywhere on the machine may be using 50050 at the moment.
-     */
+    /** Listens on the first free port of the profile's grpc range (30050-30059, clear of the ephemeral ports). */
     private static ServerSocket listenInGrpcRange() throws IOException {
-        for (int port = 50050; port <= 50099; port++) {
+        for (int port = 30050; port <= 30059; port++) {
             ServerSocket socket = new ServerSocket();
             try {
                 socket.bind(new InetSocketAddress(port));
@@ -86,6 +83,6 @@ class ConfiguredPortsTest {
                 socket.close();
             }
         }
-        throw new IOException("every port of the grpc range 50050-50099 is in use");
+        throw new IOException("every port of the grpc range 30050-30059 is in use");
     }
 }
