@@ -4,7 +4,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiDocumentIT {
 
+    private static final String DEFERRED = "Deferred the OpenAPI document";
     private static final String BUILT = "Built the OpenAPI document";
 
     @Test
@@ -21,7 +24,8 @@ class OpenApiDocumentIT {
         try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-openapi"),
                 "-Dquarkus.log.category.\"io.quarkus.smallrye.openapi.runtime\".level=DEBUG")) {
             registry.request().get("/ports/stats").then().statusCode(200);
-            assertEquals(0, builds(registry), registry.log()); // started, serving, and not built yet
+            awaitLines(registry, DEFERRED, 1); // start-up deferred it, and serves without it
+            assertEquals(0, lines(registry, BUILT), registry.log());
 
             registry.request().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                     .body("info.title", equalTo("sirsi-nexus port registry"))
@@ -29,11 +33,27 @@ class OpenApiDocumentIT {
             registry.request().get("/q/openapi").then().statusCode(200)
                     .body(containsString("title: sirsi-nexus port registry"));
             registry.request().queryParam("format", "json").get("/q/openapi").then().statusCode(200);
-            assertEquals(1, builds(registry), registry.log());
+            awaitLines(registry, BUILT, 1);
+            registry.request().get("/q/openapi").then().statusCode(200);
+            // a line logged after the last request: once it is written, so is anything that request logged
+            registry.request().contentType(ContentType.JSON)
+                    .body("{\"service_name\":\"after-openapi\",\"service_type\":\"custom\"}")
+                    .post("/ports/allocate").then().statusCode(200);
+            awaitLines(registry, "to after-openapi", 1);
+            assertEquals(1, lines(registry, BUILT), registry.log()); // once, not per request
         }
     }
 
-    private static long builds(RegistryProcess registry) throws Exception {
-        return registry.log().lines().filter(line -> line.contains(BUILT)).count();
+    /** The console log is asynchronous: waits up to 10 s for at least {@code count} lines with the text. */
+    private static void awaitLines(RegistryProcess registry, String text, long count) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (lines(registry, text) < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertTrue(lines(registry, text) >= count, registry.log());
+    }
+
+    private static long lines(RegistryProcess registry, String text) throws Exception {
+        return registry.log().lines().filter(line -> line.contains(text)).count();
     }
 }

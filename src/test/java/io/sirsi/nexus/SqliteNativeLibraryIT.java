@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged registry loads SQLite's native library from its data directory, where the first start copied it
- * (store/SqliteNativeLibrary), and writes a damaged copy again.
+ * (store/SqliteNativeLibrary), writes a damaged copy again and removes what earlier versions left.
  */
 class SqliteNativeLibraryIT {
 
@@ -47,8 +48,13 @@ class SqliteNativeLibraryIT {
         long size = Files.size(copy);
 
         Files.write(copy, new byte[100]); // cut short: written again from the jar
+        Path earlierVersion = Files.createDirectories(dataDir.resolve("native/sqlite-jdbc-3.0.0"));
+        Files.write(earlierVersion.resolve("libsqlitejdbc.so"), new byte[100]);
+        Path crashed = Files.write(copy.resolveSibling("libsqlitejdbc.so123.partial"), new byte[100]);
         try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
             assertEquals(size, Files.size(copy));
+            assertFalse(Files.exists(earlierVersion), "an earlier version's copy is removed");
+            assertFalse(Files.exists(crashed), "a copy cut short by a crash is removed");
             assertThat(mappedSqliteLibraries(registry), hasItem(copy.toString()));
             registry.request().get("/ports/stats").then().statusCode(200);
         }

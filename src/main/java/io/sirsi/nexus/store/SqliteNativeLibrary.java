@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
+import io.quarkus.runtime.LaunchMode;
 import org.jboss.logging.Logger;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.OSInfo;
@@ -22,8 +25,9 @@ import org.sqlite.util.OSInfo;
  * of a sqlite-jdbc version copies it once to {@code <data-dir>/native/sqlite-jdbc-<version>/}; every start compares
  * the copy with the jar's (a few ms: reading is cheap, writing and loading a new file is not), writes it again if
  * it differs, and points sqlite-jdbc at it with sqlite-jdbc's own settings ({@code org.sqlite.lib.path},
- * {@code org.sqlite.lib.name}). Should the copy not load (a data directory mounted {@code noexec}), sqlite-jdbc
- * logs why and goes on to its usual way, so this never stops a start. An operator's own {@code org.sqlite.lib.path} is left as it is.
+ * {@code org.sqlite.lib.name}), having removed earlier versions' copies. Should the copy not load (a data
+ * directory mounted {@code noexec}), sqlite-jdbc logs an ERROR saying why and goes on to its usual way, so this
+ * never stops a start. The packaged application only ({@link LaunchMode#NORMAL}). An operator's own {@code org.sqlite.lib.path} is left as it is.
  */
 final class SqliteNativeLibrary {
 
@@ -36,7 +40,9 @@ final class SqliteNativeLibrary {
 
     /** Call before the first SQLite connection of the process; later, sqlite-jdbc has already loaded its library. */
     static void useCopyIn(Path dataDir) {
-        if (System.getProperty(PATH_PROPERTY) != null) {
+        // One process, one registry: tests start many in one JVM (and one class loader after another), where a
+        // setting left by the first would point the next at a library another class loader already holds.
+        if (LaunchMode.current() != LaunchMode.NORMAL || System.getProperty(PATH_PROPERTY) != null) {
             return;
         }
         String name = System.mapLibraryName("sqlitejdbc");
@@ -54,6 +60,7 @@ final class SqliteNativeLibrary {
             }
             // Compared whole, not by size: a copy that is not this library would fail to load, noisily.
             if (!Files.isRegularFile(copy) || !Arrays.equals(library, Files.readAllBytes(copy))) {
+                removeLeftovers(dir.getParent(), dir);
                 Files.createDirectories(dir);
                 Path partial = Files.createTempFile(dir, name, ".partial");
                 try {
@@ -70,5 +77,23 @@ final class SqliteNativeLibrary {
         }
         System.setProperty(PATH_PROPERTY, dir.toString());
         System.setProperty(NAME_PROPERTY, name);
+    }
+
+    /**
+     * Earlier sqlite-jdbc versions' copies, and a copy cut short by a crash ({@code .partial}); the data directory
+     * is locked, so no other registry is using them.
+     */
+    private static void removeLeftovers(Path nativeDir, Path current) throws IOException {
+        if (!Files.isDirectory(nativeDir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(nativeDir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) { // files before their directories
+                boolean ours = path.startsWith(current) && !path.getFileName().toString().endsWith(".partial");
+                if (!ours && !path.equals(nativeDir)) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
     }
 }

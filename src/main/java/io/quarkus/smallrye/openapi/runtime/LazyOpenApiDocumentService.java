@@ -1,6 +1,7 @@
 package io.quarkus.smallrye.openapi.runtime;
 
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -41,7 +42,7 @@ public class LazyOpenApiDocumentService extends OpenApiDocumentService {
     private static final Logger LOG = Logger.getLogger(LazyOpenApiDocumentService.class);
 
     /** What start-up asked to prepare, by document name, until a request for it arrives. */
-    private final Map<String, Runnable> pending = new HashMap<>();
+    private final Map<String, Runnable> pending = new LinkedHashMap<>();
 
     @Override
     void prepareDocument(AutoSecurityFilter autoSecurityFilter, Map<RunStage, List<String>> filtersByStage,
@@ -53,6 +54,7 @@ public class LazyOpenApiDocumentService extends OpenApiDocumentService {
             return;
         }
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        LOG.debugf("Deferred the OpenAPI document %s to its first request", documentName);
         synchronized (pending) {
             pending.put(documentName, () -> {
                 Thread thread = Thread.currentThread();
@@ -73,10 +75,10 @@ public class LazyOpenApiDocumentService extends OpenApiDocumentService {
     @Override
     public byte[] getDocument(String documentName, Format format) {
         synchronized (pending) {
-            Runnable prepare = pending.get(documentName);
-            if (prepare != null) {
-                prepare.run(); // once; should it fail, the next request tries again rather than serve nothing
-                pending.remove(documentName);
+            // Every document at once: the extension keeps them in a plain map, read outside this lock.
+            for (Iterator<Runnable> prepares = pending.values().iterator(); prepares.hasNext();) {
+                prepares.next().run(); // should one fail, the next request tries again rather than serve nothing
+                prepares.remove();
             }
         }
         return super.getDocument(documentName, format);
