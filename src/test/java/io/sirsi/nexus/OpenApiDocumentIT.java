@@ -4,7 +4,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
@@ -24,8 +23,8 @@ class OpenApiDocumentIT {
         try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-openapi"),
                 "-Dquarkus.log.category.\"io.quarkus.smallrye.openapi.runtime\".level=DEBUG")) {
             registry.request().get("/ports/stats").then().statusCode(200);
-            awaitLines(registry, DEFERRED, 1); // start-up deferred it, and serves without it
-            assertEquals(0, lines(registry, BUILT), registry.log());
+            registry.awaitLogLines(DEFERRED, 1); // start-up deferred it, and serves without it
+            assertEquals(0, registry.logLines(BUILT), registry.log());
 
             registry.request().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
                     .body("info.title", equalTo("sirsi-nexus port registry"))
@@ -33,27 +32,14 @@ class OpenApiDocumentIT {
             registry.request().get("/q/openapi").then().statusCode(200)
                     .body(containsString("title: sirsi-nexus port registry"));
             registry.request().queryParam("format", "json").get("/q/openapi").then().statusCode(200);
-            awaitLines(registry, BUILT, 1);
+            registry.awaitLogLines(BUILT, 1);
             registry.request().get("/q/openapi").then().statusCode(200);
             // a line logged after the last request: once it is written, so is anything that request logged
             registry.request().contentType(ContentType.JSON)
                     .body("{\"service_name\":\"after-openapi\",\"service_type\":\"custom\"}")
                     .post("/ports/allocate").then().statusCode(200);
-            awaitLines(registry, "to after-openapi", 1);
-            assertEquals(1, lines(registry, BUILT), registry.log()); // once, not per request
+            registry.awaitLogLines("to after-openapi", 1);
+            assertEquals(1, registry.logLines(BUILT), registry.log()); // once, not per request
         }
-    }
-
-    /** The console log is asynchronous: waits up to 10 s for at least {@code count} lines with the text. */
-    private static void awaitLines(RegistryProcess registry, String text, long count) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (lines(registry, text) < count && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertTrue(lines(registry, text) >= count, registry.log());
-    }
-
-    private static long lines(RegistryProcess registry, String text) throws Exception {
-        return registry.log().lines().filter(line -> line.contains(text)).count();
     }
 }

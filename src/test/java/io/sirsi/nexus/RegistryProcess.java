@@ -53,6 +53,25 @@ public final class RegistryProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** How many lines of the log so far contain the text. */
+    public long logLines(String text) throws IOException {
+        return log().lines().filter(line -> line.contains(text)).count();
+    }
+
+    /**
+     * Waits up to 10 s for at least {@code count} log lines with the text: the console log is asynchronous, so a
+     * line may land a moment after the request that caused it has been answered.
+     */
+    public void awaitLogLines(String text, long count) throws IOException, InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (logLines(text) < count && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        if (logLines(text) < count) {
+            throw new AssertionError("fewer than " + count + " log lines with '" + text + "' after 10 s:\n" + log());
+        }
+    }
+
     /** The registry's base URL, for {@code --url}. */
     public String url() {
         return "http://127.0.0.1:" + port;

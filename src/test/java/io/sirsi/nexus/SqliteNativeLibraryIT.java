@@ -84,7 +84,8 @@ class SqliteNativeLibraryIT {
     }
 
     private static void allocate(RegistryProcess registry) {
-        registry.request().contentType(ContentType.JSON).body("{\"service_name\":\"native\",\"service_type\":\"custom\"}")
+        registry.request().contentType(ContentType.JSON)
+                .body("{\"service_name\":\"native\",\"service_type\":\"custom\"}")
                 .post("/ports/allocate").then().statusCode(200);
     }
 }

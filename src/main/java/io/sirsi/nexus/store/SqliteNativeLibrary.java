@@ -27,13 +27,14 @@ import org.sqlite.util.OSInfo;
  * it differs, and points sqlite-jdbc at it with sqlite-jdbc's own settings ({@code org.sqlite.lib.path},
  * {@code org.sqlite.lib.name}), having removed earlier versions' copies. Should the copy not load (a data
  * directory mounted {@code noexec}), sqlite-jdbc logs an ERROR saying why and goes on to its usual way, so this
- * never stops a start. The packaged application only ({@link LaunchMode#NORMAL}). An operator's own {@code org.sqlite.lib.path} is left as it is.
+ * never stops a start. The packaged application only ({@link LaunchMode#NORMAL}). An operator's own
+ * {@code org.sqlite.lib.path} is left as it is.
  */
 final class SqliteNativeLibrary {
 
     private static final Logger LOG = Logger.getLogger(SqliteNativeLibrary.class);
-    static final String PATH_PROPERTY = "org.sqlite.lib.path";
-    static final String NAME_PROPERTY = "org.sqlite.lib.name";
+    private static final String PATH_PROPERTY = "org.sqlite.lib.path";
+    private static final String NAME_PROPERTY = "org.sqlite.lib.name";
 
     private SqliteNativeLibrary() {
     }
