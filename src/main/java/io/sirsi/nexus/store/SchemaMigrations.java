@@ -42,8 +42,6 @@ final class SchemaMigrations {
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class);
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     private static final Pattern STATEMENT_END = Pattern.compile(";\\s*(?:\\n|$)");
-    /** Key of the advisory lock replicas take while they migrate; clear of the per-host locks' two-key space. */
-    private static final long POSTGRESQL_LOCK = 0x51e5_5c4e_3a00L;
     private static final String HISTORY = "flyway_schema_history";
     private static final String CREATE_HISTORY = "create table if not exists " + HISTORY + " ("
             + " installed_rank integer not null primary key, version varchar(50), description varchar(200) not null,"
@@ -80,13 +78,10 @@ final class SchemaMigrations {
      * @throws IllegalStateException the schema cannot be used as it is: newer than this build, a migration that
      *                               failed or was changed after it was applied, or one missing
      */
-    static List<Migration> migrate(Connection connection, boolean postgresql) throws SQLException {
+    static List<Migration> migrate(Connection connection, Dialect dialect) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            if (postgresql) {
-                statement.execute("select pg_advisory_xact_lock(" + POSTGRESQL_LOCK + ")");
-            }
-            statement.execute(CREATE_HISTORY.formatted(postgresql ? "timestamp not null default now()"
-                    : "text not null default (strftime('%Y-%m-%d %H:%M:%f','now'))"));
+            dialect.lockForMigration(statement);
+            statement.execute(CREATE_HISTORY.formatted(dialect.installedOnColumn()));
         }
         List<Migration> known = known();
         int rank = 0;

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SchemaMigrationsTest {
 
     /** What Flyway wrote in flyway_schema_history for these scripts (read from a database it migrated). */
+    /** Only its migration lock and column types are used: no data directory, no datasource. */
+    private static final Dialect SQLITE = new SqliteDialect("unused", null);
     private static final List<Integer> FLYWAY_CHECKSUMS = List.of(-1166708672, 1929001321, 305448426);
 
     @TempDir
@@ -107,13 +109,13 @@ class SchemaMigrationsTest {
     }
 
     private static List<SchemaMigrations.Migration> migrate(Connection connection) throws SQLException {
-        List<SchemaMigrations.Migration> applied = SchemaMigrations.migrate(connection, false);
+        List<SchemaMigrations.Migration> applied = SchemaMigrations.migrate(connection, SQLITE);
         connection.commit();
         return applied;
     }
 
     private static String refused(Connection connection) {
-        String message = assertThrows(IllegalStateException.class, () -> SchemaMigrations.migrate(connection, false))
+        String message = assertThrows(IllegalStateException.class, () -> SchemaMigrations.migrate(connection, SQLITE))
                 .getMessage();
         try {
             connection.rollback();

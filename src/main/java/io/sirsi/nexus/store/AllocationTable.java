@@ -1,0 +1,113 @@
+package io.sirsi.nexus.store;
+
+import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.StoreWrite;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The {@code allocation} table: one row per allocation, every host's. */
+final class AllocationTable {
+
+    private static final String INSERT = "insert into allocation (" + RowMapping.ALLOCATION_COLUMNS + ")"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE = "update allocation set allocation_id = ?, host = ?, port = ?,"
+            + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?,"
+            + " expired = ? where allocation_id = ?";
+    private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
+    private static final String DELETE = "delete from allocation where allocation_id = ?";
+    /** Ids per query when heartbeat times are read back (well within both databases' limits on parameters). */
+    private static final int HEARTBEAT_BATCH = 500;
+
+    List<Allocation> all(StoreTransaction transaction) throws SQLException {
+        List<Allocation> allocations = new ArrayList<>();
+        try (PreparedStatement select = transaction.connection().prepareStatement(
+                "select " + RowMapping.ALLOCATION_COLUMNS + " from allocation");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                allocations.add(RowMapping.readAllocation(rows));
+            }
+        }
+        return allocations;
+    }
+
+    List<Integer> heldPorts(StoreTransaction transaction, String host) throws SQLException {
+        List<Integer> ports = new ArrayList<>();
+        try (PreparedStatement select = transaction.connection().prepareStatement(
+                "select port from allocation where host = ?")) {
+            select.setString(1, host);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ports.add(rows.getInt(1));
+                }
+            }
+        }
+        return ports;
+    }
+
+    /** Whether the table can be read at all (readiness's check). */
+    boolean readable(StoreTransaction transaction) throws SQLException {
+        try (PreparedStatement select = transaction.connection().prepareStatement("select count(*) from allocation");
+                ResultSet rows = select.executeQuery()) {
+            return rows.next();
+        }
+    }
+
+    /**
+     * The stored heartbeat times of these ids: a few queries of many ids rather than one per id, since in a
+     * partition the candidates are thousands, read on every expiry pass.
+     */
+    Map<UUID, Instant> lastHeartbeats(StoreTransaction transaction, List<UUID> ids) throws SQLException {
+        Connection connection = transaction.connection();
+        Map<UUID, Instant> times = new HashMap<>();
+        for (int from = 0; from < ids.size(); from += HEARTBEAT_BATCH) {
+            List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + HEARTBEAT_BATCH));
+            try (PreparedStatement select = connection.prepareStatement("select allocation_id, last_heartbeat"
+                    + " from allocation where allocation_id in (" + "?, ".repeat(batch.size() - 1) + "?)")) {
+                for (int i = 0; i < batch.size(); i++) {
+                    select.setString(i + 1, batch.get(i).toString());
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        times.put(UUID.fromString(rows.getString(1)), Instant.ofEpochMilli(rows.getLong(2)));
+                    }
+                }
+            }
+        }
+        return times;
+    }
+
+    /** Applies one write with the batch's statements. */
+    void apply(StoreWrite write, Statements statements) throws SQLException {
+        if (write instanceof StoreWrite.Insert insert) {
+            PreparedStatement statement = statements.get(INSERT);
+            RowMapping.bindAllocation(statement, insert.allocation());
+            statement.executeUpdate();
+        } else if (write instanceof StoreWrite.Update update) {
+            PreparedStatement statement = statements.get(UPDATE);
+            RowMapping.bindAllocation(statement, update.allocation());
+            statement.setString(11, update.allocation().allocationId().toString());
+            statement.executeUpdate();
+        } else if (write instanceof StoreWrite.Touch touch) {
+            PreparedStatement statement = statements.get(TOUCH);
+            for (Map.Entry<UUID, Instant> heartbeat : touch.lastHeartbeats().entrySet()) {
+                statement.setLong(1, heartbeat.getValue().toEpochMilli());
+                statement.setString(2, heartbeat.getKey().toString());
+                statement.executeUpdate();
+            }
+        } else if (write instanceof StoreWrite.Delete delete) {
+            PreparedStatement statement = statements.get(DELETE);
+            for (UUID id : delete.allocationIds()) {
+                statement.setString(1, id.toString());
+                statement.executeUpdate();
+            }
+        }
+    }
+}

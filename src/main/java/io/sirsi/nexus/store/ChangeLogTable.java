@@ -1,0 +1,182 @@
+package io.sirsi.nexus.store;
+
+import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.EventFilter;
+import io.sirsi.nexus.registry.HistoryQuery;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The change log: the {@code change_event} table, one row per revision, and {@code change_log_head}, the one row
+ * holding the last revision handed out and the oldest one retained.
+ */
+final class ChangeLogTable {
+
+    private static final String INSERT_EVENT = "insert into change_event (" + RowMapping.EVENT_COLUMNS + ")"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * Hands out revisions. On PostgreSQL the update holds the head row's lock until the transaction ends, so a
+     * second appender waits for the first to commit: revisions are handed out in commit order, and a reader of
+     * {@code revision > N} can never see N + 2 committed while N + 1 is still to come. A sequence would not do:
+     * its numbers are taken in start order, not commit order. Taken last in the transaction, after the hosts' locks
+     * (always in that order, so no deadlock), it serialises only the append and the commit.
+     */
+    private static final String ADVANCE_HEAD = "update change_log_head set revision = revision + ? where id = 1";
+
+    /** The last revision handed out (0 for an empty log). */
+    long head(StoreTransaction transaction) throws SQLException {
+        return headColumn(transaction.connection(), "revision");
+    }
+
+    /** The oldest revision retained. */
+    long oldest(StoreTransaction transaction) throws SQLException {
+        return headColumn(transaction.connection(), "oldest");
+    }
+
+    private static long headColumn(Connection connection, String column) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select " + column + " from change_log_head where id = 1");
+                ResultSet rows = select.executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("the change log's head row is missing", "58000");
+            }
+            return rows.getLong(1);
+        }
+    }
+
+    /**
+     * Appends the events with consecutive revisions, after the batch's other writes; returns the first revision, or
+     * the head when there are none.
+     */
+    long append(StoreTransaction transaction, Statements statements, List<ChangeEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return head(transaction);
+        }
+        PreparedStatement advance = statements.get(ADVANCE_HEAD);
+        advance.setInt(1, events.size());
+        advance.executeUpdate();
+        long first = head(transaction) - events.size() + 1;
+        PreparedStatement insert = statements.get(INSERT_EVENT);
+        for (int i = 0; i < events.size(); i++) {
+            RowMapping.bindEvent(insert, first + i, events.get(i));
+            insert.addBatch();
+        }
+        insert.executeBatch();
+        return first;
+    }
+
+    List<ChangeEvent> after(StoreTransaction transaction, long revision, int limit) throws SQLException {
+        return events(transaction, "revision > ?", "revision", limit, List.of(revision));
+    }
+
+    /** A range of the primary key: each page starts where the last one ended, whatever the window's length. */
+    List<ChangeEvent> ofHost(StoreTransaction transaction, String host, long first, long last, int limit)
+            throws SQLException {
+        return events(transaction, "revision >= ? and revision <= ? and host = ?", "revision", limit,
+                List.of(first, last, host));
+    }
+
+    /** Newest first. */
+    List<ChangeEvent> history(StoreTransaction transaction, HistoryQuery query) throws SQLException {
+        List<String> where = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        EventFilter filter = query.filter();
+        filter.serviceName().ifPresent(name -> condition(where, values, "service_name = ?", name));
+        filter.port().ifPresent(port -> condition(where, values, "port = ?", port));
+        filter.host().ifPresent(host -> condition(where, values, "host = ?", host));
+        filter.serviceType().ifPresent(type -> condition(where, values, "service_type = ?", type.wireName()));
+        query.from().ifPresent(from -> condition(where, values, "at >= ?", from.toEpochMilli()));
+        query.to().ifPresent(to -> condition(where, values, "at <= ?", to.toEpochMilli()));
+        return events(transaction, where.isEmpty() ? "1 = 1" : String.join(" and ", where), "revision desc",
+                query.limit(), values);
+    }
+
+    private static void condition(List<String> where, List<Object> values, String sql, Object value) {
+        where.add(sql);
+        values.add(value);
+    }
+
+    private static List<ChangeEvent> events(StoreTransaction transaction, String where, String order, int limit,
+            List<Object> values) throws SQLException {
+        try (PreparedStatement select = transaction.connection().prepareStatement("select "
+                + RowMapping.EVENT_COLUMNS + " from change_event where " + where + " order by " + order
+                + " limit ?")) {
+            int index = 1;
+            for (Object value : values) {
+                select.setObject(index++, value);
+            }
+            select.setInt(index, limit);
+            try (ResultSet rows = select.executeQuery()) {
+                List<ChangeEvent> events = new ArrayList<>();
+                while (rows.next()) {
+                    events.add(RowMapping.readEvent(rows));
+                }
+                return events;
+            }
+        }
+    }
+
+    /** Two lookups on the time index rather than "order by at, revision", which would sort the whole window. */
+    Optional<Long> firstRevisionAt(StoreTransaction transaction, Instant at) throws SQLException {
+        Connection connection = transaction.connection();
+        Optional<Long> first = single(connection, "select min(at) from change_event where at >= ?",
+                at.toEpochMilli());
+        if (first.isEmpty()) {
+            return Optional.empty();
+        }
+        return single(connection, "select min(revision) from change_event where at = ?", first.get());
+    }
+
+    private static Optional<Long> single(Connection connection, String sql, long value) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            select.setLong(1, value);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                long found = rows.getLong(1);
+                return rows.wasNull() ? Optional.empty() : Optional.of(found);
+            }
+        }
+    }
+
+    /**
+     * Deletes the events older than the time and the oldest beyond the count, never the head. It reads before it
+     * writes, so it must run in a transaction begun with {@link Begin#WRITE_LOCK_FIRST}.
+     */
+    int prune(StoreTransaction transaction, Instant olderThan, long maxEvents) throws SQLException {
+        Connection connection = transaction.connection();
+        long head = head(transaction);
+        long cutoff = head - maxEvents;
+        try (PreparedStatement select = connection.prepareStatement(
+                "select max(revision) from change_event where at < ?")) {
+            select.setLong(1, olderThan.toEpochMilli());
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                    cutoff = Math.max(cutoff, rows.getLong(1));
+                }
+            }
+        }
+        if (cutoff < oldest(transaction)) {
+            return 0;
+        }
+        int deleted;
+        try (PreparedStatement delete = connection.prepareStatement("delete from change_event where revision <= ?")) {
+            delete.setLong(1, cutoff);
+            deleted = delete.executeUpdate();
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "update change_log_head set oldest = ? where id = 1 and oldest < ?")) {
+            update.setLong(1, cutoff + 1);
+            update.setLong(2, cutoff + 1);
+            update.executeUpdate();
+        }
+        return deleted;
+    }
+}

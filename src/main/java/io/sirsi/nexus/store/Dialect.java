@@ -1,0 +1,68 @@
+package io.sirsi.nexus.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.inject.Instance;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+
+/**
+ * Every difference between the two databases the store runs on, and nothing else: the SQL of the tables, the
+ * transaction template and the row mapping are the same for both. {@link SqliteDialect} is the embedded file of one
+ * registry process; {@link PostgresqlDialect} a database shared by replicas.
+ */
+interface Dialect {
+
+    /** Whether other registry processes may change the stored allocations. */
+    boolean shared();
+
+    /** The datasource of this database, to resolve on first use: resolving the inactive one fails. */
+    Instance<AgroalDataSource> dataSources();
+
+    /** Makes ready what must exist before the first connection; a refusal is a {@code StoreUnavailableException}. */
+    void prepare();
+
+    /** Gives up what {@link #prepare} took, so that another registry in this JVM (a test's restart) may take it. */
+    void release();
+
+    /** Where the data lives, for logs and health output (never with a password). */
+    String location();
+
+    /**
+     * The one-line reason a start could not open the database, from the innermost message of the failure and what
+     * the operator should do about it.
+     */
+    String openFailure(Throwable failure, String rootMessage);
+
+    /**
+     * Makes the next transaction begun on the connection take the write lock at once (see
+     * {@link Begin#WRITE_LOCK_FIRST}); the returned action undoes that and must run before the transaction ends, as
+     * the driver begins the following one at commit.
+     */
+    Runnable beginWithWriteLock(Connection connection) throws SQLException;
+
+    /**
+     * Takes, until the transaction ends, the locks that serialise the changes of these hosts across every process
+     * sharing the database; sorted by the caller, so two transactions take them in the same order.
+     */
+    void lockHosts(Connection connection, Collection<String> sortedHosts) throws SQLException;
+
+    /**
+     * Runs reads that must agree with each other in one snapshot: replaying the log from the head revision they read
+     * must neither skip nor repeat a change.
+     */
+    <T> T inSnapshot(StoreTransaction transaction, SqlWork<T> work) throws SQLException;
+
+    /**
+     * A write that changes a page and is committed (so fsynced), yet leaves every row as it was: how readiness learns
+     * whether the store takes writes again after a failed one.
+     */
+    void probeWrite(Connection connection) throws SQLException;
+
+    /** Serialises schema migrations of processes starting together, until the transaction ends. */
+    void lockForMigration(Statement statement) throws SQLException;
+
+    /** The column type and default of the migration history's {@code installed_on}, as Flyway writes it. */
+    String installedOnColumn();
+}

@@ -1,0 +1,117 @@
+package io.sirsi.nexus.store;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.inject.Instance;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * A PostgreSQL database shared by several registry processes ({@code sirsi.ports.store=postgresql}): per-host
+ * advisory locks serialise their changes, transactions run at READ COMMITTED unless a snapshot is asked for.
+ */
+final class PostgresqlDialect implements Dialect {
+
+    /**
+     * First key of the two-key advisory lock that serialises the changes of one host across replicas; the second
+     * key is the hash of the host name. A namespace of our own keeps clear of single-key advisory locks (the
+     * schema migration's, another application's) on the same database.
+     */
+    private static final int HOST_LOCK_NAMESPACE = 0x51e5;
+    /** Key of the advisory lock replicas take while they migrate; clear of the per-host locks' two-key space. */
+    private static final long MIGRATION_LOCK = 0x51e5_5c4e_3a00L;
+
+    private final Optional<String> url;
+    private final Instance<AgroalDataSource> dataSources;
+
+    PostgresqlDialect(Optional<String> url, Instance<AgroalDataSource> dataSources) {
+        this.url = url;
+        this.dataSources = dataSources;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public Instance<AgroalDataSource> dataSources() {
+        return dataSources;
+    }
+
+    @Override
+    public void prepare() {
+    }
+
+    @Override
+    public void release() {
+    }
+
+    /** Without the query string, which may carry a password. */
+    @Override
+    public String location() {
+        return url.map(value -> value.replaceFirst("\\?.*", "")).orElse("the postgresql datasource");
+    }
+
+    @Override
+    public String openFailure(Throwable failure, String rootMessage) {
+        return "cannot open the database at " + location() + ": " + rootMessage;
+    }
+
+    /** PostgreSQL has no database-wide write lock: rows and the hosts' advisory locks serialise writers. */
+    @Override
+    public Runnable beginWithWriteLock(Connection connection) {
+        return () -> {
+        };
+    }
+
+    /**
+     * Held until commit or rollback. The transaction runs at READ COMMITTED (PostgreSQL's default), so every
+     * statement after this one sees what the previous holder of the lock committed.
+     */
+    @Override
+    public void lockHosts(Connection connection, Collection<String> sortedHosts) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
+            for (String host : sortedHosts) {
+                lock.setInt(1, HOST_LOCK_NAMESPACE);
+                lock.setString(2, host);
+                lock.execute();
+            }
+        }
+    }
+
+    /** READ COMMITTED would give each statement a snapshot of its own: REPEATABLE READ for the work. */
+    @Override
+    public <T> T inSnapshot(StoreTransaction transaction, SqlWork<T> work) throws SQLException {
+        Connection connection = transaction.connection();
+        int isolation = connection.getTransactionIsolation();
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            return work.run(transaction);
+        } finally {
+            connection.commit(); // isolation may only change between transactions
+            connection.setTransactionIsolation(isolation);
+        }
+    }
+
+    /** Commits a transaction that has an id, which writes PostgreSQL's WAL. */
+    @Override
+    public void probeWrite(Connection connection) throws SQLException {
+        try (PreparedStatement probe = connection.prepareStatement("select txid_current()")) {
+            probe.execute();
+        }
+    }
+
+    @Override
+    public void lockForMigration(Statement statement) throws SQLException {
+        statement.execute("select pg_advisory_xact_lock(" + MIGRATION_LOCK + ")");
+    }
+
+    @Override
+    public String installedOnColumn() {
+        return "timestamp not null default now()";
+    }
+}

@@ -1,0 +1,87 @@
+package io.sirsi.nexus.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.sirsi.nexus.registry.StoreConflictException;
+import io.sirsi.nexus.registry.StoreUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * The transaction template: work runs in one transaction that commits whole, or rolls back and throws having
+ * changed nothing; and the one translation of the database's errors into the store's exceptions.
+ */
+final class StoreTransactions {
+
+    private static final Logger LOG = Logger.getLogger(StoreTransactions.class);
+    /** PostgreSQL's codes for a transaction that lost a race and may simply be retried. */
+    private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
+
+    private final Dialect dialect;
+    private volatile AgroalDataSource dataSource;
+
+    StoreTransactions(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    /** Runs the work in a transaction of its own, begun as {@code begin} says. */
+    <T> T run(String what, Begin begin, SqlWork<T> work) {
+        try (Connection connection = dataSource().getConnection()) {
+            Runnable deferNextBegin = begin == Begin.WRITE_LOCK_FIRST ? dialect.beginWithWriteLock(connection)
+                    : () -> {
+                    };
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(new StoreTransaction(connection));
+                deferNextBegin.run(); // the driver begins the next transaction at commit: not with the lock
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    deferNextBegin.run();
+                    connection.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed); // the connection is gone; the database discards the work
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    /** Runs the work in a transaction already open (a host transaction's), which commits or rolls back at its end. */
+    <T> T join(String what, StoreTransaction transaction, SqlWork<T> work) {
+        try {
+            return work.run(transaction);
+        } catch (SQLException e) {
+            throw translate(what, e);
+        }
+    }
+
+    private RuntimeException translate(String what, SQLException e) {
+        String state = Optional.ofNullable(e.getSQLState()).orElse("");
+        if (state.startsWith("23") || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */) {
+            return new StoreConflictException("the port or service name was taken at the same moment by another"
+                    + " request; retry", e);
+        }
+        if (RETRYABLE_STATES.contains(state)) {
+            return new StoreConflictException("another registry changed the same allocations at the same moment;"
+                    + " retry", e);
+        }
+        LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
+        return new StoreUnavailableException("the registry cannot " + what
+                + ": its database is unavailable; nothing was changed", e);
+    }
+
+    private AgroalDataSource dataSource() {
+        AgroalDataSource resolved = dataSource;
+        if (resolved == null) {
+            resolved = dialect.dataSources().get();
+            dataSource = resolved;
+        }
+        return resolved;
+    }
+}
