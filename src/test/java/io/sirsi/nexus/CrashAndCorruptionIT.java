@@ -70,9 +70,7 @@ class CrashAndCorruptionIT {
             AtomicBoolean crashed) {
         for (int i = 0; !crashed.get(); i++) {
             try {
-                Response response = registry.request().contentType(ContentType.JSON)
-                        .body("{\"service_name\":\"" + prefix + i + "\",\"service_type\":\"custom\"}")
-                        .post("/ports/allocate");
+                Response response = allocate(registry, prefix + i);
                 if (response.statusCode() == 200) {
                     acknowledged.put(prefix + i, new Held(response.path("allocation.allocation_id"),
                             response.path("allocation.port")));
@@ -81,6 +79,12 @@ class CrashAndCorruptionIT {
                 return; // the kill cut the request off: it was never acknowledged
             }
         }
+    }
+
+    private static Response allocate(RegistryProcess registry, String serviceName) {
+        return registry.request().contentType(ContentType.JSON)
+                .body("{\"service_name\":\"" + serviceName + "\",\"service_type\":\"custom\"}")
+                .post("/ports/allocate");
     }
 
     private static void assertStillHeld(RegistryProcess registry, Map<String, Held> acknowledged) {
@@ -123,6 +127,27 @@ class CrashAndCorruptionIT {
         String err = failedStart(dataDir);
         assertThat(err, containsString(dataDir.resolve("registry.db").toString()));
         assertTrue(Files.isDirectory(dataDir.resolve("registry.db")), "the registry replaced what was there");
+    }
+
+    /**
+     * Issue 22, item 13: with {@code registry.lock} deleted under a running registry, a second one on the same
+     * directory takes a new lock file, then finds the database held. It must say so, not call the database broken
+     * and advise a restore, which would split the data while the first registry lives; and the first serves on.
+     */
+    @Test
+    void aSecondRegistryWhoseLockFileWasRemovedNamesTheRegistryHoldingTheDatabase() throws Exception {
+        Path dataDir = Files.createTempDirectory("sirsi-nexus-held");
+        try (RegistryProcess first = RegistryProcess.start(dataDir)) {
+            allocate(first, "before").then().statusCode(200);
+            Files.delete(dataDir.resolve("registry.lock"));
+
+            String err = failedStart(dataDir);
+            assertThat(err, containsString("another registry process holds the database "
+                    + dataDir.resolve("registry.db")));
+            assertThat(err, not(containsString("backup")));
+            allocate(first, "after").then().statusCode(200);
+            first.request().get("/ports/instances/before").then().statusCode(200);
+        }
     }
 
     /** SQLite opens the database by a file: URI, where these characters (and a leading //) are not the path. */

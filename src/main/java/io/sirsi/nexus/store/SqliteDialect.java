@@ -2,12 +2,15 @@ package io.sirsi.nexus.store;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.inject.Instance;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
+import java.util.Properties;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteConnectionConfig;
@@ -54,19 +57,39 @@ final class SqliteDialect implements Dialect {
     }
 
     /**
-     * A database another process holds is refused with SQLITE_BUSY: the {@code unix-excl} VFS keeps the file for the
-     * process that opened it. With the data directory locked, that happens only when another registry runs on it
-     * and its {@code registry.lock} was removed or replaced; the file is sound, and restoring it would split the data.
+     * A database another process holds cannot be opened at all: the {@code unix-excl} VFS keeps the file for the
+     * process that opened it, so each connection of the pool fails with SQLITE_BUSY and the pool gives up with a
+     * timeout that names nothing. With the data directory locked, that happens only when another registry runs on it
+     * and its {@code registry.lock} was removed or replaced; the file is sound, and restoring it from a backup, as
+     * the general advice says, would split the data while the other registry lives.
      */
     @Override
     public String openFailure(Throwable failure, String rootMessage) {
-        if (busy(failure)) {
-            return "another registry process holds the database " + location() + " (its " + SqliteDataDirectory.LOCK_FILE
-                    + " was removed or replaced while it ran, so it could not say so): stop that registry before"
-                    + " starting this one; the database is left as it is";
+        if (busy(failure) || heldByAnotherProcess()) {
+            return "another registry process holds the database " + location() + " (its "
+                    + SqliteDataDirectory.LOCK_FILE + " was removed or replaced while it ran): stop that registry"
+                    + " before starting this one; the database was left as it is";
         }
         return "cannot open the database at " + location() + ": " + rootMessage + "; the file was left as it is:"
                 + " restore it from a backup, or move it away to start with no allocations";
+    }
+
+    /**
+     * Asks SQLite itself, on a connection of its own that reads nothing and waits for nothing: a file another
+     * process holds refuses even that with SQLITE_BUSY. Only after a failed open, so it costs a good start nothing.
+     */
+    private boolean heldByAnotherProcess() {
+        if (!Files.isRegularFile(dataDirectory.database())) {
+            return false;
+        }
+        String url = "jdbc:sqlite:file:" + location() + "?vfs=unix-excl&mode=ro&busy_timeout=0";
+        try (Connection probe = JDBC.createConnection(url, new Properties());
+                Statement statement = probe.createStatement()) {
+            statement.execute("select count(*) from sqlite_master");
+            return false;
+        } catch (SQLException e) {
+            return busy(e);
+        }
     }
 
     private static boolean busy(Throwable failure) {
