@@ -4,7 +4,8 @@ enough to apply during the run (issue 22, item 3): once the prune (every minute)
 file must stay flat. Starts the packaged registry on a fresh data directory, runs the cycles from T threads, prints
 the sizes every 30 s, and how many prunes succeeded and failed.
 
-    python3 bench/changelog-size.py --minutes 8 --threads 8 --retention 30s [--jar target/quarkus-app/quarkus-run.jar]
+    python3 bench/changelog-size.py --minutes 8 --threads 8 --retention 30s [--max-events N]
+        [--jar target/quarkus-app/quarkus-run.jar]
 """
 import argparse, http.client, json, os, re, socket, subprocess, tempfile, threading, time
 
@@ -13,6 +14,7 @@ parser.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
 parser.add_argument("--minutes", type=float, default=8)
 parser.add_argument("--threads", type=int, default=8)
 parser.add_argument("--retention", default="30s")
+parser.add_argument("--max-events", default="1000000", help="keep at most this many events (the default's)")
 args = parser.parse_args()
 
 with socket.socket() as probe:
@@ -23,7 +25,8 @@ log = open(os.path.join(data_dir, "registry.out"), "w")
 registry = subprocess.Popen(["java", "-Dquarkus.http.port=%d" % port, "-Dsirsi.ports.data-dir=" + data_dir,
                              "-Dsirsi.ports.bind-check=false", "-Dsirsi.ports.reuse-delay=0s",
                              "-Dsirsi.rate-limit.enabled=false",
-                             "-Dsirsi.ports.history.retention=" + args.retention, "-jar", args.jar, "start"],
+                             "-Dsirsi.ports.history.retention=" + args.retention,
+                             "-Dsirsi.ports.history.max-events=" + args.max_events, "-jar", args.jar, "start"],
                             stdout=log, stderr=subprocess.STDOUT)
 
 
