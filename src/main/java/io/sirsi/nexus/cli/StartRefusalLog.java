@@ -8,13 +8,15 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
+import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * A start the registry refused for a reason it states (another registry holds the data directory, a setting it
- * cannot use, a database it cannot open or migrate) is said once, by {@link SirsiNexusMain}'s exit handler, as
- * {@code sirsi-nexus: cannot start: <why>} on stderr. Quarkus's own "Failed to start application" record, with its
- * 25 lines of frames, would only repeat it, so it is dropped. Failures the registry did not foresee (a bug: a null
- * pointer, a class cast) keep their record and trace: that is what a bug report needs.
+ * cannot use, a database it cannot open or migrate) is one line in the log, {@code Failed to start application:
+ * <why>}, as {@link SirsiNexusMain}'s exit handler says it on stderr: the stack trace Quarkus attaches says nothing
+ * more, and an operator reading a crash-looping pod's log should see the reason, not 25 lines of frames. Failures
+ * the registry did not foresee (a bug: a null pointer, a class cast) keep their trace: that is what a bug report
+ * needs.
  */
 @LoggingFilter(name = StartRefusalLog.NAME)
 public final class StartRefusalLog implements Filter {
@@ -33,8 +35,18 @@ public final class StartRefusalLog implements Filter {
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        return !(record.getThrown() != null && QUARKUS_START.equals(record.getLoggerName())
-                && isRefusal(record.getThrown()));
+        Throwable thrown = record.getThrown();
+        if (thrown != null && QUARKUS_START.equals(record.getLoggerName()) && isRefusal(thrown)) {
+            String line = "Failed to start application: " + SirsiNexusMain.reason(thrown);
+            if (record instanceof ExtLogRecord ext) {
+                ext.setMessage(line, ExtLogRecord.FormatStyle.NO_FORMAT);
+            } else {
+                record.setMessage(line);
+                record.setParameters(null);
+            }
+            record.setThrown(null);
+        }
+        return true;
     }
 
     /** Whether a failed start is one the registry foresaw: its root cause, or a configuration check on the way. */
