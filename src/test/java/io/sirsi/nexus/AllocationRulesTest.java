@@ -6,15 +6,25 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.not;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The allocation semantics of DESIGN.md, over HTTP. */
+/**
+ * The allocation semantics of DESIGN.md, over HTTP. Time is the test's ({@link TestClock}): it stands still, so
+ * nothing expires unless a test moves it.
+ */
 @QuarkusTest
+@TestProfile(InjectedTimeProfile.class)
 class AllocationRulesTest {
+
+    @Inject
+    TestClock clock;
 
     @BeforeEach
     void emptyRegistry() {
@@ -132,11 +142,27 @@ class AllocationRulesTest {
                 .body("status", equalTo("healthy")).body("store", equalTo("up"));
     }
 
+    /**
+     * On the test's clock, 18 s pass against a 10 s timeout while every service heartbeats: cleanup removes none.
+     * That the time would have been enough is shown after: the one that then stops beating is removed.
+     */
     @Test
     void cleanupRemovesNothingWhileEveryoneHeartbeats() {
-        Registry.grant("alive", "cache");
+        List<Registry.Granted> services = List.of(Registry.grant("alive", "cache"), Registry.grant("steady", "cache"),
+                Registry.grant("sure", "cache"));
+        for (int beat = 0; beat < 3; beat++) {
+            clock.advance(Duration.ofSeconds(6));
+            services.forEach(service -> Registry.heartbeat(service.allocationId()).statusCode(200));
+        }
         given().when().post("/ports/cleanup").then().statusCode(200)
                 .body("removed", equalTo(0)).body("success", equalTo("true"));
-        given().when().get("/ports/service/alive").then().statusCode(200).body("status", not(equalTo("Expired")));
+        given().when().get("/ports/service/alive").then().statusCode(200).body("status", equalTo("Active"));
+
+        for (int beat = 0; beat < 2; beat++) { // "alive" falls silent; the other two, the host's majority, beat on
+            clock.advance(Duration.ofSeconds(6));
+            services.subList(1, 3).forEach(service -> Registry.heartbeat(service.allocationId()).statusCode(200));
+        }
+        given().when().post("/ports/cleanup").then().statusCode(200)
+                .body("removed", equalTo(1)).body("removed_allocations.service_name", contains("alive"));
     }
 }

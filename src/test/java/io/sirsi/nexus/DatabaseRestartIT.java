@@ -1,12 +1,12 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,12 +51,8 @@ class DatabaseRestartIT {
     }
 
     private static void awaitReady(RegistryProcess registry) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (registry.request().get("/q/health/ready").statusCode() != 200) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the registry did not recover within 60 s of the database's return");
-            }
-            Thread.sleep(250);
-        }
+        await().alias("the registry ready again after the database's return").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> registry.request().get("/q/health/ready").statusCode() == 200);
     }
 }

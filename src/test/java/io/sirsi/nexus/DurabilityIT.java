@@ -1,12 +1,15 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.restassured.http.ContentType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +40,14 @@ class DurabilityIT {
                         body.getInt("allocation.port")));
             }
             String beating = acknowledged.get("svc-1").allocationId();
-            Thread.sleep(50);
+            String allocatedAt = registry.request().get("/ports/service/svc-1").then().extract().path("allocated_at");
+            // a heartbeat later than the allocation's own time, or the restart could not tell that it was kept
+            await().until(() -> Instant.now().isAfter(Instant.parse(allocatedAt).plusMillis(1)));
             registry.request().post("/ports/heartbeat/" + beating).then().statusCode(200);
             heartbeatTime = registry.request().get("/ports/service/svc-1").then().extract().path("last_heartbeat");
-            Thread.sleep(2_500); // heartbeat times reach disk within a second
+            assertNotEquals(allocatedAt, heartbeatTime);
+            // heartbeat times reach disk within a second, by a job that leaves no sign outside the process
+            Thread.sleep(2_500);
             released = acknowledged.remove("svc-0").allocationId();
             registry.request().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + released + "\"}")
                     .post("/ports/release").then().statusCode(200);

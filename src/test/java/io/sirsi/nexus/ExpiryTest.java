@@ -1,5 +1,6 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,7 +11,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,13 +105,8 @@ class ExpiryTest {
 
     /** Waits (in real time, bounded) for the expiry pass, which runs every 100 ms, to have seen the test's time. */
     static void awaitStatus(String service, String status) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (!status.equals(given().when().get("/ports/service/" + service).then().statusCode(200).extract()
-                .path("status"))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(service + " never became " + status);
-            }
-            Thread.sleep(50);
-        }
+        await().alias(service + " " + status).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status.equals(given().when().get("/ports/service/" + service).then().statusCode(200)
+                        .extract().path("status")));
     }
 }

@@ -1,5 +1,6 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -46,14 +47,10 @@ class PrometheusSdStatusTest {
     }
 
     private static void awaitExpired(String service) throws InterruptedException {
-        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-        while (!"Expired".equals(as(ApiKeysProfile.READER_KEY).get("/ports/service/" + service).then()
-                .statusCode(200).extract().path("status"))) {
-            if (java.time.Instant.now().isAfter(deadline)) {
-                throw new AssertionError(service + " never expired");
-            }
-            Thread.sleep(50);
-        }
+        await().alias(service + " expired").atMost(java.time.Duration.ofSeconds(20))
+                .pollInterval(java.time.Duration.ofMillis(50)).until(() -> "Expired".equals(
+                        as(ApiKeysProfile.READER_KEY).get("/ports/service/" + service).then().statusCode(200)
+                                .extract().path("status")));
     }
 
     private static io.restassured.response.ValidatableResponse sd(String query) {

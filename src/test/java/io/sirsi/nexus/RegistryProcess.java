@@ -1,6 +1,7 @@
 package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
@@ -8,9 +9,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** The packaged jar run as a separate process, as an operator would run it. */
 public final class RegistryProcess implements AutoCloseable {
@@ -26,13 +27,12 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     /** Starts {@code sirsi-nexus start} on a free port and waits until it is ready. */
-    public static RegistryProcess start(Path dataDir, String... extraProperties) throws IOException, InterruptedException {
+    public static RegistryProcess start(Path dataDir, String... extraProperties) throws IOException {
         return start(dataDir, freePort(), extraProperties);
     }
 
     /** Starts {@code sirsi-nexus start} on this port (a restart where clients expect it) and waits until ready. */
-    public static RegistryProcess start(Path dataDir, int port, String... extraProperties)
-            throws IOException, InterruptedException {
+    public static RegistryProcess start(Path dataDir, int port, String... extraProperties) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
                 "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
                 // nothing expires on a slow machine unless the test asks for it; a later -D of the same key wins
@@ -62,12 +62,11 @@ public final class RegistryProcess implements AutoCloseable {
      * Waits up to 10 s for at least {@code count} log lines with the text: the console log is asynchronous, so a
      * line may land a moment after the request that caused it has been answered.
      */
-    public void awaitLogLines(String text, long count) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (logLines(text) < count && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        if (logLines(text) < count) {
+    public void awaitLogLines(String text, long count) throws IOException {
+        try {
+            await().pollInterval(Duration.ofMillis(50)).atMost(Duration.ofSeconds(10))
+                    .until(() -> logLines(text) >= count);
+        } catch (ConditionTimeoutException e) {
             throw new AssertionError("fewer than " + count + " log lines with '" + text + "' after 10 s:\n" + log());
         }
     }
@@ -86,12 +85,12 @@ public final class RegistryProcess implements AutoCloseable {
         return given().baseUri("http://127.0.0.1").port(port);
     }
 
-    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     /** The process id, for signals. */
     public long pid() {
         return process.pid();
     }
 
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
@@ -105,24 +104,23 @@ public final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady() throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log));
-            }
-            try {
-                if (request().get("/q/health/ready").statusCode() == 200) {
-                    return;
+    private void awaitReady() throws IOException {
+        try {
+            await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(60)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n"
+                            + Files.readString(log));
                 }
-            } catch (Exception notYetListening) {
-                // connection refused until the HTTP server is up
-            }
-            Thread.sleep(100);
+                try {
+                    return request().get("/q/health/ready").statusCode() == 200;
+                } catch (Exception notYetListening) {
+                    return false; // connection refused until the HTTP server is up
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            process.destroyForcibly();
+            throw new IllegalStateException("registry not ready within 60 s:\n" + Files.readString(log));
         }
-        process.destroyForcibly();
-        throw new IllegalStateException("registry not ready within 60 s:\n" + Files.readString(log));
     }
 
     public static Path jar() {

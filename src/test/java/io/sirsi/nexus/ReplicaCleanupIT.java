@@ -13,8 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.Test;
 class ReplicaCleanupIT {
 
     private static final int SERVICES = 60;
-    private static final Pattern EXPIRED_TOTAL = Pattern.compile("(?m)^sirsi_allocations_expired_total(?:\\{[^}]*})? ([0-9.]+)");
 
     private static List<RegistryProcess> replicas = List.of();
 
@@ -84,8 +81,7 @@ class ReplicaCleanupIT {
         }
         double removed = 0;
         for (RegistryProcess replica : replicas) {
-            Matcher counter = EXPIRED_TOTAL.matcher(replica.request().get("/q/metrics").asString());
-            removed += counter.find() ? Double.parseDouble(counter.group(1)) : 0;
+            removed += Metrics.sum(Metrics.scrape(replica.request()), "sirsi_allocations_expired_total");
             assertFalse(replica.log().contains("ERROR") || replica.log().contains("cleanup skipped"),
                     "a replica logged a failure:\n" + replica.log());
         }

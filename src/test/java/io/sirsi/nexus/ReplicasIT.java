@@ -21,28 +21,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two registry processes (the packaged jar) on one PostgreSQL database, as two replicas of a Kubernetes Deployment:
  * concurrent allocations from many threads on both never share a port and never fail, each replica sees what the
  * other just did, and one replica killed with SIGKILL leaves the other serving.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
 
     private static final int THREADS = 16;
     private static final int PER_THREAD = 25;
 
-    private static List<RegistryProcess> replicas = List.of();
+    /** Each test's own two replicas on an emptied database: no test depends on what another left, or on order. */
+    private List<RegistryProcess> replicas = List.of();
 
-    @BeforeAll
-    static void twoReplicas() throws Exception {
+    @BeforeEach
+    void twoReplicas() throws Exception {
         TestPostgresql database = TestPostgresql.require();
         database.empty();
         // nothing expires while the tests run, however slow the machine: a freed port may rightly be handed out again
@@ -69,15 +66,14 @@ class ReplicasIT {
         return starting.stream().map(CompletableFuture::join).toList();
     }
 
-    @AfterAll
-    static void stopReplicas() throws InterruptedException {
+    @AfterEach
+    void stopReplicas() throws InterruptedException {
         for (RegistryProcess replica : replicas) {
             replica.close();
         }
     }
 
     @Test
-    @Order(1)
     void concurrentAllocationsOnBothReplicasGetDistinctPorts() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch start = new CountDownLatch(1);
@@ -113,7 +109,6 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(2)
     void eachReplicaAnswersWithWhatTheOtherJustDid() {
         RegistryProcess a = replicas.get(0);
         RegistryProcess b = replicas.get(1);
@@ -133,7 +128,6 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(4)
     void theSameServiceAskingBothReplicasAtOnceGetsOneAllocation() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         CountDownLatch start = new CountDownLatch(1);
@@ -157,7 +151,6 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(3)
     void aStormOverSeveralHostsOnBothReplicasKeepsPortsAndNamesUniquePerHost() throws Exception {
         List<String> hosts = List.of("node-a", "node-b", "node-c");
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
@@ -205,7 +198,6 @@ class ReplicasIT {
     }
 
     @Test
-    @Order(5)
     void aReplicaKilledWithSigkillLeavesTheOtherServing() throws Exception {
         RegistryProcess doomed = replicas.get(0);
         RegistryProcess survivor = replicas.get(1);

@@ -1,5 +1,6 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
@@ -10,7 +11,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,13 +102,8 @@ class SelfPreservationTest {
 
     /** Waits (bounded) for the expiry pass, every 100 ms, to have put exactly these hosts in self-preservation. */
     private static void awaitSelfPreservation(List<String> hosts) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        while (!hosts.equals(given().when().get("/ports/health").then().statusCode(200).extract()
-                .jsonPath().getList("self_preservation"))) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("self-preservation never became " + hosts);
-            }
-            Thread.sleep(50);
-        }
+        await().alias("self-preservation on " + hosts).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50)).until(() -> hosts.equals(given().when().get("/ports/health")
+                        .then().statusCode(200).extract().jsonPath().getList("self_preservation")));
     }
 }

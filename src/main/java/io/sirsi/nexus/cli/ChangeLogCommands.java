@@ -66,11 +66,12 @@ final class ChangeLogCommands {
             if (since != null && since < 0) {
                 throw new CliException(ExitCode.USAGE, "--since must be a revision, 0 or more");
             }
-            // Ctrl-C is how a watch ends: exit 0 with what was printed flushed, not the JVM's 130
-            Signal.handle(new Signal("INT"), signal -> {
-                out().flush();
-                Runtime.getRuntime().halt(ExitCode.OK.code());
-            });
+            // Ctrl-C is how a watch ends: exit 0 at once, whatever the watch is doing (connecting, reading, waiting
+            // to reconnect, printing), not the JVM's 130. No flush: print() flushes each event, so there is nothing
+            // to lose, and a flush would take the writer's lock, which a print blocked on a full pipe (a paused
+            // pager) holds for ever. A SIGINT the process was started ignoring (a background job of a script)
+            // stays ignored, as POSIX asks: the JVM installs no handler for it.
+            Signal.handle(new Signal("INT"), signal -> Runtime.getRuntime().halt(ExitCode.OK.code()));
             String query = RegistryClient.query("since", since == null ? null : since.toString(), "service", service,
                     "type", type, "host", host);
             Duration backoff = Duration.ofSeconds(1);

@@ -4,9 +4,11 @@ import io.quarkus.runtime.ApplicationLifecycleManager;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -18,8 +20,17 @@ import picocli.CommandLine;
 public class SirsiNexusMain implements QuarkusApplication {
 
     static final String SERVER_COMMAND = "start";
+    /**
+     * The command to run when the arguments name none: {@code -Dsirsi.default-command=start}. For launchers that
+     * cannot pass arguments, as {@code @QuarkusIntegrationTest} starts the packaged jar with none.
+     */
+    static final String DEFAULT_COMMAND = "sirsi.default-command";
+    /** A Java class name in front of a message ({@code java.lang.IllegalArgumentException: }): noise to an operator. */
+    private static final Pattern JAVA_CLASS = Pattern.compile(
+            "\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 
-    public static void main(String... args) {
+    public static void main(String... given) {
+        String[] args = withDefaultCommand(given);
         if (!isServer(args)) {
             // Before anything of Quarkus loads: a client command boots no application, reads no server setting.
             System.exit(SirsiNexusCli.run(args));
@@ -27,10 +38,14 @@ public class SirsiNexusMain implements QuarkusApplication {
         // A server that cannot start also says why on stderr: Quarkus logs the failure, but through the async
         // console handler, whose queue the JVM may not drain before it exits, and a crash-looping pod with an empty
         // log tells an operator nothing. Then Quarkus's own handler (or a test harness's) ends the run.
+        // Quarkus prints a configuration error it finds itself, over several lines with Java class names, before
+        // the handler below says it in one: that print is left out.
+        System.setErr(new WithoutConfigReport(System.err));
         BiConsumer<Integer, Throwable> exit = ApplicationLifecycleManager.getDefaultExitCodeHandler();
         ApplicationLifecycleManager.setDefaultExitCodeHandler((code, failure) -> {
             if (failure != null) {
-                System.err.println("sirsi-nexus: cannot start: " + reason(failure));
+                // one write: a console log line written meanwhile must not land between the line and its end
+                System.err.print("sirsi-nexus: cannot start: " + reason(failure) + System.lineSeparator());
             }
             exit.accept(code, failure);
         });
@@ -46,7 +61,8 @@ public class SirsiNexusMain implements QuarkusApplication {
                     || (cause.getCause() != null && message.equals(cause.getCause().toString()))) {
                 continue;
             }
-            String said = message.strip().replaceAll("\\s*\\n\\s*", " ").replaceAll("\\.$", "");
+            String said = JAVA_CLASS.matcher(message.strip().replaceAll("\\s*\\n\\s*", " ")).replaceAll("")
+                    .replaceAll("\\.$", "");
             if (messages.stream().noneMatch(earlier -> earlier.contains(said))) {
                 messages.add(said);
             }
@@ -70,15 +86,53 @@ public class SirsiNexusMain implements QuarkusApplication {
      * bootstraps is start-up time.
      */
     private static boolean isServer(String... args) {
-        String first = null;
         for (String arg : args) {
             if (List.of("-h", "--help", "-V", "--version").contains(arg)) {
                 return false;
             }
-            if (first == null && !arg.startsWith("-")) {
-                first = arg;
+        }
+        return SERVER_COMMAND.equals(command(args));
+    }
+
+    /** The arguments, led by {@link #DEFAULT_COMMAND}'s command when they name none and the property is set. */
+    static String[] withDefaultCommand(String... args) {
+        String fallback = System.getProperty(DEFAULT_COMMAND);
+        if (fallback == null || fallback.isBlank() || command(args) != null) {
+            return args;
+        }
+        String[] withCommand = new String[args.length + 1];
+        withCommand[0] = fallback.strip();
+        System.arraycopy(args, 0, withCommand, 1, args.length);
+        return withCommand;
+    }
+
+    /**
+     * stderr without the report Quarkus prints of a configuration it could not use ({@code Configuration validation
+     * failed:} and a line per problem, each with its exception's class): the exit handler says the same in one line.
+     */
+    private static final class WithoutConfigReport extends PrintStream {
+
+        private static final String CONFIG_REPORT = "Configuration validation failed:";
+
+        WithoutConfigReport(PrintStream err) {
+            super(err, true);
+        }
+
+        @Override
+        public void println(String line) {
+            if (line == null || !line.startsWith(CONFIG_REPORT)) {
+                super.println(line);
             }
         }
-        return SERVER_COMMAND.equals(first);
+    }
+
+    /** The first argument that is not an option, or null. */
+    private static String command(String... args) {
+        for (String arg : args) {
+            if (!arg.startsWith("-")) {
+                return arg;
+            }
+        }
+        return null;
     }
 }

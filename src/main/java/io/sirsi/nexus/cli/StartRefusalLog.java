@@ -2,28 +2,42 @@ package io.sirsi.nexus.cli;
 
 import io.quarkus.logging.LoggingFilter;
 import io.sirsi.nexus.registry.RegistryException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import org.jboss.logmanager.ExtLogRecord;
 
 /**
- * A start the registry itself refused, with a message that says why and what to do (another registry holds the
- * data directory, a setting it cannot use), is logged as one line: the stack trace Quarkus attaches says nothing
+ * A start the registry refused for a reason it states (another registry holds the data directory, a setting it
+ * cannot use, a database it cannot open or migrate) is one line in the log, {@code Failed to start application:
+ * <why>}, as {@link SirsiNexusMain}'s exit handler says it on stderr: the stack trace Quarkus attaches says nothing
  * more, and an operator reading a crash-looping pod's log should see the reason, not 25 lines of frames. Failures
- * the registry did not foresee keep their trace.
+ * the registry did not foresee (a bug: a null pointer, a class cast) keep their trace: that is what a bug report
+ * needs.
  */
 @LoggingFilter(name = StartRefusalLog.NAME)
 public final class StartRefusalLog implements Filter {
 
     static final String NAME = "sirsi-start-refusal";
     private static final String QUARKUS_START = "io.quarkus.runtime.Application";
+    /**
+     * The kinds a refusal comes as: the registry's own, the checks of settings and of stored data
+     * ({@code IllegalArgumentException}, {@code IllegalStateException}), SmallRye Config's missing or unconvertible
+     * values, and a database or file the store cannot open.
+     */
+    private static final List<Class<? extends Throwable>> REFUSALS = List.of(RegistryException.class,
+            IllegalArgumentException.class, IllegalStateException.class, NoSuchElementException.class,
+            SQLException.class, IOException.class);
+    private static final String CONFIG_VALIDATION = "io.smallrye.config.ConfigValidationException";
 
     @Override
     public boolean isLoggable(LogRecord record) {
         Throwable thrown = record.getThrown();
-        if (thrown != null && QUARKUS_START.equals(record.getLoggerName())
-                && rootCause(thrown) instanceof RegistryException refusal) {
-            String line = "Failed to start application: " + refusal.getMessage();
+        if (thrown != null && QUARKUS_START.equals(record.getLoggerName()) && isRefusal(thrown)) {
+            String line = "Failed to start application: " + SirsiNexusMain.reason(thrown);
             if (record instanceof ExtLogRecord ext) {
                 ext.setMessage(line, ExtLogRecord.FormatStyle.NO_FORMAT);
             } else {
@@ -35,11 +49,16 @@ public final class StartRefusalLog implements Filter {
         return true;
     }
 
-    private static Throwable rootCause(Throwable failure) {
+    /** Whether a failed start is one the registry foresaw: its root cause, or a configuration check on the way. */
+    static boolean isRefusal(Throwable failure) {
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (CONFIG_VALIDATION.equals(cause.getClass().getName())) {
+                return true;
+            }
+            root = cause;
         }
-        return root;
+        Throwable last = root;
+        return REFUSALS.stream().anyMatch(kind -> kind.isInstance(last));
     }
 }

@@ -2,29 +2,37 @@ package io.sirsi.nexus.cli;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.http.ContentType;
 import io.sirsi.nexus.RegistryProcess;
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code ports watch} and {@code ports history} against the packaged jar. */
 class ChangeLogCliIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Bytes waiting in the watch's stdout pipe when it is full: Linux's pipes hold 64 KiB. */
+    private static final int PIPE_FULL = 60_000;
+    private static final Pattern BACKING_OFF = Pattern.compile("resuming after revision \\d+ in \\d+s");
 
     @Test
     void watchFollowsChangesAcrossARegistryRestartAndCtrlCEndsIt() throws Exception {
@@ -32,8 +40,8 @@ class ChangeLogCliIT {
         RegistryProcess registry = RegistryProcess.start(dataDir);
         int port = registry.port();
         String start = registry.request().get("/ports/stats").header("X-Sirsi-Index");
-        Process watch = Cli.launch(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "watch", "--service",
-                "watched", "--since", start, "-o", "json");
+        Process watch = Cli.launchInterruptible(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "watch",
+                "--service", "watched", "--since", start, "-o", "json");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(watch.getInputStream(),
@@ -56,9 +64,7 @@ class ChangeLogCliIT {
             String second = allocate(registry, "watched");
             assertEquals(List.of("released:" + first, "allocated:" + second), next(lines, 2));
 
-            new ProcessBuilder("kill", "-INT", Long.toString(watch.pid())).start().waitFor();
-            assertEquals(true, watch.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(0, watch.exitValue());
+            assertEndsOnCtrlC(watch);
             String err = new String(watch.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(err, containsString("resuming after revision"));
             assertEquals(List.of(), new ArrayList<>(lines), "nothing repeated");
@@ -92,6 +98,72 @@ class ChangeLogCliIT {
             watch.destroyForcibly();
             registry.close();
         }
+    }
+
+    @Test
+    void ctrlCEndsAWatchThatWaitsToReconnect() throws Exception {
+        RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-watch-backoff"));
+        allocate(registry, "before-the-fall");
+        Process watch = Cli.launchInterruptible(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "watch",
+                "--since", "0", "-o", "json");
+        StringBuffer err = collect(watch.getErrorStream());
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(watch.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine(), containsString("before-the-fall")); // connected and reading
+            registry.kill();
+            // the registry is gone: the watch backs off between attempts to reconnect
+            await().atMost(Duration.ofSeconds(60)).until(() -> BACKING_OFF.matcher(err).find());
+            assertEndsOnCtrlC(watch);
+        } finally {
+            watch.destroyForcibly();
+            registry.close();
+        }
+    }
+
+    /**
+     * A watch whose reader stopped reading (a pager paused, a pipe into something slow) is blocked printing, and
+     * Ctrl-C still ends it: the handler used to flush the output first, and waited for ever for the lock that the
+     * blocked print held.
+     */
+    @Test
+    void ctrlCEndsAWatchBlockedOnAFullPipe() throws Exception {
+        RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-watch-pipe"));
+        for (int i = 0; i < 150; i++) { // about 100 KB of JSON lines: more than a pipe holds
+            release(registry, allocate(registry, "filler-" + i));
+        }
+        Process watch = Cli.launchInterruptible(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "watch",
+                "--since", "0", "-o", "json");
+        try {
+            // nobody reads its output: once the pipe is full, the watch is stuck in a print
+            await().atMost(Duration.ofSeconds(60)).until(() -> watch.getInputStream().available() >= PIPE_FULL);
+            assertEndsOnCtrlC(watch);
+        } finally {
+            watch.destroyForcibly();
+            registry.close();
+        }
+    }
+
+    /** SIGINT, as Ctrl-C sends it: the watch ends, with 0. The wait is a guard against a hang, not a timing. */
+    private static void assertEndsOnCtrlC(Process watch) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(watch.pid())).start().waitFor());
+        assertTrue(watch.waitFor(60, TimeUnit.SECONDS), "the watch outlived its SIGINT");
+        assertEquals(0, watch.exitValue());
+    }
+
+    /** What a stream says, collected as it comes by a thread of its own. */
+    private static StringBuffer collect(InputStream stream) {
+        StringBuffer text = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                lines.lines().forEach(line -> text.append(line).append('\n'));
+            } catch (Exception ended) {
+                // the process ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return text;
     }
 
     /** The next events the watch printed, as type:allocation id. */

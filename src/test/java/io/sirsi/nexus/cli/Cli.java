@@ -28,6 +28,22 @@ final class Cli {
     }
 
     /**
+     * {@link #launch}, with SIGINT at its default disposition whatever this test inherited, for tests that end a
+     * command with Ctrl-C. A job that a non-interactive shell starts in the background ({@code mvn verify &} in a
+     * script) ignores SIGINT; children inherit that, and the JVM keeps an ignored SIGINT ignored: its handlers are
+     * never installed. That, not the machine's load, is why a watch once outlived its SIGINT in a fresh clone's run.
+     * {@code env --default-signal} (GNU coreutils 8.31 or later) resets it for the command.
+     */
+    static Process launchInterruptible(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+                RegistryProcess.javaExecutable(), "-jar", RegistryProcess.jar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /**
      * Runs {@code sirsi-nexus ports COMMAND --url URL ARGS...} to its end: the URL right after the command, before
      * arguments that may end in {@code exec}'s command.
      */

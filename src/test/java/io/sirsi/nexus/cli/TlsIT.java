@@ -1,5 +1,6 @@
 package io.sirsi.nexus.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,10 +9,10 @@ import io.sirsi.nexus.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,14 +74,17 @@ class TlsIT {
     }
 
     private static void awaitHealthy(Process server, String url, Path cert, Path dir) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (Cli.run(Map.of(), List.of("ports", "health", "--url", url, "--cacert", cert.toString())
-                .toArray(String[]::new)).exitCode() != 0) {
-            if (!server.isAlive() || Instant.now().isAfter(deadline)) {
-                throw new AssertionError("the registry never served HTTPS:\n"
-                        + Files.readString(dir.resolve("registry.log")));
-            }
-            Thread.sleep(300);
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                if (!server.isAlive()) {
+                    throw new AssertionError("the registry exited");
+                }
+                return Cli.run(Map.of(), List.of("ports", "health", "--url", url, "--cacert", cert.toString())
+                        .toArray(String[]::new)).exitCode() == 0;
+            });
+        } catch (AssertionError | ConditionTimeoutException e) {
+            throw new AssertionError("the registry never served HTTPS:\n"
+                    + Files.readString(dir.resolve("registry.log")), e);
         }
     }
 }

@@ -1,0 +1,115 @@
+package io.sirsi.nexus;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kind of start the registry refuses, on the packaged jar: the process says why in one line on stderr
+ * ({@code sirsi-nexus: cannot start: ...}), exits non-zero, and prints no stack trace and no Java exception's
+ * class name (the log's account of it is a line too); and no scheduled job runs on the store that never opened (last
+ * round they logged null pointers among the refusal).
+ */
+class RefusedStartIT {
+
+    private static final Pattern EXCEPTION_CLASS = Pattern.compile("\\b[A-Z]\\w*(Exception|Error)\\b");
+    private static final String REFUSAL = "sirsi-nexus: cannot start: ";
+
+    @Test
+    void aHostListWithoutTheDefaultHost() throws Exception {
+        assertThat(refusedStart(fresh(), "-Dsirsi.ports.hosts=alpha,beta"),
+                containsString("sirsi.ports.hosts=alpha,beta does not include sirsi.ports.host=localhost"));
+    }
+
+    @Test
+    void aSettingThatIsNotADuration() throws Exception {
+        assertThat(refusedStart(fresh(), "-Dsirsi.ports.heartbeat-timeout=banana"),
+                containsString("sirsi.ports.heartbeat-timeout with the config value \"banana\""));
+    }
+
+    @Test
+    void aStaticReservationItCannotRead() throws Exception {
+        assertThat(refusedStart(fresh(), "-Dsirsi.ports.static.db=database"),
+                containsString("sirsi.ports.static.db"));
+    }
+
+    @Test
+    void aDataDirectoryAnotherRegistryHolds() throws Exception {
+        Path dataDir = fresh();
+        try (RegistryProcess first = RegistryProcess.start(dataDir)) {
+            assertThat(refusedStart(dataDir), containsString("another registry process (pid " + first.pid()));
+            first.request().get("/ports/stats").then().statusCode(200);
+        }
+    }
+
+    @Test
+    void aCorruptDatabase() throws Exception {
+        Path dataDir = fresh();
+        Files.writeString(dataDir.resolve("registry.db"), "this is not an SQLite database at all, it was overwritten"
+                + " by something else entirely, and it is long enough to have a header");
+        assertThat(refusedStart(dataDir).toLowerCase(), containsString("not a database"));
+    }
+
+    @Test
+    void aDatabaseFileItCannotOpen() throws Exception {
+        Path dataDir = fresh();
+        Files.createDirectory(dataDir.resolve("registry.db")); // root reads any file; a directory it cannot open
+        assertThat(refusedStart(dataDir), containsString(dataDir.resolve("registry.db").toString()));
+    }
+
+    @Test
+    void aMigrationThatDiffersFromTheOneApplied() throws Exception {
+        Path dataDir = fresh();
+        try (RegistryProcess once = RegistryProcess.start(dataDir)) {
+            once.request().get("/ports/stats").then().statusCode(200);
+        }
+        try (Connection database = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("registry.db"));
+                Statement statement = database.createStatement()) {
+            assertEquals(1, statement.executeUpdate("update flyway_schema_history set checksum = checksum + 1"
+                    + " where version = '1'"));
+        }
+        assertThat(refusedStart(dataDir), containsString("differs from the one applied"));
+    }
+
+    private static Path fresh() throws Exception {
+        return Files.createTempDirectory("sirsi-nexus-refused");
+    }
+
+    /** Starts the registry; it must refuse, and say why in one line and nothing like a trace. That line. */
+    private static String refusedStart(Path dataDir, String... settings) throws Exception {
+        List<String> command = new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
+                // the jobs as often as the scheduler runs them, so one that ran before the store opened would show
+                "-Dsirsi.ports.expiry-interval=100ms", "-Dsirsi.ports.cleanup-interval=100ms"));
+        command.addAll(List.of(settings));
+        command.addAll(List.of("-jar", RegistryProcess.jar().toString(), "start"));
+        Path output = Files.createTempFile("sirsi-nexus-refused-", ".out");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                .start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the registry started:\n" + Files.readString(output));
+        }
+        String said = Files.readString(output, StandardCharsets.UTF_8);
+        assertNotEquals(0, process.exitValue(), said);
+        List<String> refusals = said.lines().filter(line -> line.startsWith(REFUSAL)).toList();
+        assertEquals(1, refusals.size(), "one line on stderr says why:\n" + said);
+        assertFalse(said.contains("\tat "), "a stack trace:\n" + said);
+        assertFalse(EXCEPTION_CLASS.matcher(said).find(), "a Java exception's name:\n" + said);
+        return refusals.get(0);
+    }
+}
