@@ -61,7 +61,8 @@ public class AnalyticsResource {
     /** {@code 30m}, {@code 24h}, {@code 7d}: a positive whole number of seconds, minutes, hours or days. */
     private Duration parseWindow(String text) {
         return QueryParameters.duration("window", text, WINDOW_UNITS, Duration.ofSeconds(1), analytics.maxWindow(),
-                "more than 0 and at most the history retention, " + days(analytics.maxWindow()));
+                "a duration such as 30m, 24h or 7d (s, m, h or d), more than 0 and at most the history retention, "
+                        + days(analytics.maxWindow()));
     }
 
     /** The retention as an operator configured it, roughly: {@code 7d}, {@code 36h}, {@code 90m}. */

@@ -32,7 +32,8 @@ public final class BlockingReads {
 
     /** Parses {@code 100ms}, {@code 30s}, {@code 5m}: Consul's spellings. */
     static Duration parseWait(String text) {
-        return QueryParameters.duration("wait", text, WAIT_UNITS, Duration.ZERO, MAX_WAIT, "at most 5m");
+        return QueryParameters.duration("wait", text, WAIT_UNITS, Duration.ZERO, MAX_WAIT,
+                "a duration such as 30s, 500ms or 5m (ms, s or m), at most 5m");
     }
 
     /** Holds a request that asks for a revision after the current one. */

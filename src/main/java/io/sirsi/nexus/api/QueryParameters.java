@@ -98,17 +98,12 @@ public class QueryParameters {
 
     /**
      * A duration in one of the {@code units} ({@link Durations}: a whole number, no leading zero, and a unit) from
-     * {@code least} to {@code most}; {@code bounds} says those bounds as the client should read them.
+     * {@code least} to {@code most}; {@code expected} says all that as the client should read it.
      */
     static Duration duration(String name, String text, List<String> units, Duration least, Duration most,
-            String bounds) {
-        Duration duration = Durations.parse(text, units).filter(parsed -> parsed.compareTo(least) >= 0
-                && parsed.compareTo(most) <= 0).orElse(null);
-        if (duration == null) {
-            throw invalid(name, text, "a duration such as " + Durations.examples(units) + " (a whole number and "
-                    + String.join(", ", units) + "), " + bounds);
-        }
-        return duration;
+            String expected) {
+        return Durations.parse(text, units).filter(parsed -> parsed.compareTo(least) >= 0
+                && parsed.compareTo(most) <= 0).orElseThrow(() -> invalid(name, text, expected));
     }
 
     /** {@code true} or {@code false}; absent is false. */

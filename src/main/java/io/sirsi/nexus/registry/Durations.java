@@ -41,17 +41,4 @@ public final class Durations {
             default -> Duration.ofDays(amount);
         });
     }
-
-    /** Examples in the units, for a message: {@code 30s, 5m or 24h}. */
-    public static String examples(List<String> units) {
-        List<String> examples = units.stream().map(unit -> switch (unit) {
-            case "ms" -> "500ms";
-            case "s" -> "30s";
-            case "m" -> "5m";
-            case "h" -> "24h";
-            default -> "7d";
-        }).toList();
-        return examples.size() == 1 ? examples.get(0) : String.join(", ", examples.subList(0, examples.size() - 1))
-                + " or " + examples.get(examples.size() - 1);
-    }
 }
