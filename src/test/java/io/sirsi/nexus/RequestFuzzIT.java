@@ -125,7 +125,8 @@ class RequestFuzzIT {
         Arbitrary<String> names = Arbitraries.of("from", "to", "limit", "window", "host", "status", "service", "type",
                 "port", "wait", "since", "unknown");
         Arbitrary<String> times = Arbitraries.longs().between(java.time.Instant.MIN.getEpochSecond(),
-                java.time.Instant.MAX.getEpochSecond()).map(second -> java.time.Instant.ofEpochSecond(second).toString());
+                java.time.Instant.MAX.getEpochSecond()).map(second -> java.time.Instant.ofEpochSecond(second)
+                        .toString());
         Arbitrary<String> values = Arbitraries.oneOf(times, Arbitraries.of("", "-999999999-01-01T00:00:00Z",
                 "+292278995-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-12-01T12:00:00Z",
                 "1ms", "01h", "0s", "24h", "7d", "8d", "999999999d", "500ms", "5m", "0", "1", "1000", "1001", "-1",
