@@ -97,7 +97,66 @@ class HostileRequestsTest {
                         + "Connection: close\r\nContent-Length: 0\r\n\r\n", 405, "read-only"));
             }
         }
+        cases.addAll(issue22Requests());
         return cases.stream();
+    }
+
+    /** The kinds the second black-box attack (issue 22) found answered wrongly: 500s, bare answers, accepted. */
+    static List<Arguments> issue22Requests() {
+        List<Arguments> cases = new ArrayList<>();
+        String fine = "{\"service_name\":\"typed\",\"service_type\":\"custom\"}";
+        // 8. times past what the change log can count
+        cases.add(Arguments.of("history from year -999999999", get("/ports/history?from=-999999999-01-01T00:00:00Z",
+                ""), 400, "1970-01-01T00:00:00Z"));
+        cases.add(Arguments.of("history to year 292278995", get("/ports/history?to=%2B292278995-01-01T00:00:00Z",
+                ""), 400, "9999-12-31T23:59:59Z"));
+        cases.add(Arguments.of("history from 1969", get("/ports/history?from=1969-12-31T23:59:59Z", ""), 400,
+                "from"));
+        // 9. refusals the HTTP layer made without problem+json
+        cases.add(Arguments.of("Content-Length of 2 MB", "POST /ports/allocate HTTP/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\nContent-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{", 413,
+                "16384"));
+        for (String size : List.of("zz", "-5", "ffffffffffffffff")) {
+            cases.add(Arguments.of("chunk size " + size, "POST /ports/allocate HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Connection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + size + "\r\n" + fine + "\r\n0\r\n\r\n", 400, "chunk"));
+        }
+        // 10. HTTP conformance
+        cases.add(Arguments.of("Transfer-Encoding xchunked with a length", "POST /ports/allocate HTTP/1.1\r\n"
+                + "Host: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: xchunked\r\nContent-Length: " + fine.length() + "\r\n\r\n" + fine, 400,
+                "Transfer-Encoding"));
+        cases.add(Arguments.of("Transfer-Encoding gzip, chunked", "POST /ports/allocate HTTP/1.1\r\n"
+                + "Host: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", 501, "chunked"));
+        cases.add(Arguments.of("HTTP/9.9", "GET /ports/stats HTTP/9.9\r\nHost: localhost\r\nConnection: close\r\n"
+                + "\r\n", 505, "HTTP/1.1"));
+        cases.add(Arguments.of("lowercase http/1.1", "GET /ports/stats http/1.1\r\nHost: localhost\r\n"
+                + "Connection: close\r\n\r\n", 505, "HTTP/1.1"));
+        cases.add(Arguments.of("Content-Encoding br", RawHttp.post("/ports/allocate", JSON_TYPE, fine)
+                .replace("Connection: close\r\n", "Connection: close\r\nContent-Encoding: br\r\n"), 415, "br"));
+        cases.add(Arguments.of("two Content-Types", RawHttp.post("/ports/allocate", JSON_TYPE, fine)
+                .replace("Connection: close\r\n", "Connection: close\r\nContent-Type: text/plain\r\n"), 400,
+                "Content-Type"));
+        // 12. one rule for every query parameter: no empty value, none given twice, one duration grammar
+        for (String query : List.of("/ports/allocations?host=", "/ports/events?since=", "/ports/analytics?window=",
+                "/ports/history?limit=", "/ports/allocations?status=", "/ports/history?service=",
+                "/ports/directory?host", "/ports/sd/prometheus?type=")) {
+            String name = query.substring(query.indexOf('?') + 1).replace("=", "");
+            cases.add(Arguments.of("empty " + query, get(query, ""), 400, "'" + name + "' has no value"));
+        }
+        for (String query : List.of("/ports/allocations?host=a&host=b", "/ports/history?limit=5&limit=6",
+                "/ports/analytics?window=1h&window=2h", "/ports/events?since=0&since=1")) {
+            String name = query.substring(query.indexOf('?') + 1, query.indexOf('='));
+            cases.add(Arguments.of("repeated " + query, get(query, ""), 400, "'" + name + "' is given 2 times"));
+        }
+        for (String window : List.of("1ms", "01h", "0h", "1h ", "+1h")) {
+            cases.add(Arguments.of("window " + window, get("/ports/analytics?window=" + window.replace(" ", "%20")
+                    .replace("+", "%2B"), ""), 400, "invalid window"));
+        }
+        cases.add(Arguments.of("wait 1h", get("/ports/allocations?index=0&wait=1h", ""), 400, "invalid wait"));
+        cases.add(Arguments.of("since 007", get("/ports/events?since=007", ""), 400, "invalid since"));
+        return cases;
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
@@ -159,6 +218,83 @@ class HostileRequestsTest {
             } catch (AssertionError | java.io.IOException closedWithoutAnswer) {
                 // Netty may close such a connection without an answer; the point is what the log says
             }
+        }
+        assertEquals(before, Registry.overview());
+        assertEquals(List.of(), log.stackTraces());
+    }
+
+    /** Issue 22, 11: JSON is UTF-8; Jackson would guess UTF-16 or UTF-32 from the bytes and allocate. */
+    @ParameterizedTest(name = "{0} labelled UTF-8")
+    @MethodSource("otherEncodings")
+    void aBodyThatIsNotUtf8IsRefused(String encoding, byte[] body) throws Exception {
+        String before = Registry.overview();
+        var answer = RestAssured.given().contentType("application/json; charset=UTF-8").body(body)
+                .post("/ports/allocate").then().extract();
+        assertEquals(400, answer.statusCode(), answer.asString());
+        assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
+        assertTrue(answer.path("message").toString().contains("UTF-8"), answer.asString());
+        assertEquals(before, Registry.overview());
+    }
+
+    static Stream<Arguments> otherEncodings() {
+        String body = "{\"service_name\":\"wide\",\"service_type\":\"custom\"}";
+        return Stream.of(
+                Arguments.of("UTF-16BE", body.getBytes(java.nio.charset.StandardCharsets.UTF_16BE)),
+                Arguments.of("UTF-16LE", body.getBytes(java.nio.charset.StandardCharsets.UTF_16LE)),
+                Arguments.of("UTF-16 with a byte-order mark", body.getBytes(java.nio.charset.StandardCharsets.UTF_16)),
+                Arguments.of("UTF-32BE", body.getBytes(java.nio.charset.Charset.forName("UTF-32BE"))),
+                Arguments.of("UTF-32LE", body.getBytes(java.nio.charset.Charset.forName("UTF-32LE"))),
+                Arguments.of("Latin-1", body.replace("wide", "caf\u00e9").getBytes(
+                        java.nio.charset.StandardCharsets.ISO_8859_1)));
+    }
+
+    /**
+     * Issue 22, 1: a Content-Type of 19,000 spaces took 1.75 s of the event loop. Answered as usual; that the work
+     * is linear in the header's length is {@code MediaTypesTest}'s to show, without a clock.
+     */
+    @Test
+    void aLongContentTypeIsAnsweredAsUsual() throws Exception {
+        String spaces = " ".repeat(19_000);
+        RawHttp.Answer live = RawHttp.send(RestAssured.port, get("/q/health/live", "Content-Type: a" + spaces
+                + "b\r\n"));
+        assertEquals(200, live.status(), live.body());
+        String before = Registry.overview();
+        String half = spaces.substring(9_000); // both halves within the HTTP layer's 20 KiB for all headers
+        assertProblem(RawHttp.send(RestAssured.port, RawHttp.post("/ports/allocate", "application/json" + half
+                + ";" + half + "charset=latin1", "{}")), 415, "application/json");
+        assertEquals(before, Registry.overview());
+    }
+
+    /** Issue 22, 10: a 405 says what is allowed, and OPTIONS advertises only what is answered. */
+    @Test
+    void aMethodNotAllowedNamesTheAllowedOnes() throws Exception {
+        for (String method : List.of("POST", "DELETE", "PUT")) {
+            RawHttp.Answer refused = RawHttp.send(RestAssured.port, method + " /ports/stats HTTP/1.1\r\n"
+                    + "Host: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 2\r\n\r\n{}");
+            assertProblem(refused, 405, method);
+            assertEquals("GET, HEAD, OPTIONS", refused.headers().get("allow"), method + ": " + refused.headers());
+        }
+        RawHttp.Answer options = RawHttp.send(RestAssured.port, "OPTIONS /ports/stats HTTP/1.1\r\n"
+                + "Host: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals("GET, HEAD, OPTIONS", options.headers().get("allow"), options.headers().toString());
+        RawHttp.Answer allocate = RawHttp.send(RestAssured.port, get("/ports/allocate", ""));
+        assertProblem(allocate, 405, "GET");
+        assertEquals("OPTIONS, POST", allocate.headers().get("allow"), allocate.headers().toString());
+    }
+
+    /**
+     * Issue 22, 9: a request target that is not a URI is refused by Quarkus before any route of ours runs, with a
+     * bare 400 (README, Semantics): the closest the HTTP layer allows. It closes the connection and logs nothing.
+     */
+    @Test
+    void aTargetThatIsNotAUriIsRefusedByTheHttpLayer() throws Exception {
+        String before = Registry.overview();
+        for (String target : List.of("/ports/heartbeat/%zz", "/ports/allocations?host=%g1", "/ports/service/%")) {
+            RawHttp.Answer answer = RawHttp.send(RestAssured.port, "POST " + target + " HTTP/1.1\r\n"
+                    + "Host: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+            assertEquals(400, answer.status(), target);
+            assertEquals("close", answer.headers().get("connection"), target);
         }
         assertEquals(before, Registry.overview());
         assertEquals(List.of(), log.stackTraces());

@@ -71,7 +71,7 @@ class PrometheusSdTest {
         Registry.grant("orders", "rest-api");
         String before = Registry.overview();
         problem(sd("?type=rest"), "unknown service_type 'rest'; expected one of rest-api, grpc, websocket");
-        problem(sd("?type="), "unknown service_type ''");
+        problem(sd("?type="), "query parameter 'type' has no value");
         problem(sd("?status=active"), "unknown status 'active'; expected one of Active, Reserved, Expired");
         problem(sd("?host=bad_host"), "invalid host 'bad_host': expected a host name");
         problem(sd("?host=-leading.example.com"), "invalid host");

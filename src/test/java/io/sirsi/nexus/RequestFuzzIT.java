@@ -99,6 +99,45 @@ class RequestFuzzIT {
         overview = after;
     }
 
+    /**
+     * Generated query strings on every read that takes parameters: any of its parameters (and unknown ones), empty,
+     * repeated, with times from the first to the last instant Java knows, durations, numbers and garbage. Never a
+     * 5xx (issue 22: a year of -999999999 was a 500), every error problem+json, nothing changed. (Not the event
+     * stream, which answers by streaming, nor {@code index}, which holds the answer back.)
+     */
+    @Property(tries = 400)
+    void noQueryBreaksARead(@ForAll("queries") String target) throws Exception {
+        Fuzz fuzz = new Fuzz("GET", target, Optional.empty(), Optional.empty(), Optional.empty(), Transport.LENGTH);
+        Answer response = send(fuzz);
+        Statistics.label("status").collect(response.status());
+        assertTrue(response.status() < 500, () -> "5xx for " + target + ": " + response.body());
+        if (response.status() >= 400) {
+            assertProblem(response, fuzz);
+        }
+        assertEquals(overview, overview());
+    }
+
+    @Provide
+    Arbitrary<String> queries() {
+        Arbitrary<String> paths = Arbitraries.of("/ports/history", "/ports/analytics", "/ports/allocations",
+                "/ports/directory", "/ports/instances/resident", "/ports/service/resident", "/ports/sd/prometheus",
+                "/ports/ranges", "/ports/overview", "/ports/port/8080", "/ports/type/rest-api");
+        Arbitrary<String> names = Arbitraries.of("from", "to", "limit", "window", "host", "status", "service", "type",
+                "port", "wait", "since", "unknown");
+        Arbitrary<String> times = Arbitraries.longs().between(java.time.Instant.MIN.getEpochSecond(),
+                java.time.Instant.MAX.getEpochSecond()).map(second -> java.time.Instant.ofEpochSecond(second)
+                        .toString());
+        Arbitrary<String> values = Arbitraries.oneOf(times, Arbitraries.of("", "-999999999-01-01T00:00:00Z",
+                "+292278995-01-01T00:00:00Z", "1970-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2026-12-01T12:00:00Z",
+                "1ms", "01h", "0s", "24h", "7d", "8d", "999999999d", "500ms", "5m", "0", "1", "1000", "1001", "-1",
+                "99999999999999999999", "localhost", "Active", "Expired", "rest-api", "resident", "%00", "%ff"),
+                Arbitraries.strings().ofMaxLength(30).map(RequestFuzzIT::encode));
+        Arbitrary<String> parameter = Combinators.combine(names, values).as((name, value) -> name + "="
+                + (value.startsWith("%") ? value : encode(value)));
+        return Combinators.combine(paths, parameter.list().ofMaxSize(4)).as((path, parameters) -> parameters.isEmpty()
+                ? path : path + "?" + String.join("&", parameters));
+    }
+
     /** A field given twice, anywhere among the others, with equal or different values: 400 naming the field. */
     @Property(tries = 200)
     void aDuplicateKeyIsRefusedNamingIt(@ForAll("duplicates") Map.Entry<String, List<Map.Entry<String, String>>>

@@ -2,13 +2,11 @@ package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.security.Role;
-import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.UsageAnalytics;
 import io.sirsi.nexus.registry.UsageAnalytics.TypeUsage;
 import io.sirsi.nexus.registry.UsageAnalytics.UsageReport;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -35,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AnalyticsResource {
 
     static final String DEFAULT_WINDOW = "24h";
+    private static final List<String> WINDOW_UNITS = List.of("s", "m", "h", "d");
 
     private final UsageAnalytics analytics;
     private final PortRegistry registry;
@@ -61,14 +60,9 @@ public class AnalyticsResource {
 
     /** {@code 30m}, {@code 24h}, {@code 7d}: a positive whole number of seconds, minutes, hours or days. */
     private Duration parseWindow(String text) {
-        String expected = "expected a duration such as 30m, 24h or 7d (s, m, h or d), more than 0 and at most the"
-                + " history retention, " + days(analytics.maxWindow());
-        Duration duration = Durations.parse(text).filter(parsed -> !parsed.isZero()
-                && parsed.compareTo(analytics.maxWindow()) <= 0).orElse(null);
-        if (duration == null) {
-            throw new BadRequestException("invalid window '" + text + "': " + expected);
-        }
-        return duration;
+        return QueryParameters.duration("window", text, WINDOW_UNITS, Duration.ofSeconds(1), analytics.maxWindow(),
+                "a duration such as 30m, 24h or 7d (s, m, h or d), more than 0 and at most the history retention, "
+                        + days(analytics.maxWindow()));
     }
 
     /** The retention as an operator configured it, roughly: {@code 7d}, {@code 36h}, {@code 90m}. */

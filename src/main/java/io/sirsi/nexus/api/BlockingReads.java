@@ -1,9 +1,7 @@
 package io.sirsi.nexus.api;
 
-import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.registry.PortRegistry;
 import jakarta.annotation.Priority;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -11,8 +9,8 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
@@ -26,28 +24,16 @@ public final class BlockingReads {
 
     public static final String HEADER = "X-Sirsi-Index";
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    private static final List<String> WAIT_UNITS = List.of("ms", "s", "m");
     private static final String REVISION = BlockingReads.class.getName() + ".revision";
-    private static final Pattern INDEX = Pattern.compile("\\d{1,18}");
 
     private BlockingReads() {
     }
 
     /** Parses {@code 100ms}, {@code 30s}, {@code 5m}: Consul's spellings. */
     static Duration parseWait(String text) {
-        Duration wait = Durations.parse(text).orElseThrow(() -> new BadRequestException("invalid wait '" + text
-                + "': expected a duration such as 30s, 500ms or 5m"));
-        if (wait.compareTo(MAX_WAIT) > 0) {
-            throw new BadRequestException("invalid wait '" + text + "': at most 5m");
-        }
-        return wait;
-    }
-
-    static long parseRevision(String name, String text) {
-        if (!INDEX.matcher(text).matches()) {
-            throw new BadRequestException("invalid " + name + " '" + text + "': expected a revision, a whole number"
-                    + " from 0");
-        }
-        return Long.parseLong(text);
+        return QueryParameters.duration("wait", text, WAIT_UNITS, Duration.ZERO, MAX_WAIT,
+                "a duration such as 30s, 500ms or 5m (ms, s or m), at most 5m");
     }
 
     /** Holds a request that asks for a revision after the current one. */
@@ -71,7 +57,7 @@ public final class BlockingReads {
             if (index == null) {
                 return;
             }
-            long after = parseRevision("index", index);
+            long after = QueryParameters.revision("index", index);
             var reactive = (ResteasyReactiveContainerRequestContext) context;
             reactive.suspend();
             registry.awaitRevisionAfter(after, duration).whenComplete((revision, failure) -> {

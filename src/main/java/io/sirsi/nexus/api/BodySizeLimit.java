@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
@@ -17,11 +16,14 @@ import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Rejects request bodies larger than any valid request could be, with a problem+json 413, however the body is
- * framed. A body with a {@code Content-Length} is refused before it is read. An HTTP/1.1 body without one
+ * framed. A body with a {@code Content-Length} is refused before it is read, here on the event loop, ahead of the
+ * HTTP layer's own check of {@code quarkus.http.limits.max-body-size} (which answers a bare 413); the connection
+ * is closed, as the body may already be on its way. A chunked body that turns out malformed (a chunk size
+ * {@code zz}, {@code -5} or past 2^63) is answered with a problem+json 400 where the connection still takes it.
+ * An HTTP/1.1 body without one
  * ({@code Transfer-Encoding: chunked}) is read here, counting, refused as soon as it passes the limit (closing the
  * connection, which still carries the rest), and within it handed to JAX-RS already read. An HTTP/2 (or h2c) body
  * without a length is counted as JAX-RS reads it ({@link StreamedBodies}): Quarkus REST cannot take an HTTP/2 body
@@ -47,20 +49,18 @@ public class BodySizeLimit {
         return Problem.of("body-too-large", "Request body too large", 413, detail);
     }
 
-    @ServerRequestFilter(preMatching = true)
-    public void rejectOversizedBodies(ContainerRequestContext request) {
-        if (request.getLength() > MAX_BYTES) {
-            throw new WebApplicationException("request body of " + request.getLength() + " bytes is over the limit of "
-                    + MAX_BYTES + " bytes", Response.Status.REQUEST_ENTITY_TOO_LARGE);
-        }
-    }
-
     void register(@Observes Filters filters) {
         filters.register(this::limitStreamedBody, PRIORITY);
     }
 
     private void limitStreamedBody(RoutingContext context) {
         HttpServerRequest request = context.request();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && isOverLimit(length)) {
+            HttpConformance.refuse(writer, context, tooLarge("request body of " + length.strip()
+                    + " bytes is over the limit of " + MAX_BYTES + " bytes"));
+            return;
+        }
         if (!streamsBody(request)) {
             context.next();
             return;
@@ -80,6 +80,7 @@ public class BodySizeLimit {
             }
             body.appendBuffer(chunk);
         });
+        request.exceptionHandler(malformed -> HttpConformance.refuseMalformedChunk(writer, context));
         request.endHandler(end -> {
             if (!context.response().ended()) {
                 context.setBody(body);
@@ -87,6 +88,16 @@ public class BodySizeLimit {
             }
         });
         request.resume();
+    }
+
+    /** Netty lets only digits through; a number past a {@code long} is over any limit too. */
+    private static boolean isOverLimit(String length) {
+        String digits = length.strip();
+        try {
+            return digits.length() > 18 || Long.parseLong(digits) > MAX_BYTES;
+        } catch (NumberFormatException notOurs) {
+            return false; // Netty's to refuse
+        }
     }
 
     /** An HTTP/1.1 body whose length is not announced: it can only be counted as it arrives. */

@@ -12,7 +12,6 @@ import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.ServiceNames;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -23,8 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,8 +70,8 @@ public class ChangeLogResource {
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
         // Last-Event-ID is where a dropped stream resumes, so it wins over the since of the first request
         Optional<Long> after = Optional.ofNullable(lastEventId).filter(id -> !id.isBlank())
-                .map(id -> BlockingReads.parseRevision("Last-Event-ID", id.strip()))
-                .or(() -> Optional.ofNullable(since).map(text -> BlockingReads.parseRevision("since", text)));
+                .map(id -> QueryParameters.revision("Last-Event-ID", id.strip()))
+                .or(() -> Optional.ofNullable(since).map(text -> QueryParameters.revision("since", text)));
         EventFilter filter = filter(Optional.ofNullable(service), Optional.empty(), Optional.ofNullable(host),
                 Optional.ofNullable(type));
         long start = registry.watchStart(after); // a 410 must come before the stream's headers
@@ -98,9 +95,9 @@ public class ChangeLogResource {
             @QueryParam("to") String to, @QueryParam("limit") String limit) {
         HistoryQuery query = new HistoryQuery(filter(Optional.ofNullable(service), Optional.ofNullable(port),
                 Optional.ofNullable(host), Optional.ofNullable(type)),
-                Optional.ofNullable(from).map(text -> time("from", text)),
-                Optional.ofNullable(to).map(text -> time("to", text)),
-                Optional.ofNullable(limit).map(ChangeLogResource::limit).orElse(HistoryQuery.DEFAULT_LIMIT));
+                Optional.ofNullable(from).map(text -> QueryParameters.time("from", text)),
+                Optional.ofNullable(to).map(text -> QueryParameters.time("to", text)),
+                Optional.ofNullable(limit).map(QueryParameters::historyLimit).orElse(HistoryQuery.DEFAULT_LIMIT));
         return registry.history(query).stream().map(EventView::of).toList();
     }
 
@@ -109,22 +106,6 @@ public class ChangeLogResource {
         service.ifPresent(ServiceNames::require);
         return new EventFilter(service, port.map(PortsResource::parsePort), host.map(Hosts::parse),
                 type.map(registry.types()::parse));
-    }
-
-    private static int limit(String text) {
-        if (text.matches("\\d{1,4}")) {
-            return Integer.parseInt(text); // HistoryQuery says what the bounds are
-        }
-        throw new BadRequestException("invalid limit '" + text + "': expected 1 to " + HistoryQuery.MAX_LIMIT);
-    }
-
-    private static Instant time(String name, String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw new BadRequestException("invalid " + name + " '" + text + "': expected an ISO-8601 UTC time such as"
-                    + " 2026-12-01T12:00:00Z");
-        }
     }
 
     /** One SSE connection: sends what the feed delivers, and tells the feed when the client is gone or too slow. */

@@ -147,11 +147,7 @@ public class PortsResource {
             description = "Marks Expired what is due, then removes every Expired allocation. force=true also expires"
                     + " what is due on hosts in self-preservation.")
     public Responses.CleanedUp cleanup(@QueryParam("force") String force) {
-        boolean forced = force != null && switch (force) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new BadRequestException("invalid force '" + force + "': expected true or false");
-        };
+        boolean forced = QueryParameters.flag("force", force);
         List<AllocationView> removed = registry.cleanup(forced).stream().map(this::view).toList();
         return new Responses.CleanedUp("true", removed.size(), removed,
                 "Removed " + removed.size() + " expired allocation" + (removed.size() == 1 ? "" : "s"));

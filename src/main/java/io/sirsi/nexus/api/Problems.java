@@ -16,6 +16,7 @@ import io.sirsi.nexus.api.ratelimit.RateLimiter;
 import io.sirsi.nexus.api.security.SecurityProblems;
 import io.sirsi.nexus.registry.RegistryException;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -96,6 +97,13 @@ public class Problems {
             }
         }
         return problem(400, "invalid-json", "Invalid JSON body", describe(e));
+    }
+
+    /** The method is not one the path answers; {@link AllowedMethods} adds which ones it does. */
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e, ContainerRequestContext request) {
+        return problem(405, "method-not-allowed", "Method Not Allowed", request.getMethod() + " is not allowed on "
+                + request.getUriInfo().getPath() + "; the Allow header says which methods are");
     }
 
     @ServerExceptionMapper

@@ -93,6 +93,7 @@ public class PrometheusSdResource {
     @Parameter(name = "host", in = ParameterIn.QUERY, description = "Host name or address; repeatable")
     @Parameter(name = "status", in = ParameterIn.QUERY,
             description = "Active (the default), Expired or Reserved; repeatable")
+    @QueryParameters.Repeatable({"type", "host", "status"})
     public Response prometheus(@Context UriInfo uri) {
         // read from UriInfo, not @QueryParam: that drops an empty value, and "?type=" would silently mean any type
         MultivaluedMap<String, String> parameters = uri.getQueryParameters();

@@ -1,26 +1,35 @@
 package io.sirsi.nexus.registry;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in a query parameter or a flag: a whole number and a unit, {@code ms}, {@code s},
- * {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 30s}, {@code 24h}, {@code 7d}). One grammar for the API's
- * {@code wait} and {@code window} and the CLI's {@code --since}; each caller states its own bounds.
+ * Durations as people write them in a query parameter or a flag: a whole number without leading zeros and a unit,
+ * {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 30s}, {@code 24h}, {@code 7d}). One
+ * grammar for the API's {@code wait} and {@code window} and the CLI's {@code --since}; each caller states which
+ * units it takes and its own bounds.
  */
 public final class Durations {
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+    /** Every unit, smallest first. */
+    public static final List<String> UNITS = List.of("ms", "s", "m", "h", "d");
+    private static final Pattern DURATION = Pattern.compile("(0|[1-9]\\d{0,8})(ms|s|m|h|d)");
 
     private Durations() {
     }
 
     /** The duration the text writes, or empty when it is not one. */
     public static Optional<Duration> parse(String text) {
+        return parse(text, UNITS);
+    }
+
+    /** The duration the text writes in one of the units, or empty when it is not one. */
+    public static Optional<Duration> parse(String text, List<String> units) {
         Matcher matcher = DURATION.matcher(text);
-        if (!matcher.matches()) {
+        if (!matcher.matches() || !units.contains(matcher.group(2))) {
             return Optional.empty();
         }
         long amount = Long.parseLong(matcher.group(1));

@@ -1,0 +1,94 @@
+package io.sirsi.nexus.api;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Locale;
+
+/**
+ * What Netty parses leniently and this registry refuses, before anything else reads the request. A request line
+ * whose version is not exactly {@code HTTP/1.0} or {@code HTTP/1.1} ({@code HTTP/9.9}, {@code http/1.1}: RFC 9112
+ * spells the name in upper case) is a 505. A {@code Transfer-Encoding} whose last coding is not {@code chunked}
+ * ({@code xchunked}) is a 400, as RFC 9112 (6.3) requires, since the body's end cannot be known; one that adds a
+ * coding before {@code chunked} ({@code gzip, chunked}) is a 501: the registry decodes none. Each closes the
+ * connection, whose remaining bytes cannot be framed. (A request target that is not a URI, such as
+ * {@code /ports/heartbeat/%zz}, never gets here: Quarkus refuses it with a bare 400 before any route runs.)
+ */
+@ApplicationScoped
+public class HttpConformance {
+
+    private static final String CHUNKED = "chunked";
+
+    private final ProblemWriter writer;
+
+    public HttpConformance(ProblemWriter writer) {
+        this.writer = writer;
+    }
+
+    /** The first route of all: every later one, Quarkus' own included, may trust the request's framing. */
+    void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::check);
+    }
+
+    private void check(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        if (request.version() == null) { // Vert.x knows only HTTP/1.0, HTTP/1.1 and HTTP/2
+            refuse(writer, context, Problem.forStatus(505, "the request line must end in HTTP/1.1 or HTTP/1.0,"
+                    + " in upper case (RFC 9112)"));
+            return;
+        }
+        String encoding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        if (encoding != null && request.version() != HttpVersion.HTTP_2) {
+            // Netty may find a malformed chunk before any later handler is in place; answer while we still can
+            request.exceptionHandler(malformed -> refuseMalformedChunk(writer, context));
+            String codings = String.join(",", request.headers().getAll(HttpHeaders.TRANSFER_ENCODING));
+            String last = codings.substring(codings.lastIndexOf(',') + 1).strip().toLowerCase(Locale.ROOT);
+            if (!last.equals(CHUNKED)) {
+                refuse(writer, context, Problem.forStatus(400, "Transfer-Encoding '" + codings + "' does not end in"
+                        + " chunked, so the body's length is unknown; send 'Transfer-Encoding: chunked' or a"
+                        + " Content-Length"));
+                return;
+            }
+            if (!codings.strip().equalsIgnoreCase(CHUNKED)) {
+                refuse(writer, context, Problem.forStatus(501, "Transfer-Encoding '" + codings + "': only chunked"
+                        + " is supported, without other codings"));
+                return;
+            }
+        }
+        context.next();
+    }
+
+    /** The answer to a chunked body Netty could not decode, unless the request was answered already. */
+    static void refuseMalformedChunk(ProblemWriter writer, RoutingContext context) {
+        if (!context.response().ended() && !context.response().headWritten()) {
+            refuse(writer, context, Problem.forStatus(400, "the chunked request body is malformed: each chunk"
+                    + " starts with its size in hexadecimal, from 0 to 7fffffffffffffff"));
+        }
+    }
+
+    /** Whether the request says it has a body: a length above 0 or a transfer coding. */
+    static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return (length != null && !length.strip().equals("0"))
+                || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
+                || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
+    }
+
+    /**
+     * Answers with the problem and, over HTTP/1, closes the connection: the request's body, if any, was not read,
+     * and its bytes would be taken for the next request.
+     */
+    static void refuse(ProblemWriter writer, RoutingContext context, Problem problem) {
+        HttpServerRequest request = context.request();
+        if (request.version() != HttpVersion.HTTP_2) {
+            context.response().putHeader(HttpHeaders.CONNECTION, "close");
+            // Vert.x would keep the connection until the body it was promised arrived: close once answered
+            context.response().endHandler(answered -> request.connection().close());
+        }
+        writer.send(context, problem);
+    }
+}
