@@ -131,7 +131,7 @@ public class PortRegistry {
         this.types = types;
         this.ranges = types.ranges();
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
-        this.hosts = Hosts.of(config.host(), config.hosts());
+        this.hosts = Hosts.of(config.host(), config.hosts(), config.maxHosts());
         this.defaultStrategy = PlacementStrategy.fromWireName(config.strategy()).orElseThrow(() ->
                 new IllegalArgumentException("sirsi.ports.strategy=" + config.strategy() + ": expected one of "
                         + PlacementStrategy.wireNames()));
@@ -314,6 +314,9 @@ public class PortRegistry {
     /** Adds a new allocation on the host at the port the placement chooses. */
     private Grant place(ChangeSet changes, String host, ServiceType type, PortTable.Placement placement,
             Optional<Long> processId) {
+        if (changes.table(host).size() == 0) {
+            hosts.admitNew(host, this::knownHosts); // sirsi.ports.max-hosts
+        }
         Instant now = changes.now();
         PortTable.PortChoice choice;
         try {
