@@ -46,7 +46,7 @@ public class ProtectedMode {
     }
 
     /** The normalised path, so that {@code /q/health/../../ports} is not mistaken for a probe. */
-    private static boolean isHealthProbe(RoutingContext context) {
+    static boolean isHealthProbe(RoutingContext context) {
         String path = context.normalizedPath();
         return path.equals(HEALTH) || path.startsWith(HEALTH + "/");
     }
