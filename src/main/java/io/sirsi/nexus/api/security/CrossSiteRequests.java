@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <li>two {@code Host} headers are a 400 (which one would the checks below believe?);</li>
  * <li>a state-changing request from a page of another origin ({@code Origin} names neither this registry nor an
  * origin of {@code quarkus.http.cors.origins}) is a 403, with or without keys;</li>
- * <li>a state-changing request with a body type other than JSON, or with a body and no type, is a 415, so that a
- * browser must ask first (CORS preflight), which it cannot get;</li>
+ * <li>a state-changing request with a body of a type other than JSON, or with a body and no type, is a 415, so
+ * that a browser must ask first (CORS preflight), which it cannot get;</li>
  * <li>in protected mode (no keys; loopback clients are admins) a {@code Host} that names neither a loopback name or
  * address nor one of {@code sirsi.auth.local-host-names} is a 403: that is what DNS rebinding looks like.</li>
  * </ul>
@@ -156,12 +156,19 @@ public class CrossSiteRequests {
         return withoutPort(authority).equals(authority) ? authority + defaultPort : authority;
     }
 
+    /**
+     * JSON, or no body at all. A type declared on an empty body is let be: REST clients and {@code curl -d ''} send
+     * one with body-less POSTs, and a browser's empty form still carries an {@code Origin}, checked above.
+     */
     private static boolean declaresJsonOrNoBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+                && (length == null || length.strip().equals("0"))) {
+            return true;
+        }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null) {
-            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-            return request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
-                    && (length == null || length.strip().equals("0"));
+            return false;
         }
         int parameters = type.indexOf(';');
         String essence = lowerCase((parameters < 0 ? type : type.substring(0, parameters)).strip());
