@@ -286,6 +286,7 @@ public class PortRegistry {
         String host = hosts.resolve(request.host());
         PlacementStrategy strategy = request.strategy().orElse(defaultStrategy);
         return change(Set.of(host), changes -> {
+            admitHost(changes, host);
             Optional<Allocation> existing = changes.table(host).byName(request.serviceName());
             if (existing.isPresent() && !request.avoidPorts().contains(existing.get().port())) {
                 return new Grant(renew(changes, existing.get(), request, changes.now()), false, Optional.empty());
@@ -311,12 +312,20 @@ public class PortRegistry {
         return "released port " + held.port() + ", which the request avoids";
     }
 
+    /**
+     * Refuses a host that holds nothing while {@code sirsi.ports.max-hosts} hosts are known, before a table is made
+     * for it, so that a refused host costs nothing.
+     */
+    private void admitHost(ChangeSet changes, String host) {
+        if (changes.index().existing(host).map(PortTable::size).orElse(0) == 0) {
+            hosts.admitNew(host, this::knownHosts);
+        }
+    }
+
     /** Adds a new allocation on the host at the port the placement chooses. */
     private Grant place(ChangeSet changes, String host, ServiceType type, PortTable.Placement placement,
             Optional<Long> processId) {
-        if (changes.table(host).size() == 0) {
-            hosts.admitNew(host, this::knownHosts); // sirsi.ports.max-hosts
-        }
+        admitHost(changes, host);
         Instant now = changes.now();
         PortTable.PortChoice choice;
         try {
