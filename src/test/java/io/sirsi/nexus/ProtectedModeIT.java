@@ -33,6 +33,7 @@ class ProtectedModeIT {
     private static final String HOST_ADDRESS = "10.231." + BLOCK / 64 + "." + (BLOCK % 64 * 4 + 1);
     private static final String PEER_ADDRESS = "10.231." + BLOCK / 64 + "." + (BLOCK % 64 * 4 + 2);
     private static final String REMOTE_KEY = "remote-writer-key-4d1f";
+    private static final String SCRAPE_KEY = "remote-scrape-key-9a2e";
 
     private static boolean created;
 
@@ -92,6 +93,12 @@ class ProtectedModeIT {
             assertEquals(200, curl(registry, "GET", "/q/health/live").status());
             assertEquals(403, curl(registry, "GET", "/q/health/../../ports/overview").status());
 
+            // A page in a browser on this machine: a foreign Origin, a DNS-rebound Host (issue 22, item 6).
+            registry.request().header("Origin", "http://evil.example").post("/ports/cleanup?force=true").then()
+                    .statusCode(403).body("type", equalTo("urn:sirsi-nexus:problem:foreign-origin"));
+            registry.request().header("Host", "rebind.attacker.example:" + registry.port()).get("/ports/allocations")
+                    .then().statusCode(403).body("type", equalTo("urn:sirsi-nexus:problem:host-not-allowed"));
+
             registry.request().get("/ports/overview").then().statusCode(200).body(equalTo(before));
         }
     }
@@ -100,7 +107,8 @@ class ProtectedModeIT {
     void withKeysTheNetworkIsServedToClientsWithAKey() throws Exception {
         Path dataDir = Files.createTempDirectory("sirsi-nexus-keyed");
         try (RegistryProcess registry = RegistryProcess.start(dataDir, "-Dquarkus.http.host=0.0.0.0",
-                "-Dsirsi.auth.keys.remote=writer:" + ApiKeys.sha256Hex(REMOTE_KEY))) {
+                "-Dsirsi.auth.keys.remote=writer:" + ApiKeys.sha256Hex(REMOTE_KEY),
+                "-Dsirsi.auth.keys.prometheus=metrics:" + ApiKeys.sha256Hex(SCRAPE_KEY))) {
             Answer anonymous = curl(registry, "GET", "/ports/overview");
             assertEquals(401, anonymous.status(), anonymous.toString());
             assertTrue(anonymous.contentType().startsWith("application/problem+json"), anonymous.toString());
@@ -113,6 +121,17 @@ class ProtectedModeIT {
                     .status());
             // Keys apply to loopback too once configured.
             registry.request().get("/ports/overview").then().statusCode(401);
+
+            // Metrics need a key of role metrics; probes and the API's description do not (issue 22, item 7).
+            Answer metrics = curl(registry, "GET", "/q/metrics");
+            assertEquals(401, metrics.status(), metrics.toString());
+            assertTrue(metrics.contentType().startsWith("application/problem+json"), metrics.toString());
+            assertEquals(200, curl(registry, "GET", "/q/metrics", "-H", "Authorization: Bearer " + SCRAPE_KEY)
+                    .status());
+            assertEquals(403, curl(registry, "GET", "/ports/overview", "-H", "Authorization: Bearer " + SCRAPE_KEY)
+                    .status());
+            assertEquals(200, curl(registry, "GET", "/q/openapi").status());
+            assertEquals(200, curl(registry, "GET", "/q/health/ready").status());
         }
     }
 

@@ -1,7 +1,5 @@
 package io.sirsi.nexus.registry;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -10,62 +8,96 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * The hosts the registry allocates for, and the one rule for a host's name. Ports and service names are unique per
- * host; a host name is case-insensitive and kept lower-case, so {@code Node-A} and {@code node-a} are one host.
+ * host; a host name is case-insensitive and kept lower-case, so {@code Node-A} and {@code node-a} are one host, and a
+ * host written as an address has one form ({@link HostAddresses}), so {@code 0:0::1} and {@code ::1} are one host.
  */
 public final class Hosts {
 
-    /** A DNS name (RFC 1123 labels, which an IPv4 address also matches); IPv6 literals: {@link #isIpv6Literal}. */
+    private static final int MAX_NAME_LENGTH = 253;
+    /** RFC 1123 labels; the length is checked before, and addresses by {@link HostAddresses}. */
     private static final Pattern HOST_NAME = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+            "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
     public static final String RULE = "a host name of RFC 1123 labels (letters, digits and '-', separated by '.',"
             + " at most 253 characters, e.g. node-1.example.com), an IPv4 address or an IPv6 address";
 
     private final String defaultHost;
     /** Empty: any valid name is accepted. */
     private final Set<String> known;
+    /** At most this many hosts known at once, when {@link #known} is empty ({@code sirsi.ports.max-hosts}). */
+    private final int maxHosts;
 
-    private Hosts(String defaultHost, Set<String> known) {
+    private Hosts(String defaultHost, Set<String> known, int maxHosts) {
         this.defaultHost = defaultHost;
         this.known = known;
+        this.maxHosts = maxHosts;
     }
 
     /**
      * The hosts of the configuration: the registry's own ({@code sirsi.ports.host}) and, when listed, the only ones
-     * accepted ({@code sirsi.ports.hosts}), which must then include the registry's own.
+     * accepted ({@code sirsi.ports.hosts}), which must then include the registry's own; otherwise at most
+     * {@code maxHosts} known at once.
      */
-    static Hosts of(String defaultHost, Optional<List<String>> listed) {
-        String own = normalize(defaultHost).orElseThrow(() -> new IllegalArgumentException(
-                "sirsi.ports.host=" + defaultHost + ": expected " + RULE));
+    static Hosts of(String defaultHost, Optional<List<String>> listed, int maxHosts) {
+        if (maxHosts < 1) {
+            throw new IllegalArgumentException("sirsi.ports.max-hosts must be at least 1, got " + maxHosts);
+        }
+        String own = configured("sirsi.ports.host=" + defaultHost + ": ", defaultHost);
         SortedSet<String> known = new TreeSet<>();
         for (String host : listed.orElse(List.of())) {
-            known.add(normalize(host.strip()).orElseThrow(() -> new IllegalArgumentException(
-                    "sirsi.ports.hosts: '" + host + "' is not a host name; expected " + RULE)));
+            known.add(configured("sirsi.ports.hosts: '" + host + "' is not a host name; ", host.strip()));
         }
         if (!known.isEmpty() && !known.contains(own)) {
             throw new IllegalArgumentException("sirsi.ports.hosts=" + String.join(",", known) + " does not include"
                     + " sirsi.ports.host=" + own + ", the host the registry answers for by default; add it");
         }
-        return new Hosts(own, Collections.unmodifiableSortedSet(known));
+        return new Hosts(own, Collections.unmodifiableSortedSet(known), maxHosts);
     }
 
-    /** The name, lower-cased, if it is a valid host name; never asks DNS. */
-    public static Optional<String> normalize(String name) {
-        if (name != null && (HOST_NAME.matcher(name).matches() || isIpv6Literal(name))) {
-            return Optional.of(name.toLowerCase(Locale.ROOT));
+    private static String configured(String refusalStart, String host) {
+        try {
+            return canonical(host);
+        } catch (IllegalArgumentException invalid) {
+            throw new IllegalArgumentException(refusalStart + invalid.getMessage(), invalid);
         }
-        return Optional.empty();
     }
 
-    /** The host named in a request, lower-cased, or a 400 that says what a host looks like. */
+    /** The host's one form (a name lower-cased, an address canonical), if it is a valid host; never asks DNS. */
+    public static Optional<String> normalize(String name) {
+        try {
+            return Optional.of(canonical(name));
+        } catch (IllegalArgumentException invalid) {
+            return Optional.empty();
+        }
+    }
+
+    /** The host named in a request in its one form, or a 400 that says what a host looks like. */
     public static String parse(String name) {
-        return normalize(name).orElseThrow(() -> new InvalidRequestException("invalid host '"
-                + InvalidRequestException.shown(name) + "': expected " + RULE));
+        try {
+            return canonical(name);
+        } catch (IllegalArgumentException invalid) {
+            throw new InvalidRequestException("invalid host '" + InvalidRequestException.shown(name) + "': "
+                    + invalid.getMessage());
+        }
+    }
+
+    /** @throws IllegalArgumentException that says what is wrong with the name */
+    private static String canonical(String name) {
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("expected " + RULE);
+        }
+        Optional<String> address = HostAddresses.canonical(name);
+        if (address.isPresent()) {
+            return address.get();
+        }
+        if (!HOST_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("expected " + RULE);
+        }
+        return name.toLowerCase(Locale.ROOT);
     }
 
     /** The host a request names, checked against the configured list; the registry's own when absent. */
@@ -79,6 +111,25 @@ public final class Hosts {
                     + String.join(", ", known) + " (sirsi.ports.hosts)");
         }
         return host;
+    }
+
+    /**
+     * Refuses a host that holds nothing yet when {@code sirsi.ports.max-hosts} hosts are known already, so that free
+     * host names cannot grow the registry without bound. A host that no longer holds anything no longer counts.
+     *
+     * @param knownNow the hosts known now ({@link #withHolders}), asked only for a host that may be new
+     */
+    public void admitNew(String host, Supplier<List<String>> knownNow) {
+        if (restricted() || host.equals(defaultHost)) {
+            return; // the configured list is the bound, and the registry's own host is always known
+        }
+        List<String> hostsNow = knownNow.get();
+        if (hostsNow.size() >= maxHosts && !hostsNow.contains(host)) {
+            throw new TooManyHostsException("host '" + host + "' would be one host too many: " + hostsNow.size()
+                    + " hosts are known (the registry's own and those holding allocations), and"
+                    + " sirsi.ports.max-hosts is " + maxHosts + "; release every allocation of a host"
+                    + " that is gone (GET /ports/hosts lists them), or raise the bound");
+        }
     }
 
     /** The registry's own host: where the bind probe applies, and what a request without a host means. */
@@ -97,18 +148,5 @@ public final class Hosts {
     /** Whether only the configured hosts are accepted. */
     public boolean restricted() {
         return !known.isEmpty();
-    }
-
-    /** Java reads a name with ':' as an IPv6 literal only, so this never asks DNS. */
-    private static boolean isIpv6Literal(String text) {
-        if (!text.contains(":") || !IPV6_CHARACTERS.matcher(text).matches()) {
-            return false;
-        }
-        try {
-            InetAddress.getByName(text);
-            return true;
-        } catch (UnknownHostException malformed) {
-            return false;
-        }
     }
 }

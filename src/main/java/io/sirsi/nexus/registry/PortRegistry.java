@@ -131,7 +131,7 @@ public class PortRegistry {
         this.types = types;
         this.ranges = types.ranges();
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
-        this.hosts = Hosts.of(config.host(), config.hosts());
+        this.hosts = Hosts.of(config.host(), config.hosts(), config.maxHosts());
         this.defaultStrategy = PlacementStrategy.fromWireName(config.strategy()).orElseThrow(() ->
                 new IllegalArgumentException("sirsi.ports.strategy=" + config.strategy() + ": expected one of "
                         + PlacementStrategy.wireNames()));
@@ -286,6 +286,7 @@ public class PortRegistry {
         String host = hosts.resolve(request.host());
         PlacementStrategy strategy = request.strategy().orElse(defaultStrategy);
         return change(Set.of(host), changes -> {
+            admitHost(changes, host);
             Optional<Allocation> existing = changes.table(host).byName(request.serviceName());
             if (existing.isPresent() && !request.avoidPorts().contains(existing.get().port())) {
                 return new Grant(renew(changes, existing.get(), request, changes.now()), false, Optional.empty());
@@ -311,9 +312,20 @@ public class PortRegistry {
         return "released port " + held.port() + ", which the request avoids";
     }
 
+    /**
+     * Refuses a host that holds nothing while {@code sirsi.ports.max-hosts} hosts are known, before a table is made
+     * for it, so that a refused host costs nothing.
+     */
+    private void admitHost(ChangeSet changes, String host) {
+        if (changes.index().existing(host).map(PortTable::size).orElse(0) == 0) {
+            hosts.admitNew(host, this::knownHosts);
+        }
+    }
+
     /** Adds a new allocation on the host at the port the placement chooses. */
     private Grant place(ChangeSet changes, String host, ServiceType type, PortTable.Placement placement,
             Optional<Long> processId) {
+        admitHost(changes, host);
         Instant now = changes.now();
         PortTable.PortChoice choice;
         try {

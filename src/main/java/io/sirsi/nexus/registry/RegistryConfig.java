@@ -44,6 +44,14 @@ public interface RegistryConfig {
      */
     Optional<List<String>> hosts();
 
+    /**
+     * Without {@link #hosts()}, at most this many hosts known at once (the registry's own and those holding
+     * allocations): an allocation on one more host is refused with 409. A host whose allocations are all gone no
+     * longer counts.
+     */
+    @WithDefault("1024")
+    int maxHosts();
+
     /** How a new allocation's port is chosen: {@code first-free}, {@code random}, {@code same-port}, {@code sticky}. */
     @WithDefault("first-free")
     String strategy();

@@ -26,20 +26,21 @@ class HostsTest {
 
     @Test
     void aConfigurationThatCannotBeUsedStopsTheStartWithTheKeyNamed() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Hosts.of("bad_host", Optional.empty()))
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> Hosts.of("bad_host", Optional.empty(), 1024))
                 .getMessage().startsWith("sirsi.ports.host=bad_host: expected a host name"));
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> Hosts.of("localhost", Optional.of(List.of("node-a", "x y")))).getMessage()
+                () -> Hosts.of("localhost", Optional.of(List.of("node-a", "x y")), 1024)).getMessage()
                 .startsWith("sirsi.ports.hosts: 'x y' is not a host name"));
         assertEquals("sirsi.ports.hosts=node-a,node-b does not include sirsi.ports.host=localhost, the host the"
                         + " registry answers for by default; add it",
                 assertThrows(IllegalArgumentException.class,
-                        () -> Hosts.of("localhost", Optional.of(List.of("node-b", "Node-A")))).getMessage());
+                        () -> Hosts.of("localhost", Optional.of(List.of("node-b", "Node-A")), 1024)).getMessage());
     }
 
     @Test
     void aRequestWithoutAHostMeansTheRegistrysOwn() {
-        Hosts hosts = Hosts.of("LocalHost", Optional.of(List.of("localhost", "node-a")));
+        Hosts hosts = Hosts.of("LocalHost", Optional.of(List.of("localhost", "node-a")), 1024);
         assertEquals("localhost", hosts.resolve(Optional.empty()));
         assertEquals("node-a", hosts.resolve(Optional.of("NODE-A")));
         assertEquals(List.of("localhost", "node-a", "node-z"), hosts.withHolders(List.of("node-z")));

@@ -80,8 +80,9 @@ public class ApiKeys {
             if (parts.length != 2 || role.isEmpty() || !parts[1].trim().matches(HEX_SHA256)) {
                 // The value is not echoed: a key pasted here by mistake must not end up in a log.
                 throw new IllegalArgumentException(CONFIG_PREFIX + name + " must be <role>:<sha256-hex of the key>"
-                        + " with role reader, writer or admin and 64 hex digits, e.g. writer:$(printf %s \"$KEY\""
-                        + " | sha256sum | cut -d' ' -f1); the value given is not of that form");
+                        + " with role metrics, reader, writer or admin and 64 hex digits, e.g."
+                        + " writer:$(printf %s \"$KEY\" | sha256sum | cut -d' ' -f1); the value given is not of that"
+                        + " form");
             }
             String hex = parts[1].trim().toLowerCase(Locale.ROOT);
             String other = byHash.putIfAbsent(hex, name);

@@ -1,7 +1,9 @@
 package io.sirsi.nexus.api.security;
 
 import io.smallrye.config.ConfigMapping;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** API keys, under {@code sirsi.auth}. Every key is listed in the README. */
 @ConfigMapping(prefix = "sirsi.auth")
@@ -13,4 +15,11 @@ public interface AuthConfig {
      * this machine are answered (protected mode).
      */
     Map<String, String> keys();
+
+    /**
+     * In protected mode, the names besides loopback ones ({@code localhost}, {@code *.localhost}, 127.0.0.0/8,
+     * {@code [::1]}) by which requests may address the registry in their {@code Host}, e.g. this machine's name;
+     * any other is refused as a DNS rebinding would look (as Jupyter's {@code local_hostnames}).
+     */
+    Optional<List<String>> localHostNames();
 }

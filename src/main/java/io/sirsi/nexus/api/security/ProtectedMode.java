@@ -41,12 +41,13 @@ public class ProtectedMode {
                 + "configured, so it answers only clients on its own machine (loopback), not "
                 + Clients.address(context.request()) + ". To serve the network, configure at least one key: "
                 + "sirsi.auth.keys.<name>=<role>:<sha256-hex of the key> (environment variable "
-                + "SIRSI_AUTH_KEYS_<NAME>), with role reader, writer or admin; see the README's Security section. "
+                + "SIRSI_AUTH_KEYS_<NAME>), with role metrics, reader, writer or admin; see the README's Security"
+                + " section. "
                 + "Health probes under " + HEALTH + " stay open."));
     }
 
     /** The normalised path, so that {@code /q/health/../../ports} is not mistaken for a probe. */
-    private static boolean isHealthProbe(RoutingContext context) {
+    static boolean isHealthProbe(RoutingContext context) {
         String path = context.normalizedPath();
         return path.equals(HEALTH) || path.startsWith(HEALTH + "/");
     }

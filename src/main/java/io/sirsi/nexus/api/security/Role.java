@@ -7,12 +7,15 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What an API key may do. Roles nest: a writer is also a reader, an admin also a writer. The nesting is expanded
- * into the identity's role set once, so {@code @RolesAllowed} stays a plain membership test.
+ * What an API key may do. Roles nest: a reader may also read the metrics, a writer is also a reader, an admin also
+ * a writer. The nesting is expanded into the identity's role set once, so {@code @RolesAllowed} stays a plain
+ * membership test.
  */
 public enum Role {
 
-    /** Every GET. */
+    /** {@code /q/metrics} only: what a Prometheus scrape needs. */
+    METRICS(Names.METRICS),
+    /** Every GET, and the metrics. */
     READER(Names.READER),
     /** Allocate, release, heartbeat, and everything a reader may. */
     WRITER(Names.WRITER),
@@ -21,6 +24,7 @@ public enum Role {
 
     /** The role names as compile-time constants, for {@code @RolesAllowed}. */
     public static final class Names {
+        public static final String METRICS = "metrics";
         public static final String READER = "reader";
         public static final String WRITER = "writer";
         public static final String ADMIN = "admin";

@@ -31,8 +31,8 @@ public class SecurityProblems {
     static final String NOT_BEARER = "the Authorization header must be 'Bearer <key>'; or send the key as "
             + "'X-API-Key: <key>'";
     static final String TWO_KEYS = "the Authorization and X-API-Key headers hold different keys; send one key";
-    static final String ROLES = "Reads need role reader; allocate, release and heartbeat need writer; cleanup "
-            + "needs admin.";
+    static final String ROLES = "/q/metrics needs role metrics (or any higher); reads need reader; allocate, "
+            + "release and heartbeat need writer; cleanup needs admin.";
     static final String EMPTY_KEY = "the API key is empty; " + HOW_TO_SEND;
     /** The challenge header value that goes with every 401. */
     public static final String CHALLENGE = "Bearer realm=\"sirsi-nexus\"";

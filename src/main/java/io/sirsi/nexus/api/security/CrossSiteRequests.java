@@ -1,0 +1,186 @@
+package io.sirsi.nexus.api.security;
+
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.sirsi.nexus.api.Problem;
+import io.sirsi.nexus.api.ProblemWriter;
+import io.sirsi.nexus.registry.Hosts;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What a web page in the operator's browser could make the registry do. A browser sends some requests without
+ * asking first (a form's POST, a {@code fetch} without a body type), and after a DNS rebinding a page on the
+ * attacker's domain is answered by a registry on loopback. So, before authentication:
+ * <ul>
+ * <li>two {@code Host} headers are a 400 (which one would the checks below believe?);</li>
+ * <li>a state-changing request from a page of another origin ({@code Origin} names neither this registry nor an
+ * origin of {@code quarkus.http.cors.origins}) is a 403, with or without keys;</li>
+ * <li>a state-changing request with a body of a type other than JSON, or with a body and no type, is a 415, so
+ * that a browser must ask first (CORS preflight), which it cannot get;</li>
+ * <li>in protected mode (no keys; loopback clients are admins) a {@code Host} that names neither a loopback name or
+ * address nor one of {@code sirsi.auth.local-host-names} is a 403: that is what DNS rebinding looks like.</li>
+ * </ul>
+ * Health probes stay open as in {@link ProtectedMode}. The choice and what it was compared with: docs/decisions.md.
+ */
+@ApplicationScoped
+public class CrossSiteRequests {
+
+    /** Just after {@link ProtectedMode}, so that a remote client still learns that keys are needed. */
+    static final int PRIORITY = ProtectedMode.PRIORITY - 1;
+    private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+    private static final String LOCALHOST = "localhost";
+
+    private final ApiKeys keys;
+    private final ProblemWriter writer;
+    private final Set<String> localHostNames;
+    private final Set<String> corsOrigins;
+
+    public CrossSiteRequests(ApiKeys keys, ProblemWriter writer, AuthConfig config,
+            @ConfigProperty(name = "quarkus.http.cors.enabled", defaultValue = "false") boolean corsEnabled,
+            @ConfigProperty(name = "quarkus.http.cors.origins") Optional<List<String>> corsOrigins) {
+        this.keys = keys;
+        this.writer = writer;
+        this.localHostNames = config.localHostNames().orElse(List.of()).stream().map(CrossSiteRequests::lowerCase)
+                .collect(Collectors.toUnmodifiableSet());
+        this.corsOrigins = corsEnabled ? corsOrigins.orElse(List.of()).stream().map(CrossSiteRequests::lowerCase)
+                .collect(Collectors.toUnmodifiableSet()) : Set.of();
+    }
+
+    void register(@Observes Filters filters) {
+        filters.register(this::check, PRIORITY);
+    }
+
+    private void check(RoutingContext context) {
+        Optional<Problem> refusal = refusal(context);
+        if (refusal.isPresent()) {
+            writer.send(context, refusal.get());
+        } else {
+            context.next();
+        }
+    }
+
+    private Optional<Problem> refusal(RoutingContext context) {
+        HttpServerRequest request = context.request();
+        List<String> hostHeaders = request.headers().getAll(HttpHeaders.HOST);
+        if (hostHeaders.size() > 1) {
+            return Optional.of(Problem.of("duplicate-host", "Two Host headers", 400, "the request has "
+                    + hostHeaders.size() + " Host headers; send exactly one (RFC 9112, 3.2)"));
+        }
+        Optional<String> host = Optional.ofNullable(request.host()).map(CrossSiteRequests::lowerCase);
+        if (!keys.configured() && host.isPresent() && !ProtectedMode.isHealthProbe(context)
+                && !isLocal(host.get())) {
+            return Optional.of(Problem.of("host-not-allowed", "Host not allowed", 403, "this registry has no API"
+                    + " keys, so it trusts clients on its machine and answers only requests addressed to it by a"
+                    + " loopback name or address (localhost, 127.0.0.1, [::1]) or by a name in"
+                    + " sirsi.auth.local-host-names; this one names '" + shown(host.get()) + "', as a web page does"
+                    + " after a DNS rebinding. If you reach the registry by that name, add it to"
+                    + " sirsi.auth.local-host-names, or configure API keys"));
+        }
+        if (SAFE.contains(request.method())) {
+            return Optional.empty();
+        }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        if (origin != null && !isSameOrAllowedOrigin(lowerCase(origin), host)) {
+            return Optional.of(Problem.of("foreign-origin", "Cross-site request refused", 403, "a web page of"
+                    + " another origin (" + shown(origin) + ") may not change this registry; call it from the"
+                    + " CLI or a client that sends no Origin, or list the page's origin in quarkus.http.cors.origins"
+                    + " (with quarkus.http.cors.enabled=true) and give it an API key"));
+        }
+        if (!declaresJsonOrNoBody(request)) {
+            String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+            return Optional.of(Problem.of("unsupported-media-type", "Unsupported media type", 415, "a request that"
+                    + " changes the registry sends either no body or a JSON one, declared as 'Content-Type:"
+                    + " application/json'; this one " + (type == null ? "sends a body without a Content-Type"
+                            : "declares '" + shown(type) + "'")));
+        }
+        return Optional.empty();
+    }
+
+    /** Loopback as a browser reaches it: localhost, *.localhost (RFC 6761), 127.0.0.0/8, ::1; or configured. */
+    private boolean isLocal(String hostAndPort) {
+        String name = withoutPort(hostAndPort);
+        if (localHostNames.contains(name) || name.equals(LOCALHOST) || name.endsWith("." + LOCALHOST)) {
+            return true;
+        }
+        String address = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+        // Hosts gives an address its one form without DNS: [0:0::1] is ::1, [::ffff:127.0.0.2] is 127.0.0.2.
+        return Hosts.normalize(address).map(form -> form.equals("::1") || isIpv4Loopback(form)).orElse(false);
+    }
+
+    private static boolean isIpv4Loopback(String form) {
+        return form.startsWith("127.") && form.chars().filter(c -> c == '.').count() == 3
+                && form.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    /** The host of {@code host[:port]} or {@code [v6][:port]}. */
+    private static String withoutPort(String hostAndPort) {
+        if (hostAndPort.startsWith("[")) {
+            int close = hostAndPort.indexOf(']');
+            return close < 0 ? hostAndPort : hostAndPort.substring(0, close + 1);
+        }
+        int colon = hostAndPort.indexOf(':');
+        return colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+    }
+
+    /**
+     * The page is this registry's own (its scheme, host and port are the request's {@code Host}), or one CORS
+     * lets in. {@code Origin: null} (a sandboxed frame, a file) is never the registry's own.
+     */
+    private boolean isSameOrAllowedOrigin(String origin, Optional<String> host) {
+        if (corsOrigins.contains(origin)) {
+            return true;
+        }
+        int scheme = origin.indexOf("://");
+        if (scheme < 0 || host.isEmpty()) {
+            return false;
+        }
+        String authority = origin.substring(scheme + 3);
+        String defaultPort = origin.startsWith("https://") ? ":443" : origin.startsWith("http://") ? ":80" : null;
+        if (defaultPort == null) {
+            return false;
+        }
+        return withDefaultPort(authority, defaultPort).equals(withDefaultPort(host.get(), defaultPort));
+    }
+
+    private static String withDefaultPort(String authority, String defaultPort) {
+        return withoutPort(authority).equals(authority) ? authority + defaultPort : authority;
+    }
+
+    /**
+     * JSON, or no body at all. A type declared on an empty body is let be: REST clients and {@code curl -d ''} send
+     * one with body-less POSTs, and a browser's empty form still carries an {@code Origin}, checked above.
+     */
+    private static boolean declaresJsonOrNoBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
+                && (length == null || length.strip().equals("0"))) {
+            return true;
+        }
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return false;
+        }
+        int parameters = type.indexOf(';');
+        String essence = lowerCase((parameters < 0 ? type : type.substring(0, parameters)).strip());
+        return essence.equals("application/json");
+    }
+
+    private static String lowerCase(String text) {
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    /** A header as a message quotes it: at most 100 characters, so that a long one cannot flood answer and log. */
+    private static String shown(String value) {
+        return value.length() <= 100 ? value : value.substring(0, 100) + "…";
+    }
+}
