@@ -4,8 +4,8 @@ import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.UsageAnalytics;
-import io.sirsi.nexus.registry.UsageAnalytics.TypeUsage;
-import io.sirsi.nexus.registry.UsageAnalytics.UsageReport;
+import io.sirsi.nexus.wire.AnalyticsView;
+import io.sirsi.nexus.wire.Problem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,10 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -51,11 +48,11 @@ public class AnalyticsResource {
     @Operation(summary = "How each range was used over a window: peak, churn, lifetimes, exhaustion forecast",
             description = "window: 30m, 24h, 7d... (default 24h, at most the history retention); host: default the"
                     + " registry's own. Computed from the change log: costs one read of the window's events.")
-    public Analytics analytics(@QueryParam("window") String window, @QueryParam("host") String host) {
+    public AnalyticsView analytics(@QueryParam("window") String window, @QueryParam("host") String host) {
         String windowText = window == null ? DEFAULT_WINDOW : window;
         Duration duration = parseWindow(windowText);
         String hostName = registry.host(Optional.ofNullable(host));
-        return Analytics.of(windowText, analytics.report(duration, hostName));
+        return AnalyticsView.of(windowText, analytics.report(duration, hostName));
     }
 
     /** {@code 30m}, {@code 24h}, {@code 7d}: a positive whole number of seconds, minutes, hours or days. */
@@ -74,51 +71,5 @@ public class AnalyticsResource {
             return duration.toHours() + "h";
         }
         return duration.toSeconds() % 60 == 0 ? duration.toMinutes() + "m" : duration.toSeconds() + "s";
-    }
-
-    /** The answer. */
-    public record Analytics(String window, Instant from, Instant to, String host, long revision,
-            Map<String, TypeView> types, List<FlappingView> flapping, List<ReusedPortView> mostReusedPorts) {
-
-        static Analytics of(String window, UsageReport report) {
-            Map<String, TypeView> types = new LinkedHashMap<>();
-            report.types().forEach((type, usage) -> types.put(type.wireName(), TypeView.of(usage)));
-            return new Analytics(window, report.from(), report.to(), report.host(), report.revision(), types,
-                    report.flapping().stream().map(f -> new FlappingView(f.serviceName(), f.host(), f.expirations(),
-                            f.revivals())).toList(),
-                    report.mostReusedPorts().stream().map(r -> new ReusedPortView(r.port(), r.allocations(),
-                            r.services())).toList());
-        }
-    }
-
-    /** One type's range over the window. */
-    public record TypeView(
-            @Schema(description = "ports of the range held now") int inUse,
-            @Schema(description = "most ports held at any moment of the window") int peakInUse,
-            @Schema(description = "when the peak was first reached; the window's start if nothing held more")
-            Instant peakAt,
-            int allocations, int releases,
-            @Schema(description = "Expired allocations removed by cleanup") int removals,
-            int expirations,
-            @Schema(nullable = true, description = "of allocations released or removed in the window")
-            Double meanLifetimeSeconds,
-            @Schema(nullable = true, description = "when the range would be full at the window's net growth; null"
-                    + " when it did not grow") Instant exhaustionForecast,
-            int firstPort, int lastPort, int size, int available) {
-
-        static TypeView of(TypeUsage usage) {
-            return new TypeView(usage.inUse(), usage.peakInUse(), usage.peakAt(), usage.allocations(),
-                    usage.releases(), usage.removals(), usage.expirations(),
-                    usage.meanLifetimeSeconds().orElse(null), usage.exhaustionForecast().orElse(null),
-                    usage.range().first(), usage.range().last(), usage.range().size(), usage.available());
-        }
-    }
-
-    /** A service that expired and was revived in the window. */
-    public record FlappingView(String serviceName, String host, int expirations, int revivals) {
-    }
-
-    /** A port allocated more than once in the window. */
-    public record ReusedPortView(int port, int allocations, int services) {
     }
 }

@@ -1,5 +1,7 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;

@@ -1,6 +1,8 @@
 package io.sirsi.nexus.api;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;

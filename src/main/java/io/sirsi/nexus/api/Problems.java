@@ -2,8 +2,8 @@ package io.sirsi.nexus.api;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -12,9 +12,11 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
-import io.sirsi.nexus.api.ratelimit.RateLimiter;
+import io.sirsi.nexus.api.security.FailedAuthentications;
 import io.sirsi.nexus.api.security.SecurityProblems;
 import io.sirsi.nexus.registry.RegistryException;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -23,6 +25,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -40,12 +43,12 @@ public class Problems {
 
     private final ProblemWriter writer;
     private final SecurityIdentity identity;
-    private final RateLimiter limiter;
+    private final FailedAuthentications failedAuthentications;
 
-    public Problems(ProblemWriter writer, SecurityIdentity identity, RateLimiter limiter) {
+    public Problems(ProblemWriter writer, SecurityIdentity identity, FailedAuthentications failedAuthentications) {
         this.writer = writer;
         this.identity = identity;
-        this.limiter = limiter;
+        this.failedAuthentications = failedAuthentications;
     }
 
     @ServerExceptionMapper
@@ -68,10 +71,10 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response keyRejected(AuthenticationFailedException e, HttpServerRequest request) {
-        try {
-            limiter.admitFailedAuthentication(request);
-        } catch (RateLimitExceededException tooMany) {
-            return rateLimited(tooMany);
+        Optional<FailedAuthentications.Refusal> refusal = failedAuthentications.admit(request);
+        if (refusal.isPresent()) {
+            return writer.response(refusal.get().problem(),
+                    Map.of(HttpHeaders.RETRY_AFTER, Long.toString(refusal.get().retryAfterSeconds())));
         }
         return writer.response(SecurityProblems.keyRejected(e),
                 Map.of(HttpHeaders.WWW_AUTHENTICATE, SecurityProblems.CHALLENGE));

@@ -1,15 +1,16 @@
 package io.sirsi.nexus.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
-import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.AllocationStatus;
+import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.ServiceType;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sirsi.nexus.wire.Problem;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,6 +1,6 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.api.AllocateRequest;
+import io.sirsi.nexus.wire.AllocateRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;

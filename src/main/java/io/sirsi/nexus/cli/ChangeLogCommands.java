@@ -1,6 +1,6 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.api.EventView;
+import io.sirsi.nexus.wire.EventView;
 import io.sirsi.nexus.registry.Durations;
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.api.AllocationView;
+import io.sirsi.nexus.wire.AllocationView;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

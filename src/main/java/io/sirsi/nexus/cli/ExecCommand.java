@@ -1,7 +1,7 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.api.AllocateRequest;
-import io.sirsi.nexus.api.AllocationView;
+import io.sirsi.nexus.wire.AllocateRequest;
+import io.sirsi.nexus.wire.AllocationView;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;

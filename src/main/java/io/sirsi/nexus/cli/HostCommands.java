@@ -1,7 +1,7 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.api.Responses;
-import io.sirsi.nexus.api.ScaleBody;
+import io.sirsi.nexus.wire.Responses;
+import io.sirsi.nexus.wire.ScaleBody;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.api.AllocationView;
-import io.sirsi.nexus.api.Responses;
+import io.sirsi.nexus.wire.AllocationView;
+import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.registry.PortRange;
 import java.util.List;
 import java.util.Optional;

@@ -10,15 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.TypeFactory;
-import io.sirsi.nexus.api.AllocateRequest;
-import io.sirsi.nexus.api.AllocationView;
-import io.sirsi.nexus.api.AnalyticsResource;
-import io.sirsi.nexus.api.EventView;
-import io.sirsi.nexus.api.Problem;
-import io.sirsi.nexus.api.ReleaseRequest;
-import io.sirsi.nexus.api.Responses;
-import io.sirsi.nexus.api.ScaleBody;
-import io.sirsi.nexus.api.WireFormat;
+import io.sirsi.nexus.wire.AllocateRequest;
+import io.sirsi.nexus.wire.AllocationView;
+import io.sirsi.nexus.wire.AnalyticsView;
+import io.sirsi.nexus.wire.EventView;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ReleaseRequest;
+import io.sirsi.nexus.wire.Responses;
+import io.sirsi.nexus.wire.ScaleBody;
+import io.sirsi.nexus.wire.WireFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -168,8 +168,8 @@ public final class RegistryClient {
     }
 
     /** {@code GET /ports/analytics} with the query already encoded ({@link #query}). */
-    public Reply<AnalyticsResource.Analytics> analytics(String query) {
-        return exchange("GET", "ports/analytics" + query, null, type(AnalyticsResource.Analytics.class), false);
+    public Reply<AnalyticsView> analytics(String query) {
+        return exchange("GET", "ports/analytics" + query, null, type(AnalyticsView.class), false);
     }
 
     /** {@code GET /ports/history} with the query already encoded ({@link #query}). */

@@ -1,6 +1,6 @@
 package io.sirsi.nexus.api.ratelimit;
 
-import io.sirsi.nexus.api.Problem;
+import io.sirsi.nexus.wire.Problem;
 
 /** A client went over its rate limit: 429, with how long to wait. */
 public class RateLimitExceededException extends RuntimeException {

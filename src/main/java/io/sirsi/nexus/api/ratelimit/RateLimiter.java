@@ -9,11 +9,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.sirsi.nexus.api.security.Clients;
+import io.sirsi.nexus.api.security.FailedAuthentications;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  */
 @Startup
 @ApplicationScoped
-public class RateLimiter {
+public class RateLimiter implements FailedAuthentications {
 
     private final RateLimitConfig config;
     private final Cache<String, Map<Budget, Bucket>> clients;
@@ -65,8 +67,14 @@ public class RateLimiter {
      * A request whose API key was rejected spends its address's write budget: a key cannot be guessed faster than
      * a client may write, and once the budget is spent the guesses get 429 instead of an answer.
      */
-    public void admitFailedAuthentication(HttpServerRequest request) {
-        admit(byAddress(request), Budget.WRITES);
+    @Override
+    public Optional<Refusal> admit(HttpServerRequest request) {
+        try {
+            admit(byAddress(request), Budget.WRITES);
+            return Optional.empty();
+        } catch (RateLimitExceededException tooMany) {
+            return Optional.of(new Refusal(tooMany.problem(), tooMany.retryAfterSeconds()));
+        }
     }
 
     /** The client name of a request that did not authenticate with an API key. */

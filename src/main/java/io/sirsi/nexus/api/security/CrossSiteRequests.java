@@ -1,8 +1,8 @@
 package io.sirsi.nexus.api.security;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
-import io.sirsi.nexus.api.Problem;
-import io.sirsi.nexus.api.ProblemWriter;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.sirsi.nexus.registry.Hosts;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;

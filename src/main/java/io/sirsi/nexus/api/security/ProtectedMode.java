@@ -2,8 +2,8 @@ package io.sirsi.nexus.api.security;
 
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
-import io.sirsi.nexus.api.Problem;
-import io.sirsi.nexus.api.ProblemWriter;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -4,10 +4,8 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.sirsi.nexus.api.Problem;
-import io.sirsi.nexus.api.ProblemWriter;
-import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
-import io.sirsi.nexus.api.ratelimit.RateLimiter;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,11 +36,11 @@ public class SecurityProblems {
     public static final String CHALLENGE = "Bearer realm=\"sirsi-nexus\"";
 
     private final ProblemWriter writer;
-    private final RateLimiter limiter;
+    private final FailedAuthentications failedAuthentications;
 
-    public SecurityProblems(ProblemWriter writer, RateLimiter limiter) {
+    public SecurityProblems(ProblemWriter writer, FailedAuthentications failedAuthentications) {
         this.writer = writer;
-        this.limiter = limiter;
+        this.failedAuthentications = failedAuthentications;
     }
 
     /** 401 for a request without a key to a registry that needs one. */
@@ -79,11 +77,11 @@ public class SecurityProblems {
         if (context.response().ended() || context.response().headWritten()) {
             context.next();
         } else if (failure instanceof AuthenticationFailedException rejected) {
-            try {
-                limiter.admitFailedAuthentication(context.request());
-            } catch (RateLimitExceededException tooMany) {
-                context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
-                writer.send(context, tooMany.problem());
+            Optional<FailedAuthentications.Refusal> refusal = failedAuthentications.admit(context.request());
+            if (refusal.isPresent()) {
+                context.response().putHeader(HttpHeaders.RETRY_AFTER,
+                        Long.toString(refusal.get().retryAfterSeconds()));
+                writer.send(context, refusal.get().problem());
                 return;
             }
             context.response().putHeader(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);

@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.PortRegistry;
@@ -23,7 +23,7 @@ public final class Responses {
 
     /** {@code POST /ports/release} and {@code /ports/heartbeat}: the spec writes {@code success} as a string. */
     public record Done(@Schema(enumeration = "true") String success, String message) {
-        static Done of(String message) {
+        public static Done of(String message) {
             return new Done("true", message);
         }
     }
@@ -52,7 +52,7 @@ public final class Responses {
                     + " more)")
             boolean overlapsEphemeral) {
 
-        static Range of(RangeUsage usage, boolean overlapsEphemeral) {
+        public static Range of(RangeUsage usage, boolean overlapsEphemeral) {
             return new Range(usage.serviceType().wireName(), usage.range().first(), usage.range().last(),
                     usage.range().size(), usage.held(), usage.reserved(), usage.available(), usage.cooling(),
                     overlapsEphemeral);
@@ -63,7 +63,7 @@ public final class Responses {
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
             int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types) {
 
-        static HostSummary of(PortRegistry.HostUsage usage) {
+        public static HostSummary of(PortRegistry.HostUsage usage) {
             RegistryStats stats = usage.stats();
             Map<String, TypeUse> types = new LinkedHashMap<>();
             usage.ranges().forEach(range -> types.put(range.serviceType().wireName(),
@@ -79,7 +79,7 @@ public final class Responses {
     /** {@code POST /ports/scale}. */
     public record Scaled(boolean success, List<AllocationView> instances, int added, int removed, String message) {
 
-        static Scaled of(String serviceName, ScaleResult result) {
+        public static Scaled of(String serviceName, ScaleResult result) {
             String message = result.added().isEmpty() && result.removed().isEmpty()
                     ? "'" + serviceName + "' already has " + count(result.instances().size())
                     : "'" + serviceName + "' now has " + count(result.instances().size())

@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;

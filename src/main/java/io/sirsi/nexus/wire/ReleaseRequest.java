@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 

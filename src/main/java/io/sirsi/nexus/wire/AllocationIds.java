@@ -1,19 +1,19 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import jakarta.ws.rs.BadRequestException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Allocation ids on the wire: canonical UUIDs, lowercase or uppercase. */
-final class AllocationIds {
+public final class AllocationIds {
 
-    static final String PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+    public static final String PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
     private AllocationIds() {
     }
 
-    static UUID parse(String text) {
+    public static UUID parse(String text) {
         if (text == null) {
             throw new BadRequestException("allocation_id is required");
         }

@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.InvalidRequestException;
@@ -48,7 +48,7 @@ public record AllocateRequest(
         List<Integer> avoidPorts) {
 
     /** The registry's request; fails with a message naming every missing field, or the first broken rule. */
-    AllocationRequest toRegistryRequest(ServiceTypes types) {
+    public AllocationRequest toRegistryRequest(ServiceTypes types) {
         if (serviceName == null || serviceType == null) {
             throw new InvalidRequestException(serviceName == null && serviceType == null
                     ? "service_name and service_type are required"

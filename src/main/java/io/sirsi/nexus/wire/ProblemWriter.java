@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

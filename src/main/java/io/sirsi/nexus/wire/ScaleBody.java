@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.PlacementStrategy;
@@ -30,7 +30,7 @@ public record ScaleBody(
                 enumeration = {"first-free", "random", "same-port", "sticky"})
         String strategy) {
 
-    ScaleRequest toRegistryRequest(ServiceTypes types) {
+    public ScaleRequest toRegistryRequest(ServiceTypes types) {
         if (serviceName == null || serviceType == null || instances == null) {
             throw new InvalidRequestException("service_name, service_type and instances are required");
         }

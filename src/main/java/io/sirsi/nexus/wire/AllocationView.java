@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api;
+package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.Allocation;
 import java.time.Instant;
@@ -17,7 +17,7 @@ public record AllocationView(
         @Schema(nullable = true) Long processId,
         String host) {
 
-    static AllocationView of(Allocation allocation) {
+    public static AllocationView of(Allocation allocation) {
         return new AllocationView(allocation.port(), allocation.serviceName(), allocation.serviceType().wireName(),
                 allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
                 allocation.status().label(),
