@@ -841,12 +841,17 @@ public class PortRegistry {
      * (and start its response) before any event can reach it.
      *
      * @throws RevisionCompactedException the events after it are no longer retained
+     * @throws RevisionAheadException      the log has not reached it: a watch from there would miss events
      */
     public long watchStart(Optional<Long> after) {
         requireOpen();
         long start = after.orElseGet(feed::newest);
+        long head = store.headRevision();
+        if (after.isPresent() && start > head) {
+            throw new RevisionAheadException(start, head);
+        }
         long oldest = store.oldestRevision();
-        if (start + 1 < oldest && start < store.headRevision()) {
+        if (start + 1 < oldest && start < head) {
             throw new RevisionCompactedException(start, oldest);
         }
         return start;
