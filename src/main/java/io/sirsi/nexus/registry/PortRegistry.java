@@ -66,6 +66,8 @@ public class PortRegistry {
     private final Leases leases;
     private final RegistryQueries queries;
     private final StaticReservations staticReservations;
+    /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
+    private final Set<String> alwaysKept;
 
     public PortRegistry(AllocationStore store, RegistryConfig config, ServiceTypes types, RegistryObserver observer,
             InstantSource clock,
@@ -78,6 +80,7 @@ public class PortRegistry {
         this.types = types;
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
         this.hosts = Hosts.of(config.host(), config.hosts());
+        this.alwaysKept = Set.copyOf(hosts.withHolders(List.of()));
         this.defaultStrategy = PlacementStrategy.fromWireName(config.strategy()).orElseThrow(() ->
                 new IllegalArgumentException("sirsi.ports.strategy=" + config.strategy() + ": expected one of "
                         + PlacementStrategy.wireNames()));
@@ -108,12 +111,11 @@ public class PortRegistry {
         if (!events.isEmpty()) {
             observer.committed(IndexReplica.numbered(first, events));
         }
-        List<String> kept = hosts.withHolders(List.of());
         List<String> dropped;
         lock.lock();
         try {
             dropped = index.forgetIdle(changed, clock.instant(),
-                    host -> kept.contains(host) || leases.selfPreserving(host));
+                    host -> alwaysKept.contains(host) || leases.selfPreserving(host));
         } finally {
             lock.unlock();
         }
