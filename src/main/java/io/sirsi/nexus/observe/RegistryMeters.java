@@ -35,9 +35,9 @@ import java.util.function.ToDoubleFunction;
  * events by type, grants per type and host, releases, removals of Expired allocations, heartbeats and conflicts.
  * Gauges of its state are read at scrape time, per host: allocations by status and type, each type's range (its
  * utilisation, size and free ports), self-preservation, and whether the store answers. A host's gauges are
- * registered with the first allocation this process commits there, or when a scrape first sees the host (one
- * another replica used; the registry's own host from the start); every type of the registry's
- * {@link ServiceTypes} has them, configured ones too.
+ * registered by the first scrape after this process committed an allocation there, or that sees the host (one
+ * another replica used; the registry's own host from the start), so they report from the scrape after it; every
+ * type of the registry's {@link ServiceTypes} has them, configured ones too.
  *
  * <p>A host that holds nothing costs nothing: when the registry drops its state, every meter tagged with it goes
  * (and comes back if the host is used again; a counter then restarts from 0, which Prometheus reads as a reset).
@@ -64,6 +64,8 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
      * lock of this class: a scrape registers gauges while it reads the registry, and Micrometer has locks of its own.
      */
     private final Map<String, HostMeters> hosts = new ConcurrentHashMap<>();
+    /** Hosts this process used whose gauges the next scrape registers: not the writer's work, which must be quick. */
+    private final Set<String> unbound = ConcurrentHashMap.newKeySet();
     private volatile Snapshot last;
 
     /** The meters tagged with one host. */
@@ -102,7 +104,7 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
         for (ChangeEvent event : events) {
             changes.get(event.type()).increment();
             if (!event.type().freesPort()) {
-                bindHost(event.allocation().host()); // a host just used has its gauges from its first commit on
+                noteUsed(event.allocation().host());
             }
             switch (event.type()) {
                 case ALLOCATED -> granted(event.allocation().serviceType(), event.allocation().host()).increment();
@@ -125,8 +127,16 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
                 conflict.name().toLowerCase(java.util.Locale.ROOT))).increment();
     }
 
+    private void noteUsed(String host) {
+        HostMeters held = hosts.get(host);
+        if (held == null || held.gauges.isEmpty()) {
+            unbound.add(host);
+        }
+    }
+
     @Override
     public void hostIdle(String host) {
+        unbound.remove(host);
         if (host.equals(defaultHost)) {
             return;
         }
@@ -206,6 +216,12 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
      * The hosts it sees get their gauges; those bound before that it no longer sees lose them.
      */
     private Snapshot snapshot() {
+        if (!unbound.isEmpty()) {
+            for (String host : List.copyOf(unbound)) {
+                unbound.remove(host);
+                bindHost(host);
+            }
+        }
         Snapshot current = last;
         if (current == null || current.takenAt().isBefore(Instant.now().minus(MAX_AGE))) {
             current = Snapshot.of(registry.get());
