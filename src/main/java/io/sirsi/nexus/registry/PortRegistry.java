@@ -316,8 +316,8 @@ public class PortRegistry {
                             + " (allocation " + instance.allocationId() + ")");
                 }));
             }
-            return new ScaleResult(changes.index().instances(name).stream().sorted(RegistryQueries.BY_PORT).toList(), added,
-                    removed);
+            return new ScaleResult(changes.index().instances(name).stream().sorted(RegistryQueries.BY_PORT).toList(),
+                    added, removed);
         });
     }
 
