@@ -123,6 +123,19 @@ class ChangeLogTest {
     }
 
     @Test
+    void aRevisionAheadOfTheLogIsRefusedWithWhatToDo() {
+        Registry.allocate("ahead-" + System.nanoTime(), "web");
+        long head = index();
+        for (long ahead : List.of(head + 3, head + 1_000_000_000_000L)) {
+            given().accept("text/event-stream").when().get("/ports/events?since=" + ahead).then().statusCode(409)
+                    .contentType("application/problem+json").body("detail", containsString("revision " + ahead))
+                    .body("detail", containsString("/ports/directory"));
+            given().header("Last-Event-ID", String.valueOf(ahead)).accept("text/event-stream").when()
+                    .get("/ports/events").then().statusCode(409).contentType("application/problem+json");
+        }
+    }
+
+    @Test
     void aBlockingReadIsReleasedByAChange() throws Exception {
         long index = index();
         CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(

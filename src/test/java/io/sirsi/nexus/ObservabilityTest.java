@@ -3,11 +3,14 @@ package io.sirsi.nexus;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Health probes, Prometheus metrics and the OpenAPI document. */
@@ -37,6 +40,35 @@ class ObservabilityTest {
                 .body(containsString("sirsi_heartbeats_total"))
                 .body(containsString("sirsi_allocations_expired_total"))
                 .body(containsString("sirsi_allocations_conflicts_total{reason=\"port_unavailable\""));
+    }
+
+    /**
+     * A host that holds nothing costs nothing: once its last allocation is released, no meter names it (issue 22:
+     * 10,000 hosts used and released left 560k lines in /q/metrics); used again, its meters come back.
+     */
+    @Test
+    void aHostThatHoldsNothingLosesItsMetersAndGetsThemBackWhenUsedAgain() {
+        List<String> ids = IntStream.rangeClosed(1, 20).mapToObj(i -> MultiHostTest.allocate("idle-svc", "cache",
+                "idle-" + i, "").statusCode(200).extract().jsonPath().getString("allocation.allocation_id")).toList();
+        Metrics.scrape(); // registers the gauges of the hosts used since the last one: they report from the next
+        Map<String, Double> used = Metrics.scrape();
+        assertEquals(1.0, used.get("sirsi_allocations_granted_total{host=\"idle-7\",type=\"cache\"}"));
+        assertTrue(used.containsKey("sirsi_range_utilisation{host=\"idle-7\",type=\"cache\"}"), used.keySet()
+                .toString());
+        assertTrue(used.containsKey("sirsi_self_preservation{host=\"idle-7\"}"));
+
+        ids.forEach(id -> Registry.release(id).statusCode(200));
+        Map<String, Double> released = Metrics.scrape();
+        List<String> left = released.keySet().stream().filter(sample -> sample.contains("host=\"idle-")).toList();
+        assertEquals(List.of(), left);
+        assertTrue(released.containsKey("sirsi_range_utilisation{host=\"localhost\",type=\"cache\"}"));
+
+        MultiHostTest.allocate("idle-svc", "cache", "idle-7", "").statusCode(200);
+        Metrics.scrape();
+        Map<String, Double> again = Metrics.scrape();
+        assertEquals(1.0, again.get("sirsi_allocations_granted_total{host=\"idle-7\",type=\"cache\"}"));
+        assertTrue(again.containsKey("sirsi_allocations{host=\"idle-7\",status=\"Active\",type=\"cache\"}"));
+        assertTrue(again.keySet().stream().noneMatch(sample -> sample.contains("host=\"idle-8\"")));
     }
 
     /** The counters count what happened, once each: read before and after, the differences are exact. */

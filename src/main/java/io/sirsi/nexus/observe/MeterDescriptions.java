@@ -8,7 +8,7 @@ import jakarta.inject.Singleton;
 import java.util.Map;
 
 /**
- * Help texts for the registry's event counters, which {@code PortRegistry} creates without one. Prometheus shows
+ * Help texts for the registry's event counters, which {@link RegistryMeters} creates without one. Prometheus shows
  * the help text next to the metric, and {@code promtool check metrics} (run by {@code .ci/run}) reports every
  * metric that has none. A counter given a description where it is created keeps its own.
  */

@@ -53,10 +53,7 @@ final class ChangeSet {
         index.put(next);
         writes.add(new StoreWrite.Update(next));
         log(event, next);
-        undo.push(() -> index.put(index.table(previous.host()).byId(previous.allocationId())
-                .filter(current -> current.lastHeartbeat().isAfter(next.lastHeartbeat()))
-                .map(current -> previous.withHeartbeat(current.lastHeartbeat())) // a heartbeat answered since stays
-                .orElse(previous)));
+        undo.push(() -> index.restore(previous, next));
     }
 
     void remove(List<Allocation> allocations, EventType event) {

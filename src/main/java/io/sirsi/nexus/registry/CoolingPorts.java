@@ -134,6 +134,12 @@ final class CoolingPorts {
         return -1;
     }
 
+    /** Whether no port cools any more at this moment: then nothing of it need be kept. */
+    synchronized boolean isEmpty(Instant now) {
+        prune(now);
+        return byPort.isEmpty();
+    }
+
     /** How many ports of the type's range cool now. */
     synchronized int count(ServiceType type, Instant now) {
         prune(now);

@@ -25,15 +25,15 @@ public class ExpiryJob {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void markExpired() {
         try {
-            registry.expire().toCompletableFuture().join();
+            registry.markExpired().toCompletableFuture().join();
         } catch (RuntimeException e) {
             LOG.warnf("Expiry pass skipped: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
     }
 
-    @Scheduled(identity = "expire-allocations", every = "${sirsi.ports.cleanup-interval}",
+    @Scheduled(identity = "remove-expired", every = "${sirsi.ports.cleanup-interval}",
             delayed = "${sirsi.ports.cleanup-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void expire() {
+    void removeExpired() {
         if (!registry.isOpen()) {
             return;
         }

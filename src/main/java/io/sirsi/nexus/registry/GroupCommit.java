@@ -36,13 +36,23 @@ final class GroupCommit {
     /** How often a group that lost a race in the store is decided again before its requests are refused. */
     private static final int ATTEMPTS = 5;
 
-    /** What the writer calls around each group, from {@link PortRegistry}. */
+    /** What the writer calls around each group, from {@link IndexReplica}. */
     interface Log {
         /** Applies what other writers committed since the index's revision; called with the lock held. */
         void catchUp();
 
         /** Reports committed events (their revisions set) in order; called with the lock held. */
         void committed(long first, List<ChangeEvent> events);
+    }
+
+    /** What the writer calls once a group is committed. */
+    interface Settled {
+        /**
+         * The group's transaction on these hosts committed these events (their revisions from {@code first}; none
+         * when nothing was logged). Called on the writer thread without the lock, before any request of the group
+         * is answered, so that no other change is decided meanwhile.
+         */
+        void settled(Set<String> hosts, long first, List<ChangeEvent> events);
     }
 
     private static final class Queued<T> {
@@ -67,16 +77,19 @@ final class GroupCommit {
     private final ReentrantLock lock;
     private final RegistryIndex index;
     private final Log log;
+    private final Settled settled;
     private final InstantSource clock;
     private final BlockingQueue<Queued<?>> queue = new LinkedBlockingQueue<>();
     private final Thread writer = new Thread(this::run, "sirsi-store-writer");
     private volatile boolean closing;
 
-    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, Log log, InstantSource clock) {
+    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, Log log, Settled settled,
+            InstantSource clock) {
         this.store = store;
         this.lock = lock;
         this.index = index;
         this.log = log;
+        this.settled = settled;
         this.clock = clock;
         writer.setDaemon(true);
     }
@@ -184,6 +197,11 @@ final class GroupCommit {
                 } finally {
                     lock.unlock();
                 }
+            }
+            try {
+                settled.settled(hosts, first, first >= 0 ? events : List.of());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Settling a committed group failed");
             }
             refused.forEach(Refusal::answer);
             for (Queued<?> queued : decided) {

@@ -139,6 +139,11 @@ public final class PortTable {
         }
     }
 
+    /** Holds nothing, and no port cools: the host costs nothing once this table is dropped. */
+    public boolean idle(Instant now) {
+        return byId.isEmpty() && cooling.isEmpty(now);
+    }
+
     /** How many ports of the type's range are free but cooling (freed less than the reuse delay ago). */
     public int cooling(ServiceType type, Instant now) {
         return cooling.count(type, now);

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.registry;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +9,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
  * Every host's allocations in memory, and the revision of the change log they reflect. Both stores keep it; they
- * differ only in how it learns of other writers (see {@link PortRegistry}).
+ * differ only in how it learns of other writers (see {@link IndexReplica}). A host's table exists while the host
+ * holds something or a port of it cools: {@link #forgetIdle} drops it after, so a host used once costs nothing.
  *
  * <p>One writer at a time (the registry's lock), readers without a lock, as {@link PortTable} says. The revision is
  * that of the last event applied; a change decided on the index but not yet committed may be visible a moment
@@ -63,6 +66,42 @@ final class RegistryIndex {
 
     void put(Allocation allocation) {
         table(allocation.host()).put(allocation);
+    }
+
+    /**
+     * Records a heartbeat answered from memory: the one write to the index outside a {@link ChangeSet}, since it
+     * changes no port and logs no event. A change decided before it and undone after keeps its time: see
+     * {@link #restore}.
+     */
+    void touch(Allocation renewed) {
+        put(renewed);
+    }
+
+    /**
+     * Puts back the allocation a change replaced, undoing it; a heartbeat {@link #touch}ed in since the change was
+     * decided keeps its time, since its reply has gone out.
+     */
+    void restore(Allocation previous, Allocation replacement) {
+        put(existing(previous.host()).flatMap(table -> table.byId(previous.allocationId()))
+                .filter(current -> current.lastHeartbeat().isAfter(replacement.lastHeartbeat()))
+                .map(current -> previous.withHeartbeat(current.lastHeartbeat()))
+                .orElse(previous));
+    }
+
+    /**
+     * Drops the tables of these hosts that hold nothing and where no port cools, unless {@code keep} says a host's
+     * state must stay; returns the hosts dropped. Called with the lock held, by the writer only.
+     */
+    List<String> forgetIdle(Collection<String> hosts, Instant now, Predicate<String> keep) {
+        List<String> dropped = new ArrayList<>();
+        for (String host : hosts) {
+            PortTable table = tables.get(host);
+            if (table != null && !keep.test(host) && table.idle(now)) {
+                tables.remove(host);
+                dropped.add(host);
+            }
+        }
+        return dropped;
     }
 
     void remove(Allocation allocation) {

@@ -1,0 +1,157 @@
+package io.sirsi.nexus.registry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps the {@link RegistryIndex} at the change log's head, and hands the log on to watchers ({@link ChangeFeed}).
+ * The one place where the two stores' modes differ:
+ * <ul>
+ * <li>a store of this process alone (SQLite) has no other writer, so the index is always current;</li>
+ * <li>a store that replicas share (PostgreSQL): before deciding, under the hosts' locks, the writer applies the
+ * events committed since the index's revision (usually none or a few), and before a lookup answers, the
+ * {@link LogFollower} makes sure the index holds every event committed before the request arrived.</li>
+ * </ul>
+ * Either way a change costs the events since it last looked, not the allocations held.
+ */
+final class IndexReplica implements GroupCommit.Log {
+
+    private static final Logger LOG = Logger.getLogger(IndexReplica.class);
+    /** How often a replica reads the log's head when nobody asks, so watchers hear of other replicas' changes. */
+    private static final long FOLLOW_POLL_MILLIS = 100;
+    /** Events a catch-up reads at once. */
+    private static final int CATCH_UP_PAGE = 1000;
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+    private final AllocationStore store;
+    private final RegistryIndex index;
+    private final ChangeFeed feed;
+    /** Only for a store that replicas share: how the index learns of their changes. */
+    private final Optional<LogFollower> follower;
+
+    IndexReplica(AllocationStore store, ReentrantLock lock, RegistryIndex index) {
+        this.store = store;
+        this.index = index;
+        this.feed = new ChangeFeed(store, KEEP_ALIVE);
+        this.follower = store.shared()
+                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(Long.MAX_VALUE),
+                        FOLLOW_POLL_MILLIS))
+                : Optional.empty();
+    }
+
+    /** True when other replicas write to the store too: heartbeat times and liveness must then be shared. */
+    boolean shared() {
+        return store.shared();
+    }
+
+    /**
+     * Loads every stored allocation into the index. The ports freed within the reuse delay before this start keep
+     * cooling after it: read back from the change log (its most recent {@link HistoryQuery#MAX_LIMIT} frees, oldest
+     * first, so the newest free of a port wins).
+     */
+    void load(Duration reuseDelay, InstantSource clock) {
+        index.reset(store.load());
+        if (reuseDelay.isZero()) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<ChangeEvent> recent = new ArrayList<>(store.history(new HistoryQuery(EventFilter.ALL,
+                Optional.of(now.minus(reuseDelay)), Optional.empty(), HistoryQuery.MAX_LIMIT)));
+        Collections.reverse(recent);
+        recent.stream().filter(event -> event.type().freesPort()).forEach(event -> index.table(
+                event.allocation().host()).free(event.allocation(), event.at()));
+    }
+
+    /** Starts handing out the log from the index's revision on, and (on a shared store) following the others. */
+    void start() {
+        feed.start(index.revision());
+        follower.ifPresent(LogFollower::start);
+    }
+
+    void close() {
+        follower.ifPresent(LogFollower::close);
+        feed.close();
+    }
+
+    ChangeFeed feed() {
+        return feed;
+    }
+
+    /**
+     * Completes once the index holds every change committed before this call; at once when the store is this
+     * process's alone.
+     */
+    CompletionStage<Void> fresh() {
+        return follower.map(LogFollower::fresh).orElse(CompletableFuture.completedFuture(null));
+    }
+
+    @Override
+    public void catchUp() {
+        if (store.shared()) {
+            catchUpFromLog(Long.MAX_VALUE);
+        }
+    }
+
+    /** This process's events, committed with revisions from {@code first}: already in the index since decided. */
+    @Override
+    public void committed(long first, List<ChangeEvent> drafts) {
+        long last = first + drafts.size() - 1;
+        if (index.revision() >= last) {
+            return; // the follower read them back from the log first, and published them
+        }
+        if (index.revision() < first - 1) {
+            catchUpFromLog(first); // other replicas committed in between
+        }
+        index.advanceTo(last);
+        feed.publish(numbered(first, drafts));
+    }
+
+    /** The events with their revisions, consecutive from {@code first}. */
+    static List<ChangeEvent> numbered(long first, List<ChangeEvent> drafts) {
+        List<ChangeEvent> events = new ArrayList<>(drafts.size());
+        for (int i = 0; i < drafts.size(); i++) {
+            ChangeEvent draft = drafts.get(i);
+            events.add(new ChangeEvent(first + i, draft.type(), draft.at(), draft.allocation()));
+        }
+        return events;
+    }
+
+    /**
+     * Applies the events other writers committed after the index's revision and before {@code before}; called with
+     * the lock held. Should the log no longer hold the next revision (pruned while this replica was away), the
+     * index is loaded again whole.
+     */
+    private void catchUpFromLog(long before) {
+        while (true) {
+            long applied = index.revision();
+            if (applied + 1 >= before) {
+                return;
+            }
+            List<ChangeEvent> events = store.eventsAfter(applied, CATCH_UP_PAGE);
+            if (events.isEmpty()) {
+                return;
+            }
+            if (events.get(0).revision() != applied + 1) {
+                LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
+                        applied + 1, events.get(0).revision());
+                index.reset(store.load());
+                return;
+            }
+            List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
+            applying.forEach(index::apply);
+            feed.publish(applying);
+            if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {
+                return;
+            }
+        }
+    }
+}

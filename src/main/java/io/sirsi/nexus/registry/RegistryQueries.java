@@ -1,0 +1,102 @@
+package io.sirsi.nexus.registry;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The read model: lookups and counts answered from the {@link RegistryIndex} without a lock, each as fresh as
+ * {@link IndexReplica#fresh} makes it. A read never creates a host's state: that would keep something for any
+ * name a client sends.
+ */
+final class RegistryQueries {
+
+    static final Comparator<Allocation> BY_PORT = Comparator.comparing(Allocation::host)
+            .thenComparingInt(Allocation::port);
+
+    private final RegistryIndex index;
+    private final IndexReplica replica;
+    private final HostChanges changes;
+    private final Hosts hosts;
+    private final Map<ServiceType, PortRange> ranges;
+    /** What a host that holds nothing looks like to a read. */
+    private final PortTable emptyTable;
+    private final InstantSource clock;
+
+    RegistryQueries(RegistryIndex index, IndexReplica replica, HostChanges changes, Hosts hosts,
+            Map<ServiceType, PortRange> ranges, Set<Integer> reservedPorts, InstantSource clock) {
+        this.index = index;
+        this.replica = replica;
+        this.changes = changes;
+        this.hosts = hosts;
+        this.ranges = ranges;
+        this.emptyTable = new PortTable(ranges, reservedPorts, port -> false);
+        this.clock = clock;
+    }
+
+    /** Completes once the index holds every change committed before this call. */
+    CompletionStage<Void> fresh() {
+        changes.requireOpen();
+        return replica.fresh();
+    }
+
+    List<Allocation> all() {
+        HostChanges.await(fresh());
+        return index.all().sorted(BY_PORT).toList();
+    }
+
+    List<String> knownHosts() {
+        return hosts.withHolders(index.hosts().stream()
+                .filter(host -> index.existing(host).map(table -> table.size() > 0).orElse(false)).toList());
+    }
+
+    List<Allocation> onHost(String host) {
+        HostChanges.await(fresh());
+        return index.existing(host).map(table -> table.all().stream().sorted(BY_PORT).toList()).orElse(List.of());
+    }
+
+    CompletionStage<Optional<Allocation>> byName(String serviceName, String host) {
+        return fresh().thenApply(fresh -> index.existing(host).flatMap(table -> table.byName(serviceName)));
+    }
+
+    CompletionStage<Optional<Allocation>> byPort(int port, String host) {
+        return fresh().thenApply(fresh -> index.existing(host).flatMap(table -> table.byPort(port)));
+    }
+
+    CompletionStage<List<Allocation>> instances(String serviceName) {
+        return fresh().thenApply(fresh -> index.instances(serviceName).stream().sorted(
+                Comparator.comparing(Allocation::expired)
+                        .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
+                        .thenComparing(Allocation::host)).toList());
+    }
+
+    CompletionStage<List<RangeUsage>> rangeUsage(String host) {
+        return fresh().thenApply(fresh -> rangeUsageNow(host));
+    }
+
+    private List<RangeUsage> rangeUsageNow(String host) {
+        PortTable table = index.existing(host).orElse(emptyTable);
+        List<RangeUsage> usage = new ArrayList<>();
+        Instant now = clock.instant();
+        ranges.forEach((type, range) -> usage.add(new RangeUsage(type, range, table.held(type),
+                table.reservedIdle(type), table.cooling(type, now))));
+        return usage;
+    }
+
+    Map<String, PortRegistry.HostUsage> hostUsage() {
+        HostChanges.await(fresh());
+        Map<String, PortRegistry.HostUsage> usage = new LinkedHashMap<>();
+        for (String host : knownHosts()) {
+            List<Allocation> held = index.existing(host).map(table -> List.copyOf(table.all())).orElse(List.of());
+            usage.put(host, new PortRegistry.HostUsage(held, rangeUsageNow(host)));
+        }
+        return usage;
+    }
+}

@@ -1,0 +1,95 @@
+package io.sirsi.nexus.registry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The ports the configuration reserves on the registry's own host ({@code sirsi.ports.static.<service>=<type>:<port>}):
+ * read, checked, and made the stored allocations agree with them at start.
+ */
+final class StaticReservations {
+
+    private static final Logger LOG = Logger.getLogger(StaticReservations.class);
+
+    private final Map<String, String> configured;
+    private final ServiceTypes types;
+    private final String host;
+
+    StaticReservations(Map<String, String> configured, ServiceTypes types, String host) {
+        this.configured = configured;
+        this.types = types;
+        this.host = host;
+    }
+
+    /**
+     * Reserves every configured port and frees those of reservations no longer configured; refuses to start (an
+     * {@link IllegalStateException}) when an allocation holds a port the configuration reserves for another.
+     */
+    void apply(ChangeSet changes) {
+        PortTable ports = changes.table(host);
+        Map<String, Reservation> declared = new LinkedHashMap<>();
+        configured.forEach((name, spec) -> declared.put(name, Reservation.parse(name, spec, types)));
+        List<Allocation> undeclared = ports.all().stream()
+                .filter(allocation -> allocation.reserved() && !declared.containsKey(allocation.serviceName()))
+                .toList();
+        changes.remove(undeclared, EventType.UNRESERVED);
+        undeclared.forEach(allocation -> changes.onCommit(() -> LOG.infof("Static reservation %s of port %d is no"
+                + " longer configured; port freed", allocation.serviceName(), allocation.port())));
+
+        Instant now = changes.now();
+        for (Reservation reservation : declared.values()) {
+            Optional<Allocation> current = ports.byName(reservation.serviceName());
+            Optional<Allocation> holder = ports.byPort(reservation.port());
+            if (current.isPresent() && current.get().reserved() && current.get().port() == reservation.port()
+                    && current.get().serviceType().equals(reservation.serviceType())) {
+                continue;
+            }
+            if (holder.isPresent() && !holder.get().serviceName().equals(reservation.serviceName())) {
+                throw new IllegalStateException("sirsi.ports.static." + reservation.serviceName() + " reserves port "
+                        + reservation.port() + ", which allocation " + holder.get().allocationId() + " of service '"
+                        + holder.get().serviceName() + "' holds; release it or reserve another port");
+            }
+            if (current.isPresent() && !current.get().reserved() && current.get().port() != reservation.port()) {
+                throw new IllegalStateException("sirsi.ports.static." + reservation.serviceName() + " reserves port "
+                        + reservation.port() + ", but the service already holds port " + current.get().port()
+                        + " (allocation " + current.get().allocationId() + "); release it or reserve that port");
+            }
+            Allocation allocation = new Allocation(reservation.allocationId(), host, reservation.port(),
+                    reservation.serviceName(), reservation.serviceType(), Optional.empty(),
+                    current.map(Allocation::allocatedAt).orElse(now), now, AllocationStatus.RESERVED);
+            current.ifPresent(previous -> changes.remove(List.of(previous), EventType.UNRESERVED));
+            changes.add(allocation, EventType.RESERVED);
+            changes.onCommit(() -> LOG.infof("Static reservation: port %d for %s (%s)", reservation.port(),
+                    reservation.serviceName(), reservation.serviceType()));
+        }
+    }
+
+    private record Reservation(String serviceName, ServiceType serviceType, int port) {
+
+        static Reservation parse(String name, String spec, ServiceTypes types) {
+            String key = "sirsi.ports.static." + name;
+            if (!ServiceNames.isValid(name)) {
+                throw new IllegalArgumentException(key + ": invalid service name; " + ServiceNames.RULE);
+            }
+            String[] parts = spec.split(":", -1);
+            if (parts.length != 2 || !parts[1].strip().matches("\\d{1,5}")
+                    || !PortRange.isValidPort(Integer.parseInt(parts[1].strip()))) {
+                throw new IllegalArgumentException(key + "=" + spec + ": expected <type>:<port>, e.g. database:5432");
+            }
+            ServiceType type = types.find(parts[0].strip()).orElseThrow(() -> new IllegalArgumentException(
+                    key + "=" + spec + ": unknown service type; expected one of " + types.wireNames()));
+            return new Reservation(name, type, Integer.parseInt(parts[1].strip()));
+        }
+
+        /** Stable across restarts, so clients may keep it. */
+        UUID allocationId() {
+            return UUID.nameUUIDFromBytes(("sirsi-nexus static " + serviceName).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
