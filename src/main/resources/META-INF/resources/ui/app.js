@@ -95,8 +95,9 @@ function watch(after) {
             }
         },
         onEnd: error => {
-            if (error.status === 410) {
-                start(); // compacted past our revision: read everything again, and follow from there
+            if (error.status === 410 || error.status === 409) {
+                // compacted past our revision, or a log that was reset behind it: read everything again, follow on
+                start();
             } else {
                 needsKey(error);
             }
