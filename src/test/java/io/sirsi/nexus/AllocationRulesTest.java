@@ -143,23 +143,26 @@ class AllocationRulesTest {
     }
 
     /**
-     * On the test's clock, 18 s pass against a 10 s timeout while every service heartbeats: cleanup removes none.
-     * That the time would have been enough is shown after: the one that then stops beating is removed.
+     * On the test's clock, 20 s pass against a 10 s timeout while every service heartbeats: cleanup removes none.
+     * That the time would have been enough is shown after: the one that then stops beating is removed. The clock
+     * moves 4 s at a time, under half the timeout: the expiry pass runs on its own between a step and the heartbeats
+     * that follow it, and a step of half the timeout or more would show it every service quiet at once, which is
+     * self-preservation's sign of a partition (seen on PostgreSQL, where each heartbeat is a transaction).
      */
     @Test
     void cleanupRemovesNothingWhileEveryoneHeartbeats() {
         List<Registry.Granted> services = List.of(Registry.grant("alive", "cache"), Registry.grant("steady", "cache"),
                 Registry.grant("sure", "cache"));
-        for (int beat = 0; beat < 3; beat++) {
-            clock.advance(Duration.ofSeconds(6));
+        for (int beat = 0; beat < 5; beat++) {
+            clock.advance(Duration.ofSeconds(4));
             services.forEach(service -> Registry.heartbeat(service.allocationId()).statusCode(200));
         }
         given().when().post("/ports/cleanup").then().statusCode(200)
                 .body("removed", equalTo(0)).body("success", equalTo("true"));
         given().when().get("/ports/service/alive").then().statusCode(200).body("status", equalTo("Active"));
 
-        for (int beat = 0; beat < 2; beat++) { // "alive" falls silent; the other two, the host's majority, beat on
-            clock.advance(Duration.ofSeconds(6));
+        for (int beat = 0; beat < 3; beat++) { // "alive" falls silent; the other two, the host's majority, beat on
+            clock.advance(Duration.ofSeconds(4));
             services.subList(1, 3).forEach(service -> Registry.heartbeat(service.allocationId()).statusCode(200));
         }
         given().when().post("/ports/cleanup").then().statusCode(200)
