@@ -43,8 +43,31 @@ class RefusedStartIT {
 
     @Test
     void aStaticReservationItCannotRead() throws Exception {
-        assertThat(refusedStart(fresh(), "-Dsirsi.ports.static.db=database"),
-                containsString("sirsi.ports.static.db"));
+        String line = refusedStart(fresh(), "-Dsirsi.ports.static.db=database");
+        assertThat(line, containsString("sirsi.ports.static.db with the config value \"database\""));
+        assertThat(line, containsString("expected <type>:<port>"));
+    }
+
+    /** A closed set's value is refused by the configuration layer (its converter), naming the key and the set. */
+    @Test
+    void aStrategyItDoesNotKnow() throws Exception {
+        String line = refusedStart(fresh(), "-Dsirsi.ports.strategy=first_free");
+        assertThat(line, containsString("sirsi.ports.strategy with the config value \"first_free\""));
+        assertThat(line, containsString("expected one of first-free, random, same-port, sticky"));
+    }
+
+    @Test
+    void aStoreItDoesNotKnow() throws Exception {
+        String line = refusedStart(fresh(), "-Dsirsi.ports.store=mysql");
+        assertThat(line, containsString("sirsi.ports.store with the config value \"mysql\""));
+        assertThat(line, containsString("expected one of sqlite, postgresql"));
+    }
+
+    @Test
+    void aRangeItCannotRead() throws Exception {
+        String line = refusedStart(fresh(), "-Dsirsi.ports.ranges.ml-model=7000-70000");
+        assertThat(line, containsString("sirsi.ports.ranges.ml-model with the config value \"7000-70000\""));
+        assertThat(line, containsString("invalid port range"));
     }
 
     @Test

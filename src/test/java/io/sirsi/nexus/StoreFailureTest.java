@@ -1,9 +1,12 @@
 package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.get;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(StoreFailureProfile.class)
 class StoreFailureTest {
+
+    /** A Java class's name, qualified ({@code java.lang.IllegalStateException}) or an exception's simple name. */
+    private static final Pattern JAVA_NAME = Pattern.compile("\\b[a-z]+\\.[a-z]+\\.[A-Z]|\\b\\w*(Exception|Error)\\b");
 
     @Inject
     WriteFailingStore failing;
@@ -66,6 +73,29 @@ class StoreFailureTest {
         // the port the refused allocation had been given is free again: the next service gets it
         Registry.Granted newcomer = Registry.grant("newcomer", "custom");
         assertEquals(keeper.port() + 1, newcomer.port());
+        assertStoreHoldsWhatTheRegistryAnswers();
+    }
+
+    /**
+     * A write that fails in a way nobody foresaw (a bug) is a 503 like any other, and its detail says so in words:
+     * no Java class name or exception text reaches the client; the log has them.
+     */
+    @Test
+    void anUnforeseenFailureNamesNoJavaClass() {
+        Registry.Granted keeper = Registry.grant("keeper", "custom");
+        String overview = Registry.overview();
+
+        failing.breakNextWrite();
+        String detail = Registry.allocate("newcomer", "custom").statusCode(503)
+                .contentType(containsString("application/problem+json"))
+                .body("detail", containsString("nothing was changed"))
+                .extract().path("detail");
+        assertFalse(JAVA_NAME.matcher(detail).find(), detail);
+        assertThat(detail, not(containsString("a bug in the store")));
+
+        assertEquals(overview, Registry.overview());
+        get("/ports/service/newcomer").then().statusCode(404);
+        assertEquals(keeper.port() + 1, Registry.grant("newcomer", "custom").port(), "the writer carries on");
         assertStoreHoldsWhatTheRegistryAnswers();
     }
 

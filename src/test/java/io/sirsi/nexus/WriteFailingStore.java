@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -28,6 +29,7 @@ public class WriteFailingStore implements AllocationStore {
 
     private final JdbcAllocationStore store;
     private final AtomicInteger writesToFail = new AtomicInteger();
+    private final AtomicBoolean breakNext = new AtomicBoolean();
     private volatile CountDownLatch holding;
     private volatile CountDownLatch held;
 
@@ -37,12 +39,18 @@ public class WriteFailingStore implements AllocationStore {
 
     /** The next {@code count} writes fail at once. */
     public void failNextWrites(int count) {
+        breakNext.set(false);
         CountDownLatch stillHeld = holding;
         if (stillHeld != null) {
             stillHeld.countDown();
         }
         holding = null;
         writesToFail.set(count);
+    }
+
+    /** The next write fails as a bug would: with an exception the registry does not expect from a store. */
+    public void breakNextWrite() {
+        breakNext.set(true);
     }
 
     /** The next write waits for {@link #failHeldWrite()}, then fails. */
@@ -65,6 +73,9 @@ public class WriteFailingStore implements AllocationStore {
 
     @Override
     public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
+        if (breakNext.getAndSet(false)) {
+            throw new IllegalStateException("a bug in the store (test)");
+        }
         if (writesToFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             CountDownLatch hold = holding;
             if (hold != null) {

@@ -270,8 +270,12 @@ final class GroupCommit {
         batch.forEach(queued -> queued.result.completeExceptionally(cause)); // a refused one keeps its answer
     }
 
+    /**
+     * A failure nobody foresaw (a bug, not the store refusing): the client hears that its write failed and changed
+     * nothing, never the failure's Java name or its text; the log has both (the writer logs it with its trace).
+     */
     private static StoreUnavailableException unavailable(Throwable cause) {
-        return new StoreUnavailableException("the registry cannot write allocations: " + cause
-                + "; nothing was changed", cause);
+        return new StoreUnavailableException("the registry cannot write allocations: it failed unexpectedly, and the"
+                + " registry log says why; nothing was changed", cause);
     }
 }

@@ -22,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,7 +50,6 @@ public class PortRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
     private final RegistryConfig config;
-    private final boolean serverEnabled;
     private final InstantSource clock;
     private final ServiceTypes types;
     private final Hosts hosts;
@@ -70,20 +68,16 @@ public class PortRegistry {
     private final Set<String> alwaysKept;
 
     public PortRegistry(AllocationStore store, RegistryConfig config, ServiceTypes types, RegistryObserver observer,
-            InstantSource clock,
-            @ConfigProperty(name = "sirsi.server.enabled", defaultValue = "true") boolean serverEnabled) {
+            InstantSource clock) {
         this.store = store;
         this.config = config;
         this.observer = observer;
         this.clock = clock;
-        this.serverEnabled = serverEnabled;
         this.types = types;
         this.reservedPorts = config.reservedPorts().orElse(Set.of());
         this.hosts = Hosts.of(config.host(), config.hosts(), config.maxHosts());
         this.alwaysKept = Set.copyOf(hosts.withHolders(List.of()));
-        this.defaultStrategy = PlacementStrategy.fromWireName(config.strategy()).orElseThrow(() ->
-                new IllegalArgumentException("sirsi.ports.strategy=" + config.strategy() + ": expected one of "
-                        + PlacementStrategy.wireNames()));
+        this.defaultStrategy = config.strategy();
         Map<ServiceType, PortRange> ranges = types.ranges();
         this.index = new RegistryIndex(host -> newTable(ranges, host));
         this.replica = new IndexReplica(store, lock, index);
@@ -130,9 +124,7 @@ public class PortRegistry {
      * with a setting it cannot use must stop before it touches the stored allocations, which others may share.
      */
     void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 100) StartupEvent event) {
-        if (serverEnabled) {
-            open();
-        }
+        open();
     }
 
     /** Opens the store, loads every allocation it holds and applies the static reservations of the configuration. */

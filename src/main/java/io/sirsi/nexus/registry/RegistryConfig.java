@@ -1,10 +1,12 @@
 package io.sirsi.nexus.registry;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +19,9 @@ public interface RegistryConfig {
      * Where allocations are stored: {@code sqlite}, the embedded file in {@link #dataDir()} for one registry
      * process, or {@code postgresql}, the datasource named {@code postgresql}, which several replicas share.
      */
-    @WithDefault("sqlite")
+    // Its default (sqlite) is application.properties', beside the datasources' active flags made from this key: a
+    // build with that file and none of this code (bench/server-startup's baseline) resolves them the same way.
+    @WithConverter(ConfigConverters.Store.class)
     StoreKind store();
 
     /** The stores {@link #store()} chooses from. */
@@ -25,7 +29,12 @@ public interface RegistryConfig {
         /** One process, the database file in the data directory; lookups are answered from memory. */
         SQLITE,
         /** A PostgreSQL database that several registry processes may share; lookups read the database. */
-        POSTGRESQL
+        POSTGRESQL;
+
+        /** As the setting writes it. */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Directory of the embedded SQLite database ({@code registry.db}); created on start. Unused with PostgreSQL. */
@@ -54,7 +63,8 @@ public interface RegistryConfig {
 
     /** How a new allocation's port is chosen: {@code first-free}, {@code random}, {@code same-port}, {@code sticky}. */
     @WithDefault("first-free")
-    String strategy();
+    @WithConverter(ConfigConverters.Strategy.class)
+    PlacementStrategy strategy();
 
     /** How long an allocation stays Active without a heartbeat before it is Expired. */
     @WithDefault("30s")
@@ -113,7 +123,7 @@ public interface RegistryConfig {
      * Port range per service type ({@code rest-api=8080-8099}); built-in types not named keep the spec's range, and
      * any other name defines a service type of its own ({@code ml-model=7000-7009}).
      */
-    Map<String, String> ranges();
+    Map<String, @WithConverter(ConfigConverters.Range.class) PortRange> ranges();
 
     /**
      * Where the machine's ephemeral port range is read ({@code FIRST LAST}), to warn of ranges that overlap it; a
@@ -124,7 +134,7 @@ public interface RegistryConfig {
 
     /** Static reservations, {@code <service-name>=<type>:<port>}: shown as Reserved, never expire. */
     @WithName("static")
-    Map<String, String> staticReservations();
+    Map<String, @WithConverter(ConfigConverters.Reservation.class) ReservedPort> staticReservations();
 
     /** Skip ports that another process on this host already listens on (turn off when serving remote hosts). */
     @WithDefault("true")

@@ -45,16 +45,15 @@ public final class ServiceTypes {
         ephemeralWarnings().forEach(LOG::warn);
     }
 
-    private ServiceTypes(Map<String, String> configured, Optional<PortRange> ephemeral, String ephemeralSource) {
+    private ServiceTypes(Map<String, PortRange> configured, Optional<PortRange> ephemeral, String ephemeralSource) {
         Map<ServiceType, PortRange> ordered = new LinkedHashMap<>();
         ServiceType.builtIn().forEach(type -> ordered.put(type, type.specRange().orElseThrow()));
         Map<ServiceType, PortRange> added = new TreeMap<>(Comparator.comparing(ServiceType::wireName));
-        new TreeMap<>(configured).forEach((name, text) -> {
+        // the ranges come read (ConfigConverters.Range); their keys, the types' names, are checked here
+        new TreeMap<>(configured).forEach((name, range) -> {
             ServiceType type;
-            PortRange range;
             try {
                 type = ServiceType.named(name);
-                range = PortRange.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(RANGES_KEY + name + ": " + e.getMessage(), e);
             }
@@ -72,8 +71,8 @@ public final class ServiceTypes {
         this.ephemeralSource = ephemeralSource;
     }
 
-    /** A catalog of the spec's types with these ranges ({@code name -> FIRST-LAST}), for tests. */
-    public static ServiceTypes of(Map<String, String> configured, Optional<PortRange> ephemeral) {
+    /** A catalog of the spec's types with these ranges, for tests. */
+    public static ServiceTypes of(Map<String, PortRange> configured, Optional<PortRange> ephemeral) {
         return new ServiceTypes(configured, ephemeral, "the given ephemeral range");
     }
 

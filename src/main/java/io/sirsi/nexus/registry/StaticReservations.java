@@ -17,11 +17,11 @@ final class StaticReservations {
 
     private static final Logger LOG = Logger.getLogger(StaticReservations.class);
 
-    private final Map<String, String> configured;
+    private final Map<String, ReservedPort> configured;
     private final ServiceTypes types;
     private final String host;
 
-    StaticReservations(Map<String, String> configured, ServiceTypes types, String host) {
+    StaticReservations(Map<String, ReservedPort> configured, ServiceTypes types, String host) {
         this.configured = configured;
         this.types = types;
         this.host = host;
@@ -34,7 +34,7 @@ final class StaticReservations {
     void apply(ChangeSet changes) {
         PortTable ports = changes.table(host);
         Map<String, Reservation> declared = new LinkedHashMap<>();
-        configured.forEach((name, spec) -> declared.put(name, Reservation.parse(name, spec, types)));
+        configured.forEach((name, port) -> declared.put(name, Reservation.resolve(name, port, types)));
         List<Allocation> undeclared = ports.all().stream()
                 .filter(allocation -> allocation.reserved() && !declared.containsKey(allocation.serviceName()))
                 .toList();
@@ -72,19 +72,18 @@ final class StaticReservations {
 
     private record Reservation(String serviceName, ServiceType serviceType, int port) {
 
-        static Reservation parse(String name, String spec, ServiceTypes types) {
+        /**
+         * The configured port with its type found in the catalog; the text was read by
+         * {@link ConfigConverters.Reservation}, but which types exist only the catalog knows.
+         */
+        static Reservation resolve(String name, ReservedPort configured, ServiceTypes types) {
             String key = "sirsi.ports.static." + name;
             if (!ServiceNames.isValid(name)) {
                 throw new IllegalArgumentException(key + ": invalid service name; " + ServiceNames.RULE);
             }
-            String[] parts = spec.split(":", -1);
-            if (parts.length != 2 || !parts[1].strip().matches("\\d{1,5}")
-                    || !PortRange.isValidPort(Integer.parseInt(parts[1].strip()))) {
-                throw new IllegalArgumentException(key + "=" + spec + ": expected <type>:<port>, e.g. database:5432");
-            }
-            ServiceType type = types.find(parts[0].strip()).orElseThrow(() -> new IllegalArgumentException(
-                    key + "=" + spec + ": unknown service type; expected one of " + types.wireNames()));
-            return new Reservation(name, type, Integer.parseInt(parts[1].strip()));
+            ServiceType type = types.find(configured.typeName()).orElseThrow(() -> new IllegalArgumentException(
+                    key + "=" + configured + ": unknown service type; expected one of " + types.wireNames()));
+            return new Reservation(name, type, configured.port());
         }
 
         /** Stable across restarts, so clients may keep it. */
