@@ -52,8 +52,8 @@ class RefusedStartIT {
     @Test
     void aStrategyItDoesNotKnow() throws Exception {
         String line = refusedStart(fresh(), "-Dsirsi.ports.strategy=first_free");
-        assertThat(line, containsString("sirsi.ports.strategy with the config value \"first_free\""));
-        assertThat(line, containsString("expected one of first-free, random, same-port, sticky"));
+        assertThat(line, containsString("sirsi.ports.strategy with the config value \"first_free\" is not valid: "
+                + "expected one of first-free, random, same-port, sticky"));
     }
 
     @Test

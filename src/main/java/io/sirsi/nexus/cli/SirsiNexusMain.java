@@ -62,7 +62,9 @@ public class SirsiNexusMain implements QuarkusApplication {
                 continue;
             }
             String said = JAVA_CLASS.matcher(message.strip().replaceAll("\\s*\\n\\s*", " ")).replaceAll("")
-                    .replaceAll("\\.$", "");
+                    .replaceAll("\\.$", "")
+                    // SmallRye Config's wording of a converter's refusal, which runs on into the converter's message
+                    .replace(" threw an Exception whilst being converted ", " is not valid: ");
             if (messages.stream().noneMatch(earlier -> earlier.contains(said))) {
                 messages.add(said);
             }
