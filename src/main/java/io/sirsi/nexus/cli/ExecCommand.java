@@ -65,6 +65,15 @@ public class ExecCommand extends ClientCommand {
         Duration interval = heartbeatInterval(registry);
         err().printf("sirsi-nexus: port %d allocated to %s%s (allocation %s); heartbeat every %ds%n", port, name,
                 granted.host() == null ? "" : " on " + granted.host(), allocationId.get(), interval.toSeconds());
+        // before the child starts: a SIGTERM between its start and a later handler would end this process with 143
+        // at once, leaving the child orphaned and its port held until it expired (a Ctrl-C while allocating still
+        // ends exec at once, as the handlers are not there yet)
+        ForwardedSignals signals = ForwardedSignals.install();
+        Optional<String> early = signals.received();
+        if (early.isPresent()) { // stopped before the command ran: it never will
+            release(registry);
+            return ForwardedSignals.exitCode(early.get());
+        }
         Process child;
         try {
             ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
@@ -77,7 +86,7 @@ public class ExecCommand extends ClientCommand {
             release(registry);
             throw new CliException(ExitCode.CANNOT_RUN, "cannot run " + command.get(0) + ": " + e.getMessage());
         }
-        forwardSignals(child);
+        signals.forwardTo(child);
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "heartbeat");
             thread.setDaemon(true);
@@ -190,20 +199,63 @@ public class ExecCommand extends ClientCommand {
         return Duration.ofSeconds(Math.max(1, (timeout > 0 ? timeout : 30) / 3));
     }
 
-    /** SIGINT and SIGTERM go to the child; this process waits for it to exit, then releases the port. */
-    private static void forwardSignals(Process child) {
-        for (String name : new String[] {"INT", "TERM"}) {
-            Signal.handle(new Signal(name), signal -> signal(child, name));
-        }
-    }
+    /**
+     * SIGINT and SIGTERM, caught from exec's start: once the child runs they go to it, and exec waits for it to exit,
+     * then releases the port; one that comes before is remembered, so that exec releases the port and never starts
+     * the command, or passes it on as soon as the command started.
+     */
+    static final class ForwardedSignals {
 
-    private static void signal(Process child, String signal) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor();
-        } catch (IOException e) {
-            child.destroy(); // SIGTERM
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        private Process child;
+        private String received;
+
+        static ForwardedSignals install() {
+            ForwardedSignals signals = new ForwardedSignals();
+            for (String name : new String[] {"INT", "TERM"}) {
+                Signal.handle(new Signal(name), signal -> signals.arrived(name));
+            }
+            return signals;
+        }
+
+        /** The shell's exit code for a process ended by the signal: 128 plus its number. */
+        static int exitCode(String signal) {
+            return 128 + ("INT".equals(signal) ? 2 : 15);
+        }
+
+        synchronized Optional<String> received() {
+            return Optional.ofNullable(received);
+        }
+
+        void forwardTo(Process started) {
+            String pending;
+            synchronized (this) {
+                child = started;
+                pending = received;
+            }
+            if (pending != null) { // came while the command was starting
+                signal(started, pending);
+            }
+        }
+
+        private void arrived(String name) {
+            Process target;
+            synchronized (this) {
+                received = name;
+                target = child;
+            }
+            if (target != null) {
+                signal(target, name);
+            }
+        }
+
+        private static void signal(Process child, String signal) {
+            try {
+                new ProcessBuilder("kill", "-" + signal, Long.toString(child.pid())).start().waitFor();
+            } catch (IOException e) {
+                child.destroy(); // SIGTERM
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
