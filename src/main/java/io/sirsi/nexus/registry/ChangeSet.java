@@ -17,6 +17,7 @@ import java.util.UUID;
 final class ChangeSet {
 
     private final RegistryIndex index;
+    private final HostTransaction transaction;
     private final Instant now;
     private final List<StoreWrite> writes = new ArrayList<>();
     private final List<ChangeEvent> events = new ArrayList<>();
@@ -24,9 +25,15 @@ final class ChangeSet {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<Runnable> reports = new ArrayList<>();
 
-    ChangeSet(RegistryIndex index, Instant now) {
+    ChangeSet(RegistryIndex index, HostTransaction transaction, Instant now) {
         this.index = index;
+        this.transaction = transaction;
         this.now = now;
+    }
+
+    /** The store transaction the change is decided in, for what the decision must read from the store. */
+    HostTransaction transaction() {
+        return transaction;
     }
 
     /** The moment the change is decided at: its allocations' times and its events' time. */

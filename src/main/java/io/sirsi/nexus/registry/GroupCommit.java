@@ -38,8 +38,11 @@ final class GroupCommit {
 
     /** What the writer calls around each group, from {@link IndexReplica}. */
     interface Log {
-        /** Applies what other writers committed since the index's revision; called with the lock held. */
-        void catchUp();
+        /**
+         * Applies what other writers committed since the index's revision, read in the group's transaction; called
+         * with the lock held.
+         */
+        void catchUp(HostTransaction transaction);
 
         /** Reports committed events (their revisions set) in order; called with the lock held. */
         void committed(long first, List<ChangeEvent> events);
@@ -164,10 +167,10 @@ final class GroupCommit {
             List<ChangeEvent> events = new ArrayList<>();
             long first;
             try {
-                first = store.inHostTransaction(hosts, () -> {
+                first = store.inHostTransaction(hosts, transaction -> {
                     List<StoreWrite> writes = new ArrayList<>();
-                    decide(batch, decided, refused, writes, events);
-                    return writes.isEmpty() && events.isEmpty() ? -1L : store.write(writes, events);
+                    decide(transaction, batch, decided, refused, writes, events);
+                    return writes.isEmpty() && events.isEmpty() ? -1L : transaction.write(writes, events);
                 });
             } catch (StoreConflictException lost) {
                 undo(decided);
@@ -224,17 +227,17 @@ final class GroupCommit {
     }
 
     /** Decides every change of the group on an up-to-date index; a refused one is undone at once and left out. */
-    private void decide(List<Queued<?>> batch, List<Queued<?>> decided, List<Refusal> refused,
-            List<StoreWrite> writes, List<ChangeEvent> events) {
+    private void decide(HostTransaction transaction, List<Queued<?>> batch, List<Queued<?>> decided,
+            List<Refusal> refused, List<StoreWrite> writes, List<ChangeEvent> events) {
         decided.clear();
         refused.clear();
         events.clear();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         lock.lock();
         try {
-            log.catchUp();
+            log.catchUp(transaction);
             for (Queued<?> queued : batch) {
-                ChangeSet changes = new ChangeSet(index, now);
+                ChangeSet changes = new ChangeSet(index, transaction, now);
                 try {
                     decideOne(queued, changes);
                     decided.add(queued);

@@ -43,7 +43,7 @@ final class IndexReplica implements GroupCommit.Log {
         this.index = index;
         this.feed = new ChangeFeed(store, KEEP_ALIVE);
         this.follower = store.shared()
-                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(Long.MAX_VALUE),
+                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(store, Long.MAX_VALUE),
                         FOLLOW_POLL_MILLIS))
                 : Optional.empty();
     }
@@ -95,9 +95,9 @@ final class IndexReplica implements GroupCommit.Log {
     }
 
     @Override
-    public void catchUp() {
+    public void catchUp(HostTransaction transaction) {
         if (store.shared()) {
-            catchUpFromLog(Long.MAX_VALUE);
+            catchUpFromLog(transaction, Long.MAX_VALUE);
         }
     }
 
@@ -109,7 +109,7 @@ final class IndexReplica implements GroupCommit.Log {
             return; // the follower read them back from the log first, and published them
         }
         if (index.revision() < first - 1) {
-            catchUpFromLog(first); // other replicas committed in between
+            catchUpFromLog(store, first); // other replicas committed in between
         }
         index.advanceTo(last);
         feed.publish(numbered(first, drafts));
@@ -126,24 +126,24 @@ final class IndexReplica implements GroupCommit.Log {
     }
 
     /**
-     * Applies the events other writers committed after the index's revision and before {@code before}; called with
-     * the lock held. Should the log no longer hold the next revision (pruned while this replica was away), the
-     * index is loaded again whole.
+     * Applies the events other writers committed after the index's revision and before {@code before}, read from
+     * {@code log} (the store, or the writer's transaction); called with the lock held. Should the log no longer hold
+     * the next revision (pruned while this replica was away), the index is loaded again whole.
      */
-    private void catchUpFromLog(long before) {
+    private void catchUpFromLog(CatchUpReads log, long before) {
         while (true) {
             long applied = index.revision();
             if (applied + 1 >= before) {
                 return;
             }
-            List<ChangeEvent> events = store.eventsAfter(applied, CATCH_UP_PAGE);
+            List<ChangeEvent> events = log.eventsAfter(applied, CATCH_UP_PAGE);
             if (events.isEmpty()) {
                 return;
             }
             if (events.get(0).revision() != applied + 1) {
                 LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
                         applied + 1, events.get(0).revision());
-                index.reset(store.load());
+                index.reset(log.load());
                 return;
             }
             List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();

@@ -299,7 +299,8 @@ final class Leases {
         if (candidates.isEmpty() || !shared) {
             return candidates;
         }
-        Map<UUID, Instant> stored = store.lastHeartbeats(candidates.stream().map(Allocation::allocationId).toList());
+        Map<UUID, Instant> stored = changeSet.transaction().lastHeartbeats(candidates.stream()
+                .map(Allocation::allocationId).toList());
         List<Allocation> refreshed = new ArrayList<>(candidates.size());
         for (Allocation allocation : candidates) {
             Instant lastHeartbeat = stored.getOrDefault(allocation.allocationId(), allocation.lastHeartbeat());

@@ -90,7 +90,7 @@ public class PortRegistry {
         this.groupCommit = new GroupCommit(store, lock, index, replica, this::settled, clock);
         this.decisions = new HostChanges(groupCommit, replica, index);
         this.queries = new RegistryQueries(index, replica, decisions, hosts, ranges, reservedPorts, clock);
-        this.placement = new Placement(store, observer, hosts, queries::knownHosts);
+        this.placement = new Placement(observer, hosts, queries::knownHosts);
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
     }
