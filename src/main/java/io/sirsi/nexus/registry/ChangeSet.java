@@ -17,6 +17,7 @@ import java.util.UUID;
 final class ChangeSet {
 
     private final RegistryIndex index;
+    private final LeaseDeadlines deadlines;
     private final HostTransaction transaction;
     private final Instant now;
     private final List<StoreWrite> writes = new ArrayList<>();
@@ -25,8 +26,9 @@ final class ChangeSet {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<Runnable> reports = new ArrayList<>();
 
-    ChangeSet(RegistryIndex index, HostTransaction transaction, Instant now) {
+    ChangeSet(RegistryIndex index, LeaseDeadlines deadlines, HostTransaction transaction, Instant now) {
         this.index = index;
+        this.deadlines = deadlines;
         this.transaction = transaction;
         this.now = now;
     }
@@ -51,6 +53,7 @@ final class ChangeSet {
 
     void add(Allocation allocation, EventType event) {
         index.put(allocation);
+        deadlines.watch(allocation);
         writes.add(new StoreWrite.Insert(allocation));
         log(event, allocation);
         undo.push(() -> index.remove(allocation));
@@ -58,9 +61,13 @@ final class ChangeSet {
 
     void replace(Allocation previous, Allocation next, EventType event) {
         index.put(next);
+        deadlines.watch(next);
         writes.add(new StoreWrite.Update(next));
         log(event, next);
-        undo.push(() -> index.restore(previous, next));
+        undo.push(() -> {
+            index.restore(previous, next);
+            deadlines.watch(previous);
+        });
     }
 
     void remove(List<Allocation> allocations, EventType event) {
@@ -70,7 +77,10 @@ final class ChangeSet {
         allocations.forEach(allocation -> index.free(allocation, now));
         writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
         allocations.forEach(allocation -> log(event, allocation));
-        undo.push(() -> allocations.forEach(index::put));
+        undo.push(() -> allocations.forEach(allocation -> {
+            index.put(allocation);
+            deadlines.watch(allocation);
+        }));
     }
 
     /** Writes heartbeat times the index already holds; not an event. */

@@ -79,6 +79,7 @@ final class GroupCommit {
     /** The registry's lock, which guards the index. */
     private final ReentrantLock lock;
     private final RegistryIndex index;
+    private final LeaseDeadlines deadlines;
     private final Log log;
     private final Settled settled;
     private final InstantSource clock;
@@ -86,11 +87,12 @@ final class GroupCommit {
     private final Thread writer = new Thread(this::run, "sirsi-store-writer");
     private volatile boolean closing;
 
-    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, Log log, Settled settled,
-            InstantSource clock) {
+    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, LeaseDeadlines deadlines, Log log,
+            Settled settled, InstantSource clock) {
         this.store = store;
         this.lock = lock;
         this.index = index;
+        this.deadlines = deadlines;
         this.log = log;
         this.settled = settled;
         this.clock = clock;
@@ -237,7 +239,7 @@ final class GroupCommit {
         try {
             log.catchUp(transaction);
             for (Queued<?> queued : batch) {
-                ChangeSet changes = new ChangeSet(index, transaction, now);
+                ChangeSet changes = new ChangeSet(index, deadlines, transaction, now);
                 try {
                     decideOne(queued, changes);
                     decided.add(queued);

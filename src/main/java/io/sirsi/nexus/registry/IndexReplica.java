@@ -34,13 +34,15 @@ final class IndexReplica implements GroupCommit.Log {
 
     private final AllocationStore store;
     private final RegistryIndex index;
+    private final LeaseDeadlines deadlines;
     private final ChangeFeed feed;
     /** Only for a store that replicas share: how the index learns of their changes. */
     private final Optional<LogFollower> follower;
 
-    IndexReplica(AllocationStore store, ReentrantLock lock, RegistryIndex index) {
+    IndexReplica(AllocationStore store, ReentrantLock lock, RegistryIndex index, LeaseDeadlines deadlines) {
         this.store = store;
         this.index = index;
+        this.deadlines = deadlines;
         this.feed = new ChangeFeed(store, KEEP_ALIVE);
         this.follower = store.shared()
                 ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(store, Long.MAX_VALUE),
@@ -59,7 +61,7 @@ final class IndexReplica implements GroupCommit.Log {
      * first, so the newest free of a port wins).
      */
     void load(Duration reuseDelay, InstantSource clock) {
-        index.reset(store.load());
+        reset(store.load());
         if (reuseDelay.isZero()) {
             return;
         }
@@ -115,6 +117,12 @@ final class IndexReplica implements GroupCommit.Log {
         feed.publish(numbered(first, drafts));
     }
 
+    /** Loads the index whole, and with it every allocation's deadline. */
+    private void reset(AllocationStore.Snapshot snapshot) {
+        index.reset(snapshot);
+        deadlines.rebuild(index.all());
+    }
+
     /** The events with their revisions, consecutive from {@code first}. */
     static List<ChangeEvent> numbered(long first, List<ChangeEvent> drafts) {
         List<ChangeEvent> events = new ArrayList<>(drafts.size());
@@ -143,11 +151,14 @@ final class IndexReplica implements GroupCommit.Log {
             if (events.get(0).revision() != applied + 1) {
                 LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
                         applied + 1, events.get(0).revision());
-                index.reset(log.load());
+                reset(log.load());
                 return;
             }
             List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
-            applying.forEach(index::apply);
+            applying.forEach(event -> {
+                index.apply(event);
+                index.byId(event.allocation().allocationId()).ifPresent(deadlines::watch);
+            });
             feed.publish(applying);
             if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {
                 return;
