@@ -56,7 +56,10 @@ final class ChangeSet {
         deadlines.watch(allocation);
         writes.add(new StoreWrite.Insert(allocation));
         log(event, allocation);
-        undo.push(() -> index.remove(allocation));
+        undo.push(() -> {
+            index.remove(allocation);
+            deadlines.forget(allocation.allocationId());
+        });
     }
 
     void replace(Allocation previous, Allocation next, EventType event) {
@@ -74,7 +77,10 @@ final class ChangeSet {
         if (allocations.isEmpty()) {
             return;
         }
-        allocations.forEach(allocation -> index.free(allocation, now));
+        allocations.forEach(allocation -> {
+            index.free(allocation, now);
+            deadlines.forget(allocation.allocationId());
+        });
         writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
         allocations.forEach(allocation -> log(event, allocation));
         undo.push(() -> allocations.forEach(allocation -> {

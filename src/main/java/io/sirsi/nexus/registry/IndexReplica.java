@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
@@ -157,7 +158,8 @@ final class IndexReplica implements GroupCommit.Log {
             List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
             applying.forEach(event -> {
                 index.apply(event);
-                index.byId(event.allocation().allocationId()).ifPresent(deadlines::watch);
+                UUID allocationId = event.allocation().allocationId();
+                index.byId(allocationId).ifPresentOrElse(deadlines::watch, () -> deadlines.forget(allocationId));
             });
             feed.publish(applying);
             if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {

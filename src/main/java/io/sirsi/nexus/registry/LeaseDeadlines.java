@@ -54,6 +54,16 @@ final class LeaseDeadlines {
         }
     }
 
+    /**
+     * An allocation gone from the index (released, removed): its deadline goes now, not when it would have come, so
+     * that a registry allocating and releasing thousands a second keeps no more deadlines than allocations.
+     */
+    void forget(UUID allocationId) {
+        if (queued.remove(allocationId) != null) {
+            compactIfMostlyStale();
+        }
+    }
+
     /** The index was loaded whole: every deadline again. */
     void rebuild(Stream<Allocation> allocations) {
         queue.clear();
@@ -106,11 +116,25 @@ final class LeaseDeadlines {
         return queued.size();
     }
 
+    /** How many entries the queue holds, stale ones included: for tests, which check that it stays bounded. */
+    int queueSize() {
+        return queue.size();
+    }
+
     private void schedule(UUID allocationId, Instant quietAt) {
         Instant already = queued.get(allocationId);
         if (already == null || already.isAfter(quietAt)) { // the earlier one, read again when it comes, suffices
             queued.put(allocationId, quietAt);
             queue.add(new Deadline(quietAt, allocationId));
+            compactIfMostlyStale();
+        }
+    }
+
+    /** Drops the queue's stale entries once they outnumber the live ones: linear, so amortised constant. */
+    private void compactIfMostlyStale() {
+        if (queue.size() > 2 * queued.size() + 64) {
+            queue.clear();
+            queued.forEach((allocationId, quietAt) -> queue.add(new Deadline(quietAt, allocationId)));
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -83,5 +84,19 @@ class LeaseDeadlinesTest {
         assertEquals(1, deadlines.queued(), "only the live one is queued again, at the resumption's deadline");
         assertEquals(Map.of("node-1", List.of(resumed)),
                 deadlines.quietAt(T0.plusSeconds(26), index, host -> resumedAt));
+    }
+
+    /** Allocated and released at once, thousands of times, before any deadline comes: the queue stays small. */
+    @Test
+    void releasedAllocationsLeaveNoDeadlinesBehind() {
+        Allocation kept = held("node-1", 6999, T0);
+        for (int i = 0; i < 10_000; i++) {
+            Allocation churned = held("node-1", 6000 + i % 900, T0);
+            index.free(churned, T0);
+            deadlines.forget(churned.allocationId());
+        }
+        assertEquals(1, deadlines.queued());
+        assertTrue(deadlines.queueSize() <= 2 * 1 + 64 + 1, "stale entries are dropped: " + deadlines.queueSize());
+        assertEquals(Map.of("node-1", List.of(kept)), quietAt(T0.plusSeconds(6)));
     }
 }
