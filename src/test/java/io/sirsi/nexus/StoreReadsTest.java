@@ -2,21 +2,36 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
+import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.AllocationStatus;
+import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.EventFilter;
+import io.sirsi.nexus.registry.EventType;
+import io.sirsi.nexus.registry.HistoryQuery;
+import io.sirsi.nexus.registry.HostTransaction;
+import io.sirsi.nexus.registry.ServiceType;
+import io.sirsi.nexus.registry.StoreWrite;
 import io.sirsi.nexus.store.JdbcAllocationStore;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store's read-back of heartbeat times, which replicas' expiry passes make for every quiet candidate: ids in
- * several batches, unknown ids left out, the times as stored. On SQLite and, in the PostgreSQL run, on PostgreSQL.
+ * The store's reads inside a host transaction: the read-back of heartbeat times, which replicas' expiry passes make
+ * for every quiet candidate (ids in several batches, unknown ids left out, the times as stored), and reads that see
+ * the transaction's own writes. On SQLite and, in the PostgreSQL run, on PostgreSQL.
  */
 @QuarkusTest
 class StoreReadsTest {
@@ -38,12 +53,52 @@ class StoreReadsTest {
             asked.add(i == 0 ? UUID.fromString(granted.get(0)) : i == 600 ? UUID.fromString(granted.get(1))
                     : i == 1_199 ? UUID.fromString(granted.get(2)) : UUID.randomUUID());
         }
-        Map<UUID, Instant> times = store.lastHeartbeats(asked);
+        Map<UUID, Instant> times = store.inHostTransaction(Set.of(), transaction -> transaction.lastHeartbeats(asked));
         assertEquals(3, times.size(), times.toString());
         for (String id : granted) {
             String lastHeartbeat = given().get("/ports/allocations").then().statusCode(200).extract().jsonPath()
                     .getString("find { it.allocation_id == '" + id + "' }.last_heartbeat");
             assertEquals(Instant.parse(lastHeartbeat), times.get(UUID.fromString(id)), id);
         }
+    }
+
+    /**
+     * A decision reads what its own transaction wrote, before the commit, through the transaction it is handed; and
+     * a transaction that rolls back leaves nothing, in the log or the table.
+     */
+    @Test
+    void readsInAHostTransactionSeeItsOwnWritesAndARollbackLeavesNothing() {
+        long head = store.headRevision();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Allocation uncommitted = new Allocation(UUID.randomUUID(), "tx-host", 9_999, "tx-reader", ServiceType.CUSTOM,
+                Optional.empty(), now, now, AllocationStatus.ACTIVE);
+        RuntimeException rollBack = new IllegalStateException("roll back");
+        RuntimeException thrown = assertThrows(IllegalStateException.class, () -> store.inHostTransaction(
+                Set.of("tx-host"), transaction -> {
+                    long first = transaction.write(List.of(new StoreWrite.Insert(uncommitted)),
+                            List.of(new ChangeEvent(0, EventType.ALLOCATED, now, uncommitted)));
+                    assertEquals(head + 1, first);
+                    assertEquals(List.of(uncommitted), transaction.eventsAfter(head, 10).stream()
+                            .map(ChangeEvent::allocation).toList());
+                    assertEquals(Map.of(uncommitted.allocationId(), now),
+                            transaction.lastHeartbeats(List.of(uncommitted.allocationId())));
+                    assertTrue(transaction.load().allocations().contains(uncommitted));
+                    assertEquals(1, transaction.history(new HistoryQuery(new EventFilter(Optional.of("tx-reader"),
+                            Optional.empty(), Optional.of("tx-host"), Optional.empty()), Optional.empty(),
+                            Optional.empty(), 1)).size());
+                    throw rollBack;
+                }));
+        assertEquals(rollBack, thrown);
+        assertEquals(head, store.headRevision());
+        assertTrue(store.eventsAfter(head, 10).isEmpty());
+        assertTrue(store.load().allocations().stream().noneMatch(held -> held.equals(uncommitted)));
+    }
+
+    /** The transaction a decision is handed is valid while the work runs; kept and used later, it says so. */
+    @Test
+    void aHostTransactionCannotBeUsedAfterItsWorkEnded() {
+        HostTransaction kept = store.inHostTransaction(Set.of(), transaction -> transaction);
+        IllegalStateException used = assertThrows(IllegalStateException.class, () -> kept.eventsAfter(0, 1));
+        assertTrue(used.getMessage().contains("has ended"), used.getMessage());
     }
 }

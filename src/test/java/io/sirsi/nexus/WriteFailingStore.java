@@ -3,6 +3,7 @@ package io.sirsi.nexus;
 import io.sirsi.nexus.registry.AllocationStore;
 import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.HistoryQuery;
+import io.sirsi.nexus.registry.HostTransaction;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.sirsi.nexus.registry.StoreWrite;
 import io.sirsi.nexus.store.JdbcAllocationStore;
@@ -17,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The real store, except that the next writes can be made to fail as a full disk would, at once or held until the
@@ -72,7 +73,52 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
-    public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
+    public boolean shared() {
+        return store.shared();
+    }
+
+    /** The real transaction, except that its write fails while {@link #writesToFail} says so. */
+    @Override
+    public <T> T inHostTransaction(Collection<String> hosts, Function<HostTransaction, T> work) {
+        return store.inHostTransaction(hosts, transaction -> work.apply(new FailingWrites(transaction)));
+    }
+
+    private final class FailingWrites implements HostTransaction {
+
+        private final HostTransaction transaction;
+
+        FailingWrites(HostTransaction transaction) {
+            this.transaction = transaction;
+        }
+
+        @Override
+        public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
+            failIfAsked();
+            return transaction.write(writes, events);
+        }
+
+        @Override
+        public List<ChangeEvent> history(HistoryQuery query) {
+            return transaction.history(query);
+        }
+
+        @Override
+        public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
+            return transaction.lastHeartbeats(allocationIds);
+        }
+
+        @Override
+        public List<ChangeEvent> eventsAfter(long revision, int limit) {
+            return transaction.eventsAfter(revision, limit);
+        }
+
+        @Override
+        public Snapshot load() {
+            return transaction.load();
+        }
+    }
+
+    private void failIfAsked() {
         if (breakNext.getAndSet(false)) {
             throw new IllegalStateException("a bug in the store (test)");
         }
@@ -88,17 +134,6 @@ public class WriteFailingStore implements AllocationStore {
             }
             throw new StoreUnavailableException("the registry cannot write allocations: disk full (test)", null);
         }
-        return store.write(writes, events);
-    }
-
-    @Override
-    public boolean shared() {
-        return store.shared();
-    }
-
-    @Override
-    public <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work) {
-        return store.inHostTransaction(hosts, work);
     }
 
     @Override
@@ -144,11 +179,6 @@ public class WriteFailingStore implements AllocationStore {
     @Override
     public List<ChangeEvent> hostEvents(String host, long first, long last, int limit) {
         return store.hostEvents(host, first, last, limit);
-    }
-
-    @Override
-    public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
-        return store.lastHeartbeats(allocationIds);
     }
 
     @Override

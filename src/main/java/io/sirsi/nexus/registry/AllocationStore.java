@@ -4,17 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Durable storage of allocations and of the change log. Each method either completes durably or throws
  * {@link StoreUnavailableException} having changed nothing. A unique constraint refusing a change throws
  * {@link StoreConflictException}.
  */
-public interface AllocationStore {
+public interface AllocationStore extends CatchUpReads {
 
     /**
      * True when other registry processes may change the stored allocations (PostgreSQL shared by replicas): then
@@ -26,6 +24,7 @@ public interface AllocationStore {
     void open();
 
     /** Every allocation of every host, and the revision of the log they reflect, read as one snapshot. */
+    @Override
     Snapshot load();
 
     /** What {@link #load} read. */
@@ -34,19 +33,11 @@ public interface AllocationStore {
 
     /**
      * Runs the work as one transaction that holds the locks of these hosts across every process sharing this store
-     * (taken in sorted order, so two such transactions never deadlock); the store calls the work makes on this thread
-     * join that transaction. Commits when the work returns, rolls back when it throws.
+     * (taken in sorted order, so two such transactions never deadlock). The work reads and writes through the
+     * {@link HostTransaction} it is handed, and only through it: a call on the store itself is a transaction of its
+     * own. Commits when the work returns, rolls back when it throws.
      */
-    <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work);
-
-    /**
-     * Applies the writes in their order and appends the events to the log, all in one transaction: all or none.
-     * Inside {@link #inHostTransaction} they join that transaction instead. The events get consecutive revisions
-     * in their order, handed out in commit order across processes (their {@code revision} field is ignored).
-     *
-     * @return the revision of the first event; with no events, the log's last revision
-     */
-    long write(List<StoreWrite> writes, List<ChangeEvent> events);
+    <T> T inHostTransaction(Collection<String> hosts, Function<HostTransaction, T> work);
 
     /** The last revision committed to the log (0 for an empty log). */
     long headRevision();
@@ -55,6 +46,7 @@ public interface AllocationStore {
     long oldestRevision();
 
     /** Events after the revision, in revision order, at most {@code limit}. */
+    @Override
     List<ChangeEvent> eventsAfter(long revision, int limit);
 
     /** Events matching the query, newest first. */
@@ -78,9 +70,6 @@ public interface AllocationStore {
 
     /** A host's events with revisions from {@code first} to {@code last}, in revision order, at most {@code limit}. */
     List<ChangeEvent> hostEvents(String host, long first, long last, int limit);
-
-    /** The stored last heartbeat times of these allocations (unknown ids are left out). */
-    Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds);
 
     /**
      * Deletes events older than the time, and the oldest ones beyond the count; returns how many were deleted.

@@ -17,6 +17,8 @@ import java.util.UUID;
 final class ChangeSet {
 
     private final RegistryIndex index;
+    private final LeaseDeadlines deadlines;
+    private final HostTransaction transaction;
     private final Instant now;
     private final List<StoreWrite> writes = new ArrayList<>();
     private final List<ChangeEvent> events = new ArrayList<>();
@@ -24,9 +26,16 @@ final class ChangeSet {
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final List<Runnable> reports = new ArrayList<>();
 
-    ChangeSet(RegistryIndex index, Instant now) {
+    ChangeSet(RegistryIndex index, LeaseDeadlines deadlines, HostTransaction transaction, Instant now) {
         this.index = index;
+        this.deadlines = deadlines;
+        this.transaction = transaction;
         this.now = now;
+    }
+
+    /** The store transaction the change is decided in, for what the decision must read from the store. */
+    HostTransaction transaction() {
+        return transaction;
     }
 
     /** The moment the change is decided at: its allocations' times and its events' time. */
@@ -44,26 +53,40 @@ final class ChangeSet {
 
     void add(Allocation allocation, EventType event) {
         index.put(allocation);
+        deadlines.watch(allocation);
         writes.add(new StoreWrite.Insert(allocation));
         log(event, allocation);
-        undo.push(() -> index.remove(allocation));
+        undo.push(() -> {
+            index.remove(allocation);
+            deadlines.forget(allocation.allocationId());
+        });
     }
 
     void replace(Allocation previous, Allocation next, EventType event) {
         index.put(next);
+        deadlines.watch(next);
         writes.add(new StoreWrite.Update(next));
         log(event, next);
-        undo.push(() -> index.restore(previous, next));
+        undo.push(() -> {
+            index.restore(previous, next);
+            deadlines.watch(previous);
+        });
     }
 
     void remove(List<Allocation> allocations, EventType event) {
         if (allocations.isEmpty()) {
             return;
         }
-        allocations.forEach(allocation -> index.free(allocation, now));
+        allocations.forEach(allocation -> {
+            index.free(allocation, now);
+            deadlines.forget(allocation.allocationId());
+        });
         writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
         allocations.forEach(allocation -> log(event, allocation));
-        undo.push(() -> allocations.forEach(index::put));
+        undo.push(() -> allocations.forEach(allocation -> {
+            index.put(allocation);
+            deadlines.watch(allocation);
+        }));
     }
 
     /** Writes heartbeat times the index already holds; not an event. */

@@ -38,8 +38,11 @@ final class GroupCommit {
 
     /** What the writer calls around each group, from {@link IndexReplica}. */
     interface Log {
-        /** Applies what other writers committed since the index's revision; called with the lock held. */
-        void catchUp();
+        /**
+         * Applies what other writers committed since the index's revision, read in the group's transaction; called
+         * with the lock held.
+         */
+        void catchUp(HostTransaction transaction);
 
         /** Reports committed events (their revisions set) in order; called with the lock held. */
         void committed(long first, List<ChangeEvent> events);
@@ -76,6 +79,7 @@ final class GroupCommit {
     /** The registry's lock, which guards the index. */
     private final ReentrantLock lock;
     private final RegistryIndex index;
+    private final LeaseDeadlines deadlines;
     private final Log log;
     private final Settled settled;
     private final InstantSource clock;
@@ -83,11 +87,12 @@ final class GroupCommit {
     private final Thread writer = new Thread(this::run, "sirsi-store-writer");
     private volatile boolean closing;
 
-    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, Log log, Settled settled,
-            InstantSource clock) {
+    GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, LeaseDeadlines deadlines, Log log,
+            Settled settled, InstantSource clock) {
         this.store = store;
         this.lock = lock;
         this.index = index;
+        this.deadlines = deadlines;
         this.log = log;
         this.settled = settled;
         this.clock = clock;
@@ -164,10 +169,10 @@ final class GroupCommit {
             List<ChangeEvent> events = new ArrayList<>();
             long first;
             try {
-                first = store.inHostTransaction(hosts, () -> {
+                first = store.inHostTransaction(hosts, transaction -> {
                     List<StoreWrite> writes = new ArrayList<>();
-                    decide(batch, decided, refused, writes, events);
-                    return writes.isEmpty() && events.isEmpty() ? -1L : store.write(writes, events);
+                    decide(transaction, batch, decided, refused, writes, events);
+                    return writes.isEmpty() && events.isEmpty() ? -1L : transaction.write(writes, events);
                 });
             } catch (StoreConflictException lost) {
                 undo(decided);
@@ -224,17 +229,17 @@ final class GroupCommit {
     }
 
     /** Decides every change of the group on an up-to-date index; a refused one is undone at once and left out. */
-    private void decide(List<Queued<?>> batch, List<Queued<?>> decided, List<Refusal> refused,
-            List<StoreWrite> writes, List<ChangeEvent> events) {
+    private void decide(HostTransaction transaction, List<Queued<?>> batch, List<Queued<?>> decided,
+            List<Refusal> refused, List<StoreWrite> writes, List<ChangeEvent> events) {
         decided.clear();
         refused.clear();
         events.clear();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         lock.lock();
         try {
-            log.catchUp();
+            log.catchUp(transaction);
             for (Queued<?> queued : batch) {
-                ChangeSet changes = new ChangeSet(index, now);
+                ChangeSet changes = new ChangeSet(index, deadlines, transaction, now);
                 try {
                     decideOne(queued, changes);
                     decided.add(queued);

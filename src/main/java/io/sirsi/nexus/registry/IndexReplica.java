@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,16 +35,18 @@ final class IndexReplica implements GroupCommit.Log {
 
     private final AllocationStore store;
     private final RegistryIndex index;
+    private final LeaseDeadlines deadlines;
     private final ChangeFeed feed;
     /** Only for a store that replicas share: how the index learns of their changes. */
     private final Optional<LogFollower> follower;
 
-    IndexReplica(AllocationStore store, ReentrantLock lock, RegistryIndex index) {
+    IndexReplica(AllocationStore store, ReentrantLock lock, RegistryIndex index, LeaseDeadlines deadlines) {
         this.store = store;
         this.index = index;
+        this.deadlines = deadlines;
         this.feed = new ChangeFeed(store, KEEP_ALIVE);
         this.follower = store.shared()
-                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(Long.MAX_VALUE),
+                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(store, Long.MAX_VALUE),
                         FOLLOW_POLL_MILLIS))
                 : Optional.empty();
     }
@@ -59,7 +62,7 @@ final class IndexReplica implements GroupCommit.Log {
      * first, so the newest free of a port wins).
      */
     void load(Duration reuseDelay, InstantSource clock) {
-        index.reset(store.load());
+        reset(store.load());
         if (reuseDelay.isZero()) {
             return;
         }
@@ -95,9 +98,9 @@ final class IndexReplica implements GroupCommit.Log {
     }
 
     @Override
-    public void catchUp() {
+    public void catchUp(HostTransaction transaction) {
         if (store.shared()) {
-            catchUpFromLog(Long.MAX_VALUE);
+            catchUpFromLog(transaction, Long.MAX_VALUE);
         }
     }
 
@@ -109,10 +112,16 @@ final class IndexReplica implements GroupCommit.Log {
             return; // the follower read them back from the log first, and published them
         }
         if (index.revision() < first - 1) {
-            catchUpFromLog(first); // other replicas committed in between
+            catchUpFromLog(store, first); // other replicas committed in between
         }
         index.advanceTo(last);
         feed.publish(numbered(first, drafts));
+    }
+
+    /** Loads the index whole, and with it every allocation's deadline. */
+    private void reset(AllocationStore.Snapshot snapshot) {
+        index.reset(snapshot);
+        deadlines.rebuild(index.all());
     }
 
     /** The events with their revisions, consecutive from {@code first}. */
@@ -126,28 +135,32 @@ final class IndexReplica implements GroupCommit.Log {
     }
 
     /**
-     * Applies the events other writers committed after the index's revision and before {@code before}; called with
-     * the lock held. Should the log no longer hold the next revision (pruned while this replica was away), the
-     * index is loaded again whole.
+     * Applies the events other writers committed after the index's revision and before {@code before}, read from
+     * {@code log} (the store, or the writer's transaction); called with the lock held. Should the log no longer hold
+     * the next revision (pruned while this replica was away), the index is loaded again whole.
      */
-    private void catchUpFromLog(long before) {
+    private void catchUpFromLog(CatchUpReads log, long before) {
         while (true) {
             long applied = index.revision();
             if (applied + 1 >= before) {
                 return;
             }
-            List<ChangeEvent> events = store.eventsAfter(applied, CATCH_UP_PAGE);
+            List<ChangeEvent> events = log.eventsAfter(applied, CATCH_UP_PAGE);
             if (events.isEmpty()) {
                 return;
             }
             if (events.get(0).revision() != applied + 1) {
                 LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
                         applied + 1, events.get(0).revision());
-                index.reset(store.load());
+                reset(log.load());
                 return;
             }
             List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
-            applying.forEach(index::apply);
+            applying.forEach(event -> {
+                index.apply(event);
+                UUID allocationId = event.allocation().allocationId();
+                index.byId(allocationId).ifPresentOrElse(deadlines::watch, () -> deadlines.forget(allocationId));
+            });
             feed.publish(applying);
             if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {
                 return;

@@ -45,6 +45,7 @@ final class Leases {
     private final GroupCommit groupCommit;
     private final HostChanges changes;
     private final RegistryObserver observer;
+    private final LeaseDeadlines deadlines;
     /**
      * Heartbeat times not yet written, guarded by {@link #lock}; only for a store of this process alone. A heartbeat
      * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} writes them all in
@@ -65,7 +66,8 @@ final class Leases {
     private final Set<String> selfPreserving = ConcurrentHashMap.newKeySet();
 
     Leases(AllocationStore store, RegistryConfig config, InstantSource clock, ReentrantLock lock, RegistryIndex index,
-            GroupCommit groupCommit, HostChanges changes, IndexReplica replica, RegistryObserver observer) {
+            GroupCommit groupCommit, HostChanges changes, IndexReplica replica, RegistryObserver observer,
+            LeaseDeadlines deadlines) {
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -74,6 +76,7 @@ final class Leases {
         this.groupCommit = groupCommit;
         this.changes = changes;
         this.observer = observer;
+        this.deadlines = deadlines;
         this.shared = replica.shared();
         this.heartbeatsInMemory = !shared;
     }
@@ -141,6 +144,7 @@ final class Leases {
                     }
                     Allocation renewed = allocation.withHeartbeat(now());
                     index.touch(renewed);
+                    deadlines.watch(renewed); // queued only if quiet, or the clock went back; else read lazily
                     unflushedHeartbeats.put(allocationId, renewed.lastHeartbeat());
                     LOG.debugf("Heartbeat from %s (allocation %s)", allocation.serviceName(), allocationId);
                     return CompletableFuture.completedFuture(renewed);
@@ -164,6 +168,7 @@ final class Leases {
                 return renewed.withStatus(AllocationStatus.ACTIVE);
             }
             changeSet.index().touch(renewed);
+            deadlines.watch(renewed);
             changeSet.touch(Map.of(allocationId, renewed.lastHeartbeat()));
             return renewed;
         });
@@ -234,7 +239,8 @@ final class Leases {
     }
 
     /**
-     * The expiry pass, host by host. Self-preservation: when more than the threshold of a host's Active,
+     * The expiry pass, on the hosts with allocations quiet now ({@link LeaseDeadlines}: the others are not looked
+     * at) and those in self-preservation. Self-preservation: when more than the threshold of a host's Active,
      * non-reserved allocations (and at least {@value #SELF_PRESERVATION_MIN_ALLOCATIONS}) have been quiet for half
      * their timeout, the host is far likelier cut off from the registry (or the clock jumped) than half its services
      * dead at once, so nothing on it expires. Quiet for half the timeout, not due: in a partition the services'
@@ -248,30 +254,34 @@ final class Leases {
         double threshold = config.selfPreservation().threshold();
         Instant quietBefore = now.minus(timeout.dividedBy(2));
         List<Allocation> expiredNow = new ArrayList<>();
+        // only the hosts with quiet allocations, and those in self-preservation (to see it end), have anything to do
+        Map<String, List<Allocation>> quietByHost = deadlines.quietAt(now, index, this::countsFrom);
         for (String host : index.hosts()) {
-            Instant countsFrom = latest(expiryResumedAt, hostResumedAt.getOrDefault(host, Instant.EPOCH));
-            List<Allocation> active = changeSet.table(host).all().stream()
-                    .filter(allocation -> !allocation.reserved() && !allocation.expired()).toList();
-            List<Allocation> quiet = refreshHeartbeats(changeSet, active.stream()
-                    .filter(allocation -> latest(allocation.lastHeartbeat(), countsFrom).isBefore(quietBefore))
-                    .toList()).stream()
+            if (!quietByHost.containsKey(host) && !selfPreserving.contains(host)) {
+                continue;
+            }
+            Instant countsFrom = countsFrom(host);
+            long active = changeSet.table(host).all().stream()
+                    .filter(allocation -> !allocation.reserved() && !allocation.expired()).count();
+            List<Allocation> quiet = refreshHeartbeats(changeSet, quietByHost.getOrDefault(host, List.of()).stream()
+                    .sorted(Comparator.comparingInt(Allocation::port)).toList()).stream()
                     .filter(allocation -> latest(allocation.lastHeartbeat(), countsFrom).isBefore(quietBefore))
                     .toList();
-            boolean partitioned = threshold < 1 && active.size() >= SELF_PRESERVATION_MIN_ALLOCATIONS
-                    && quiet.size() > threshold * active.size();
+            boolean partitioned = threshold < 1 && active >= SELF_PRESERVATION_MIN_ALLOCATIONS
+                    && quiet.size() > threshold * active;
             if (partitioned && !force) {
                 if (selfPreserving.add(host)) {
                     LOG.warnf("Self-preservation on host %s: %d of its %d allocations went quiet together (more than"
                                     + " %.0f%%); expiring none of them, since the host has likelier lost its network to"
                                     + " the registry than its services. Force it with POST /ports/cleanup?force=true",
-                            host, quiet.size(), active.size(), threshold * 100);
+                            host, quiet.size(), active, threshold * 100);
                 }
                 continue;
             }
             if (selfPreserving.remove(host)) {
                 hostResumedAt.put(host, now);
                 LOG.infof("Self-preservation on host %s ended: %d of %d allocations quiet; their silence until now"
-                        + " does not count", host, quiet.size(), active.size());
+                        + " does not count", host, quiet.size(), active);
                 if (!force) {
                     continue;
                 }
@@ -299,7 +309,8 @@ final class Leases {
         if (candidates.isEmpty() || !shared) {
             return candidates;
         }
-        Map<UUID, Instant> stored = store.lastHeartbeats(candidates.stream().map(Allocation::allocationId).toList());
+        Map<UUID, Instant> stored = changeSet.transaction().lastHeartbeats(candidates.stream()
+                .map(Allocation::allocationId).toList());
         List<Allocation> refreshed = new ArrayList<>(candidates.size());
         for (Allocation allocation : candidates) {
             Instant lastHeartbeat = stored.getOrDefault(allocation.allocationId(), allocation.lastHeartbeat());
@@ -310,6 +321,11 @@ final class Leases {
             refreshed.add(allocation);
         }
         return refreshed;
+    }
+
+    /** From when a host's silence counts: the later of the resumption after downtime and after self-preservation. */
+    private Instant countsFrom(String host) {
+        return latest(expiryResumedAt, hostResumedAt.getOrDefault(host, Instant.EPOCH));
     }
 
     private static Instant latest(Instant a, Instant b) {

@@ -20,13 +20,11 @@ final class Placement {
 
     private static final Logger LOG = Logger.getLogger(Placement.class);
 
-    private final AllocationStore store;
     private final RegistryObserver observer;
     private final Hosts hosts;
     private final Supplier<List<String>> knownHosts;
 
-    Placement(AllocationStore store, RegistryObserver observer, Hosts hosts, Supplier<List<String>> knownHosts) {
-        this.store = store;
+    Placement(RegistryObserver observer, Hosts hosts, Supplier<List<String>> knownHosts) {
         this.observer = observer;
         this.hosts = hosts;
         this.knownHosts = knownHosts;
@@ -102,8 +100,9 @@ final class Placement {
                                 + "' holds on " + String.join(", ", e.getValue())))
                         .toList();
             }
-            case STICKY -> store.history(new HistoryQuery(new EventFilter(Optional.of(serviceName), Optional.empty(),
-                            Optional.of(host), Optional.empty()), Optional.empty(), Optional.empty(), 1)).stream()
+            case STICKY -> changes.transaction().history(new HistoryQuery(new EventFilter(Optional.of(serviceName),
+                            Optional.empty(), Optional.of(host), Optional.empty()), Optional.empty(), Optional.empty(),
+                            1)).stream()
                     .map(last -> new PortTable.Hint(last.allocation().port(), "sticky: the port '" + serviceName
                             + "' held last on " + host + ", " + last.type().wireName() + " at " + last.at()))
                     .toList();

@@ -80,12 +80,14 @@ public class PortRegistry {
         this.defaultStrategy = config.strategy();
         Map<ServiceType, PortRange> ranges = types.ranges();
         this.index = new RegistryIndex(host -> newTable(ranges, host));
-        this.replica = new IndexReplica(store, lock, index);
-        this.groupCommit = new GroupCommit(store, lock, index, replica, this::settled, clock);
+        LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout());
+        this.replica = new IndexReplica(store, lock, index, deadlines);
+        this.groupCommit = new GroupCommit(store, lock, index, deadlines, replica, this::settled, clock);
         this.decisions = new HostChanges(groupCommit, replica, index);
         this.queries = new RegistryQueries(index, replica, decisions, hosts, ranges, reservedPorts, clock);
-        this.placement = new Placement(store, observer, hosts, queries::knownHosts);
-        this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer);
+        this.placement = new Placement(observer, hosts, queries::knownHosts);
+        this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
+                deadlines);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
     }
 

@@ -5,6 +5,7 @@ import io.quarkus.agroal.DataSource;
 import io.sirsi.nexus.registry.AllocationStore;
 import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.HistoryQuery;
+import io.sirsi.nexus.registry.HostTransaction;
 import io.sirsi.nexus.registry.RegistryConfig;
 import io.sirsi.nexus.registry.RegistryConfig.StoreKind;
 import io.sirsi.nexus.registry.StoreUnavailableException;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -21,7 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -31,9 +33,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * hands it to the tables ({@link AllocationTable}, {@link ChangeLogTable}, {@link LivenessTable}), and tracks
  * whether writes succeed ({@link WriteHealth}).
  *
- * <p>A host transaction is an explicit {@link StoreTransaction} inside the store; only here, at the
- * {@link AllocationStore} boundary, does a {@code ThreadLocal} let the calls the registry makes during its work
- * join it, as the interface promises.
+ * <p>A host transaction is an explicit {@link StoreTransaction} inside the store, and handed to the registry's
+ * work as a {@link HostTransaction} that reads and writes in it; the store's own methods always run a transaction
+ * of their own.
  */
 @ApplicationScoped
 public class JdbcAllocationStore implements AllocationStore {
@@ -44,8 +46,6 @@ public class JdbcAllocationStore implements AllocationStore {
     private final ChangeLogTable changeLog = new ChangeLogTable();
     private final LivenessTable liveness = new LivenessTable();
     private final WriteHealth writeHealth = new WriteHealth();
-    /** The host transaction open on this thread, which the store calls made during its work join. */
-    private final ThreadLocal<StoreTransaction> hostTransaction = new ThreadLocal<>();
 
     /**
      * Both datasources are injected as {@link Instance}s because only the one {@code sirsi.ports.store} names is
@@ -57,7 +57,7 @@ public class JdbcAllocationStore implements AllocationStore {
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresqlUrl) {
         this.dialect = config.store() == StoreKind.POSTGRESQL ? new PostgresqlDialect(postgresqlUrl, postgresql)
                 : new SqliteDialect(config.dataDir(), sqlite);
-        this.transactions = new StoreTransactions(dialect);
+        this.transactions = new StoreTransactions(dialect, writeHealth);
     }
 
     @Override
@@ -95,44 +95,83 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     @Override
-    public <T> T inHostTransaction(Collection<String> hosts, Supplier<T> work) {
-        if (hostTransaction.get() != null) {
-            throw new IllegalStateException("host transactions do not nest");
+    public <T> T inHostTransaction(Collection<String> hosts, Function<HostTransaction, T> work) {
+        return transactions.run("commit the change", Begin.WRITE_LOCK_FIRST, transaction -> {
+            // sorted, so two transactions wanting the same hosts take them in the same order
+            dialect.lockHosts(transaction.connection(), new TreeSet<>(hosts));
+            OpenHostTransaction open = new OpenHostTransaction(transaction);
+            try {
+                return work.apply(open);
+            } finally {
+                open.ended = true;
+            }
+        });
+    }
+
+    /** A host transaction as the registry's work sees it; each call joins the one open transaction. */
+    private final class OpenHostTransaction implements HostTransaction {
+
+        private final StoreTransaction transaction;
+        /** Set when the work returns: the transaction commits or rolls back then, and is not to be used after. */
+        private boolean ended;
+
+        OpenHostTransaction(StoreTransaction transaction) {
+            this.transaction = transaction;
         }
-        StoreTransaction[] opened = new StoreTransaction[1];
-        try {
-            T result = transactions.run("commit the change", Begin.WRITE_LOCK_FIRST, transaction -> {
-                opened[0] = transaction;
-                // sorted, so two transactions wanting the same hosts take them in the same order
-                dialect.lockHosts(transaction.connection(), new TreeSet<>(hosts));
-                hostTransaction.set(transaction);
-                try {
-                    return work.get();
-                } finally {
-                    hostTransaction.remove();
+
+        @Override
+        public Snapshot load() {
+            return join("load allocations", open -> dialect.inSnapshot(open, JdbcAllocationStore.this::snapshot));
+        }
+
+        @Override
+        public List<ChangeEvent> eventsAfter(long revision, int limit) {
+            return join("read the change log", open -> changeLog.after(open, revision, limit));
+        }
+
+        @Override
+        public List<ChangeEvent> history(HistoryQuery query) {
+            return join("read the history", open -> changeLog.history(open, query));
+        }
+
+        @Override
+        public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
+            if (allocationIds.isEmpty()) {
+                return Map.of();
+            }
+            List<UUID> ids = List.copyOf(allocationIds);
+            return join("read heartbeat times", open -> allocations.lastHeartbeats(open, ids));
+        }
+
+        @Override
+        public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
+            return join("write allocations", open -> {
+                open.wrote(!writes.isEmpty() || !events.isEmpty());
+                try (Statements statements = new Statements(open.connection())) {
+                    // in order: a later write may depend on an earlier one (a port released, then allocated again)
+                    for (StoreWrite write : writes) {
+                        allocations.apply(write, statements);
+                    }
+                    return changeLog.append(open, statements, events);
                 }
             });
-            if (wrote(opened[0])) {
-                writeHealth.succeeded();
+        }
+
+        private <T> T join(String what, SqlWork<T> work) {
+            if (ended) {
+                throw new IllegalStateException("the host transaction has ended; " + what + " in a new one");
             }
-            return result;
-        } catch (StoreUnavailableException e) {
-            // only a transaction that wrote says anything about whether the store takes writes
-            if (wrote(opened[0])) {
-                writeHealth.failed(e);
-            }
-            throw e;
+            return transactions.join(what, transaction, work);
         }
     }
 
-    private static boolean wrote(StoreTransaction transaction) {
-        return transaction != null && transaction.wrote();
+    private Snapshot snapshot(StoreTransaction transaction) throws SQLException {
+        return new Snapshot(allocations.all(transaction), changeLog.head(transaction));
     }
 
     @Override
     public Snapshot load() {
-        return inSnapshot("load allocations",
-                transaction -> new Snapshot(allocations.all(transaction), changeLog.head(transaction)));
+        return inSnapshot("load allocations", this::snapshot);
     }
 
     @Override
@@ -176,41 +215,11 @@ public class JdbcAllocationStore implements AllocationStore {
                 transaction -> changeLog.ofHost(transaction, host, first, last, limit));
     }
 
-    @Override
-    public Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds) {
-        if (allocationIds.isEmpty()) {
-            return Map.of();
-        }
-        List<UUID> ids = List.copyOf(allocationIds);
-        return inTransaction("read heartbeat times", Begin.DEFERRED,
-                transaction -> allocations.lastHeartbeats(transaction, ids));
-    }
-
     /** Reads before it writes: with the write lock from the start, or SQLite refuses it whenever others write. */
     @Override
     public int prune(Instant olderThan, long maxEvents) {
         return inTransaction("prune the change log", Begin.WRITE_LOCK_FIRST,
                 transaction -> changeLog.prune(transaction, olderThan, maxEvents));
-    }
-
-    @Override
-    public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
-        SqlWork<Long> batch = transaction -> {
-            transaction.wrote(!writes.isEmpty() || !events.isEmpty());
-            try (Statements statements = new Statements(transaction.connection())) {
-                // in order, since a later write may depend on an earlier one (a port released, then allocated again)
-                for (StoreWrite write : writes) {
-                    allocations.apply(write, statements);
-                }
-                return changeLog.append(transaction, statements, events);
-            }
-        };
-        // inside a host transaction, its commit is what succeeds or fails, and inHostTransaction tracks that
-        StoreTransaction joined = hostTransaction.get();
-        if (joined != null) {
-            return transactions.join("write allocations", joined, batch);
-        }
-        return writeHealth.track(() -> transactions.run("write allocations", Begin.DEFERRED, batch));
     }
 
     @Override
@@ -244,12 +253,8 @@ public class JdbcAllocationStore implements AllocationStore {
         return inTransaction(what, Begin.DEFERRED, transaction -> dialect.inSnapshot(transaction, work));
     }
 
-    /**
-     * Runs the work in a transaction of its own, or, inside {@link #inHostTransaction} on this thread, in that
-     * transaction, which commits or rolls back at its end.
-     */
+    /** Runs the work in a transaction of its own. */
     private <T> T inTransaction(String what, Begin begin, SqlWork<T> work) {
-        StoreTransaction joined = hostTransaction.get();
-        return joined != null ? transactions.join(what, joined, work) : transactions.run(what, begin, work);
+        return transactions.run(what, begin, work);
     }
 }

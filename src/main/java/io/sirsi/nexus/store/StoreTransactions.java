@@ -20,23 +20,33 @@ final class StoreTransactions {
     private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
     private final Dialect dialect;
+    private final WriteHealth writeHealth;
     private volatile AgroalDataSource dataSource;
 
-    StoreTransactions(Dialect dialect) {
+    StoreTransactions(Dialect dialect, WriteHealth writeHealth) {
         this.dialect = dialect;
+        this.writeHealth = writeHealth;
     }
 
-    /** Runs the work in a transaction of its own, begun as {@code begin} says. */
+    /**
+     * Runs the work in a transaction of its own, begun as {@code begin} says. A transaction that wrote tells
+     * {@link WriteHealth} whether it committed (see {@link StoreTransaction#wrote}).
+     */
     <T> T run(String what, Begin begin, SqlWork<T> work) {
+        StoreTransaction transaction = null;
         try (Connection connection = dataSource().getConnection()) {
             Runnable deferNextBegin = begin == Begin.WRITE_LOCK_FIRST ? dialect.beginWithWriteLock(connection)
                     : () -> {
                     };
             connection.setAutoCommit(false);
+            transaction = new StoreTransaction(connection);
             try {
-                T result = work.run(new StoreTransaction(connection));
+                T result = work.run(transaction);
                 deferNextBegin.run(); // the driver begins the next transaction at commit: not with the lock
                 connection.commit();
+                if (transaction.wrote()) {
+                    writeHealth.succeeded();
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 try {
@@ -48,11 +58,24 @@ final class StoreTransactions {
                 throw e;
             }
         } catch (SQLException e) {
-            throw translate(what, e);
+            throw failed(transaction, translate(what, e));
+        } catch (StoreUnavailableException e) { // translated where the work joined the transaction
+            throw failed(transaction, e);
         }
     }
 
-    /** Runs the work in a transaction already open (a host transaction's), which commits or rolls back at its end. */
+    /** Only a transaction that wrote says anything about whether the store takes writes. */
+    private RuntimeException failed(StoreTransaction transaction, RuntimeException failure) {
+        if (transaction != null && transaction.wrote() && failure instanceof StoreUnavailableException unavailable) {
+            writeHealth.failed(unavailable);
+        }
+        return failure;
+    }
+
+    /**
+     * Runs the work in a transaction already open (a host transaction's), which commits or rolls back at its end;
+     * a failure is translated here, and counts for write health when that transaction ends.
+     */
     <T> T join(String what, StoreTransaction transaction, SqlWork<T> work) {
         try {
             return work.run(transaction);

@@ -1,0 +1,102 @@
+package io.sirsi.nexus.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The expiry pass's deadlines: a pass takes the allocations whose deadline passed and leaves the others queued, a
+ * heartbeat heard meanwhile puts one back at its new deadline, silence before the resumption does not count, and
+ * what went away is dropped.
+ */
+class LeaseDeadlinesTest {
+
+    private static final ServiceType CACHE = ServiceType.CACHE;
+    private static final Instant T0 = Instant.parse("2026-12-01T12:00:00Z");
+    /** Quiet after 5 s. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final RegistryIndex index = new RegistryIndex(host -> new PortTable(
+            Map.of(CACHE, new PortRange(6000, 6999)), Set.of(), port -> false, Duration.ZERO));
+    private final LeaseDeadlines deadlines = new LeaseDeadlines(TIMEOUT);
+
+    private Allocation held(String host, int port, Instant lastHeartbeat) {
+        Allocation allocation = new Allocation(UUID.randomUUID(), host, port, "svc-" + port, CACHE, Optional.empty(),
+                lastHeartbeat, lastHeartbeat, AllocationStatus.ACTIVE);
+        index.put(allocation);
+        deadlines.watch(allocation);
+        return allocation;
+    }
+
+    private Map<String, List<Allocation>> quietAt(Instant now) {
+        return deadlines.quietAt(now, index, host -> Instant.EPOCH);
+    }
+
+    @Test
+    void aPassTakesOnlyTheDueAndLeavesTheRestQueued() {
+        List<Allocation> lively = new ArrayList<>();
+        for (int port = 6000; port < 6900; port++) {
+            lively.add(held("node-1", port, T0));
+        }
+        Allocation silent = held("node-2", 6000, T0.minusSeconds(10));
+        assertEquals(901, deadlines.queued());
+
+        assertEquals(Map.of("node-2", List.of(silent)), quietAt(T0.plusSeconds(1)));
+        assertEquals(900, deadlines.queued(), "the lively ones were not looked at");
+        assertEquals(Map.of("node-2", List.of(silent)), quietAt(T0.plusSeconds(2)), "still quiet");
+        assertEquals(Set.of("node-2"), quietAt(T0.plusSeconds(5)).keySet(), "quiet after 5 s, not at 5 s");
+        assertEquals(900, quietAt(T0.plusSeconds(6)).get("node-1").size());
+    }
+
+    @Test
+    void aHeartbeatHeardMeanwhileQueuesTheAllocationAtItsNewDeadline() {
+        Allocation beating = held("node-1", 6000, T0);
+        index.touch(beating.withHeartbeat(T0.plusSeconds(4))); // as a heartbeat answered from memory does
+        assertEquals(Map.of(), quietAt(T0.plusSeconds(6)));
+        assertEquals(1, deadlines.queued());
+        assertEquals(Map.of(), quietAt(T0.plusSeconds(9)));
+        assertEquals(Map.of("node-1", List.of(beating.withHeartbeat(T0.plusSeconds(4)))),
+                quietAt(T0.plusMillis(9_001)));
+
+        index.touch(beating.withHeartbeat(T0.plusSeconds(10))); // heard again: it leaves the quiet set
+        assertEquals(Map.of(), quietAt(T0.plusSeconds(11)));
+        assertEquals(1, deadlines.queued());
+    }
+
+    @Test
+    void silenceBeforeTheResumptionDoesNotCountAndWhatWentAwayIsDropped() {
+        Allocation resumed = held("node-1", 6000, T0);
+        Allocation released = held("node-1", 6001, T0);
+        Allocation expired = held("node-1", 6002, T0);
+        index.free(released, T0.plusSeconds(1));
+        index.put(expired.withStatus(AllocationStatus.EXPIRED));
+        Instant resumedAt = T0.plusSeconds(20);
+        assertEquals(Map.of(), deadlines.quietAt(T0.plusSeconds(21), index, host -> resumedAt));
+        assertEquals(1, deadlines.queued(), "only the live one is queued again, at the resumption's deadline");
+        assertEquals(Map.of("node-1", List.of(resumed)),
+                deadlines.quietAt(T0.plusSeconds(26), index, host -> resumedAt));
+    }
+
+    /** Allocated and released at once, thousands of times, before any deadline comes: the queue stays small. */
+    @Test
+    void releasedAllocationsLeaveNoDeadlinesBehind() {
+        Allocation kept = held("node-1", 6999, T0);
+        for (int i = 0; i < 10_000; i++) {
+            Allocation churned = held("node-1", 6000 + i % 900, T0);
+            index.free(churned, T0);
+            deadlines.forget(churned.allocationId());
+        }
+        assertEquals(1, deadlines.queued());
+        assertTrue(deadlines.queueSize() <= 2 * 1 + 64 + 1, "stale entries are dropped: " + deadlines.queueSize());
+        assertEquals(Map.of("node-1", List.of(kept)), quietAt(T0.plusSeconds(6)));
+    }
+}
