@@ -234,9 +234,14 @@ public class JdbcAllocationStore implements AllocationStore {
         writeHealth.failure().ifPresent(this::probeWrite);
     }
 
-    /** After a failed write, readiness asks the store to write again (see {@link Dialect#probeWrite}). */
+    /**
+     * After a failed write, readiness asks the store to write again (see {@link Dialect#probeWrite}). The probe reads
+     * before it writes, so it takes the write lock first: begun deferred, it failed with SQLITE_BUSY whenever another
+     * connection wrote in between (the liveness mark every second, a commit), and readiness stayed 503 on a store
+     * that took writes again (StorageFaultIT, on a busy machine).
+     */
     private void probeWrite(WriteHealth.Failure seen) {
-        inTransaction("take writes", Begin.DEFERRED, transaction -> {
+        inTransaction("take writes", Begin.WRITE_LOCK_FIRST, transaction -> {
             dialect.probeWrite(transaction.connection());
             return null;
         });
