@@ -119,9 +119,15 @@ public class JdbcAllocationStore implements AllocationStore {
             this.transaction = transaction;
         }
 
+        /**
+         * In a transaction of its own: a snapshot cannot begin inside a transaction that has run statements (on
+         * PostgreSQL the isolation level may not change then, and committing to change it would commit this
+         * transaction's work early). A load is catch-up's fallback, made before the decision writes, so the
+         * committed state is all it could have seen here anyway.
+         */
         @Override
         public Snapshot load() {
-            return join("load allocations", open -> dialect.inSnapshot(open, JdbcAllocationStore.this::snapshot));
+            return join("load allocations", open -> JdbcAllocationStore.this.load());
         }
 
         @Override
