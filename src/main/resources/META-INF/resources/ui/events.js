@@ -12,7 +12,8 @@ const RETRY_MS = [500, 1000, 2000, 4000, 8000];
  * type, at, allocation), `onStatus('live' | 'reconnecting')` as the connection comes and goes, and resumes a
  * dropped stream where it was with `Last-Event-ID`, so nothing is lost or seen twice. Ends, calling `onEnd(error)`,
  * on what retrying cannot fix: a 410 (the revision was compacted) or a 409 (the revision is ahead of the log, which was
- * reset or restored): in both the caller reloads and follows again; a 401 or 403 (a key is needed). Returns a handle whose `stop()` ends it.
+ * reset or restored): in both the caller reloads and follows again; a 401 or 403 (a key is needed). Returns a handle
+ * whose `stop()` ends it.
  */
 export function follow({ after, onEvent, onStatus, onEnd }) {
     let lastId = String(after);

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every kind of start the registry refuses, on the packaged jar: the process says why in one line on stderr
@@ -35,39 +37,24 @@ class RefusedStartIT {
                 containsString("sirsi.ports.hosts=alpha,beta does not include sirsi.ports.host=localhost"));
     }
 
-    @Test
-    void aSettingThatIsNotADuration() throws Exception {
-        assertThat(refusedStart(fresh(), "-Dsirsi.ports.heartbeat-timeout=banana"),
-                containsString("sirsi.ports.heartbeat-timeout with the config value \"banana\""));
-    }
-
-    @Test
-    void aStaticReservationItCannotRead() throws Exception {
-        String line = refusedStart(fresh(), "-Dsirsi.ports.static.db=database");
-        assertThat(line, containsString("sirsi.ports.static.db with the config value \"database\""));
-        assertThat(line, containsString("expected <type>:<port>"));
-    }
-
-    /** A closed set's value is refused by the configuration layer (its converter), naming the key and the set. */
-    @Test
-    void aStrategyItDoesNotKnow() throws Exception {
-        String line = refusedStart(fresh(), "-Dsirsi.ports.strategy=first_free");
-        assertThat(line, containsString("sirsi.ports.strategy with the config value \"first_free\" is not valid: "
-                + "expected one of first-free, random, same-port, sticky"));
-    }
-
-    @Test
-    void aStoreItDoesNotKnow() throws Exception {
-        String line = refusedStart(fresh(), "-Dsirsi.ports.store=mysql");
-        assertThat(line, containsString("sirsi.ports.store with the config value \"mysql\""));
-        assertThat(line, containsString("expected one of sqlite, postgresql"));
-    }
-
-    @Test
-    void aRangeItCannotRead() throws Exception {
-        String line = refusedStart(fresh(), "-Dsirsi.ports.ranges.ml-model=7000-70000");
-        assertThat(line, containsString("sirsi.ports.ranges.ml-model with the config value \"7000-70000\""));
-        assertThat(line, containsString("invalid port range"));
+    /**
+     * A value the configuration layer cannot read (a duration, or one of our converters: a closed set, a range, a
+     * static reservation) is refused there, in the one line that names the key, the value and what was expected.
+     */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "sirsi.ports.heartbeat-timeout | banana     | ",
+        "sirsi.ports.static.db         | database   | expected <type>:<port>",
+        "sirsi.ports.strategy | first_free | is not valid: expected one of first-free, random, same-port, sticky",
+        "sirsi.ports.store             | mysql      | is not valid: expected one of sqlite, postgresql",
+        "sirsi.ports.ranges.ml-model   | 7000-70000 | invalid port range",
+    })
+    void aSettingItCannotRead(String key, String value, String expected) throws Exception {
+        String line = refusedStart(fresh(), "-D" + key + "=" + value);
+        assertThat(line, containsString(key + " with the config value \"" + value + "\""));
+        if (expected != null) {
+            assertThat(line, containsString(expected));
+        }
     }
 
     @Test

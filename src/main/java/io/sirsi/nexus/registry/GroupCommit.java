@@ -187,7 +187,8 @@ final class GroupCommit {
                 undo(decided);
                 refused.forEach(Refusal::answer);
                 fail(batch, failed);
-                LOG.errorf("Store write failed; %d changes undone and refused: %s", decided.size(), failed.getMessage());
+                LOG.errorf("Store write failed; %d changes undone and refused: %s", decided.size(),
+                        failed.getMessage());
                 return;
             } catch (RuntimeException | Error e) {
                 undo(decided);

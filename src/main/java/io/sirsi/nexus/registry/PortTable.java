@@ -369,8 +369,8 @@ public final class PortTable {
         if (boundElsewhere.test(port)) {
             return Optional.of("another process on this host is listening on it");
         }
-        return cooling.keptFrom(port, serviceName, now).map(freed -> "service '" + freed.serviceName() + "' freed it at "
-                + freed.at() + " and it is kept from other services until " + cooling.until(freed)
+        return cooling.keptFrom(port, serviceName, now).map(freed -> "service '" + freed.serviceName()
+                + "' freed it at " + freed.at() + " and it is kept from other services until " + cooling.until(freed)
                 + " (sirsi.ports.reuse-delay)");
     }
 }
