@@ -30,7 +30,8 @@ class DurabilityIT {
         String released;
         String heartbeatTime;
 
-        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+        try (RegistryProcess registry = RegistryProcess.start(dataDir,
+                "-Dquarkus.log.category.\"io.sirsi.nexus.registry.Leases\".level=DEBUG")) {
             for (int i = 0; i < SERVICES; i++) {
                 String type = i % 2 == 0 ? "rest-api" : "custom";
                 var body = registry.request().contentType(ContentType.JSON)
@@ -46,8 +47,8 @@ class DurabilityIT {
             registry.request().post("/ports/heartbeat/" + beating).then().statusCode(200);
             heartbeatTime = registry.request().get("/ports/service/svc-1").then().extract().path("last_heartbeat");
             assertNotEquals(allocatedAt, heartbeatTime);
-            // heartbeat times reach disk within a second, by a job that leaves no sign outside the process
-            Thread.sleep(2_500);
+            // heartbeat times reach disk within a second, by a job whose one sign outside the process is a debug line
+            registry.awaitLogLines("Heartbeat times written to the store: 1", 1);
             released = acknowledged.remove("svc-0").allocationId();
             registry.request().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + released + "\"}")
                     .post("/ports/release").then().statusCode(200);

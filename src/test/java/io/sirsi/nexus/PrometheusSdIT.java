@@ -1,5 +1,6 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,12 +12,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,25 +119,28 @@ class PrometheusSdIT {
         }
 
         /** Polls /api/v1/targets until the discovered services satisfy the condition; fails after a while. */
-        Set<String> awaitServices(Predicate<Set<String>> condition) throws IOException, InterruptedException {
-            Instant deadline = Instant.now().plus(PATIENCE);
-            Set<String> services = Set.of();
-            while (Instant.now().isBefore(deadline)) {
-                if (!process.isAlive()) {
-                    fail("prometheus exited with " + process.exitValue() + ":\n" + Files.readString(log));
-                }
-                try {
-                    services = new TreeSet<>(targets().<String>getList("data.activeTargets.labels.service"));
-                    if (condition.test(services)) {
-                        return services;
-                    }
-                } catch (RuntimeException notYetListening) {
-                    // connection refused while Prometheus starts
-                }
-                Thread.sleep(250);
+        Set<String> awaitServices(Predicate<Set<String>> condition) throws IOException {
+            AtomicReference<Set<String>> listed = new AtomicReference<>(Set.of());
+            try {
+                return await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                        .failFast("prometheus exited", () -> !process.isAlive())
+                        .until(() -> listedServices(listed), condition);
+            } catch (TerminalFailureException exited) {
+                return fail("prometheus exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            } catch (ConditionTimeoutException notThere) {
+                return fail("Prometheus did not get there within " + PATIENCE + "; it lists " + listed.get()
+                        + "; its log:\n" + Files.readString(log));
             }
-            return fail("Prometheus did not get there within " + PATIENCE + "; it lists " + services + "; its log:\n"
-                    + Files.readString(log));
+        }
+
+        /** The services Prometheus lists as active targets now (none while it starts and refuses connections). */
+        private Set<String> listedServices(AtomicReference<Set<String>> listed) {
+            try {
+                listed.set(new TreeSet<>(targets().<String>getList("data.activeTargets.labels.service")));
+            } catch (RuntimeException notYetListening) {
+                // connection refused while Prometheus starts
+            }
+            return listed.get();
         }
 
         JsonPath targets() {

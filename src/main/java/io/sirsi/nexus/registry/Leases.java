@@ -196,6 +196,8 @@ final class Leases {
                 changeSet.touch(batch);
                 return null;
             }));
+            // the one sign outside the process that the times are on disk: DurabilityIT waits for it before a kill -9
+            LOG.debugf("Heartbeat times written to the store: %d", batch.size());
         } catch (RuntimeException e) {
             lock.lock();
             try {
