@@ -75,6 +75,16 @@ public final class Hosts {
         }
     }
 
+    /** Whether the host is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x.y.z) by its one form; never asks DNS. */
+    public static boolean isLoopbackAddress(String host) {
+        return normalize(host).map(form -> form.equals("::1") || isIpv4Loopback(form)).orElse(false);
+    }
+
+    private static boolean isIpv4Loopback(String form) {
+        return form.startsWith("127.") && form.chars().filter(c -> c == '.').count() == 3
+                && form.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
     /** The host named in a request in its one form, or a 400 that says what a host looks like. */
     public static String parse(String name) {
         try {

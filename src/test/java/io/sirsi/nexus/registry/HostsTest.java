@@ -1,6 +1,7 @@
 package io.sirsi.nexus.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,17 @@ class HostsTest {
             assertEquals(Optional.empty(), Hosts.normalize(bad), bad);
         }
         assertEquals(Optional.empty(), Hosts.normalize(null));
+    }
+
+    @Test
+    void loopbackIsJudgedByTheAddressesOneFormNeverByName() {
+        for (String loopback : new String[] {"127.0.0.1", "127.255.0.9", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.2"}) {
+            assertTrue(Hosts.isLoopbackAddress(loopback), loopback);
+        }
+        for (String other : new String[] {"10.0.0.7", "::2", "::ffff:10.0.0.1", "127.example", "localhost", "127.1",
+                "unknown", ""}) {
+            assertFalse(Hosts.isLoopbackAddress(other), other);
+        }
     }
 
     @Test

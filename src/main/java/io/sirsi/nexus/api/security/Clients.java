@@ -1,18 +1,14 @@
 package io.sirsi.nexus.api.security;
 
+import io.sirsi.nexus.registry.Hosts;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /**
  * Where a request comes from: the TCP peer, never a forwarded header, which any client could forge. (Behind a
  * reverse proxy on the same machine every client looks local: configure keys there.)
  */
 public final class Clients {
-
-    private static final Pattern IPV4_LITERAL = Pattern.compile("[0-9.]+");
 
     private Clients() {
     }
@@ -26,15 +22,6 @@ public final class Clients {
 
     /** Whether the peer is this machine's loopback (127.0.0.0/8, ::1, or ::ffff:127.x.y.z). */
     public static boolean isLoopback(HttpServerRequest request) {
-        String address = address(request);
-        if (!IPV4_LITERAL.matcher(address).matches() && !address.contains(":")) {
-            return false;
-        }
-        try {
-            // An IPv4 or IPv6 literal: parsed, never looked up in DNS.
-            return InetAddress.getByName(address).isLoopbackAddress();
-        } catch (UnknownHostException notAnAddress) {
-            return false;
-        }
+        return Hosts.isLoopbackAddress(address(request));
     }
 }

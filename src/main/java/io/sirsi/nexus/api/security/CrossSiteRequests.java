@@ -135,13 +135,8 @@ public class CrossSiteRequests {
             return true;
         }
         String address = name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
-        // Hosts gives an address its one form without DNS: [0:0::1] is ::1, [::ffff:127.0.0.2] is 127.0.0.2.
-        return Hosts.normalize(address).map(form -> form.equals("::1") || isIpv4Loopback(form)).orElse(false);
-    }
-
-    private static boolean isIpv4Loopback(String form) {
-        return form.startsWith("127.") && form.chars().filter(c -> c == '.').count() == 3
-                && form.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        // by the address's one form, without DNS: [0:0::1] is ::1, [::ffff:127.0.0.2] is 127.0.0.2
+        return Hosts.isLoopbackAddress(address);
     }
 
     /** The host of {@code host[:port]} or {@code [v6][:port]}. */
