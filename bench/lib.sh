@@ -61,7 +61,7 @@ start_registry() {
     pid=$!
     pids+=("$pid")
     note_command java "${registry_jvm[@]}" -Dquarkus.http.port=PORT -Dsirsi.ports.data-dir=FRESH_DIR \
-        "${registry_props[@]}" "$@" -jar target/quarkus-app/quarkus-run.jar start
+        "${registry_props[@]}" "$@" -jar server/target/quarkus-app/quarkus-run.jar start
     # Ready = our process logged that it listens and its readiness check (store included) answers 200; the log
     # line makes sure the 200 did not come from someone else's process on the port.
     until grep -q "Listening on" "$dir/registry.log" \

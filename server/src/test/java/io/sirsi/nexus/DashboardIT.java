@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardIT {
 
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path SCRIPT = Path.of("ui-test", "dashboard.mjs");
-    private static final Path PACKAGES = Path.of("ui-test", "node_modules", "playwright-core");
+    // the browser script is the project's, beside server/, where this test runs
+    private static final Path SCRIPT = Path.of("..", "ui-test", "dashboard.mjs");
+    private static final Path PACKAGES = Path.of("..", "ui-test", "node_modules", "playwright-core");
     private static final Path SCREENSHOTS = Path.of("target", "dashboard");
     private static final String READER_KEY = "dashboard-reader-key-5e1f";
     private static final String WRITER_KEY = "dashboard-writer-key-c07a";

@@ -77,7 +77,8 @@ class KubernetesManifestsTest {
 
     private static List<JsonNode> objects() throws IOException {
         List<JsonNode> objects = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(Path.of("k8s"))) {
+        // the manifests are the project's, beside server/, where this test runs
+        try (Stream<Path> files = Files.walk(Path.of("..", "k8s"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 try (var parser = YAML.getFactory().createParser(file.toFile())) {
                     YAML.readValues(parser, JsonNode.class).forEachRemaining(objects::add);
