@@ -26,6 +26,7 @@ final class RegistryQueries {
     private final HostChanges changes;
     private final Hosts hosts;
     private final Map<ServiceType, PortRange> ranges;
+    private final Comparator<Allocation> byLiveness;
     /** What a host that holds nothing looks like to a read. */
     private final PortTable emptyTable;
     private final InstantSource clock;
@@ -39,6 +40,9 @@ final class RegistryQueries {
         this.ranges = ranges;
         this.emptyTable = new PortTable(ranges, reservedPorts, port -> false);
         this.clock = clock;
+        this.byLiveness = Comparator.comparing(Allocation::expired)
+                .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
+                .thenComparing(Allocation::host);
     }
 
     /** Completes once the index holds every change committed before this call. */
@@ -71,10 +75,13 @@ final class RegistryQueries {
     }
 
     CompletionStage<List<Allocation>> instances(String serviceName) {
-        return fresh().thenApply(fresh -> index.instances(serviceName).stream().sorted(
-                Comparator.comparing(Allocation::expired)
-                        .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
-                        .thenComparing(Allocation::host)).toList());
+        return fresh().thenApply(fresh -> instancesNow(serviceName));
+    }
+
+    /** As the index holds them now: live ones first, then the registry's own host first, then by host. */
+    List<Allocation> instancesNow(String serviceName) {
+        List<Allocation> found = index.instances(serviceName);
+        return found.size() < 2 ? found : found.stream().sorted(byLiveness).toList();
     }
 
     CompletionStage<List<RangeUsage>> rangeUsage(String host) {
