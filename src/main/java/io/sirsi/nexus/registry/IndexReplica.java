@@ -100,6 +100,14 @@ final class IndexReplica implements GroupCommit.Log {
         return follower.isPresent() ? follower.get().fresh() : CURRENT;
     }
 
+    /**
+     * How far behind the change log's head the index may be now: zero on a store of this process alone (every change
+     * goes through it); on a shared store, the time since the follower last found the index at the head.
+     */
+    Duration lag() {
+        return follower.map(LogFollower::lag).orElse(Duration.ZERO);
+    }
+
     @Override
     public void catchUp(HostTransaction transaction) {
         if (store.shared()) {
