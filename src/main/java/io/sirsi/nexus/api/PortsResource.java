@@ -206,9 +206,9 @@ public class PortsResource {
     }
 
     private Response.ResponseBuilder serviceAnswer(String serviceName, String on, List<Allocation> instances) {
-        return Response.ok(view(instances.stream().findFirst().orElseThrow(() -> new NotRegisteredException(
-                        "no service named '" + serviceName + "' is registered" + (on == null ? "" : " on host " + on)))))
-                .header(INSTANCES_HEADER, instances.size());
+        Allocation first = instances.stream().findFirst().orElseThrow(() -> new NotRegisteredException(
+                "no service named '" + serviceName + "' is registered" + (on == null ? "" : " on host " + on)));
+        return Response.ok(view(first)).header(INSTANCES_HEADER, instances.size());
     }
 
     @GET
