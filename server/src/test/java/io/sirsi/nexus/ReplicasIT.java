@@ -1,5 +1,6 @@
 package io.sirsi.nexus;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -125,6 +127,30 @@ class ReplicasIT {
                     .post("/ports/release").then().statusCode(200);
             a.request().get("/ports/service/" + name).then().statusCode(404);
         }
+    }
+
+    /**
+     * A stale read on the other replica finds the change once its follower has read the log (within its poll), and
+     * says its revision and lag; the default read there finds it at once.
+     */
+    @Test
+    void aStaleReadOnTheOtherReplicaSaysHowStaleItIs() {
+        RegistryProcess a = replicas.get(0);
+        RegistryProcess b = replicas.get(1);
+        long revision = Long.parseLong(a.request().contentType(ContentType.JSON)
+                .body("{\"service_name\":\"stale-one\",\"service_type\":\"rest-api\"}")
+                .post("/ports/allocate").then().statusCode(200).extract().header("X-Sirsi-Index"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Response stale = b.request().get("/ports/service/stale-one?stale");
+            stale.then().statusCode(200).body("service_name", equalTo("stale-one"));
+            assertTrue(Long.parseLong(stale.header("X-Sirsi-Revision")) > revision, stale.headers().toString());
+            assertTrue(Long.parseLong(stale.header("X-Sirsi-Lag")) >= 0, stale.headers().toString());
+        });
+        b.request().get("/ports/instances/stale-one?stale").then().statusCode(200).body("[0].service_name",
+                equalTo("stale-one"));
+        b.request().contentType(ContentType.JSON).body("{\"service_name\":\"default-one\",\"service_type\":"
+                + "\"rest-api\"}").post("/ports/allocate").then().statusCode(200);
+        a.request().get("/ports/service/default-one").then().statusCode(200); // linearizable: at once
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
+import io.sirsi.nexus.registry.StaleRead;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationIds;
@@ -27,14 +28,17 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Predicate;
@@ -47,6 +51,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. Reading needs role
@@ -186,15 +191,24 @@ public class PortsResource {
     @APIResponse(responseCode = "404", description = "No such service",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Response> service(@PathParam("service_name") String serviceName,
-            @QueryParam("host") String host) {
+            @QueryParam("host") String host, @Context UriInfo uri) {
         ServiceNames.require(serviceName);
         String on = host == null ? null : host(host);
+        if (StaleReads.asked(uri)) {
+            StaleRead<List<Allocation>> read = on == null ? registry.instancesStale(serviceName)
+                    : StaleReads.listed(registry.byNameStale(serviceName, on));
+            return CompletableFuture.completedStage(StaleReads.headers(serviceAnswer(serviceName, on,
+                    read.answer()), read).build());
+        }
         CompletionStage<List<Allocation>> found = on == null ? registry.instances(serviceName)
                 : registry.byName(serviceName, on).thenApply(one -> one.stream().toList());
-        return found.thenApply(instances -> Response.ok(view(instances.stream().findFirst().orElseThrow(() ->
-                        new NotRegisteredException("no service named '" + serviceName + "' is registered"
-                                + (on == null ? "" : " on host " + on)))))
-                .header(INSTANCES_HEADER, instances.size()).build());
+        return found.thenApply(instances -> serviceAnswer(serviceName, on, instances).build());
+    }
+
+    private Response.ResponseBuilder serviceAnswer(String serviceName, String on, List<Allocation> instances) {
+        Allocation first = instances.stream().findFirst().orElseThrow(() -> new NotRegisteredException(
+                "no service named '" + serviceName + "' is registered" + (on == null ? "" : " on host " + on)));
+        return Response.ok(view(first)).header(INSTANCES_HEADER, instances.size());
     }
 
     @GET
@@ -206,16 +220,26 @@ public class PortsResource {
             description = "Live ones (Active, Reserved) first, then by host; status filters.")
     @APIResponse(responseCode = "404", description = "The service has no instance anywhere",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<List<AllocationView>> instances(@PathParam("service_name") String serviceName,
-            @QueryParam("status") String status) {
+    public CompletionStage<RestResponse<List<AllocationView>>> instances(
+            @PathParam("service_name") String serviceName, @QueryParam("status") String status,
+            @Context UriInfo uri) {
         ServiceNames.require(serviceName);
         Predicate<Allocation> wanted = withStatus(status);
-        return registry.instances(serviceName).thenApply(instances -> {
-            if (instances.isEmpty()) {
-                throw new NotRegisteredException("service '" + serviceName + "' has no instance on any host");
-            }
-            return instances.stream().filter(wanted).map(this::view).toList();
-        });
+        if (StaleReads.asked(uri)) {
+            StaleRead<List<Allocation>> read = registry.instancesStale(serviceName);
+            return CompletableFuture.completedStage(StaleReads.headers(RestResponse.ResponseBuilder.ok(
+                    instancesAnswer(serviceName, wanted, read.answer())), read).build());
+        }
+        return registry.instances(serviceName).thenApply(instances -> RestResponse.ok(
+                instancesAnswer(serviceName, wanted, instances)));
+    }
+
+    private List<AllocationView> instancesAnswer(String serviceName, Predicate<Allocation> wanted,
+            List<Allocation> instances) {
+        if (instances.isEmpty()) {
+            throw new NotRegisteredException("service '" + serviceName + "' has no instance on any host");
+        }
+        return instances.stream().filter(wanted).map(this::view).toList();
     }
 
     @GET

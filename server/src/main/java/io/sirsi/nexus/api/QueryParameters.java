@@ -24,7 +24,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * <ul>
  * <li>A parameter given without a value ({@code ?host=}, {@code ?limit}) is a 400: the default is asked for by
  * leaving the parameter out, and an empty value would otherwise silently mean it (Prometheus' HTTP SD refuses
- * them too).</li>
+ * them too). {@code ?stale} is the exception: Consul's flag, which means itself without a value
+ * ({@link StaleReads}).</li>
  * <li>A parameter given twice is a 400, unless the endpoint takes several values of it ({@link Repeatable}):
  * taking the first would silently drop what the client meant by the second.</li>
  * </ul>
@@ -54,7 +55,7 @@ public class QueryParameters {
                 throw new BadRequestException("query parameter '" + shown(name) + "' is given " + values.size()
                         + " times; give it once");
             }
-            if (values.stream().anyMatch(String::isEmpty)) {
+            if (values.stream().anyMatch(String::isEmpty) && !name.equals(StaleReads.PARAMETER)) {
                 throw new BadRequestException("query parameter '" + shown(name) + "' has no value; give one, or"
                         + " leave the parameter out for its default");
             }

@@ -33,6 +33,9 @@ final class IndexReplica implements GroupCommit.Log {
     private static final int CATCH_UP_PAGE = 1000;
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
 
+    /** What {@link #fresh} answers on a store of this process alone: one stage, which nobody can complete. */
+    private static final CompletionStage<Void> CURRENT = CompletableFuture.completedStage(null);
+
     private final AllocationStore store;
     private final RegistryIndex index;
     private final LeaseDeadlines deadlines;
@@ -94,7 +97,15 @@ final class IndexReplica implements GroupCommit.Log {
      * process's alone.
      */
     CompletionStage<Void> fresh() {
-        return follower.map(LogFollower::fresh).orElse(CompletableFuture.completedFuture(null));
+        return follower.isPresent() ? follower.get().fresh() : CURRENT;
+    }
+
+    /**
+     * How far behind the change log's head the index may be now: zero on a store of this process alone (every change
+     * goes through it); on a shared store, the time since the follower last found the index at the head.
+     */
+    Duration lag() {
+        return follower.map(LogFollower::lag).orElse(Duration.ZERO);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -109,6 +110,14 @@ final class LeaseDeadlines {
             }
         }
         return quietNow;
+    }
+
+    /**
+     * The hosts with allocations quiet now, as {@link #quietAt} finds them: the ones an expiry pass must lock; it
+     * leaves every other host alone.
+     */
+    Set<String> hostsQuietAt(Instant now, RegistryIndex index, Function<String, Instant> countsFrom) {
+        return new TreeSet<>(quietAt(now, index, countsFrom).keySet());
     }
 
     /** How many deadlines are queued: for tests, which check that a pass leaves the others alone. */

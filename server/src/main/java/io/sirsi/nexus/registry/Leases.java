@@ -46,6 +46,7 @@ final class Leases {
     private final HostChanges changes;
     private final RegistryObserver observer;
     private final LeaseDeadlines deadlines;
+    private final IndexReplica replica;
     /**
      * Heartbeat times not yet written, guarded by {@link #lock}; only for a store of this process alone. A heartbeat
      * changes no port, so its time need not reach disk before the reply: {@link #flushHeartbeats} writes them all in
@@ -77,6 +78,7 @@ final class Leases {
         this.changes = changes;
         this.observer = observer;
         this.deadlines = deadlines;
+        this.replica = replica;
         this.shared = replica.shared();
         this.heartbeatsInMemory = !shared;
     }
@@ -219,7 +221,36 @@ final class Leases {
         if (!changes.isOpen()) {
             return CompletableFuture.completedFuture(List.of());
         }
-        return groupCommit.submit(index.hosts(), changeSet -> expireDue(changeSet, false));
+        Set<String> due = dueHosts(false);
+        if (due.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of()); // nothing quiet: no transaction, no host locked
+        }
+        return groupCommit.submit(due, changeSet -> expireDue(changeSet, due, false));
+    }
+
+    /**
+     * The hosts a pass must lock (issue 23: it locked every host each second): those with allocations quiet now,
+     * those in self-preservation (to see it end), and for cleanup those holding Expired allocations. Read on the
+     * index under the lock; the pass reads again in its transaction, and leaves to the next pass what became quiet
+     * on another host meanwhile.
+     */
+    private Set<String> dueHosts(boolean withExpired) {
+        Set<String> due;
+        lock.lock();
+        try {
+            due = deadlines.hostsQuietAt(now(), index, this::countsFrom);
+            if (withExpired) {
+                for (String host : index.hosts()) {
+                    if (index.existing(host).map(table -> table.expired() > 0).orElse(false)) {
+                        due.add(host);
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        due.addAll(selfPreserving);
+        return due;
     }
 
     /**
@@ -228,9 +259,19 @@ final class Leases {
      */
     List<Allocation> removeExpired(boolean force) {
         changes.requireOpen();
-        return HostChanges.await(groupCommit.submit(index.hosts(), changeSet -> {
-            expireDue(changeSet, force);
-            List<Allocation> removed = changeSet.index().all().filter(Allocation::expired).sorted(BY_PORT).toList();
+        HostChanges.await(replica.fresh()); // on a shared store, what others expired is in the index before it looks
+        Set<String> due = dueHosts(true);
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        return HostChanges.await(groupCommit.submit(due, changeSet -> {
+            expireDue(changeSet, due, force);
+            List<Allocation> removed = new ArrayList<>();
+            for (String host : due) {
+                changeSet.index().existing(host).filter(table -> table.expired() > 0).ifPresent(table -> table.all()
+                        .stream().filter(Allocation::expired).forEach(removed::add));
+            }
+            removed.sort(BY_PORT);
             changeSet.remove(removed, EventType.REMOVED);
             changeSet.onCommit(() -> removed.forEach(allocation -> LOG.infof(
                     "Removed expired allocation %s of %s and freed port %d (no heartbeat since %s)%s",
@@ -250,7 +291,7 @@ final class Leases {
      * ones alone would expire the first half before it saw the pattern. It ends by itself when the heartbeats come
      * back, and the host's silence until then does not count. {@code force} (an admin's cleanup) expires regardless.
      */
-    private List<Allocation> expireDue(ChangeSet changeSet, boolean force) {
+    private List<Allocation> expireDue(ChangeSet changeSet, Set<String> locked, boolean force) {
         Instant now = changeSet.now();
         Duration timeout = config.heartbeatTimeout();
         double threshold = config.selfPreservation().threshold();
@@ -258,8 +299,9 @@ final class Leases {
         List<Allocation> expiredNow = new ArrayList<>();
         // only the hosts with quiet allocations, and those in self-preservation (to see it end), have anything to do
         Map<String, List<Allocation>> quietByHost = deadlines.quietAt(now, index, this::countsFrom);
-        for (String host : index.hosts()) {
-            if (!quietByHost.containsKey(host) && !selfPreserving.contains(host)) {
+        for (String host : locked) { // a host quiet since the pass was queued waits for the next: it is not locked
+            if (!quietByHost.containsKey(host) && !selfPreserving.contains(host)
+                    || changeSet.index().existing(host).isEmpty()) {
                 continue;
             }
             Instant countsFrom = countsFrom(host);

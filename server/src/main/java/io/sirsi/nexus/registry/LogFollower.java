@@ -1,5 +1,6 @@
 package io.sirsi.nexus.registry;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,11 @@ final class LogFollower {
     private List<CompletableFuture<Void>> waiting = new ArrayList<>();
     private final Thread thread = new Thread(this::run, "sirsi-log-follower");
     private volatile boolean closed;
+    /**
+     * When the last read of the log's head that left the index at the head began ({@link System#nanoTime}): the
+     * index held every change committed before then, so a stale read is at most this long behind.
+     */
+    private volatile long currentSince = System.nanoTime();
 
     LogFollower(AllocationStore store, ReentrantLock indexLock, RegistryIndex index, Runnable catchUp,
             long pollMillis) {
@@ -68,6 +74,11 @@ final class LogFollower {
         return fresh;
     }
 
+    /** How far behind the log's head the index may be: since the last read that found it current began. */
+    Duration lag() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - currentSince));
+    }
+
     private void run() {
         while (!closed) {
             List<CompletableFuture<Void>> served;
@@ -84,6 +95,7 @@ final class LogFollower {
                 waitLock.unlock();
             }
             try {
+                long reading = System.nanoTime();
                 if (store.headRevision() > index.revision()) {
                     indexLock.lock();
                     try {
@@ -92,6 +104,7 @@ final class LogFollower {
                         indexLock.unlock();
                     }
                 }
+                currentSince = reading;
                 served.forEach(fresh -> fresh.complete(null));
             } catch (RuntimeException e) {
                 LOG.debugf("Reading the change log failed: %s", e.getMessage());

@@ -430,6 +430,19 @@ public class PortRegistry {
         return queries.byName(serviceName, host);
     }
 
+    /**
+     * The service's instances as this process's index holds them now, without waiting for the change log (Consul's
+     * {@code ?stale}): on a replica it may miss the last moment's changes of others, and says how far behind it is.
+     */
+    public StaleRead<List<Allocation>> instancesStale(String serviceName) {
+        return queries.stale(read -> read.instancesNow(serviceName));
+    }
+
+    /** The service on the host as this process's index holds it now; see {@link #instancesStale}. */
+    public StaleRead<Optional<Allocation>> byNameStale(String serviceName, String host) {
+        return queries.stale(read -> read.byNameNow(serviceName, host));
+    }
+
     public CompletionStage<Optional<Allocation>> byPort(int port, String host) {
         return queries.byPort(port, host);
     }

@@ -38,6 +38,8 @@ public final class PortTable {
     private final Map<ServiceType, PortRange> ranges;
     /** Per service type: the use of its range, counted as allocations come and go so that readers need no scan. */
     private final Map<ServiceType, RangeCount> counts;
+    /** How many allocations here are Expired: cleanup looks only at the hosts that hold some. */
+    private final AtomicInteger expired = new AtomicInteger();
     /** Ports that may not be chosen: held by an allocation or reserved by configuration. Writer only. */
     private final BitSet blocked = new BitSet(PortRange.MAX_PORT + 1);
     /** Never changes after construction, so readers may use it too. */
@@ -85,6 +87,11 @@ public final class PortTable {
         return Optional.ofNullable(byName.get(serviceName));
     }
 
+    /** The service's allocation here, or null: {@link #byName} without the Optional, for the lookups' hot path. */
+    Allocation named(String serviceName) {
+        return byName.get(serviceName);
+    }
+
     public Optional<Allocation> byPort(int port) {
         return PortRange.isValidPort(port) ? Optional.ofNullable(byPort.get(port)) : Optional.empty();
     }
@@ -104,6 +111,8 @@ public final class PortTable {
      */
     public void put(Allocation allocation) {
         Allocation previous = byId.put(allocation.allocationId(), allocation);
+        countExpired(previous, -1);
+        countExpired(allocation, 1);
         boolean samePlace = previous != null && previous.port() == allocation.port()
                 && previous.serviceName().equals(allocation.serviceName());
         if (previous != null && !samePlace) {
@@ -122,8 +131,20 @@ public final class PortTable {
     public void remove(Allocation allocation) {
         Allocation stored = byId.remove(allocation.allocationId());
         if (stored != null) {
+            countExpired(stored, -1);
             unindex(stored);
         }
+    }
+
+    private void countExpired(Allocation allocation, int delta) {
+        if (allocation != null && allocation.expired()) {
+            expired.addAndGet(delta);
+        }
+    }
+
+    /** How many allocations here are Expired. */
+    public int expired() {
+        return expired.get();
     }
 
     /**

@@ -57,7 +57,22 @@ final class RegistryIndex {
 
     /** The service's allocation on every host it has one on. */
     List<Allocation> instances(String serviceName) {
-        return tables.values().stream().flatMap(table -> table.byName(serviceName).stream()).toList();
+        // a plain loop: a lookup by name is the hottest read, and most registries have one host (issue 23)
+        List<Allocation> found = List.of();
+        for (PortTable table : tables.values()) {
+            Allocation instance = table.named(serviceName);
+            if (instance != null) {
+                if (found.isEmpty()) {
+                    found = List.of(instance);
+                } else {
+                    if (found.size() == 1) {
+                        found = new ArrayList<>(found);
+                    }
+                    found.add(instance);
+                }
+            }
+        }
+        return found;
     }
 
     Stream<Allocation> all() {

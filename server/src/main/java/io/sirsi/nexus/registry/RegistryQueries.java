@@ -1,5 +1,6 @@
 package io.sirsi.nexus.registry;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The read model: lookups and counts answered from the {@link RegistryIndex} without a lock, each as fresh as
@@ -26,6 +28,7 @@ final class RegistryQueries {
     private final HostChanges changes;
     private final Hosts hosts;
     private final Map<ServiceType, PortRange> ranges;
+    private final Comparator<Allocation> byLiveness;
     /** What a host that holds nothing looks like to a read. */
     private final PortTable emptyTable;
     private final InstantSource clock;
@@ -39,6 +42,9 @@ final class RegistryQueries {
         this.ranges = ranges;
         this.emptyTable = new PortTable(ranges, reservedPorts, port -> false);
         this.clock = clock;
+        this.byLiveness = Comparator.comparing(Allocation::expired)
+                .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
+                .thenComparing(Allocation::host);
     }
 
     /** Completes once the index holds every change committed before this call. */
@@ -63,7 +69,23 @@ final class RegistryQueries {
     }
 
     CompletionStage<Optional<Allocation>> byName(String serviceName, String host) {
-        return fresh().thenApply(fresh -> index.existing(host).flatMap(table -> table.byName(serviceName)));
+        return fresh().thenApply(fresh -> byNameNow(serviceName, host));
+    }
+
+    /**
+     * A stale read (Consul's {@code ?stale}): answered from the index as it is, without waiting for the change
+     * log; with the revision it is at least as new as and how far behind the log's head it may be.
+     */
+    <T> StaleRead<T> stale(Function<RegistryQueries, T> read) {
+        changes.requireOpen();
+        long revision = index.revision(); // read first: the answer is at least this new
+        Duration lag = replica.lag();
+        return new StaleRead<>(read.apply(this), revision, lag);
+    }
+
+    /** The service on the host, as the index holds it now. */
+    Optional<Allocation> byNameNow(String serviceName, String host) {
+        return index.existing(host).flatMap(table -> table.byName(serviceName));
     }
 
     CompletionStage<Optional<Allocation>> byPort(int port, String host) {
@@ -71,10 +93,13 @@ final class RegistryQueries {
     }
 
     CompletionStage<List<Allocation>> instances(String serviceName) {
-        return fresh().thenApply(fresh -> index.instances(serviceName).stream().sorted(
-                Comparator.comparing(Allocation::expired)
-                        .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
-                        .thenComparing(Allocation::host)).toList());
+        return fresh().thenApply(fresh -> instancesNow(serviceName));
+    }
+
+    /** As the index holds them now: live ones first, then the registry's own host first, then by host. */
+    List<Allocation> instancesNow(String serviceName) {
+        List<Allocation> found = index.instances(serviceName);
+        return found.size() < 2 ? found : found.stream().sorted(byLiveness).toList();
     }
 
     CompletionStage<List<RangeUsage>> rangeUsage(String host) {

@@ -27,7 +27,8 @@ final class ChangeLogTable {
      * its numbers are taken in start order, not commit order. Taken last in the transaction, after the hosts' locks
      * (always in that order, so no deadlock), it serialises only the append and the commit.
      */
-    private static final String ADVANCE_HEAD = "update change_log_head set revision = revision + ? where id = 1";
+    private static final String ADVANCE_HEAD = "update change_log_head set revision = revision + ? where id = 1"
+            + " returning revision";
 
     /** The last revision handed out (0 for an empty log). */
     long head(StoreTransaction transaction) throws SQLException {
@@ -60,8 +61,14 @@ final class ChangeLogTable {
         }
         PreparedStatement advance = statements.get(ADVANCE_HEAD);
         advance.setInt(1, events.size());
-        advance.executeUpdate();
-        long first = head(transaction) - events.size() + 1;
+        long first;
+        // the new head comes back with the update: one statement (on PostgreSQL one round trip) rather than two
+        try (ResultSet head = advance.executeQuery()) {
+            if (!head.next()) {
+                throw new SQLException("the change log's head row is missing", "58000");
+            }
+            first = head.getLong(1) - events.size() + 1;
+        }
         PreparedStatement insert = statements.get(INSERT_EVENT);
         for (int i = 0; i < events.size(); i++) {
             RowMapping.bindEvent(insert, first + i, events.get(i));

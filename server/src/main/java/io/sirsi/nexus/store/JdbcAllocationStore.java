@@ -46,6 +46,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final ChangeLogTable changeLog = new ChangeLogTable();
     private final LivenessTable liveness = new LivenessTable();
     private final WriteHealth writeHealth = new WriteHealth();
+    private final KeptStatements keptStatements = new KeptStatements();
 
     /**
      * Both datasources are injected as {@link Instance}s because only the one {@code sirsi.ports.store} names is
@@ -153,12 +154,16 @@ public class JdbcAllocationStore implements AllocationStore {
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
             return join("write allocations", open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
-                try (Statements statements = new Statements(open.connection())) {
+                Statements statements = keptStatements.of(open.connection());
+                try {
                     // in order: a later write may depend on an earlier one (a port released, then allocated again)
                     for (StoreWrite write : writes) {
                         allocations.apply(write, statements);
                     }
                     return changeLog.append(open, statements, events);
+                } catch (SQLException | RuntimeException e) {
+                    keptStatements.forget(open.connection());
+                    throw e;
                 }
             });
         }

@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The prepared statements of one batch: one per SQL text, prepared on first use, closed together. */
+/**
+ * Prepared statements by SQL text, prepared on first use, closed together; the writer keeps them from one group to
+ * the next ({@link KeptStatements}).
+ */
 final class Statements implements AutoCloseable {
 
     private final Connection connection;

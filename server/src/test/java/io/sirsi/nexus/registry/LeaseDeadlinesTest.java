@@ -57,6 +57,39 @@ class LeaseDeadlinesTest {
         assertEquals(900, quietAt(T0.plusSeconds(6)).get("node-1").size());
     }
 
+    /** Issue 23: the pass locked every host each second; now only those with something quiet. */
+    @Test
+    void theHostsAPassLocksAreThoseWithQuietAllocations() {
+        for (int port = 6000; port < 6100; port++) {
+            held("node-1", port, T0);
+        }
+        held("node-2", 6000, T0.minusSeconds(10));
+        held("node-3", 6000, T0.minusSeconds(1));
+        assertEquals(Set.of(), deadlines.hostsQuietAt(T0.minusSeconds(6), index, host -> Instant.EPOCH));
+        assertEquals(Set.of("node-2"), deadlines.hostsQuietAt(T0.plusSeconds(1), index, host -> Instant.EPOCH));
+        assertEquals(Set.of("node-2", "node-3"), deadlines.hostsQuietAt(T0.plusSeconds(4).plusMillis(1), index,
+                host -> Instant.EPOCH));
+        assertEquals(Set.of("node-2"), deadlines.hostsQuietAt(T0.plusSeconds(4).plusMillis(1), index,
+                host -> host.equals("node-3") ? T0 : Instant.EPOCH), "node-3's silence before T0 does not count");
+    }
+
+    @Test
+    void aTableCountsItsExpiredAllocationsForCleanup() {
+        Allocation first = held("node-1", 6000, T0);
+        Allocation second = held("node-1", 6001, T0);
+        PortTable table = index.existing("node-1").orElseThrow();
+        assertEquals(0, table.expired());
+        index.put(first.withStatus(AllocationStatus.EXPIRED));
+        index.put(second.withStatus(AllocationStatus.EXPIRED));
+        assertEquals(2, table.expired());
+        index.put(first.withStatus(AllocationStatus.EXPIRED).withHeartbeat(T0.plusSeconds(1))); // replaced in place
+        assertEquals(2, table.expired());
+        index.put(second); // revived
+        assertEquals(1, table.expired());
+        index.free(first, T0.plusSeconds(2)); // removed by cleanup
+        assertEquals(0, table.expired());
+    }
+
     @Test
     void aHeartbeatHeardMeanwhileQueuesTheAllocationAtItsNewDeadline() {
         Allocation beating = held("node-1", 6000, T0);

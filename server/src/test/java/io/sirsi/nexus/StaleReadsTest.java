@@ -1,0 +1,57 @@
+package io.sirsi.nexus;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code stale} read mode (Consul's {@code ?stale}) on a store of this process alone: the lookups by name answer
+ * as usual, with the revision they are at least as new as and a lag of 0 (nothing is ever behind here); without
+ * {@code stale} no such headers; a value other than true or false is a 400. The replicas' side is in ReplicasIT.
+ */
+@QuarkusTest
+class StaleReadsTest {
+
+    @BeforeEach
+    void emptyRegistry() {
+        Registry.releaseAll();
+    }
+
+    @Test
+    void aStaleLookupSaysItsRevisionAndLag() {
+        MultiHostTest.allocate("orders", "rest-api", "node-a", "").statusCode(200);
+        MultiHostTest.allocate("orders", "rest-api", null, "").statusCode(200);
+        long after = Long.parseLong(given().get("/ports/service/orders").header("X-Sirsi-Index"));
+
+        Response stale = given().get("/ports/service/orders?stale");
+        stale.then().statusCode(200).header("X-Sirsi-Instances", "2").header("X-Sirsi-Lag", "0")
+                .body("host", equalTo("localhost"));
+        assertTrue(Long.parseLong(stale.header("X-Sirsi-Revision")) >= after, "at least as new as the change");
+        given().get("/ports/service/orders?stale=true&host=node-a").then().statusCode(200)
+                .header("X-Sirsi-Instances", "1").header("X-Sirsi-Lag", "0").body("host", equalTo("node-a"));
+        given().get("/ports/instances/orders?stale").then().statusCode(200).header("X-Sirsi-Lag", "0")
+                .body("$", hasSize(2));
+        given().get("/ports/service/ghost?stale").then().statusCode(404).body("detail", containsString("ghost"));
+        given().get("/ports/instances/ghost?stale").then().statusCode(404);
+    }
+
+    @Test
+    void aDefaultReadCarriesNoStaleHeadersAndABadValueIsRefused() {
+        MultiHostTest.allocate("orders", "rest-api", null, "").statusCode(200);
+        given().get("/ports/service/orders").then().statusCode(200).header("X-Sirsi-Lag", nullValue())
+                .header("X-Sirsi-Revision", nullValue());
+        given().get("/ports/service/orders?stale=false").then().statusCode(200).header("X-Sirsi-Lag", nullValue());
+        given().get("/ports/service/orders?stale=maybe").then().statusCode(400)
+                .body("detail", containsString("invalid stale 'maybe': expected true or false"));
+        given().get("/ports/instances/orders?stale=1").then().statusCode(400);
+        given().get("/ports/service/orders?host=").then().statusCode(400); // other flags still need their value
+    }
+}
