@@ -2,6 +2,7 @@ package io.sirsi.nexus;
 
 import io.sirsi.nexus.registry.AllocationStore;
 import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.HostTransaction;
 import io.sirsi.nexus.registry.StoreUnavailableException;
@@ -113,6 +114,11 @@ public class WriteFailingStore implements AllocationStore {
         }
 
         @Override
+        public List<DrainDeadline> drainsDue(Instant now) {
+            return transaction.drainsDue(now);
+        }
+
+        @Override
         public Snapshot load() {
             return transaction.load();
         }
@@ -189,6 +195,11 @@ public class WriteFailingStore implements AllocationStore {
     @Override
     public Instant markAlive(Instant now, java.time.Duration downAfter) {
         return store.markAlive(now, downAfter);
+    }
+
+    @Override
+    public List<DrainDeadline> drainsDue(Instant now) {
+        return store.drainsDue(now);
     }
 
     @Override

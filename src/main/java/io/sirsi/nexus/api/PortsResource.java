@@ -360,7 +360,7 @@ public class PortsResource {
     }
 
     /** A JSON body, which Quarkus REST passes as null when the request had none (or sent {@code null}). */
-    private static <T> T present(T body) {
+    static <T> T present(T body) {
         if (body == null) {
             throw new BadRequestException("request body is required: a JSON object");
         }

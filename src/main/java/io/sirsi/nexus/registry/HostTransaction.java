@@ -19,6 +19,9 @@ public interface HostTransaction extends CatchUpReads {
     /** The stored last heartbeat times of these allocations (unknown ids are left out). */
     Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds);
 
+    /** The Draining allocations whose drain time ended at or before the moment, as this transaction sees them. */
+    List<DrainDeadline> drainsDue(Instant now);
+
     /**
      * Applies the writes in their order and appends the events to the log, in this transaction. The events get
      * consecutive revisions in their order, handed out in commit order across processes (their {@code revision}

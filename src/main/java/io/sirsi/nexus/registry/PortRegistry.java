@@ -64,6 +64,7 @@ public class PortRegistry {
     private final Leases leases;
     private final RegistryQueries queries;
     private final StaticReservations staticReservations;
+    private final Draining draining;
     /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
     private final Set<String> alwaysKept;
 
@@ -88,6 +89,7 @@ public class PortRegistry {
         this.placement = new Placement(observer, hosts, queries::knownHosts);
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
                 deadlines);
+        this.draining = new Draining(store, config, clock, groupCommit, decisions);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
     }
 
@@ -247,7 +249,8 @@ public class PortRegistry {
         }
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
-                existing.allocatedAt(), now, AllocationStatus.ACTIVE);
+                existing.allocatedAt(), now,
+                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE); // asking again: not undrained
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
@@ -373,6 +376,24 @@ public class PortRegistry {
     /** Whether nothing on the host expires now, since its allocations went quiet together. */
     public boolean selfPreserving(String host) {
         return leases.selfPreserving(host);
+    }
+
+    /**
+     * Drains the allocation: it is Draining at once, not offered by discovery, keeps its port, and is released after
+     * {@code drainFor} (the configured drain timeout when empty) unless released or undrained before.
+     */
+    public CompletionStage<Drained> drain(UUID allocationId, Optional<Duration> drainFor, Optional<String> reason) {
+        return draining.drain(allocationId, drainFor, reason);
+    }
+
+    /** Puts a Draining allocation back into service: Active again. */
+    public CompletionStage<Allocation> undrain(UUID allocationId) {
+        return draining.undrain(allocationId);
+    }
+
+    /** Releases every Draining allocation whose drain time has ended; returns what went. */
+    public CompletionStage<List<Allocation>> releaseDrained() {
+        return draining.releaseDue();
     }
 
     /** Deletes change-log events older than the retention, and the oldest beyond the maximum count. */

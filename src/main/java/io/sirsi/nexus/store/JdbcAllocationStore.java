@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.sirsi.nexus.registry.AllocationStore;
 import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.HostTransaction;
 import io.sirsi.nexus.registry.RegistryConfig;
@@ -150,6 +151,11 @@ public class JdbcAllocationStore implements AllocationStore {
         }
 
         @Override
+        public List<DrainDeadline> drainsDue(Instant now) {
+            return join("read the drain times", open -> allocations.drainsDue(open, now));
+        }
+
+        @Override
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
             return join("write allocations", open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
@@ -232,6 +238,12 @@ public class JdbcAllocationStore implements AllocationStore {
     public Instant markAlive(Instant now, Duration downAfter) {
         return writeHealth.track(() -> inTransaction("record that the registry is alive", Begin.DEFERRED,
                 transaction -> liveness.markAlive(transaction, now, downAfter)));
+    }
+
+    @Override
+    public List<DrainDeadline> drainsDue(Instant now) {
+        return inTransaction("read the drain times", Begin.DEFERRED, transaction -> allocations.drainsDue(transaction,
+                now));
     }
 
     @Override
