@@ -2,7 +2,9 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -37,6 +39,7 @@ class DrainTest {
 
     @BeforeEach
     void emptyRegistry() {
+        given().contentType(ContentType.JSON).body("{\"host\":\"rack-7\"}").post("/ports/undrain");
         Registry.releaseAll();
     }
 
@@ -133,6 +136,74 @@ class DrainTest {
         assertEquals(before, Registry.overview());
     }
 
+    @Test
+    void hostMaintenanceDrainsItsAllocationsAndRefusesNewOnesUntilItEnds() throws Exception {
+        grantOn("rack-7", "first");
+        Registry.Granted second = grantOn("rack-7", "second");
+        Registry.grant("elsewhere", "cache");
+        String until = clock.instant().truncatedTo(ChronoUnit.MILLIS).plus(Duration.ofMinutes(10)).toString();
+        drainHost("rack-7", "\"for\":\"10m\",\"reason\":\"kernel update\"").statusCode(200)
+                .body("host", equalTo("rack-7")).body("until", equalTo(until))
+                .body("drained.service_name", contains("first", "second"))
+                .body("drained.status", everyItem(equalTo("Draining")));
+        given().when().get("/ports/service/elsewhere").then().body("status", equalTo("Active"));
+        problem(allocateOn("rack-7", "newcomer"), 409, "host rack-7 is in maintenance until " + until
+                + " (kernel update)");
+        allocateOn("rack-7", "first").statusCode(200).body("allocation.status", equalTo("Draining"));
+        Registry.grant("newcomer", "cache");
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
+        awaitGone("first", "rack-7");
+        awaitGone("second", "rack-7");
+        Registry.heartbeat(second.allocationId()).statusCode(404);
+        allocateOn("rack-7", "newcomer").statusCode(200).body("allocation.status", equalTo("Active"));
+    }
+
+    @Test
+    void undrainingAHostEndsItsMaintenanceAndPutsItsAllocationsBack() {
+        Registry.Granted first = grantOn("rack-7", "first");
+        drainHost("rack-7", "").statusCode(200).body("drained.size()", equalTo(1));
+        undrainHost("rack-7").statusCode(200).body("message", containsString("undrained 1 allocation"));
+        given().queryParam("host", "rack-7").when().get("/ports/service/first").then()
+                .body("status", equalTo("Active")).body("allocation_id", equalTo(first.allocationId()));
+        allocateOn("rack-7", "newcomer").statusCode(200);
+        problem(undrainHost("rack-7"), 409, "not in maintenance");
+    }
+
+    @Test
+    void aHostOrAnAllocationButNotBothNorNeither() {
+        Registry.Granted granted = Registry.grant("either", "cache");
+        String before = Registry.overview();
+        problem(given().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + granted.allocationId()
+                + "\",\"host\":\"rack-7\"}").post("/ports/drain").then(), 400, "exactly one");
+        problem(given().contentType(ContentType.JSON).body("{\"for\":\"1m\"}").post("/ports/drain").then(), 400,
+                "exactly one");
+        problem(given().contentType(ContentType.JSON).body("{}").post("/ports/undrain").then(), 400, "exactly one");
+        problem(drainHost("not a host!", ""), 400, "host");
+        problem(drainHost("rack-7", "\"for\":\"1x\""), 400, "invalid for");
+        assertEquals(before, Registry.overview());
+        allocateOn("rack-7", "unhindered").statusCode(200);
+    }
+
+    private static Registry.Granted grantOn(String host, String name) {
+        var body = allocateOn(host, name).statusCode(200).extract().jsonPath();
+        return new Registry.Granted(body.getInt("allocation.port"), body.getString("allocation.allocation_id"));
+    }
+
+    private static ValidatableResponse allocateOn(String host, String name) {
+        return Registry.allocate("{\"service_name\":\"" + name + "\",\"service_type\":\"cache\",\"host\":\""
+                + host + "\"}");
+    }
+
+    private static ValidatableResponse drainHost(String host, String fields) {
+        return given().contentType(ContentType.JSON).body("{\"host\":\"" + host + "\""
+                + (fields.isEmpty() ? "" : "," + fields) + "}").when().post("/ports/drain").then();
+    }
+
+    private static ValidatableResponse undrainHost(String host) {
+        return given().contentType(ContentType.JSON).body("{\"host\":\"" + host + "\"}").when()
+                .post("/ports/undrain").then();
+    }
+
     static ValidatableResponse drain(String allocationId, String fields) {
         String rest = fields.substring(1, fields.length() - 1);
         return given().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + allocationId + "\""
@@ -150,8 +221,13 @@ class DrainTest {
 
     /** Waits (in real time, bounded) for the drain pass, which runs every 100 ms, to have seen the test's time. */
     private static void awaitGone(String service) {
+        awaitGone(service, "localhost");
+    }
+
+    private static void awaitGone(String service, String host) {
         await().alias(service + " released").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
-                .until(() -> given().when().get("/ports/service/" + service).then().extract().statusCode() == 404);
+                .until(() -> given().queryParam("host", host).when().get("/ports/service/" + service).then()
+                        .extract().statusCode() == 404);
     }
 
     private static List<String> types(List<EventStream.Event> events) {

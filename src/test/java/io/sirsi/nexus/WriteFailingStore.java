@@ -5,6 +5,7 @@ import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.HostTransaction;
+import io.sirsi.nexus.registry.Maintenance;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.sirsi.nexus.registry.StoreWrite;
 import io.sirsi.nexus.store.JdbcAllocationStore;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -119,6 +121,11 @@ public class WriteFailingStore implements AllocationStore {
         }
 
         @Override
+        public Optional<Maintenance> maintenance(String host) {
+            return transaction.maintenance(host);
+        }
+
+        @Override
         public Snapshot load() {
             return transaction.load();
         }
@@ -200,6 +207,11 @@ public class WriteFailingStore implements AllocationStore {
     @Override
     public List<DrainDeadline> drainsDue(Instant now) {
         return store.drainsDue(now);
+    }
+
+    @Override
+    public List<Maintenance> maintenances() {
+        return store.maintenances();
     }
 
     @Override

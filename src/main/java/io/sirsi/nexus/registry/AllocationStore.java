@@ -90,6 +90,9 @@ public interface AllocationStore extends CatchUpReads {
      */
     List<DrainDeadline> drainsDue(Instant now);
 
+    /** Every host maintenance stored, ended or not, read in a transaction of its own. */
+    List<Maintenance> maintenances();
+
     /** Fails unless the store can be read right now. */
     void ping();
 

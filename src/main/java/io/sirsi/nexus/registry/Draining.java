@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +19,9 @@ import org.jboss.logging.Logger;
  * it the moment the {@code draining} event commits (it is no longer Active), it keeps its port, a heartbeat or a
  * service asking again does not end it, and when its drain time ends it is released, unless released or undrained
  * before. The drain time is stored with the allocation ({@code drain_until}), so it survives a restart and every
- * replica sees it: the release pass reads the due ones from the store and decides under their hosts' locks.
+ * replica sees it: the release pass reads the due ones from the store and decides under their hosts' locks. A host
+ * put in maintenance drains all its allocations until a time and takes no new ones until then
+ * ({@link HostMaintenance}).
  */
 final class Draining {
 
@@ -32,9 +35,11 @@ final class Draining {
     private final InstantSource clock;
     private final GroupCommit groupCommit;
     private final HostChanges changes;
+    private final HostMaintenance maintenance;
 
     Draining(AllocationStore store, RegistryConfig config, InstantSource clock, GroupCommit groupCommit,
-            HostChanges changes) {
+            HostChanges changes, HostMaintenance maintenance) {
+        this.maintenance = maintenance;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -58,15 +63,39 @@ final class Draining {
                         + " (sirsi.ports.static." + allocation.serviceName() + ")");
             }
             Instant until = changeSet.now().plus(length);
-            Allocation draining = allocation.withStatus(AllocationStatus.DRAINING);
-            changeSet.replace(allocation, draining, EventType.DRAINING);
-            changeSet.write(new StoreWrite.Drain(allocationId, until, why));
-            changeSet.onCommit(() -> LOG.infof("Draining %s on port %d of %s (allocation %s) until %s%s: no longer"
-                            + " offered by discovery; its port is released then unless undrained",
-                    allocation.serviceName(), allocation.port(), allocation.host(), allocationId, until,
-                    why.map(text -> " (" + text + ")").orElse("")));
-            return new Drained(draining, until, why);
+            return new Drained(allocation.host(), List.of(drain(changeSet, allocation, until, why)), until, why);
         });
+    }
+
+    /**
+     * Puts the host in maintenance for {@code drainFor} (the configured drain timeout when empty): every allocation
+     * there but the static reservations drains until then, and no new one is made there until then.
+     */
+    CompletionStage<Drained> drainHost(String host, Optional<Duration> drainFor, Optional<String> reason) {
+        Duration length = checkedLength(drainFor.orElse(config.drainTimeout()));
+        Optional<String> why = reason.map(Draining::checkedReason);
+        return changes.change(Set.of(host), changeSet -> {
+            Instant until = changeSet.now().plus(length);
+            maintenance.start(changeSet, new Maintenance(host, until, why));
+            List<Allocation> drained = changeSet.table(host).all().stream().filter(allocation -> !allocation.reserved())
+                    .sorted(Comparator.comparingInt(Allocation::port)).toList().stream()
+                    .map(allocation -> drain(changeSet, allocation, until, why)).toList();
+            changeSet.onCommit(() -> LOG.infof("Host %s in maintenance until %s%s: %d allocations draining, no new"
+                    + " ones there until then", host, until, why.map(text -> " (" + text + ")").orElse(""),
+                    drained.size()));
+            return new Drained(host, drained, until, why);
+        });
+    }
+
+    private static Allocation drain(ChangeSet changeSet, Allocation allocation, Instant until, Optional<String> why) {
+        Allocation draining = allocation.withStatus(AllocationStatus.DRAINING);
+        changeSet.replace(allocation, draining, EventType.DRAINING);
+        changeSet.write(new StoreWrite.Drain(allocation.allocationId(), until, why));
+        changeSet.onCommit(() -> LOG.infof("Draining %s on port %d of %s (allocation %s) until %s%s: no longer"
+                        + " offered by discovery; its port is released then unless undrained",
+                allocation.serviceName(), allocation.port(), allocation.host(), allocation.allocationId(), until,
+                why.map(text -> " (" + text + ")").orElse("")));
+        return draining;
     }
 
     /** Puts a Draining allocation back into service: it is Active again, and offered again. */
@@ -78,13 +107,35 @@ final class Draining {
                 throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
                         + "' is " + allocation.status() + ", not Draining; only a drained allocation can be undrained");
             }
-            Allocation active = allocation.withStatus(AllocationStatus.ACTIVE);
-            changeSet.replace(allocation, active, EventType.UNDRAINED);
-            changeSet.write(new StoreWrite.Undrain(allocationId));
-            changeSet.onCommit(() -> LOG.infof("Undrained %s on port %d of %s (allocation %s): offered again",
-                    allocation.serviceName(), allocation.port(), allocation.host(), allocationId));
-            return active;
+            return undrain(changeSet, allocation);
         });
+    }
+
+    /** Ends the host's maintenance and undrains every Draining allocation there; returns those. */
+    CompletionStage<List<Allocation>> undrainHost(String host) {
+        return changes.change(Set.of(host), changeSet -> {
+            boolean inMaintenance = maintenance.inEffect(changeSet, host).isPresent();
+            List<Allocation> draining = changeSet.index().existing(host).map(table -> table.all().stream()
+                    .filter(Allocation::draining).sorted(Comparator.comparingInt(Allocation::port)).toList())
+                    .orElse(List.of());
+            if (!inMaintenance && draining.isEmpty()) {
+                throw new ServiceConflictException("host " + host + " is not in maintenance and has no Draining"
+                        + " allocation");
+            }
+            maintenance.end(changeSet, host);
+            changeSet.onCommit(() -> LOG.infof("Host %s out of maintenance: new allocations accepted there again",
+                    host));
+            return draining.stream().map(allocation -> undrain(changeSet, allocation)).toList();
+        });
+    }
+
+    private static Allocation undrain(ChangeSet changeSet, Allocation allocation) {
+        Allocation active = allocation.withStatus(AllocationStatus.ACTIVE);
+        changeSet.replace(allocation, active, EventType.UNDRAINED);
+        changeSet.write(new StoreWrite.Undrain(allocation.allocationId()));
+        changeSet.onCommit(() -> LOG.infof("Undrained %s on port %d of %s (allocation %s): offered again",
+                allocation.serviceName(), allocation.port(), allocation.host(), allocation.allocationId()));
+        return active;
     }
 
     /**

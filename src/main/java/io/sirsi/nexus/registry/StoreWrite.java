@@ -31,4 +31,12 @@ public sealed interface StoreWrite {
     /** Ends the allocation's drain: it is stored as Active again. Unknown ids are skipped. */
     record Undrain(UUID allocationId) implements StoreWrite {
     }
+
+    /** Puts the host in maintenance, replacing any maintenance it was in. */
+    record Maintain(Maintenance maintenance) implements StoreWrite {
+    }
+
+    /** Ends the host's maintenance, if any. */
+    record EndMaintenance(String host) implements StoreWrite {
+    }
 }

@@ -7,6 +7,7 @@ import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.HostTransaction;
+import io.sirsi.nexus.registry.Maintenance;
 import io.sirsi.nexus.registry.RegistryConfig;
 import io.sirsi.nexus.registry.RegistryConfig.StoreKind;
 import io.sirsi.nexus.registry.StoreUnavailableException;
@@ -46,6 +47,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final AllocationTable allocations = new AllocationTable();
     private final ChangeLogTable changeLog = new ChangeLogTable();
     private final LivenessTable liveness = new LivenessTable();
+    private final MaintenanceTable maintenance = new MaintenanceTable();
     private final WriteHealth writeHealth = new WriteHealth();
 
     /**
@@ -156,6 +158,11 @@ public class JdbcAllocationStore implements AllocationStore {
         }
 
         @Override
+        public Optional<Maintenance> maintenance(String host) {
+            return join("read the host's maintenance", open -> maintenance.of(open, host));
+        }
+
+        @Override
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
             return join("write allocations", open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
@@ -163,6 +170,7 @@ public class JdbcAllocationStore implements AllocationStore {
                     // in order: a later write may depend on an earlier one (a port released, then allocated again)
                     for (StoreWrite write : writes) {
                         allocations.apply(write, statements);
+                        maintenance.apply(write, statements);
                     }
                     return changeLog.append(open, statements, events);
                 }
@@ -244,6 +252,11 @@ public class JdbcAllocationStore implements AllocationStore {
     public List<DrainDeadline> drainsDue(Instant now) {
         return inTransaction("read the drain times", Begin.DEFERRED, transaction -> allocations.drainsDue(transaction,
                 now));
+    }
+
+    @Override
+    public List<Maintenance> maintenances() {
+        return inTransaction("read the host maintenances", Begin.DEFERRED, maintenance::all);
     }
 
     @Override

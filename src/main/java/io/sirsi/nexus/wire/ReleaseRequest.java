@@ -2,10 +2,7 @@ package io.sirsi.nexus.wire;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
-/**
- * Body of {@code POST /ports/release} and {@code POST /ports/undrain}; its id is checked by
- * {@link AllocationIds#parse}.
- */
+/** Body of {@code POST /ports/release}; its id is checked by {@link AllocationIds#parse}. */
 public record ReleaseRequest(
         @Schema(required = true, format = "uuid", pattern = AllocationIds.PATTERN)
         String allocationId) {
