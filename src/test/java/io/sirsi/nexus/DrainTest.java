@@ -170,6 +170,16 @@ class DrainTest {
     }
 
     @Test
+    void instancesListADrainingOneAfterTheActiveOnes() {
+        Registry.Granted here = grantOn("localhost", "spread");
+        grantOn("rack-7", "spread");
+        given().when().get("/ports/instances/spread").then().body("host", contains("localhost", "rack-7"));
+        drain(here.allocationId(), "{}").statusCode(200);
+        given().when().get("/ports/instances/spread").then().body("host", contains("rack-7", "localhost"))
+                .body("status", contains("Active", "Draining"));
+    }
+
+    @Test
     void aHostOrAnAllocationButNotBothNorNeither() {
         Registry.Granted granted = Registry.grant("either", "cache");
         String before = Registry.overview();

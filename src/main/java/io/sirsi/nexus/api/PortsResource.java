@@ -203,7 +203,8 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every instance of a service across hosts",
-            description = "Live ones (Active, Reserved) first, then by host; status filters.")
+            description = "Live ones (Active, Reserved) first, then Draining, then Expired, then by host; status"
+                    + " filters.")
     @APIResponse(responseCode = "404", description = "The service has no instance anywhere",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<List<AllocationView>> instances(@PathParam("service_name") String serviceName,

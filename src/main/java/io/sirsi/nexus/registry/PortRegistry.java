@@ -474,8 +474,8 @@ public class PortRegistry {
     }
 
     /**
-     * Every instance of the service, one per host it runs on: live ones (Active, Reserved) before Expired ones, then
-     * the registry's own host first, then by host.
+     * Every instance of the service, one per host it runs on: live ones (Active, Reserved), then Draining, then
+     * Expired; then the registry's own host first, then by host.
      */
     public CompletionStage<List<Allocation>> instances(String serviceName) {
         return queries.instances(serviceName);

@@ -72,7 +72,8 @@ final class RegistryQueries {
 
     CompletionStage<List<Allocation>> instances(String serviceName) {
         return fresh().thenApply(fresh -> index.instances(serviceName).stream().sorted(
-                Comparator.comparing(Allocation::expired)
+                Comparator.comparingInt((Allocation allocation) -> allocation.expired() ? 2
+                                : allocation.draining() ? 1 : 0) // live ones first, then those on their way out
                         .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
                         .thenComparing(Allocation::host)).toList());
     }
