@@ -2,8 +2,10 @@ package io.sirsi.nexus;
 
 import io.sirsi.nexus.registry.AllocationStore;
 import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.HostTransaction;
+import io.sirsi.nexus.registry.Maintenance;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.sirsi.nexus.registry.StoreWrite;
 import io.sirsi.nexus.store.JdbcAllocationStore;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +116,16 @@ public class WriteFailingStore implements AllocationStore {
         }
 
         @Override
+        public List<DrainDeadline> drainsDue(Instant now) {
+            return transaction.drainsDue(now);
+        }
+
+        @Override
+        public Optional<Maintenance> maintenance(String host) {
+            return transaction.maintenance(host);
+        }
+
+        @Override
         public Snapshot load() {
             return transaction.load();
         }
@@ -189,6 +202,16 @@ public class WriteFailingStore implements AllocationStore {
     @Override
     public Instant markAlive(Instant now, java.time.Duration downAfter) {
         return store.markAlive(now, downAfter);
+    }
+
+    @Override
+    public List<DrainDeadline> drainsDue(Instant now) {
+        return store.drainsDue(now);
+    }
+
+    @Override
+    public List<Maintenance> maintenances() {
+        return store.maintenances();
     }
 
     @Override

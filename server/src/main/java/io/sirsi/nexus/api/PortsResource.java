@@ -217,7 +217,8 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Service discovery")
     @Operation(summary = "Every instance of a service across hosts",
-            description = "Live ones (Active, Reserved) first, then by host; status filters.")
+            description = "Live ones (Active, Reserved) first, then Draining, then Expired, then by host; status"
+                    + " filters.")
     @APIResponse(responseCode = "404", description = "The service has no instance anywhere",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<RestResponse<List<AllocationView>>> instances(
@@ -384,7 +385,7 @@ public class PortsResource {
     }
 
     /** A JSON body, which Quarkus REST passes as null when the request had none (or sent {@code null}). */
-    private static <T> T present(T body) {
+    static <T> T present(T body) {
         if (body == null) {
             throw new BadRequestException("request body is required: a JSON object");
         }

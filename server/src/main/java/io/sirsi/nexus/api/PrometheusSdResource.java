@@ -93,7 +93,7 @@ public class PrometheusSdResource {
     @Parameter(name = "type", in = ParameterIn.QUERY, description = "Service type, e.g. rest-api; repeatable")
     @Parameter(name = "host", in = ParameterIn.QUERY, description = "Host name or address; repeatable")
     @Parameter(name = "status", in = ParameterIn.QUERY,
-            description = "Active (the default), Expired or Reserved; repeatable")
+            description = "Active (the default), Expired, Reserved or Draining; repeatable")
     @QueryParameters.Repeatable({"type", "host", "status"})
     public Response prometheus(@Context UriInfo uri) {
         // read from UriInfo, not @QueryParam: that drops an empty value, and "?type=" would silently mean any type

@@ -29,6 +29,11 @@ public record Allocation(
         return status == AllocationStatus.EXPIRED;
     }
 
+    /** Asked to take no new work; released when its drain time ends (see {@link Draining}). */
+    public boolean draining() {
+        return status == AllocationStatus.DRAINING;
+    }
+
     public Allocation withHeartbeat(Instant at) {
         return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, at, status);
     }

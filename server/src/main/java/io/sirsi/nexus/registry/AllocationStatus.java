@@ -10,7 +10,12 @@ public enum AllocationStatus {
     /** Declared in configuration; never expires and cannot be released over the API. */
     RESERVED("Reserved"),
     /** No heartbeat for longer than the heartbeat timeout; a heartbeat makes it Active again. */
-    EXPIRED("Expired");
+    EXPIRED("Expired"),
+    /**
+     * Asked to take no new work (POST /ports/drain): not offered by discovery, keeps its port, heartbeats do not end
+     * it, and it is released when its drain time ends unless released or undrained earlier. Not in the spec.
+     */
+    DRAINING("Draining");
 
     private final String label;
 
@@ -18,7 +23,7 @@ public enum AllocationStatus {
         this.label = label;
     }
 
-    /** The spelling on the wire: {@code Active}, {@code Reserved}, {@code Expired}. */
+    /** The spelling on the wire: {@code Active}, {@code Reserved}, {@code Expired}, {@code Draining}. */
     public String label() {
         return label;
     }

@@ -84,6 +84,15 @@ public interface AllocationStore extends CatchUpReads {
      */
     Instant markAlive(Instant now, Duration downAfter);
 
+    /**
+     * The Draining allocations whose drain time ended at or before the moment, read in a transaction of its own: who
+     * to look at again under their hosts' locks ({@link HostTransaction#drainsDue}).
+     */
+    List<DrainDeadline> drainsDue(Instant now);
+
+    /** Every host maintenance stored, ended or not, read in a transaction of its own. */
+    List<Maintenance> maintenances();
+
     /** Fails unless the store can be read right now. */
     void ping();
 

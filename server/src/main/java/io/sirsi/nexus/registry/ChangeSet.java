@@ -89,6 +89,14 @@ final class ChangeSet {
         }));
     }
 
+    /**
+     * A write beside those of the allocation's change, which the index already reflects (a drain's time); undone
+     * with the change it goes with.
+     */
+    void write(StoreWrite write) {
+        writes.add(write);
+    }
+
     /** Writes heartbeat times the index already holds; not an event. */
     void touch(Map<UUID, Instant> lastHeartbeats) {
         if (!lastHeartbeats.isEmpty()) {

@@ -20,7 +20,11 @@ public enum EventType {
     /** A static reservation from configuration was applied. */
     RESERVED,
     /** A static reservation left the configuration; its port is free. */
-    UNRESERVED;
+    UNRESERVED,
+    /** The allocation was asked to take no new work: it is Draining, keeps its port, and discovery leaves it out. */
+    DRAINING,
+    /** A Draining allocation was put back into service: it is Active again. */
+    UNDRAINED;
 
     /** The spelling on the wire and in the store: {@code allocated}, {@code renewed}, ... */
     public String wireName() {

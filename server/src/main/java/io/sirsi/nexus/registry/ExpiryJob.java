@@ -6,7 +6,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The registry's clockwork: marks allocations Expired when their heartbeat timeout passes (every
- * {@code sirsi.ports.expiry-interval}), frees the ports of Expired ones (every {@code sirsi.ports.cleanup-interval}),
+ * {@code sirsi.ports.expiry-interval}), releases Draining ones whose drain time ended (as often), frees the ports
+ * of Expired ones (every {@code sirsi.ports.cleanup-interval}),
  * writes the heartbeat times held in memory and records that the registry is alive (every second), and prunes the
  * change log (every minute).
  */
@@ -28,6 +29,16 @@ public class ExpiryJob {
             registry.markExpired().toCompletableFuture().join();
         } catch (RuntimeException e) {
             LOG.warnf("Expiry pass skipped: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+        }
+    }
+
+    @Scheduled(identity = "release-drained", every = "${sirsi.ports.expiry-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void releaseDrained() {
+        try {
+            registry.releaseDrained().toCompletableFuture().join();
+        } catch (RuntimeException e) {
+            LOG.warnf("Drain pass skipped: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
         }
     }
 

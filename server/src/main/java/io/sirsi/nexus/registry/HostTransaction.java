@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -18,6 +19,12 @@ public interface HostTransaction extends CatchUpReads {
 
     /** The stored last heartbeat times of these allocations (unknown ids are left out). */
     Map<UUID, Instant> lastHeartbeats(Collection<UUID> allocationIds);
+
+    /** The Draining allocations whose drain time ended at or before the moment, as this transaction sees them. */
+    List<DrainDeadline> drainsDue(Instant now);
+
+    /** The host's maintenance as stored, ended or not; empty when there is none. */
+    Optional<Maintenance> maintenance(String host);
 
     /**
      * Applies the writes in their order and appends the events to the log, in this transaction. The events get

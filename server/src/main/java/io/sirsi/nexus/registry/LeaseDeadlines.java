@@ -152,7 +152,7 @@ final class LeaseDeadlines {
     }
 
     private static boolean live(Allocation allocation) {
-        return !allocation.reserved() && !allocation.expired();
+        return allocation.status() == AllocationStatus.ACTIVE; // Draining ones end by their drain time instead
     }
 
     private static Instant latest(Instant a, Instant b) {

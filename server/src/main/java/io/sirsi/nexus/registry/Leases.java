@@ -306,9 +306,10 @@ final class Leases {
             }
             Instant countsFrom = countsFrom(host);
             long active = changeSet.table(host).all().stream()
-                    .filter(allocation -> !allocation.reserved() && !allocation.expired()).count();
+                    .filter(allocation -> allocation.status() == AllocationStatus.ACTIVE).count();
             List<Allocation> quiet = refreshHeartbeats(changeSet, quietByHost.getOrDefault(host, List.of()).stream()
                     .sorted(Comparator.comparingInt(Allocation::port)).toList()).stream()
+                    .filter(allocation -> allocation.status() == AllocationStatus.ACTIVE) // Draining: drain time
                     .filter(allocation -> latest(allocation.lastHeartbeat(), countsFrom).isBefore(quietBefore))
                     .toList();
             boolean partitioned = threshold < 1 && active >= SELF_PRESERVATION_MIN_ALLOCATIONS

@@ -64,6 +64,8 @@ public class PortRegistry {
     private final Leases leases;
     private final RegistryQueries queries;
     private final StaticReservations staticReservations;
+    private final Draining draining;
+    private final HostMaintenance maintenance;
     /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
     private final Set<String> alwaysKept;
 
@@ -88,6 +90,8 @@ public class PortRegistry {
         this.placement = new Placement(observer, hosts, queries::knownHosts);
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
                 deadlines);
+        this.maintenance = new HostMaintenance(store, replica.shared());
+        this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
     }
 
@@ -133,6 +137,7 @@ public class PortRegistry {
     public void open() {
         store.open();
         replica.load(config.reuseDelay(), clock);
+        maintenance.load();
         warnOfUnconfiguredTypes();
         Instant expiryResumedAt = leases.resumeAtStart();
         replica.start();
@@ -205,6 +210,7 @@ public class PortRegistry {
             if (existing.isPresent() && !request.avoidPorts().contains(existing.get().port())) {
                 return new Grant(renew(changes, existing.get(), request, changes.now()), false, Optional.empty());
             }
+            maintenance.refuseNew(changes, host);
             Optional<String> moved = existing.map(held -> moveOff(changes, held));
             Grant grant = placement.place(changes, host, request.serviceType(), placement.of(changes, host,
                     request.serviceName(), strategy, request.preferredPort(), request.required(),
@@ -247,7 +253,8 @@ public class PortRegistry {
         }
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
-                existing.allocatedAt(), now, AllocationStatus.ACTIVE);
+                existing.allocatedAt(), now,
+                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE); // asking again: not undrained
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
@@ -282,6 +289,7 @@ public class PortRegistry {
             if (missing > 0) {
                 Set<String> running = new HashSet<>(current.stream().map(Allocation::host).toList());
                 List<String> free = targets.stream().filter(host -> !running.contains(host))
+                        .filter(host -> maintenance.inEffect(changes, host).isEmpty())
                         .sorted(Comparator.comparingInt((String host) -> changes.index().existing(host)
                                 .map(PortTable::size).orElse(0)).thenComparing(Comparator.naturalOrder()))
                         .toList();
@@ -375,6 +383,37 @@ public class PortRegistry {
         return leases.selfPreserving(host);
     }
 
+    /**
+     * Drains the allocation: it is Draining at once, not offered by discovery, keeps its port, and is released after
+     * {@code drainFor} (the configured drain timeout when empty) unless released or undrained before.
+     */
+    public CompletionStage<Drained> drain(UUID allocationId, Optional<Duration> drainFor, Optional<String> reason) {
+        return draining.drain(allocationId, drainFor, reason);
+    }
+
+    /**
+     * Puts the host in maintenance: every allocation there but the static reservations drains until the end of
+     * {@code drainFor} (the configured drain timeout when empty), and no new one is made there until then.
+     */
+    public CompletionStage<Drained> drainHost(String host, Optional<Duration> drainFor, Optional<String> reason) {
+        return draining.drainHost(hosts.resolve(Optional.of(host)), drainFor, reason);
+    }
+
+    /** Ends the host's maintenance and undrains every Draining allocation there; returns those. */
+    public CompletionStage<List<Allocation>> undrainHost(String host) {
+        return draining.undrainHost(hosts.resolve(Optional.of(host)));
+    }
+
+    /** Puts a Draining allocation back into service: Active again. */
+    public CompletionStage<Allocation> undrain(UUID allocationId) {
+        return draining.undrain(allocationId);
+    }
+
+    /** Releases every Draining allocation whose drain time has ended; returns what went. */
+    public CompletionStage<List<Allocation>> releaseDrained() {
+        return draining.releaseDue();
+    }
+
     /** Deletes change-log events older than the retention, and the oldest beyond the maximum count. */
     public int pruneHistory() {
         if (!decisions.isOpen()) {
@@ -448,8 +487,8 @@ public class PortRegistry {
     }
 
     /**
-     * Every instance of the service, one per host it runs on: live ones (Active, Reserved) before Expired ones, then
-     * the registry's own host first, then by host.
+     * Every instance of the service, one per host it runs on: live ones (Active, Reserved), then Draining, then
+     * Expired; then the registry's own host first, then by host.
      */
     public CompletionStage<List<Allocation>> instances(String serviceName) {
         return queries.instances(serviceName);

@@ -81,6 +81,13 @@ public interface RegistryConfig {
     @WithDefault("1s")
     Duration expiryInterval();
 
+    /**
+     * How long a drained allocation (POST /ports/drain without {@code for}) keeps its port, taking no new work,
+     * before it is released.
+     */
+    @WithDefault("5m")
+    Duration drainTimeout();
+
     /** When the registry holds a host's allocations instead of expiring them: see {@link SelfPreservation}. */
     SelfPreservation selfPreservation();
 

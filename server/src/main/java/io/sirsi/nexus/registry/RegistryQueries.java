@@ -42,7 +42,8 @@ final class RegistryQueries {
         this.ranges = ranges;
         this.emptyTable = new PortTable(ranges, reservedPorts, port -> false);
         this.clock = clock;
-        this.byLiveness = Comparator.comparing(Allocation::expired)
+        this.byLiveness = Comparator.comparingInt((Allocation allocation) -> allocation.expired() ? 2
+                        : allocation.draining() ? 1 : 0) // live ones first, then those on their way out
                 .thenComparing(allocation -> !allocation.host().equals(hosts.defaultHost()))
                 .thenComparing(Allocation::host);
     }
@@ -96,7 +97,7 @@ final class RegistryQueries {
         return fresh().thenApply(fresh -> instancesNow(serviceName));
     }
 
-    /** As the index holds them now: live ones first, then the registry's own host first, then by host. */
+    /** As the index holds them now: live ones first, then those on their way out, then the own host, then by host. */
     List<Allocation> instancesNow(String serviceName) {
         List<Allocation> found = index.instances(serviceName);
         return found.size() < 2 ? found : found.stream().sorted(byLiveness).toList();

@@ -3,6 +3,7 @@ package io.sirsi.nexus.registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** One change to the stored allocations; {@link AllocationStore#write} applies a list of them as one unit. */
@@ -21,5 +22,21 @@ public sealed interface StoreWrite {
 
     /** Unknown ids are skipped. */
     record Delete(List<UUID> allocationIds) implements StoreWrite {
+    }
+
+    /** Marks the allocation Draining until the time, with the reason given (or none). Unknown ids are skipped. */
+    record Drain(UUID allocationId, Instant until, Optional<String> reason) implements StoreWrite {
+    }
+
+    /** Ends the allocation's drain: it is stored as Active again. Unknown ids are skipped. */
+    record Undrain(UUID allocationId) implements StoreWrite {
+    }
+
+    /** Puts the host in maintenance, replacing any maintenance it was in. */
+    record Maintain(Maintenance maintenance) implements StoreWrite {
+    }
+
+    /** Ends the host's maintenance, if any. */
+    record EndMaintenance(String host) implements StoreWrite {
     }
 }

@@ -1,11 +1,13 @@
 package io.sirsi.nexus.store;
 
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.StoreWrite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,12 +18,15 @@ import java.util.UUID;
 /** The {@code allocation} table: one row per allocation, every host's. */
 final class AllocationTable {
 
-    private static final String INSERT = "insert into allocation (" + RowMapping.ALLOCATION_COLUMNS + ")"
+    private static final String INSERT = "insert into allocation (allocation_id, host, port, service_name,"
+            + " service_type, process_id, allocated_at, last_heartbeat, reserved, expired)"
             + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "update allocation set allocation_id = ?, host = ?, port = ?,"
             + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?,"
             + " expired = ? where allocation_id = ?";
     private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
+    private static final String DRAIN = "update allocation set drain_until = ?, drain_reason = ?"
+            + " where allocation_id = ?";
     private static final String DELETE = "delete from allocation where allocation_id = ?";
     /** Ids per query when heartbeat times are read back (well within both databases' limits on parameters). */
     private static final int HEARTBEAT_BATCH = 500;
@@ -84,6 +89,22 @@ final class AllocationTable {
         return times;
     }
 
+    /** The Draining allocations whose drain time ended at or before the moment (the index on drain_until). */
+    List<DrainDeadline> drainsDue(StoreTransaction transaction, Instant now) throws SQLException {
+        List<DrainDeadline> due = new ArrayList<>();
+        try (PreparedStatement select = transaction.connection().prepareStatement("select allocation_id, host,"
+                + " drain_until from allocation where drain_until <= ? order by drain_until")) {
+            select.setLong(1, now.toEpochMilli());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    due.add(new DrainDeadline(UUID.fromString(rows.getString(1)), rows.getString(2),
+                            Instant.ofEpochMilli(rows.getLong(3))));
+                }
+            }
+        }
+        return due;
+    }
+
     /** Applies one write with the batch's statements. */
     void apply(StoreWrite write, Statements statements) throws SQLException {
         if (write instanceof StoreWrite.Insert insert) {
@@ -102,6 +123,18 @@ final class AllocationTable {
                 statement.setString(2, heartbeat.getKey().toString());
                 statement.executeUpdate();
             }
+        } else if (write instanceof StoreWrite.Drain drain) {
+            PreparedStatement statement = statements.get(DRAIN);
+            statement.setLong(1, drain.until().toEpochMilli());
+            statement.setString(2, drain.reason().orElse(null));
+            statement.setString(3, drain.allocationId().toString());
+            statement.executeUpdate();
+        } else if (write instanceof StoreWrite.Undrain undrain) {
+            PreparedStatement statement = statements.get(DRAIN);
+            statement.setNull(1, Types.BIGINT);
+            statement.setNull(2, Types.VARCHAR);
+            statement.setString(3, undrain.allocationId().toString());
+            statement.executeUpdate();
         } else if (write instanceof StoreWrite.Delete delete) {
             PreparedStatement statement = statements.get(DELETE);
             for (UUID id : delete.allocationIds()) {

@@ -4,8 +4,10 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.sirsi.nexus.registry.AllocationStore;
 import io.sirsi.nexus.registry.ChangeEvent;
+import io.sirsi.nexus.registry.DrainDeadline;
 import io.sirsi.nexus.registry.HistoryQuery;
 import io.sirsi.nexus.registry.HostTransaction;
+import io.sirsi.nexus.registry.Maintenance;
 import io.sirsi.nexus.registry.RegistryConfig;
 import io.sirsi.nexus.registry.RegistryConfig.StoreKind;
 import io.sirsi.nexus.registry.StoreUnavailableException;
@@ -45,6 +47,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final AllocationTable allocations = new AllocationTable();
     private final ChangeLogTable changeLog = new ChangeLogTable();
     private final LivenessTable liveness = new LivenessTable();
+    private final MaintenanceTable maintenance = new MaintenanceTable();
     private final WriteHealth writeHealth = new WriteHealth();
     private final KeptStatements keptStatements = new KeptStatements();
 
@@ -151,6 +154,16 @@ public class JdbcAllocationStore implements AllocationStore {
         }
 
         @Override
+        public List<DrainDeadline> drainsDue(Instant now) {
+            return join("read the drain times", open -> allocations.drainsDue(open, now));
+        }
+
+        @Override
+        public Optional<Maintenance> maintenance(String host) {
+            return join("read the host's maintenance", open -> maintenance.of(open, host));
+        }
+
+        @Override
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
             return join("write allocations", open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
@@ -159,6 +172,7 @@ public class JdbcAllocationStore implements AllocationStore {
                     // in order: a later write may depend on an earlier one (a port released, then allocated again)
                     for (StoreWrite write : writes) {
                         allocations.apply(write, statements);
+                        maintenance.apply(write, statements);
                     }
                     return changeLog.append(open, statements, events);
                 } catch (SQLException | RuntimeException e) {
@@ -237,6 +251,17 @@ public class JdbcAllocationStore implements AllocationStore {
     public Instant markAlive(Instant now, Duration downAfter) {
         return writeHealth.track(() -> inTransaction("record that the registry is alive", Begin.DEFERRED,
                 transaction -> liveness.markAlive(transaction, now, downAfter)));
+    }
+
+    @Override
+    public List<DrainDeadline> drainsDue(Instant now) {
+        return inTransaction("read the drain times", Begin.DEFERRED, transaction -> allocations.drainsDue(transaction,
+                now));
+    }
+
+    @Override
+    public List<Maintenance> maintenances() {
+        return inTransaction("read the host maintenances", Begin.DEFERRED, maintenance::all);
     }
 
     @Override

@@ -20,14 +20,17 @@ import java.util.UUID;
 final class RowMapping {
 
     static final String ALLOCATION_COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
-            + " allocated_at, last_heartbeat, reserved, expired";
+            + " allocated_at, last_heartbeat, reserved, expired, drain_until";
     static final String EVENT_COLUMNS = "revision, type, at, allocation_id, host, port, service_name,"
             + " service_type, process_id, allocated_at, last_heartbeat, status";
 
     private RowMapping() {
     }
 
-    /** The ten columns of {@link #ALLOCATION_COLUMNS}, from the first parameter. */
+    /**
+     * The first ten columns of {@link #ALLOCATION_COLUMNS}, from the first parameter: the drain's own columns are
+     * written by {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone, so that an update keeps them.
+     */
     static void bindAllocation(PreparedStatement statement, Allocation allocation) throws SQLException {
         bindFields(statement, 1, allocation);
         statement.setInt(9, allocation.reserved() ? 1 : 0);
@@ -60,7 +63,10 @@ final class RowMapping {
     }
 
     static Allocation readAllocation(ResultSet row) throws SQLException {
+        row.getLong("drain_until");
+        boolean draining = !row.wasNull();
         return readFields(row, row.getInt("reserved") != 0 ? AllocationStatus.RESERVED
+                : draining ? AllocationStatus.DRAINING
                 : row.getInt("expired") != 0 ? AllocationStatus.EXPIRED : AllocationStatus.ACTIVE);
     }
 

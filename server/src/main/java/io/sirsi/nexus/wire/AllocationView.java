@@ -13,7 +13,7 @@ public record AllocationView(
         UUID allocationId,
         Instant allocatedAt,
         Instant lastHeartbeat,
-        @Schema(enumeration = {"Active", "Reserved", "Expired"}) String status,
+        @Schema(enumeration = {"Active", "Reserved", "Expired", "Draining"}) String status,
         @Schema(nullable = true) Long processId,
         String host) {
 
