@@ -77,6 +77,18 @@ final class RegistryQueries {
                         .thenComparing(Allocation::host)).toList());
     }
 
+    /** The service's instances that discovery offers ({@link Offered}), by host, without waiting on a thread. */
+    CompletionStage<List<Allocation>> offeredInstances(String serviceName) {
+        return fresh().thenApply(fresh -> index.instances(serviceName).stream().filter(Offered.INSTANCE)
+                .sorted(BY_PORT).toList());
+    }
+
+    /** The type's instances that discovery offers ({@link Offered}), by host and port, without waiting on a thread. */
+    CompletionStage<List<Allocation>> offeredOfType(ServiceType type) {
+        return fresh().thenApply(fresh -> index.all().filter(Offered.INSTANCE)
+                .filter(allocation -> allocation.serviceType().equals(type)).sorted(BY_PORT).toList());
+    }
+
     CompletionStage<List<RangeUsage>> rangeUsage(String host) {
         return fresh().thenApply(fresh -> rangeUsageNow(host));
     }
