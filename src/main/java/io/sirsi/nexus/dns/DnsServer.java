@@ -132,7 +132,7 @@ public class DnsServer {
 
     /** One datagram, one query. */
     @ChannelHandler.Sharable
-    private static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+    static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
 
         private final QueryHandler handler;
 

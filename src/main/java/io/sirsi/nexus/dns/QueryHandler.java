@@ -25,8 +25,9 @@ import org.jboss.logging.Logger;
  * shorter than a DNS header, or a response (answering one could set two servers answering each other). A query the
  * codec cannot read, or with other than one question or more than one OPT record, gets FORMERR; an opcode other than
  * QUERY gets NOTIMP. Those error replies are the header alone, no longer than the packet they answer, so garbage
- * sent from a forged address is never amplified. Answers are read from the registry without blocking, and written
- * from the channel's event loop.
+ * sent from a forged address is never amplified. A question name with other than printable ASCII is FORMERR too:
+ * no name in the zone has such characters, and the codec would not write them back. Answers are read from the
+ * registry without blocking, and written from the channel's event loop.
  */
 final class QueryHandler {
 
@@ -97,6 +98,9 @@ final class QueryHandler {
                 return Optional.of(Query.unreadable(decoded.id()));
             }
             DnsQuestion question = decoded.recordAt(DnsSection.QUESTION);
+            if (!printable(question.name())) {
+                return Optional.of(Query.unreadable(decoded.id())); // no name of the zone, and not one to echo
+            }
             List<DnsRecord> options = new ArrayList<>();
             for (int i = 0; i < decoded.count(DnsSection.ADDITIONAL); i++) {
                 DnsRecord record = decoded.recordAt(DnsSection.ADDITIONAL, i);
@@ -114,6 +118,11 @@ final class QueryHandler {
         } finally {
             ReferenceCountUtil.release(decoded);
         }
+    }
+
+    /** Whether every character of the name is printable ASCII, as every name this server answers for is. */
+    private static boolean printable(String name) {
+        return name.chars().allMatch(c -> c > ' ' && c < 0x7F);
     }
 
     private void reply(ChannelHandlerContext context, Query query, Reply reply, String type, boolean tcp,
