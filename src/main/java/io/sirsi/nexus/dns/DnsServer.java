@@ -47,14 +47,16 @@ public class DnsServer {
     private final DnsConfig config;
     private final Vertx vertx;
     private final DnsDirectory directory;
+    private final DnsClients clients;
     private final DnsObserver observer;
     private final List<Channel> channels = new ArrayList<>();
     private volatile OptionalInt port = OptionalInt.empty();
 
-    DnsServer(DnsConfig config, Vertx vertx, RegistryDirectory directory, DnsObserver observer) {
+    DnsServer(DnsConfig config, Vertx vertx, RegistryDirectory directory, DnsClients clients, DnsObserver observer) {
         this.config = config;
         this.vertx = vertx;
         this.directory = directory;
+        this.clients = clients;
         this.observer = observer;
     }
 
@@ -79,7 +81,7 @@ public class DnsServer {
         String zone = zone(config.domain());
         HostAddressBook addresses = HostAddressBook.of(config.hostAddresses());
         QueryHandler handler = new QueryHandler(new ZoneAnswers(directory, addresses, zone,
-                config.ttl().toSeconds()), observer);
+                config.ttl().toSeconds()), clients, observer);
         VertxInternal internal = (VertxInternal) vertx;
         Transport transport = internal.transport();
         Channel udp = bound("UDP", config.port(), new Bootstrap().group(internal.getEventLoopGroup())

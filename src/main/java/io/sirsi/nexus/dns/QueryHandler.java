@@ -26,8 +26,9 @@ import org.jboss.logging.Logger;
  * codec cannot read, or with other than one question or more than one OPT record, gets FORMERR; an opcode other than
  * QUERY gets NOTIMP. Those error replies are the header alone, no longer than the packet they answer, so garbage
  * sent from a forged address is never amplified. A question name with other than printable ASCII is FORMERR too:
- * no name in the zone has such characters, and the codec would not write them back. Answers are read from the
- * registry without blocking, and written from the channel's event loop.
+ * no name in the zone has such characters, and the codec would not write them back. A client {@link DnsClients}
+ * does not admit gets REFUSED. Answers are read from the registry without blocking, and written from the channel's
+ * event loop.
  */
 final class QueryHandler {
 
@@ -41,12 +42,14 @@ final class QueryHandler {
             DnsRecordType.PTR, DnsRecordType.CNAME, DnsRecordType.MX, DnsRecordType.HTTPS);
 
     private final ZoneAnswers answers;
+    private final DnsClients clients;
     private final DnsObserver observer;
     private final QueryDecoder decoder = new QueryDecoder();
     private final ReplyEncoder encoder = new ReplyEncoder();
 
-    QueryHandler(ZoneAnswers answers, DnsObserver observer) {
+    QueryHandler(ZoneAnswers answers, DnsClients clients, DnsObserver observer) {
         this.answers = answers;
+        this.clients = clients;
         this.observer = observer;
     }
 
@@ -75,6 +78,10 @@ final class QueryHandler {
         }
         Query.Question question = query.get().question().get();
         String type = METERED.contains(question.type()) ? question.type().name() : "OTHER";
+        if (!clients.admits(sender.getAddress())) {
+            reply(context, query.get(), Reply.error(DnsResponseCode.REFUSED), type, tcp, send);
+            return;
+        }
         answers.answer(question.name(), question.type(), question.questionClass()).whenCompleteAsync(
                 (reply, failure) -> {
                     if (failure != null) {

@@ -38,7 +38,12 @@ final class Dig {
 
     /** {@code dig @127.0.0.1 -p port +norec ...options}: one try, a generous timeout for a busy machine. */
     static Answer query(int port, String... options) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("dig", "@127.0.0.1", "-p", Integer.toString(port), "+norec",
+        return query("127.0.0.1", port, options);
+    }
+
+    /** {@link #query(int, String...)} to another address of the server (dig sends from the same). */
+    static Answer query(String server, int port, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("dig", "@" + server, "-p", Integer.toString(port), "+norec",
                 "+tries=1", "+time=10"));
         command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -56,7 +56,7 @@ class DnsFuzzTest {
     private final AtomicInteger failures = new AtomicInteger();
     private final EmbeddedChannel channel = new EmbeddedChannel(new DnsServer.UdpHandler(new QueryHandler(
             new ZoneAnswers(new FixedZone(), HostAddressBook.of(Map.of("node-1", List.of("10.0.0.1", "fd00::1"))),
-                    "sirsi.", 5), new CountingObserver(failures))));
+                    "sirsi.", 5), client -> true, new CountingObserver(failures))));
 
     @Property(tries = 3000)
     void randomPacketsGetOneReplyOrNoneAndNeverALargerOne(@ForAll @Size(max = 700) byte[] packet) {

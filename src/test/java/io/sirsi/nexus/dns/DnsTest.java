@@ -16,7 +16,9 @@ import io.sirsi.nexus.Registry;
 import jakarta.inject.Inject;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +158,31 @@ class DnsTest {
         assertEquals("REFUSED", answer.status());
         assertTrue(!answer.flags().contains("aa"), answer.text());
         assertEquals("REFUSED", dig("sirsi.example.", "SRV").status());
+    }
+
+    @Test
+    void withoutApiKeysOnlyThisMachinesLoopbackIsAnswered() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        InetAddress own = nonLoopbackAddress();
+        Dig.Answer fromNetwork = Dig.query(own.getHostAddress(), port, "orders.service.sirsi.", "SRV");
+        assertEquals("REFUSED", fromNetwork.status(), fromNetwork.text());
+        assertEquals(List.of(), fromNetwork.answer());
+        assertEquals("NOERROR", dig("orders.service.sirsi.", "SRV").status());
+    }
+
+    /** An address of this machine that is not loopback: a query to it comes from it, as from the network. */
+    private static InetAddress nonLoopbackAddress() throws Exception {
+        return NetworkInterface.networkInterfaces().filter(DnsTest::up).flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()).findFirst()
+                .orElseThrow(() -> new org.opentest4j.TestAbortedException("no non-loopback IPv4 address here"));
+    }
+
+    private static boolean up(NetworkInterface network) {
+        try {
+            return network.isUp();
+        } catch (java.net.SocketException gone) {
+            return false;
+        }
     }
 
     @Test
