@@ -10,6 +10,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.ReadTimeoutHandler;
@@ -24,6 +26,7 @@ import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +46,8 @@ public class DnsServer {
     /** RFC 7766 6.2.3: a TCP client that sends nothing for this long is closed, so idle ones hold no socket. */
     private static final int TCP_IDLE_SECONDS = 10;
     private static final int LENGTH_FIELD = 2;
+    /** At most this many UDP sockets share the port, one per core up to it. */
+    private static final int MAX_UDP_SOCKETS = 8;
 
     private final DnsConfig config;
     private final Vertx vertx;
@@ -84,11 +89,18 @@ public class DnsServer {
                 config.ttl().toSeconds()), clients, observer);
         VertxInternal internal = (VertxInternal) vertx;
         Transport transport = internal.transport();
-        Channel udp = bound("UDP", config.port(), new Bootstrap().group(internal.getEventLoopGroup())
+        Bootstrap datagrams = new Bootstrap().group(internal.getEventLoopGroup())
                 .channelFactory(transport::datagramChannel)
-                .handler(new UdpHandler(handler))
-                .bind(config.host(), config.port()).awaitUninterruptibly());
+                .option(vertx.isNativeTransportEnabled() ? UnixChannelOption.SO_REUSEPORT
+                        : NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
+                .handler(new UdpHandler(handler));
+        Channel udp = bound("UDP", config.port(), datagrams.bind(config.host(), config.port()).awaitUninterruptibly());
         int bound = ((InetSocketAddress) udp.localAddress()).getPort();
+        int sockets = 1;
+        while (sockets < Math.min(MAX_UDP_SOCKETS, Runtime.getRuntime().availableProcessors())
+                && moreDatagrams(datagrams, bound)) {
+            sockets++;
+        }
         Channel tcp = bound("TCP", bound, new ServerBootstrap()
                 .group(internal.getAcceptorEventLoopGroup(), internal.getEventLoopGroup())
                 .channelFactory(transport.serverChannelFactory(false))
@@ -104,6 +116,20 @@ public class DnsServer {
                 .bind(config.host(), bound).awaitUninterruptibly());
         port = OptionalInt.of(bound);
         LOG.infof("DNS: answering zone %s on %s:%d (UDP and TCP)", zone, config.host(), bound);
+        LOG.debugf("DNS: %d UDP sockets on the port", sockets);
+    }
+
+    /**
+     * One more datagram socket on the port, on the next event loop: one socket is read by one thread, so queries
+     * spread over the cores only through several (SO_REUSEPORT; the kernel hashes each client to one of them).
+     * Where the platform will not share the port, one socket serves alone.
+     */
+    private boolean moreDatagrams(Bootstrap datagrams, int port) {
+        ChannelFuture another = datagrams.bind(config.host(), port).awaitUninterruptibly();
+        if (another.isSuccess()) {
+            channels.add(another.channel());
+        }
+        return another.isSuccess();
     }
 
     /** The bound channel, or a refusal to start that says which port could not be had and what to do. */

@@ -82,14 +82,23 @@ final class QueryHandler {
             reply(context, query.get(), Reply.error(DnsResponseCode.REFUSED), type, tcp, send);
             return;
         }
-        answers.answer(question.name(), question.type(), question.questionClass()).whenCompleteAsync(
-                (reply, failure) -> {
+        answers.answer(question.name(), question.type(), question.questionClass()).whenComplete(
+                (reply, failure) -> onEventLoop(context, () -> {
                     if (failure != null) {
                         LOG.warnf("DNS: no answer for %s: %s", question.name(), failure.getMessage());
                     }
                     reply(context, query.get(), failure == null ? reply : Reply.error(DnsResponseCode.SERVFAIL),
                             type, tcp, send);
-                }, context.executor());
+                }));
+    }
+
+    /** Runs at once when the answer came on the channel's event loop (from memory), else hands it there. */
+    private static void onEventLoop(ChannelHandlerContext context, Runnable task) {
+        if (context.executor().inEventLoop()) {
+            task.run();
+        } else {
+            context.executor().execute(task);
+        }
     }
 
     /** The query, or empty when the codec cannot read it or it breaks a rule of RFC 1035 or RFC 6891. */

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The answer to one question in the zone, from the registry's index: SRV records for instances with their hosts'
@@ -123,15 +124,20 @@ final class ZoneAnswers {
         return HostAddressBook.label(host) + ".host." + zone;
     }
 
-    private java.util.function.Function<String, Optional<String>> hostsByLabel() {
+    /** The known hosts by their label in the zone, gathered only if the name has a host in it. */
+    private Function<String, Optional<String>> hostsByLabel() {
         Map<String, String> byLabel = new HashMap<>();
-        for (String host : addresses.configuredHosts()) {
-            byLabel.putIfAbsent(HostAddressBook.label(host), host);
-        }
-        for (String host : directory.hosts()) {
-            byLabel.putIfAbsent(HostAddressBook.label(host), host);
-        }
-        return label -> Optional.ofNullable(byLabel.get(label));
+        return label -> {
+            if (byLabel.isEmpty()) {
+                for (String host : addresses.configuredHosts()) {
+                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                }
+                for (String host : directory.hosts()) {
+                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                }
+            }
+            return Optional.ofNullable(byLabel.get(label));
+        };
     }
 
     private Reply positive(List<RecordData> answers, List<RecordData> additional) {
