@@ -48,6 +48,13 @@ class ArchitectureTest {
             .because("both faces use the wire contract, so it may lean on neither");
 
     @ArchTest
+    static final ArchRule dnsReadsOnlyTheRegistry = noClasses().that().resideInAPackage(ROOT + "dns..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "api..", ROOT + "cli..", ROOT + "wire..",
+                    ROOT + "store..", ROOT + "observe..", ROOT + "ui..")
+            .because("the DNS interface is a face of its own: it reads the registry, and tells observe/ through"
+                    + " its DnsObserver");
+
+    @ArchTest
     static final ArchRule apiReachesStorageOnlyThroughTheRegistry = noClasses().that()
             .resideInAnyPackage(ROOT + "api..", ROOT + "observe..", ROOT + "ui..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "store..", ROOT + "cli..")

@@ -170,7 +170,8 @@ class CrashAndCorruptionIT {
 
     private static String failedStart(String dataDir) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
-                "-Dsirsi.ports.data-dir=" + dataDir, "-jar", RegistryProcess.jar().toString(), "start");
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.dns.port=0", "-jar", RegistryProcess.jar().toString(),
+                "start");
         Path out = Files.createTempFile("sirsi-nexus-fault-", ".out");
         Path err = Files.createTempFile("sirsi-nexus-fault-", ".err");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

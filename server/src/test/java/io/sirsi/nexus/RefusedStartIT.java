@@ -102,7 +102,7 @@ class RefusedStartIT {
     /** Starts the registry; it must refuse, and say why in one line and nothing like a trace. That line. */
     private static String refusedStart(Path dataDir, String... settings) throws Exception {
         List<String> command = new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
-                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false", "-Dsirsi.dns.port=0",
                 // the jobs as often as the scheduler runs them, so one that ran before the store opened would show
                 "-Dsirsi.ports.expiry-interval=100ms", "-Dsirsi.ports.cleanup-interval=100ms"));
         command.addAll(List.of(settings));

@@ -35,6 +35,8 @@ public final class RegistryProcess implements AutoCloseable {
     public static RegistryProcess start(Path dataDir, int port, String... extraProperties) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
                 "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
+                // a free DNS port, as for HTTP: several registries run at once here
+                "-Dsirsi.dns.port=0",
                 // nothing expires on a slow machine unless the test asks for it; a later -D of the same key wins
                 "-Dsirsi.ports.heartbeat-timeout=10m",
                 // freed ports come back at once unless the test asks for the reuse delay

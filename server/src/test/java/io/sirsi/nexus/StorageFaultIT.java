@@ -227,7 +227,8 @@ class StorageFaultIT {
         try (RegistryProcess first = RegistryProcess.start(dataDir)) {
             Path output = Files.createTempFile(TARGET, "second", ".log");
             Process second = new ProcessBuilder(RegistryProcess.javaExecutable(), "-Dquarkus.http.port=0",
-                    "-Dsirsi.ports.data-dir=" + dataDir, "-jar", RegistryProcess.jar().toString(), "start")
+                    "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.dns.port=0", "-jar",
+                    RegistryProcess.jar().toString(), "start")
                     .redirectErrorStream(true).redirectOutput(output.toFile()).start();
             assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second registry did not stop");
             String said = Files.readString(output, StandardCharsets.UTF_8);

@@ -8,6 +8,7 @@ import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.InvalidRequestException;
+import io.sirsi.nexus.registry.Offered;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.wire.Problem;
@@ -104,9 +105,8 @@ public class PrometheusSdResource {
         List<String> statuses = parameters.getOrDefault("status", List.of());
         Set<ServiceType> wantedTypes = types.stream().map(registry.types()::parse).collect(Collectors.toSet());
         Set<String> wantedHosts = hosts.stream().map(Hosts::parse).collect(Collectors.toSet());
-        Set<AllocationStatus> wantedStatuses = statuses.isEmpty() ? EnumSet.of(AllocationStatus.ACTIVE)
-                : statuses.stream().map(AllocationStatus::parse).collect(Collectors.toCollection(
-                        () -> EnumSet.noneOf(AllocationStatus.class)));
+        Set<AllocationStatus> wantedStatuses = statuses.stream().map(AllocationStatus::parse)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(AllocationStatus.class)));
         Predicate<Allocation> onWantedHost = allocation -> wantedHosts.isEmpty()
                 || wantedHosts.contains(allocation.host().toLowerCase(Locale.ROOT));
         List<Allocation> candidates = wantedTypes.size() == 1 ? registry.byType(wantedTypes.iterator().next())
@@ -117,7 +117,8 @@ public class PrometheusSdResource {
                 .sorted(BY_HOST_AND_PORT)
                 .<TargetGroup>mapMulti((allocation, out) -> {
                     AllocationStatus status = allocation.status();
-                    if (wantedStatuses.contains(status)) {
+                    // without a status filter, what discovery offers (the rule DNS answers by too)
+                    if (statuses.isEmpty() ? Offered.INSTANCE.test(allocation) : wantedStatuses.contains(status)) {
                         out.accept(targetGroup(allocation, status));
                     }
                 })

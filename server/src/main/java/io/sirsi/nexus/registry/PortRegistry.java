@@ -494,6 +494,16 @@ public class PortRegistry {
         return queries.instances(serviceName);
     }
 
+    /** The service's instances discovery offers ({@link Offered}), by host; completes without blocking a thread. */
+    public CompletionStage<List<Allocation>> offeredInstances(String serviceName) {
+        return queries.offeredInstances(serviceName);
+    }
+
+    /** The type's instances discovery offers ({@link Offered}), by host and port; never blocks a thread. */
+    public CompletionStage<List<Allocation>> offeredOfType(ServiceType type) {
+        return queries.offeredOfType(type);
+    }
+
     public List<Allocation> byType(ServiceType type, String host) {
         return onHost(host).stream().filter(a -> a.serviceType().equals(type)).toList();
     }

@@ -103,6 +103,18 @@ final class RegistryQueries {
         return found.size() < 2 ? found : found.stream().sorted(byLiveness).toList();
     }
 
+    /** The service's instances that discovery offers ({@link Offered}), by host, without waiting on a thread. */
+    CompletionStage<List<Allocation>> offeredInstances(String serviceName) {
+        return fresh().thenApply(fresh -> index.instances(serviceName).stream().filter(Offered.INSTANCE)
+                .sorted(BY_PORT).toList());
+    }
+
+    /** The type's instances that discovery offers ({@link Offered}), by host and port, without waiting on a thread. */
+    CompletionStage<List<Allocation>> offeredOfType(ServiceType type) {
+        return fresh().thenApply(fresh -> index.all().filter(Offered.INSTANCE)
+                .filter(allocation -> allocation.serviceType().equals(type)).sorted(BY_PORT).toList());
+    }
+
     CompletionStage<List<RangeUsage>> rangeUsage(String host) {
         return fresh().thenApply(fresh -> rangeUsageNow(host));
     }

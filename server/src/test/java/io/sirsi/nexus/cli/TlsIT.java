@@ -37,6 +37,7 @@ class TlsIT {
                 "-Dquarkus.http.ssl-port=" + httpsPort, "-Dquarkus.http.insecure-requests=disabled",
                 "-Dquarkus.http.ssl.certificate.files=" + cert, "-Dquarkus.http.ssl.certificate.key-files=" + key,
                 "-Dsirsi.ports.data-dir=" + dir.resolve("data"), "-Dsirsi.ports.bind-check=false",
+                "-Dsirsi.dns.port=0",
                 "-jar", RegistryProcess.jar().toString(), "start")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
         String https = "https://localhost:" + httpsPort;

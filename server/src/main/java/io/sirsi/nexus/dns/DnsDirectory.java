@@ -1,0 +1,21 @@
+package io.sirsi.nexus.dns;
+
+import io.sirsi.nexus.registry.Allocation;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** What the zone is made of, read from the registry's index; an interface so that the wire can be tested alone. */
+interface DnsDirectory {
+
+    /** The service's instances discovery offers, on every host. */
+    CompletionStage<List<Allocation>> instances(String serviceName);
+
+    /** The offered instances of the service type of that name; empty for a type the registry does not have. */
+    CompletionStage<List<Allocation>> instancesOfType(String typeName);
+
+    /** The hosts the registry knows: configured ones and those holding ports. */
+    List<String> hosts();
+
+    /** The registry's revision, the SOA's serial: it changes when the zone may have. */
+    long revision();
+}

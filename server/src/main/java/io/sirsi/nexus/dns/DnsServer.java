@@ -1,0 +1,208 @@
+package io.sirsi.nexus.dns;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.spi.transport.Transport;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.ObserverMethod;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The registry's DNS server: UDP and TCP on one port, on the Vert.x event loops the HTTP server runs on, answering
+ * the zone from the registry's index ({@link ZoneAnswers}). Started after the registry has opened its store;
+ * {@code sirsi.dns.port=0} binds a free port (UDP first, then TCP on the same number) and logs it.
+ */
+@Singleton
+public class DnsServer {
+
+    private static final Logger LOG = Logger.getLogger(DnsServer.class);
+    /** RFC 7766 6.2.3: a TCP client that sends nothing for this long is closed, so idle ones hold no socket. */
+    private static final int TCP_IDLE_SECONDS = 10;
+    private static final int LENGTH_FIELD = 2;
+    /** At most this many UDP sockets share the port, one per core up to it. */
+    private static final int MAX_UDP_SOCKETS = 8;
+
+    private final DnsConfig config;
+    private final Vertx vertx;
+    private final DnsDirectory directory;
+    private final DnsClients clients;
+    private final DnsObserver observer;
+    private final List<Channel> channels = new ArrayList<>();
+    private volatile OptionalInt port = OptionalInt.empty();
+
+    DnsServer(DnsConfig config, Vertx vertx, RegistryDirectory directory, DnsClients clients, DnsObserver observer) {
+        this.config = config;
+        this.vertx = vertx;
+        this.directory = directory;
+        this.clients = clients;
+        this.observer = observer;
+    }
+
+    /** After the registry has opened its store (priority + 100) and before the jobs resume (+ 200). */
+    void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 150) StartupEvent event) {
+        if (config.enabled()) {
+            start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        channels.forEach(channel -> channel.close().syncUninterruptibly());
+        channels.clear();
+    }
+
+    /** The port the server listens on; empty while it is not listening. */
+    public OptionalInt port() {
+        return port;
+    }
+
+    private void start() {
+        String zone = zone(config.domain());
+        HostAddressBook addresses = HostAddressBook.of(config.hostAddresses());
+        QueryHandler handler = new QueryHandler(new ZoneAnswers(directory, addresses, zone,
+                config.ttl().toSeconds()), clients, observer);
+        VertxInternal internal = (VertxInternal) vertx;
+        Transport transport = internal.transport();
+        Bootstrap datagrams = new Bootstrap().group(internal.getEventLoopGroup())
+                .channelFactory(transport::datagramChannel)
+                .option(vertx.isNativeTransportEnabled() ? UnixChannelOption.SO_REUSEPORT
+                        : NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
+                .handler(new UdpHandler(handler));
+        Channel udp = bound("UDP", config.port(), datagrams.bind(config.host(), config.port()).awaitUninterruptibly());
+        int bound = ((InetSocketAddress) udp.localAddress()).getPort();
+        int sockets = 1;
+        while (sockets < Math.min(MAX_UDP_SOCKETS, Runtime.getRuntime().availableProcessors())
+                && moreDatagrams(datagrams, bound)) {
+            sockets++;
+        }
+        Channel tcp = bound("TCP", bound, new ServerBootstrap()
+                .group(internal.getAcceptorEventLoopGroup(), internal.getEventLoopGroup())
+                .channelFactory(transport.serverChannelFactory(false))
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS, TimeUnit.SECONDS),
+                                new LengthFieldBasedFrameDecoder(ReplyEncoder.MAX_TCP_SIZE, 0, LENGTH_FIELD, 0,
+                                        LENGTH_FIELD),
+                                new LengthFieldPrepender(LENGTH_FIELD), new TcpHandler(handler));
+                    }
+                })
+                .bind(config.host(), bound).awaitUninterruptibly());
+        port = OptionalInt.of(bound);
+        LOG.infof("DNS: answering zone %s on %s:%d (UDP and TCP)", zone, config.host(), bound);
+        LOG.debugf("DNS: %d UDP sockets on the port", sockets);
+    }
+
+    /**
+     * One more datagram socket on the port, on the next event loop: one socket is read by one thread, so queries
+     * spread over the cores only through several (SO_REUSEPORT; the kernel hashes each client to one of them).
+     * Where the platform will not share the port, one socket serves alone.
+     */
+    private boolean moreDatagrams(Bootstrap datagrams, int port) {
+        ChannelFuture another = datagrams.bind(config.host(), port).awaitUninterruptibly();
+        if (another.isSuccess()) {
+            channels.add(another.channel());
+        }
+        return another.isSuccess();
+    }
+
+    /** The bound channel, or a refusal to start that says which port could not be had and what to do. */
+    private Channel bound(String protocol, int wanted, ChannelFuture binding) {
+        if (!binding.isSuccess()) {
+            throw new IllegalStateException("sirsi.dns.port: cannot listen on " + config.host() + ":" + wanted + " ("
+                    + protocol + "): " + binding.cause().getMessage() + "; set sirsi.dns.port to a free port (0 picks"
+                    + " one), or sirsi.dns.enabled=false", binding.cause());
+        }
+        channels.add(binding.channel());
+        return binding.channel();
+    }
+
+    /**
+     * The zone as the setting gives it, lower-cased, ending in a dot.
+     *
+     * @throws IllegalArgumentException for a name that is not a domain name below the root
+     */
+    static String zone(String domain) {
+        String zone = domain.toLowerCase(Locale.ROOT);
+        zone = zone.endsWith(".") ? zone : zone + ".";
+        if (zone.equals(".") || zone.length() > 200 || !zone.matches("([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\\.)+")) {
+            throw new IllegalArgumentException("sirsi.dns.domain: '" + domain + "' is not a domain name below the"
+                    + " root (write e.g. sirsi. or sirsi.example.com.)");
+        }
+        return zone;
+    }
+
+    /** One datagram, one query. */
+    @ChannelHandler.Sharable
+    static final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+
+        private final QueryHandler handler;
+
+        UdpHandler(QueryHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, DatagramPacket packet) {
+            InetSocketAddress sender = packet.sender();
+            handler.handle(context, packet.content(), sender, false,
+                    reply -> context.writeAndFlush(new DatagramPacket(reply, sender)));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            handler.failed(cause); // the datagram socket stays open for the next query
+        }
+    }
+
+    /** One length-prefixed message at a time on a connection (RFC 7766), several per connection. */
+    private static final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
+
+        private final QueryHandler handler;
+
+        TcpHandler(QueryHandler handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext context, ByteBuf message) {
+            handler.handle(context, message, (InetSocketAddress) context.channel().remoteAddress(), true,
+                    reply -> context.writeAndFlush(reply));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+            if (!(cause instanceof IOException) && !(cause instanceof io.netty.handler.timeout.ReadTimeoutException)
+                    && !(cause instanceof io.netty.handler.codec.TooLongFrameException)) {
+                handler.failed(cause);
+            }
+            context.close(); // a peer that reset, went quiet or sent more than a message can hold
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.sirsi.nexus.dns;
+
+import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsResponseCode;
+import io.sirsi.nexus.registry.Allocation;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The answer to one question in the zone, from the registry's index: SRV records for instances with their hosts'
+ * addresses as additional records, A/AAAA records for hosts, the SOA at the apex and in every negative answer
+ * (RFC 2308). A name that exists without the type asked is NODATA (no error, no answer); one that does not exist is
+ * NXDOMAIN; one outside the zone is REFUSED.
+ */
+final class ZoneAnswers {
+
+    /** Every instance is equal: clients pick among them at random, weighted alike (RFC 2782). */
+    private static final int PRIORITY = 1;
+    private static final int WEIGHT = 1;
+    private static final int CLASS_IN = 1;
+    private static final int CLASS_ANY = 255;
+
+    private final DnsDirectory directory;
+    private final HostAddressBook addresses;
+    private final String zone;
+    private final long ttl;
+    /** Which instance comes first: each answer starts one further, so that clients that take the first spread. */
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    ZoneAnswers(DnsDirectory directory, HostAddressBook addresses, String zone, long ttlSeconds) {
+        this.directory = directory;
+        this.addresses = addresses;
+        this.zone = zone.toLowerCase(Locale.ROOT);
+        this.ttl = ttlSeconds;
+    }
+
+    String zone() {
+        return zone;
+    }
+
+    CompletionStage<Reply> answer(String questionName, DnsRecordType type, int questionClass) {
+        String name = questionName.toLowerCase(Locale.ROOT);
+        if (questionClass != CLASS_IN && questionClass != CLASS_ANY) {
+            return done(Reply.error(DnsResponseCode.REFUSED));
+        }
+        ZoneName meaning = ZoneName.parse(name, zone, hostsByLabel());
+        if (meaning instanceof ZoneName.Outside) {
+            return done(Reply.error(DnsResponseCode.REFUSED));
+        }
+        if (meaning instanceof ZoneName.HostName host) {
+            return done(hostAnswer(questionName, type, host.host()));
+        }
+        if (meaning instanceof ZoneName.Instances instances) {
+            return select(instances).thenApply(found -> found.isEmpty() ? negative(DnsResponseCode.NXDOMAIN)
+                    : instancesAnswer(questionName, type, rotated(found)));
+        }
+        if (meaning instanceof ZoneName.Apex && (type == DnsRecordType.SOA || type == DnsRecordType.ANY)) {
+            return done(positive(List.of(soa()), List.of()));
+        }
+        return done(meaning instanceof ZoneName.Unknown ? negative(DnsResponseCode.NXDOMAIN) : noData());
+    }
+
+    private Reply hostAnswer(String owner, DnsRecordType type, String host) {
+        List<RecordData> records = addressRecords(owner, List.of(host), type);
+        return records.isEmpty() ? noData() : positive(records, List.of());
+    }
+
+    private Reply instancesAnswer(String owner, DnsRecordType type, List<Allocation> instances) {
+        List<String> hosts = List.copyOf(new LinkedHashSet<>(instances.stream().map(Allocation::host).toList()));
+        if (type == DnsRecordType.SRV || type == DnsRecordType.ANY) {
+            List<RecordData> services = instances.stream().map(instance -> RecordData.srv(owner, ttl, PRIORITY,
+                    WEIGHT, instance.port(), target(instance.host()))).toList();
+            List<RecordData> targets = new ArrayList<>();
+            for (String host : hosts) {
+                targets.addAll(addressRecords(target(host), List.of(host), DnsRecordType.ANY));
+            }
+            return positive(services, targets);
+        }
+        List<RecordData> records = addressRecords(owner, hosts, type);
+        return records.isEmpty() ? noData() : positive(records, List.of());
+    }
+
+    /** The hosts' addresses of the type asked (both for ANY), each once, owned by the name asked. */
+    private List<RecordData> addressRecords(String owner, List<String> hosts, DnsRecordType type) {
+        LinkedHashSet<InetAddress> found = new LinkedHashSet<>();
+        for (String host : hosts) {
+            for (InetAddress address : addresses.addresses(host)) {
+                boolean v4 = address instanceof Inet4Address;
+                if (type == DnsRecordType.ANY || (v4 ? type == DnsRecordType.A : type == DnsRecordType.AAAA)) {
+                    found.add(address);
+                }
+            }
+        }
+        return found.stream().map(address -> RecordData.address(owner, ttl, address)).toList();
+    }
+
+    private CompletionStage<List<Allocation>> select(ZoneName.Instances instances) {
+        CompletionStage<List<Allocation>> all = instances.byType() ? directory.instancesOfType(instances.name())
+                : directory.instances(instances.name());
+        return instances.host().map(host -> all.thenApply(found -> found.stream()
+                .filter(allocation -> allocation.host().equals(host)).toList())).orElse(all);
+    }
+
+    private <T> List<T> rotated(List<T> items) {
+        List<T> copy = new ArrayList<>(items);
+        Collections.rotate(copy, -Math.floorMod(rotation.getAndIncrement(), copy.size()));
+        return copy;
+    }
+
+    /** The host's name in the zone, the target of its SRV records. */
+    private String target(String host) {
+        return HostAddressBook.label(host) + ".host." + zone;
+    }
+
+    /** The known hosts by their label in the zone, gathered only if the name has a host in it. */
+    private Function<String, Optional<String>> hostsByLabel() {
+        Map<String, String> byLabel = new HashMap<>();
+        return label -> {
+            if (byLabel.isEmpty()) {
+                for (String host : addresses.configuredHosts()) {
+                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                }
+                for (String host : directory.hosts()) {
+                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                }
+            }
+            return Optional.ofNullable(byLabel.get(label));
+        };
+    }
+
+    private Reply positive(List<RecordData> answers, List<RecordData> additional) {
+        return new Reply(DnsResponseCode.NOERROR, true, answers, List.of(), additional);
+    }
+
+    private Reply noData() {
+        return negative(DnsResponseCode.NOERROR);
+    }
+
+    private Reply negative(DnsResponseCode code) {
+        return new Reply(code, true, List.of(), List.of(soa()), List.of());
+    }
+
+    private RecordData soa() {
+        return RecordData.soa(zone, ttl, directory.revision(), ttl);
+    }
+
+    private static CompletionStage<Reply> done(Reply reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+}

@@ -1,0 +1,102 @@
+package io.sirsi.nexus.dns;
+
+import io.sirsi.nexus.registry.ServiceNames;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What a name in the zone means, by the grammar the README gives (Z is the zone, {@code sirsi.} by default):
+ * <pre>
+ * Z                                    the apex (SOA)
+ * &lt;host&gt;.host.Z                         the host's addresses (A, AAAA)
+ * &lt;service&gt;.service[.&lt;host&gt;.host].Z     the service's instances (SRV; A, AAAA: their hosts' addresses)
+ * _&lt;service&gt;._tcp[.&lt;host&gt;.host].Z        the same, as RFC 2782 writes it
+ * &lt;type&gt;.type[.&lt;host&gt;.host].Z           every instance of a service type
+ * </pre>
+ * A service name may have dots, so a name is read from the right: the keyword ({@code service}, {@code _tcp},
+ * {@code type}) nearest the start that leaves a known host after it (or nothing) decides. The keywords alone
+ * ({@code service.Z}, {@code host.Z}, {@code service.<host>.host.Z}, ...) are empty non-terminals: they exist and
+ * hold nothing.
+ */
+sealed interface ZoneName {
+
+    /** Outside the zone: refused, this is no recursor. */
+    record Outside() implements ZoneName {
+    }
+
+    /** The zone's own name. */
+    record Apex() implements ZoneName {
+    }
+
+    /** A name that exists only because names below it do. */
+    record Structure() implements ZoneName {
+    }
+
+    /** A name the grammar or the registry does not know. */
+    record Unknown() implements ZoneName {
+    }
+
+    /** A host's own name. */
+    record HostName(String host) implements ZoneName {
+    }
+
+    /** Instances: of a service (by name) or of a service type, on any host or on one. */
+    record Instances(boolean byType, String name, Optional<String> host) implements ZoneName {
+    }
+
+    Set<String> KEYWORDS = Set.of("service", "_tcp", "type");
+
+    /**
+     * Reads a question's name.
+     *
+     * @param name lower-case, ending in a dot, as the codec gives it
+     * @param zone lower-case, ending in a dot
+     * @param hostByLabel the known host whose {@link HostAddressBook#label} is the given text
+     */
+    static ZoneName parse(String name, String zone, Function<String, Optional<String>> hostByLabel) {
+        if (name.equals(zone)) {
+            return new Apex();
+        }
+        if (!name.endsWith("." + zone)) {
+            return new Outside();
+        }
+        List<String> labels = Arrays.asList(name.substring(0, name.length() - zone.length() - 1).split("\\.", -1));
+        int last = labels.size() - 1;
+        if (labels.get(last).equals("host")) {
+            if (last == 0) {
+                return new Structure();
+            }
+            Optional<String> host = hostByLabel.apply(String.join(".", labels.subList(0, last)));
+            if (host.isPresent()) {
+                return new HostName(host.get());
+            }
+            for (int keyword = 0; keyword < last - 1; keyword++) {
+                Optional<String> on = hostByLabel.apply(String.join(".", labels.subList(keyword + 1, last)));
+                if (KEYWORDS.contains(labels.get(keyword)) && on.isPresent()) {
+                    return selection(labels.get(keyword), labels.subList(0, keyword), on);
+                }
+            }
+            return new Unknown();
+        }
+        if (KEYWORDS.contains(labels.get(last))) {
+            return selection(labels.get(last), labels.subList(0, last), Optional.empty());
+        }
+        return new Unknown();
+    }
+
+    private static ZoneName selection(String keyword, List<String> selector, Optional<String> host) {
+        if (selector.isEmpty()) {
+            return new Structure();
+        }
+        String text = String.join(".", selector);
+        return switch (keyword) {
+            case "service" -> ServiceNames.isValid(text) ? new Instances(false, text, host) : new Unknown();
+            case "_tcp" -> text.startsWith("_") && ServiceNames.isValid(text.substring(1))
+                    ? new Instances(false, text.substring(1), host) : new Unknown();
+            default -> new Instances(true, text, host);
+        };
+    }
+}

@@ -1,0 +1,268 @@
+package io.sirsi.nexus.dns;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.sirsi.nexus.Metrics;
+import io.sirsi.nexus.Registry;
+import jakarta.inject.Inject;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The DNS interface asked by a real client, {@code dig}: every name form and type, the
+ * negative answers, truncation over UDP and the whole answer over TCP, refusal outside the zone.
+ */
+@QuarkusTest
+@TestProfile(DnsProfile.class)
+class DnsTest {
+
+    @Inject
+    DnsServer server;
+
+    private int port;
+
+    @BeforeEach
+    void emptyRegistry() {
+        Registry.releaseAll();
+        port = server.port().orElseThrow();
+    }
+
+    private static int allocate(String name, String type, String host) {
+        return Registry.allocate("{\"service_name\":\"" + name + "\",\"service_type\":\"" + type
+                + "\",\"host\":\"" + host + "\"}").statusCode(200).extract().path("allocation.port");
+    }
+
+    private Dig.Answer dig(String... options) throws Exception {
+        return Dig.query(port, options);
+    }
+
+    @Test
+    void srvRecordsNameEveryInstanceWithItsHostsAddressesAlongside() throws Exception {
+        int onA = allocate("orders", "rest-api", "node-a");
+        int onLiteral = allocate("orders", "rest-api", "10.0.0.2");
+        int onOwn = allocate("orders", "rest-api", "localhost");
+
+        Dig.Answer srv = dig("orders.service.sirsi.", "SRV");
+        assertEquals("NOERROR", srv.status());
+        assertThat(srv.flags(), hasItem("aa"));
+        assertThat(srv.answerData(), containsInAnyOrder("1 1 " + onA + " node-a.host.sirsi.",
+                "1 1 " + onLiteral + " 10.0.0.2.host.sirsi.", "1 1 " + onOwn + " localhost.host.sirsi."));
+        assertThat(srv.answer().get(0), startsWith("orders.service.sirsi. 7 IN SRV"));
+        assertThat(srv.additional(), containsInAnyOrder(hasItemLike("node-a.host.sirsi. 7 IN A 10.0.0.1"),
+                hasItemLike("node-a.host.sirsi. 7 IN AAAA fd00::1"),
+                hasItemLike("10.0.0.2.host.sirsi. 7 IN A 10.0.0.2"),
+                hasItemLike("localhost.host.sirsi. 7 IN A 127.0.0.1"),
+                hasItemLike("localhost.host.sirsi. 7 IN AAAA ::1")));
+        // EDNS0 answered with the size this server accepts
+        assertTrue(srv.text().contains("; EDNS: version: 0, flags:; udp: 1232"), srv.text());
+
+        // RFC 2782's form names the same instances
+        assertThat(dig("_orders._tcp.sirsi.", "SRV").answerData(), containsInAnyOrder(srv.answerData().toArray()));
+        // A and AAAA on a service: its hosts' addresses
+        assertThat(dig("orders.service.sirsi.", "A").answerData(),
+                containsInAnyOrder("10.0.0.1", "10.0.0.2", "127.0.0.1"));
+        assertThat(dig("orders.service.sirsi.", "AAAA").answerData(), containsInAnyOrder("fd00::1", "::1"));
+    }
+
+    private static org.hamcrest.Matcher<String> hasItemLike(String prefix) {
+        return startsWith(prefix);
+    }
+
+    @Test
+    void aHostAndATypeNarrowTheInstances() throws Exception {
+        int orders = allocate("orders", "rest-api", "node-a");
+        allocate("orders", "rest-api", "node-b");
+        int billing = allocate("billing", "rest-api", "node-a");
+        allocate("sessions", "cache", "node-a");
+
+        assertEquals(List.of("1 1 " + orders + " node-a.host.sirsi."),
+                dig("orders.service.node-a.host.sirsi.", "SRV").answerData());
+        assertEquals(List.of("1 1 " + orders + " node-a.host.sirsi."),
+                dig("_orders._tcp.node-a.host.sirsi.", "SRV").answerData());
+        assertThat(dig("rest-api.type.node-a.host.sirsi.", "SRV").answerData(), containsInAnyOrder(
+                "1 1 " + orders + " node-a.host.sirsi.", "1 1 " + billing + " node-a.host.sirsi."));
+        assertThat(dig("rest-api.type.sirsi.", "SRV").answerData(), hasSize(3));
+        // a host without addresses: its name exists, with no A record (NODATA), and SRV still names it
+        Dig.Answer noAddress = dig("node-b.host.sirsi.", "A");
+        assertEquals("NOERROR", noAddress.status());
+        assertEquals(List.of(), noAddress.answer());
+    }
+
+    @Test
+    void aHostsNameIsAnsweredWithItsAddresses() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        allocate("orders", "rest-api", "10.0.0.2");
+        allocate("orders", "rest-api", "fd00::9");
+
+        assertEquals(List.of("10.0.0.1"), dig("node-a.host.sirsi.", "A").answerData());
+        assertEquals(List.of("fd00::1"), dig("Node-A.Host.Sirsi.", "AAAA").answerData());
+        assertEquals(List.of("10.0.0.2"), dig("10.0.0.2.host.sirsi.", "A").answerData());
+        // an IPv6 host's name writes each ':' as '-'
+        assertEquals(List.of("fd00::9"), dig("fd00--9.host.sirsi.", "AAAA").answerData());
+        assertEquals(List.of("1 1 8080 fd00--9.host.sirsi."),
+                dig("orders.service.fd00--9.host.sirsi.", "SRV").answerData());
+    }
+
+    @Test
+    void aNameThatDoesNotExistIsNxdomainAndOneWithoutTheTypeIsNodataBothWithTheSoa() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+
+        for (String[] question : List.of(new String[] {"ghost.service.sirsi.", "SRV"},
+                new String[] {"nohost.host.sirsi.", "A"}, new String[] {"orders.service.nohost.host.sirsi.", "SRV"},
+                new String[] {"nosuchtype.type.sirsi.", "SRV"}, new String[] {"www.sirsi.", "A"})) {
+            Dig.Answer answer = dig(question);
+            assertEquals("NXDOMAIN", answer.status(), answer.text());
+            assertThat(answer.authority(), hasItem(startsWith("sirsi. 7 IN SOA sirsi. hostmaster.sirsi.")));
+        }
+        for (String[] question : List.of(new String[] {"orders.service.sirsi.", "TXT"},
+                new String[] {"node-a.host.sirsi.", "SRV"}, new String[] {"service.sirsi.", "SRV"},
+                new String[] {"host.sirsi.", "A"}, new String[] {"sirsi.", "A"})) {
+            Dig.Answer answer = dig(question);
+            assertEquals("NOERROR", answer.status(), answer.text());
+            assertEquals(List.of(), answer.answer(), answer.text());
+            assertThat(answer.authority(), hasItem(startsWith("sirsi. 7 IN SOA")));
+        }
+        assertThat(dig("sirsi.", "SOA").answer(), hasItem(startsWith("sirsi. 7 IN SOA sirsi. hostmaster.sirsi.")));
+    }
+
+    @Test
+    void aReleasedInstanceIsNoLongerAnswered() throws Exception {
+        String id = Registry.allocate("{\"service_name\":\"orders\",\"service_type\":\"rest-api\","
+                + "\"host\":\"node-a\"}").statusCode(200).extract().path("allocation.allocation_id");
+        assertEquals(1, dig("orders.service.sirsi.", "SRV").answer().size());
+        Registry.release(id).statusCode(200);
+        assertEquals("NXDOMAIN", dig("orders.service.sirsi.", "SRV").status());
+    }
+
+    @Test
+    void namesOutsideTheZoneAreRefused() throws Exception {
+        Dig.Answer answer = dig("example.com.", "A");
+        assertEquals("REFUSED", answer.status());
+        assertTrue(!answer.flags().contains("aa"), answer.text());
+        assertEquals("REFUSED", dig("sirsi.example.", "SRV").status());
+    }
+
+    @Test
+    void withoutApiKeysOnlyThisMachinesLoopbackIsAnswered() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        InetAddress own = nonLoopbackAddress();
+        Dig.Answer fromNetwork = Dig.query(own.getHostAddress(), port, "orders.service.sirsi.", "SRV");
+        assertEquals("REFUSED", fromNetwork.status(), fromNetwork.text());
+        assertEquals(List.of(), fromNetwork.answer());
+        assertEquals("NOERROR", dig("orders.service.sirsi.", "SRV").status());
+    }
+
+    /** An address of this machine that is not loopback: a query to it comes from it, as from the network. */
+    private static InetAddress nonLoopbackAddress() throws Exception {
+        return NetworkInterface.networkInterfaces().filter(DnsTest::up).flatMap(NetworkInterface::inetAddresses)
+                .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress()).findFirst()
+                .orElseThrow(() -> new org.opentest4j.TestAbortedException("no non-loopback IPv4 address here"));
+    }
+
+    private static boolean up(NetworkInterface network) {
+        try {
+            return network.isUp();
+        } catch (java.net.SocketException gone) {
+            return false;
+        }
+    }
+
+    @Test
+    void instancesAreRotatedBetweenAnswers() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        allocate("orders", "rest-api", "node-b");
+        allocate("orders", "rest-api", "node-c");
+        String first = dig("orders.service.sirsi.", "SRV").answer().get(0);
+        String second = dig("orders.service.sirsi.", "SRV").answer().get(0);
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void overUdpALargeAnswerIsTruncatedWithTcButNeverToNothingAndTcpGivesItWhole() throws Exception {
+        IntStream.rangeClosed(1, 40).forEach(host -> allocate("wide", "rest-api", "node-" + host));
+
+        Dig.Answer classic = dig("wide.service.sirsi.", "SRV", "+noedns", "+ignore");
+        assertThat(classic.flags(), hasItem("tc"));
+        assertTrue(classic.answer().size() >= 1 && classic.answer().size() < 40, classic.text());
+        assertTrue(classic.text().contains("MSG SIZE  rcvd: "), classic.text());
+        assertTrue(messageSize(classic) <= 512, classic.text());
+
+        Dig.Answer small = dig("wide.service.sirsi.", "SRV", "+bufsize=512", "+ignore");
+        assertThat(small.flags(), hasItem("tc"));
+        assertTrue(!small.answer().isEmpty() && messageSize(small) <= 512, small.text());
+
+        Dig.Answer large = dig("wide.service.sirsi.", "SRV", "+bufsize=4096", "+ignore");
+        assertTrue(large.answer().size() > small.answer().size() && messageSize(large) <= 1232, large.text());
+
+        Dig.Answer tcp = dig("wide.service.sirsi.", "SRV", "+tcp");
+        assertThat(tcp.flags(), org.hamcrest.Matchers.not(hasItem("tc")));
+        assertEquals(40, tcp.answer().size(), tcp.text());
+        // without +ignore, dig itself retries a truncated answer over TCP and gets it whole
+        assertEquals(40, dig("wide.service.sirsi.", "SRV").answer().size());
+    }
+
+    private static int messageSize(Dig.Answer answer) {
+        String text = answer.text();
+        String size = text.substring(text.indexOf("MSG SIZE  rcvd: ") + "MSG SIZE  rcvd: ".length()).strip();
+        return Integer.parseInt(size.split("\\s")[0]);
+    }
+
+    @Test
+    void aMalformedQueryGetsFormerrAsLongAsItsHeaderAndGarbageNothing() throws Exception {
+        // a header that promises one question, and no question after it
+        byte[] promise = {0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
+        byte[] reply = exchange(promise);
+        assertEquals(12, reply.length, Arrays.toString(reply));
+        assertEquals(0x12, reply[0]);
+        assertEquals(0x34, reply[1]);
+        assertEquals(1, reply[3] & 0x0F, "FORMERR");
+        assertTrue((reply[2] & 0x80) != 0, "a response");
+        // shorter than a header: dropped, and the server still answers the next query
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.send(new DatagramPacket(new byte[] {1, 2, 3}, 3, InetAddress.getLoopbackAddress(), port));
+        }
+        assertEquals("NOERROR", dig("sirsi.", "SOA").status());
+    }
+
+    private byte[] exchange(byte[] query) throws Exception {
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(10_000);
+            socket.send(new DatagramPacket(query, query.length, InetAddress.getLoopbackAddress(), port));
+            DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+            socket.receive(answer);
+            return Arrays.copyOf(answer.getData(), answer.getLength());
+        }
+    }
+
+    @Test
+    void queriesAreCountedByTypeAndResponseCode() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        Map<String, Double> before = Metrics.scrape();
+        dig("orders.service.sirsi.", "SRV");
+        dig("ghost.service.sirsi.", "SRV");
+        dig("example.com.", "A");
+        Map<String, Double> after = Metrics.scrape();
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_dns_queries_total{qtype=\"SRV\",rcode=\"NoError\"}"));
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_dns_queries_total{qtype=\"SRV\",rcode=\"NXDomain\"}"));
+        assertEquals(1.0, Metrics.delta(before, after, "sirsi_dns_queries_total{qtype=\"A\",rcode=\"Refused\"}"));
+        assertEquals(0.0, Metrics.sum(after, "sirsi_dns_failures_total"));
+    }
+}
