@@ -89,7 +89,7 @@ public final class Watch implements AutoCloseable {
                     if (!closed) {
                         listener.onDisconnected(new IOException("the registry ended the stream"));
                     }
-                } catch (RegistryUnavailableException | IOException e) {
+                } catch (RegistryUnavailableException | RateLimitedException | IOException e) {
                     if (!closed) {
                         listener.onDisconnected(e);
                     }
