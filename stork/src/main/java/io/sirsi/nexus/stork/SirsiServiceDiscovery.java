@@ -2,6 +2,7 @@ package io.sirsi.nexus.stork;
 
 import io.sirsi.nexus.client.Allocation;
 import io.sirsi.nexus.client.ChangeEvent;
+import io.sirsi.nexus.client.ConflictException;
 import io.sirsi.nexus.client.NotFoundException;
 import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.RevisionCompactedException;
@@ -14,11 +15,14 @@ import io.smallrye.stork.api.ServiceDiscovery;
 import io.smallrye.stork.api.ServiceInstance;
 import io.smallrye.stork.impl.DefaultServiceInstance;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -37,6 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
 
     private static final System.Logger LOG = System.getLogger(SirsiServiceDiscovery.class.getName());
+    /** How long to wait before watching again after a refusal (a key without the reader role, say). */
+    private static final Duration RETRY_REFUSED = Duration.ofSeconds(5);
 
     private final SirsiNexusClient client;
     private final InstanceFilter filter;
@@ -103,16 +109,19 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
 
     @Override
     public void onFailed(RegistryException failure) {
-        if (failure instanceof RevisionCompactedException) {
-            LOG.log(Level.INFO, "The registry no longer keeps the changes since the last one seen for ''{0}''; reading"
-                    + " its instances again", filter.service());
+        read = false;
+        if (failure instanceof RevisionCompactedException || failure instanceof ConflictException) {
+            // pruned events (410), or a registry behind the last revision seen (409: it lost its data): read anew
+            LOG.log(Level.INFO, "The registry cannot resume the changes of ''{0}'' after the last one seen ({1});"
+                    + " reading its instances again", filter.service(), failure.getMessage());
+            watch = client.watch(filter.watch(), this);
         } else {
             LOG.log(Level.WARNING, "The registry refused to stream the changes of ''{0}'' ({1}); keeping the last"
-                    + " known {2} instance(s) and trying again", filter.service(), failure.getMessage(),
-                    current.size());
+                    + " known {2} instance(s) and trying again in {3} s", filter.service(), failure.getMessage(),
+                    current.size(), RETRY_REFUSED.toSeconds());
+            CompletableFuture.delayedExecutor(RETRY_REFUSED.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> watch = client.watch(filter.watch(), this));
         }
-        read = false;
-        watch = client.watch(filter.watch(), this);
     }
 
     /** Stops following the registry (for tests and shutdown); the last list stays. */
