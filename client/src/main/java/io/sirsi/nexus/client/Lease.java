@@ -98,8 +98,8 @@ public final class Lease implements AutoCloseable {
         } catch (NotFoundException gone) {
             LOG.log(Level.DEBUG, "allocation {0} was already gone at release", id);
         } catch (RegistryException e) {
-            LOG.log(Level.WARNING, "could not release port {0} of {1} ({2}); it expires when its heartbeats stop"
-                    + " being missed for the registry's timeout", allocation.port(), request.serviceName(),
+            LOG.log(Level.WARNING, "could not release port {0} of {1} ({2}); the registry expires it when its"
+                    + " heartbeat timeout passes", String.valueOf(allocation.port()), request.serviceName(),
                     e.getMessage());
         }
     }
@@ -140,7 +140,8 @@ public final class Lease implements AutoCloseable {
             allocation = client.allocate(again);
             recovered();
             LOG.log(Level.INFO, "the registry had lost allocation {0} of {1}; allocated port {2} again as {3}",
-                    lost.allocationId(), request.serviceName(), allocation.port(), allocation.allocationId());
+                    lost.allocationId(), request.serviceName(), String.valueOf(allocation.port()),
+                    allocation.allocationId());
             schedule(interval);
         } catch (RegistryUnavailableException | RateLimitedException away) {
             retryLater(away);

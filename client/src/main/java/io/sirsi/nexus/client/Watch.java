@@ -175,7 +175,8 @@ public final class Watch implements AutoCloseable {
                 data.append(data.length() > 0 ? "\n" : "").append(value(line));
             }
         }
-        LOG.log(Level.DEBUG, "event stream ended after revision {0} (last event type {1})", lastRevision, type);
+        LOG.log(Level.DEBUG, "event stream ended after revision {0} (last event type {1})",
+                String.valueOf(lastRevision), type);
     }
 
     private void deliver(String id, String data) throws IOException {

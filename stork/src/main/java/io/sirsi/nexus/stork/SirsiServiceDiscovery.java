@@ -78,7 +78,7 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
         if (away) {
             away = false;
             LOG.log(Level.INFO, "Registry reachable again: following ''{0}'' after revision {1}", filter.service(),
-                    afterRevision);
+                    String.valueOf(afterRevision));
         }
         if (!read) {
             readWhole();

@@ -8,8 +8,6 @@ import io.smallrye.stork.api.config.ServiceDiscoveryType;
 import io.smallrye.stork.spi.ServiceDiscoveryProvider;
 import io.smallrye.stork.spi.StorkInfrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * SmallRye Stork service discovery of type {@code sirsi}: a service's instances as the sirsi-nexus registry holds
@@ -39,21 +37,12 @@ public class SirsiServiceDiscoveryProvider implements ServiceDiscoveryProvider<S
     @Override
     public ServiceDiscovery createServiceDiscovery(SirsiConfiguration config, String serviceName,
             ServiceConfig serviceConfig, StorkInfrastructure infrastructure) {
-        SirsiNexusClient.Builder client = SirsiNexusClient.builder()
-                .baseUrls(Arrays.stream(config.getRegistryUrls().split(",")).map(String::strip)
-                        .filter(url -> !url.isEmpty()).toArray(String[]::new))
-                .apiKey(config.getApiKey());
-        if (config.getCaFile() != null && !config.getCaFile().isBlank()) {
-            client.trustedCertificates(Path.of(config.getCaFile()));
-        }
-        String name = config.getRegistryService() == null || config.getRegistryService().isBlank() ? serviceName
-                : config.getRegistryService();
-        InstanceFilter filter = new InstanceFilter(name, blankToNull(config.getHost()),
-                blankToNull(config.getServiceType()));
-        return new SirsiServiceDiscovery(client.build(), filter, Boolean.parseBoolean(config.getSecure())).start();
-    }
-
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.strip();
+        SirsiNexusClient client = RegistryConnection.client(config.getRegistryUrls(), config.getApiKey(),
+                config.getCaFile());
+        String name = RegistryConnection.blankToNull(config.getRegistryService());
+        InstanceFilter filter = new InstanceFilter(name != null ? name : serviceName,
+                RegistryConnection.blankToNull(config.getHost()),
+                RegistryConnection.blankToNull(config.getServiceType()));
+        return new SirsiServiceDiscovery(client, filter, Boolean.parseBoolean(config.getSecure())).start();
     }
 }

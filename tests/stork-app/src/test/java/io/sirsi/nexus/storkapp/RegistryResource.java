@@ -21,6 +21,7 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
 
     private static Path data;
     private static int port;
+    private static int applicationPort;
     private static RegistryProcess registry;
 
     @Override
@@ -28,11 +29,21 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
         try {
             data = Files.createTempDirectory("stork-registry");
             port = RegistryProcess.freePort();
+            // the application's own port, free now and in the backends' range, where its registrar registers it
+            applicationPort = RegistryProcess.freePort();
             startAgain();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return Map.of("quarkus.stork.orders.service-discovery.registry-urls", url());
+        return Map.of("quarkus.stork.orders.service-discovery.registry-urls", url(),
+                "quarkus.stork.front.service-registrar.registry-urls", url(),
+                "quarkus.stork.front.service-registrar.service-type", BACKEND_TYPE,
+                "quarkus.http.test-port", Integer.toString(applicationPort));
+    }
+
+    /** The port the application under test listens on. */
+    static int applicationPort() {
+        return applicationPort;
     }
 
     @Override

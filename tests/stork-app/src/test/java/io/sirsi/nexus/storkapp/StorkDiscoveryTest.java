@@ -3,12 +3,16 @@ package io.sirsi.nexus.storkapp;
 import static io.restassured.RestAssured.get;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.NotFoundException;
 import io.sirsi.nexus.client.SirsiNexusClient;
 import io.smallrye.stork.Stork;
+import io.smallrye.stork.api.Service;
 import io.smallrye.stork.api.ServiceInstance;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +139,21 @@ class StorkDiscoveryTest {
         } finally {
             discoveryLog.removeHandler(capture);
         }
+    }
+
+    @Test
+    void theApplicationRegisteredItselfWithTheSirsiRegistrar() {
+        Allocation front = registry.service("front");
+        assertEquals(RegistryResource.applicationPort(), front.port());
+        assertEquals(RegistryResource.BACKEND_TYPE, front.serviceType());
+        assertTrue(front.active());
+
+        Service service = Stork.getInstance().getService("front");
+        service.deregisterServiceInstance("front").await().atMost(PATIENCE);
+        assertThrows(NotFoundException.class, () -> registry.service("front"));
+        service.registerInstance("front", "127.0.0.1", RegistryResource.applicationPort())
+                .await().atMost(PATIENCE); // registered again, for the release at shutdown
+        assertEquals(RegistryResource.applicationPort(), registry.service("front", "127.0.0.1").port());
     }
 
     private Backend backend(String name, String host) throws Exception {
