@@ -26,7 +26,7 @@ class TlsIT {
         try (RegistryProcess registry = RegistryProcess.start(dir.resolve("data"), RegistryProcess.freePort(),
                 "-Dquarkus.http.ssl-port=" + httpsPort, "-Dquarkus.http.ssl.certificate.files=" + cert,
                 "-Dquarkus.http.ssl.certificate.key-files=" + key)) {
-            String https = "https://localhost:" + httpsPort;
+            String https = "https://127.0.0.1:" + httpsPort; // the registry listens on 127.0.0.1 alone
             SirsiNexusClient trusting = SirsiNexusClient.builder().baseUrls(https).trustedCertificates(cert).build();
             assertEquals("secure", trusting.allocate(AllocationRequest.of("secure", "rest-api")).serviceName());
 
