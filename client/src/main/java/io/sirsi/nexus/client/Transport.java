@@ -1,13 +1,15 @@
 package io.sirsi.nexus.client;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -17,6 +19,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,12 +58,38 @@ final class Transport {
         this.json = mapper();
     }
 
-    /** The wire's JSON: snake_case names, ISO-8601 times, and fields a newer registry adds are ignored. */
+    /**
+     * The wire's JSON: snake_case names, and fields a newer registry adds are ignored. Of the time types only
+     * {@link Instant}, which the registry writes as ISO-8601 text and requests never carry: read by
+     * {@link Instant#parse}, without Jackson's JavaTimeModule (another dependency, and slow to set up).
+     */
     static ObjectMapper mapper() {
-        return new ObjectMapper().registerModule(new JavaTimeModule())
+        return new ObjectMapper()
+                .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant()))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** An ISO-8601 instant ({@code 2026-01-02T03:04:05.678Z}). */
+    private static final class IsoInstant extends StdScalarDeserializer<Instant> {
+
+        IsoInstant() {
+            super(Instant.class);
+        }
+
+        @Override
+        public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            String text = parser.getValueAsString();
+            if (text != null) {
+                try {
+                    return Instant.parse(text);
+                } catch (DateTimeParseException e) {
+                    // reported below, as Jackson reports a value it cannot read
+                }
+            }
+            return (Instant) context.handleWeirdStringValue(Instant.class, String.valueOf(text),
+                    "not an ISO-8601 instant");
+        }
     }
 
     ObjectMapper json() {
