@@ -1,0 +1,40 @@
+package io.sirsi.nexus.client;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A port held by a service on a host, as the registry answers it.
+ *
+ * @param port the port number
+ * @param serviceName the service holding it
+ * @param serviceType its service type ({@code rest-api}, {@code grpc}, ... or one the registry's configuration adds)
+ * @param allocationId the allocation's id, for heartbeats and release
+ * @param allocatedAt when the port was granted
+ * @param lastHeartbeat the last heartbeat (or renewal) the registry received
+ * @param status {@code Active}, {@code Reserved} (a static reservation) or {@code Expired} (silent too long; it still
+ *        holds the port until cleanup)
+ * @param processId the process id the service gave, if any
+ * @param host the host the port is on
+ */
+public record Allocation(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
+        Instant lastHeartbeat, String status, Long processId, String host) {
+
+    /** The status of a live allocation that heartbeats. */
+    public static final String ACTIVE = "Active";
+    /** The status of a static reservation from the registry's configuration. */
+    public static final String RESERVED = "Reserved";
+    /** The status of an allocation whose heartbeats stopped for longer than the registry's timeout. */
+    public static final String EXPIRED = "Expired";
+
+    /** Whether the allocation is Active: heartbeating, a service to send requests to. */
+    public boolean active() {
+        return ACTIVE.equals(status);
+    }
+
+    /** The process id the service gave at allocation, if any. */
+    public Optional<Long> pid() {
+        return Optional.ofNullable(processId);
+    }
+}

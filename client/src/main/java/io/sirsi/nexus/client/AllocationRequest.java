@@ -1,0 +1,69 @@
+package io.sirsi.nexus.client;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The body of an allocation: which service wants a port, of what type, and its wishes. Build one with
+ * {@link #of(String, String)} and the {@code with...} methods; only the name and type are required.
+ *
+ * @param serviceName the service's name (lowercase letters, digits and dashes, at most 63)
+ * @param serviceType its type; the registry's range for that type supplies the port
+ * @param preferredPort the port wanted; granted when free, else another (unless {@code required})
+ * @param required whether to fail with {@link PortUnavailableException} rather than fall back to another port
+ * @param processId the service's process id, for operators
+ * @param host the host the port is for; the registry's own host when absent
+ * @param strategy how the port is chosen: {@code first-free}, {@code random}, {@code same-port}, {@code sticky}
+ * @param avoidPorts ports not to grant (another process holds them on the host)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record AllocationRequest(String serviceName, String serviceType, Integer preferredPort, Boolean required,
+        Long processId, String host, String strategy, List<Integer> avoidPorts) {
+
+    /** A request for a port of this type for this service, with no other wishes. */
+    public static AllocationRequest of(String serviceName, String serviceType) {
+        return new AllocationRequest(Objects.requireNonNull(serviceName, "serviceName"),
+                Objects.requireNonNull(serviceType, "serviceType"), null, null, null, null, null, null);
+    }
+
+    /** This request, preferring the port. */
+    public AllocationRequest withPreferredPort(int port) {
+        return new AllocationRequest(serviceName, serviceType, port, required, processId, host, strategy, avoidPorts);
+    }
+
+    /** This request, requiring the preferred port: a refusal rather than another port. */
+    public AllocationRequest withRequired(boolean required) {
+        return new AllocationRequest(serviceName, serviceType, preferredPort, required, processId, host, strategy,
+                avoidPorts);
+    }
+
+    /** This request, with the service's process id. */
+    public AllocationRequest withProcessId(long processId) {
+        return new AllocationRequest(serviceName, serviceType, preferredPort, required, processId, host, strategy,
+                avoidPorts);
+    }
+
+    /** This request, for a port on this host. */
+    public AllocationRequest withHost(String host) {
+        return new AllocationRequest(serviceName, serviceType, preferredPort, required, processId, host, strategy,
+                avoidPorts);
+    }
+
+    /** This request, choosing the port with this strategy. */
+    public AllocationRequest withStrategy(String strategy) {
+        return new AllocationRequest(serviceName, serviceType, preferredPort, required, processId, host, strategy,
+                avoidPorts);
+    }
+
+    /** This request, never granting these ports. */
+    public AllocationRequest withAvoidPorts(List<Integer> ports) {
+        return new AllocationRequest(serviceName, serviceType, preferredPort, required, processId, host, strategy,
+                List.copyOf(ports));
+    }
+
+    /** Whether a refusal of this request is about its one required port. */
+    boolean requiresPort() {
+        return Boolean.TRUE.equals(required) && preferredPort != null;
+    }
+}

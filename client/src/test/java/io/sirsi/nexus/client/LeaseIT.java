@@ -1,0 +1,106 @@
+package io.sirsi.nexus.client;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sirsi.nexus.testing.RegistryProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** A lease against a real registry with a 3 s heartbeat timeout: it heartbeats, outlives restarts, releases. */
+class LeaseIT {
+
+    private static final String TIMEOUT = "-Dsirsi.ports.heartbeat-timeout=3s";
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    private final Logger leaseLog = Logger.getLogger(Lease.class.getName());
+    private final CopyOnWriteArrayList<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            logged.add(record.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureTheLeaseLog() {
+        leaseLog.addHandler(capture);
+    }
+
+    @AfterEach
+    void stopCapturing() {
+        leaseLog.removeHandler(capture);
+    }
+
+    @Test
+    void aLeaseHeartbeatsKeepsItsAllocationThroughARegistryRestartAndReleasesOnClose() throws Exception {
+        Path data = Files.createTempDirectory("lease-restart");
+        int port = RegistryProcess.freePort();
+        RegistryProcess first = RegistryProcess.start(data, port, TIMEOUT);
+        SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(first.url()).build();
+        try (Lease lease = client.lease(AllocationRequest.of("leased", "rest-api"))) {
+            UUID id = lease.allocationId();
+            assertEquals(Duration.ofSeconds(1), lease.heartbeatInterval(), "a third of the registry's timeout");
+            Instant granted = lease.allocation().lastHeartbeat();
+            await().atMost(PATIENCE).until(() -> client.service("leased").lastHeartbeat().isAfter(granted));
+
+            first.close();
+            await().atMost(PATIENCE).until(() -> logged.stream().anyMatch(m -> m.contains("registry unavailable")));
+            Instant restarted = Instant.now();
+            try (RegistryProcess second = RegistryProcess.start(data, port, TIMEOUT)) {
+                // alive more than a whole timeout after the restart, on the same allocation
+                await().atMost(PATIENCE).until(() -> client.service("leased").lastHeartbeat()
+                        .isAfter(restarted.plusSeconds(4)));
+                Allocation kept = client.service("leased");
+                assertTrue(kept.active(), kept.toString());
+                assertEquals(id, kept.allocationId());
+                assertEquals(id, lease.allocationId());
+                assertTrue(logged.stream().anyMatch(m -> m.contains("go through again")), logged.toString());
+
+                lease.close();
+                assertThrows(NotFoundException.class, () -> client.service("leased"));
+            }
+        }
+    }
+
+    @Test
+    void aLeaseTakesItsPortAgainFromARegistryThatLostIt() throws Exception {
+        int port = RegistryProcess.freePort();
+        SirsiNexusClient client = SirsiNexusClient.builder().baseUrls("http://127.0.0.1:" + port).build();
+        Lease lease;
+        try (RegistryProcess first = RegistryProcess.start(Files.createTempDirectory("lease-a"), port, TIMEOUT)) {
+            // a port other than the range's first, to see that the same one comes back
+            lease = client.lease(AllocationRequest.of("phoenix", "cache").withPreferredPort(6390));
+        }
+        UUID lost = lease.allocationId();
+        try (RegistryProcess empty = RegistryProcess.start(Files.createTempDirectory("lease-b"), port, TIMEOUT);
+                Lease closing = lease) {
+            await().atMost(PATIENCE).until(() -> !closing.allocationId().equals(lost));
+            Allocation again = client.service("phoenix");
+            assertNotEquals(lost, again.allocationId());
+            assertEquals(closing.allocationId(), again.allocationId());
+            assertEquals(6390, again.port());
+        }
+    }
+}

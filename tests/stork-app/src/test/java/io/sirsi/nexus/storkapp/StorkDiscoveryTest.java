@@ -1,0 +1,178 @@
+package io.sirsi.nexus.storkapp;
+
+import static io.restassured.RestAssured.get;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.NotFoundException;
+import io.sirsi.nexus.client.SirsiNexusClient;
+import io.smallrye.stork.Stork;
+import io.smallrye.stork.api.Service;
+import io.smallrye.stork.api.ServiceInstance;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The application's REST client on {@code stork://orders}, with the {@code sirsi} provider, against a real registry
+ * and real backends that register themselves with a lease: calls spread over the instances, follow releases and new
+ * instances without a restart, and survive a registry restart.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = true)
+class StorkDiscoveryTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private final SirsiNexusClient registry = SirsiNexusClient.builder().baseUrls(RegistryResource.url()).build();
+    private final List<Backend> backends = new ArrayList<>();
+
+    @AfterEach
+    void stopBackends() {
+        backends.forEach(Backend::close);
+        backends.clear();
+        await().atMost(PATIENCE).until(() -> instancePorts().isEmpty());
+    }
+
+    @Test
+    void callsAreSpreadOverBothInstances() throws Exception {
+        Backend a = backend("a", "localhost");
+        Backend b = backend("b", "127.0.0.1");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+        Map<String, Integer> answers = call(20);
+        assertEquals(Map.of("a", 10, "b", 10), answers, "round robin over both");
+    }
+
+    @Test
+    void aReleasedInstanceStopsReceivingCalls() throws Exception {
+        Backend a = backend("a", "localhost");
+        Backend b = backend("b", "127.0.0.1");
+        await().atMost(PATIENCE).until(() -> instancePorts().size() == 2);
+        b.release();
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+        int before = b.calls();
+        assertEquals(Map.of("a", 10), call(10));
+        assertEquals(before, b.calls(), "the released backend got no call");
+    }
+
+    @Test
+    void anInstanceAddedLaterReceivesCallsWithoutARestart() throws Exception {
+        Backend a = backend("a", "localhost");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+        assertEquals(Map.of("a", 4), call(4));
+        Backend c = backend("c", "127.0.0.1");
+        await().atMost(PATIENCE).until(() -> instancePorts().contains(c.port()));
+        assertEquals(Map.of("a", 5, "c", 5), call(10));
+    }
+
+    /**
+     * How long from the registry's answer to an allocation until the application's Stork list has the instance:
+     * printed for the record (no timed assertion on a shared machine), each one asserted to arrive.
+     */
+    @Test
+    void timeFromTheRegistrysAnswerToTheNewList() throws Exception {
+        List<Long> micros = new ArrayList<>();
+        for (int round = 0; round < 15; round++) {
+            Backend added = backend("t" + round, "localhost");
+            long answered = System.nanoTime();
+            await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                    .until(() -> instancePorts().contains(added.port()));
+            micros.add((System.nanoTime() - answered) / 1000);
+            stopBackends();
+        }
+        List<Long> sorted = micros.stream().sorted().toList();
+        System.out.printf("stork list update after the registry's answer, 15 rounds: median %.1f ms, max %.1f ms%n",
+                sorted.get(sorted.size() / 2) / 1000.0, sorted.get(sorted.size() - 1) / 1000.0);
+        assertEquals(15, micros.size());
+    }
+
+    @Test
+    void acrossARegistryRestartTheListIsKeptThenResumed() throws Exception {
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(String.valueOf(record.getMessage()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger discoveryLog = Logger.getLogger("io.sirsi.nexus.stork.SirsiServiceDiscovery");
+        discoveryLog.addHandler(capture);
+        try {
+            Backend a = backend("a", "localhost");
+            Backend b = backend("b", "127.0.0.1");
+            await().atMost(PATIENCE).until(() -> instancePorts().size() == 2);
+
+            RegistryResource.stopRegistry();
+            await().atMost(PATIENCE).until(() -> logged.stream().anyMatch(m -> m.contains("Registry unreachable")));
+            assertEquals(Set.of(a.port(), b.port()), instancePorts(), "the last known list is kept");
+            assertEquals(Map.of("a", 3, "b", 3), call(6));
+
+            RegistryResource.startAgain();
+            b.release();
+            await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+            Backend c = backend("c", "127.0.0.2");
+            await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), c.port())));
+            assertTrue(logged.stream().anyMatch(m -> m.contains("Registry reachable again")), logged.toString());
+        } finally {
+            discoveryLog.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void theApplicationRegisteredItselfWithTheSirsiRegistrar() {
+        Allocation front = registry.service("front");
+        assertEquals(RegistryResource.applicationPort(), front.port());
+        assertEquals(RegistryResource.BACKEND_TYPE, front.serviceType());
+        assertTrue(front.active());
+
+        Service service = Stork.getInstance().getService("front");
+        service.deregisterServiceInstance("front").await().atMost(PATIENCE);
+        assertThrows(NotFoundException.class, () -> registry.service("front"));
+        service.registerInstance("front", "127.0.0.1", RegistryResource.applicationPort())
+                .await().atMost(PATIENCE); // registered again, for the release at shutdown
+        assertEquals(RegistryResource.applicationPort(), registry.service("front", "127.0.0.1").port());
+    }
+
+    private Backend backend(String name, String host) throws Exception {
+        Backend backend = Backend.start(registry, name, host);
+        backends.add(backend);
+        return backend;
+    }
+
+    private static Set<Integer> instancePorts() {
+        return Stork.getInstance().getService("orders").getInstances().await().atMost(Duration.ofSeconds(10))
+                .stream().map(ServiceInstance::getPort).collect(Collectors.toSet());
+    }
+
+    /** Calls the application's endpoint n times: which backend answered, how often. */
+    private static Map<String, Integer> call(int n) {
+        Map<String, Integer> answers = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            answers.merge(get("/front").then().statusCode(200).extract().asString(), 1, Integer::sum);
+        }
+        return answers;
+    }
+}
