@@ -44,8 +44,14 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule wireIsALeaf = noClasses().that().resideInAPackage(ROOT + "wire..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "api..", ROOT + "cli..", ROOT + "store..",
-                    ROOT + "observe..", ROOT + "ui..")
+                    ROOT + "observe..", ROOT + "ui..", ROOT + "agent..")
             .because("both faces use the wire contract, so it may lean on neither");
+
+    @ArchTest
+    static final ArchRule agentOnlyReadsItsHost = noClasses().that().resideInAPackage(ROOT + "agent..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "api..", ROOT + "cli..", ROOT + "store..",
+                    ROOT + "observe..", ROOT + "ui..", ROOT + "registry..")
+            .because("the host agent reads /proc and writes the wire contract; the CLI sends what it scans");
 
     @ArchTest
     static final ArchRule apiReachesStorageOnlyThroughTheRegistry = noClasses().that()
