@@ -241,6 +241,10 @@ public class PortsResource {
     public Map<String, Responses.HostSummary> hosts() {
         Map<String, Responses.HostSummary> hosts = new LinkedHashMap<>();
         registry.hostUsage().forEach((host, usage) -> hosts.put(host, Responses.HostSummary.of(usage)));
+        Map<String, Integer> unregistered = registry.agents().unregisteredCounts();
+        registry.agents().agents().forEach((host, agent) -> hosts.put(host, hosts.getOrDefault(host,
+                Responses.HostSummary.empty()).withAgent(HostAgentsResource.status(agent),
+                unregistered.getOrDefault(host, 0))));
         return hosts;
     }
 
@@ -315,14 +319,18 @@ public class PortsResource {
             registry.checkStore();
             int total = registry.stats().total();
             List<String> preserving = registry.selfPreservingHosts();
+            List<String> dark = registry.agents().darkHosts();
             return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout, preserving,
-                    registry.defaultHost(), preserving.isEmpty() ? "Registry is healthy"
+                    registry.defaultHost(), (preserving.isEmpty() ? "Registry is healthy"
                             : "Registry is healthy; holding the allocations of "
-                            + String.join(", ", preserving) + " in self-preservation")).build();
+                            + String.join(", ", preserving) + " in self-preservation")
+                            + (dark.isEmpty() ? "" : "; dark hosts (their agents stopped reporting): "
+                            + String.join(", ", dark)), dark)).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                     .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout,
-                            registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage())).build();
+                            registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage(),
+                            registry.agents().darkHosts())).build();
         }
     }
 
@@ -368,7 +376,7 @@ public class PortsResource {
     }
 
     private AllocationView view(Allocation allocation) {
-        return AllocationView.of(allocation);
+        return AllocationView.of(allocation, registry.agents().listening(allocation));
     }
 
     private Map<String, AllocationView> byName(List<Allocation> allocations) {

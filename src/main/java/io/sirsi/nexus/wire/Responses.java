@@ -1,5 +1,6 @@
 package io.sirsi.nexus.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.RangeUsage;
@@ -61,14 +62,32 @@ public final class Responses {
 
     /** One entry of {@code GET /ports/hosts}. */
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
-            int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types) {
+            int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "the host's agent; absent when none reports for it")
+            HostViews.AgentStatus agent,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "listeners in managed ranges that no allocation holds, as the"
+                    + " host's agent last saw them") Integer unregisteredListeners) {
 
         public static HostSummary of(PortRegistry.HostUsage usage) {
             RegistryStats stats = usage.stats();
             Map<String, TypeUse> types = new LinkedHashMap<>();
             usage.ranges().forEach(range -> types.put(range.serviceType().wireName(),
                     new TypeUse(range.held(), range.available())));
-            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), types);
+            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), types, null,
+                    null);
+        }
+
+        /** A host that holds nothing but whose agent reports. */
+        public static HostSummary empty() {
+            return new HostSummary(0, 0, 0, 0, Map.of(), null, null);
+        }
+
+        /** This summary with what the host's agent says. */
+        public HostSummary withAgent(HostViews.AgentStatus status, int unregistered) {
+            return new HostSummary(totalAllocations, activeAllocations, expiredAllocations, reservedAllocations, types,
+                    status, unregistered);
         }
     }
 
@@ -106,6 +125,7 @@ public final class Responses {
             @Schema(description = "hosts whose allocations are held, not expired") List<String> selfPreservation,
             @Schema(description = "the registry's own host (sirsi.ports.host): what a request without host means")
             String host,
-            String message) {
+            String message,
+            @Schema(description = "hosts whose agent has stopped reporting: held, not expired") List<String> darkHosts) {
     }
 }
