@@ -96,6 +96,8 @@ class HostAgentsTest {
                 .body("'agent-squat'.agent.status", equalTo("reporting"))
                 .body("'agent-squat'.unregistered_listeners", equalTo(1))
                 .body("elsewhere.agent", nullValue());
+        assertEquals(1.0, Metrics.scrape(as(AgentKeysProfile.READER_KEY))
+                .get("sirsi_unregistered_listeners{host=\"agent-squat\"}"));
     }
 
     @Test

@@ -561,6 +561,7 @@ public class PortRegistry {
     public HostAgents.Reconciled report(String host, HostObservation observation) {
         String reporting = hosts.resolve(Optional.of(host));
         HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
+        observer.agentReported(reporting);
         if (config.agents().notListeningAction() == RegistryConfig.NotListeningAction.release) {
             for (Allocation silent : reconciled.stoppedListening()) {
                 release(silent.allocationId()).exceptionally(failure -> {
