@@ -101,6 +101,25 @@ class HostAgentsTest {
     }
 
     @Test
+    void aReportingHostsRangesAreJudgedByItsOwnKernel() {
+        as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON).body("{\"agent_version\":\"test\","
+                        + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],"
+                        + "\"ephemeral_range\":{\"first\":5000,\"last\":6350},"
+                        + "\"reserved_ports\":[{\"first\":5400,\"last\":5499},{\"first\":6390,\"last\":6400}]}")
+                .when().post("/ports/hosts/agent-ranges/report").then().statusCode(200);
+
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/ranges?host=agent-ranges").then().statusCode(200)
+                .body("cache.overlaps_ephemeral", equalTo(true)) // 6300-6349 are the host's ephemeral ports
+                .body("cache.reserved_on_host.first", contains(6390))
+                .body("cache.reserved_on_host.last", contains(6399))
+                .body("database.overlaps_ephemeral", equalTo(false)) // all of 5400-5499 reserved on that host
+                .body("grpc.overlaps_ephemeral", equalTo(false))
+                .body("grpc.reserved_on_host", empty());
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/ranges?host=elsewhere").then().statusCode(200)
+                .body("cache.reserved_on_host", nullValue());
+    }
+
+    @Test
     void aKilledListenerIsNotListeningAfterTheThirdReportNotTheFirst() {
         int port = port(allocate("agent-silent", "silent", ""));
         report(AgentKeysProfile.AGENT_KEY, "agent-silent", listener(port, 4242)).statusCode(200);

@@ -14,6 +14,7 @@ import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationIds;
 import io.sirsi.nexus.wire.AllocationView;
+import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ReleaseRequest;
 import io.sirsi.nexus.wire.Responses;
@@ -344,11 +345,17 @@ public class PortsResource {
             content = @Content(schema = @Schema(type = SchemaType.OBJECT,
                     additionalProperties = Responses.Range.class)))
     public CompletionStage<Map<String, Responses.Range>> ranges(@QueryParam("host") String host) {
-        return registry.rangeUsage(host(host)).thenApply(usages -> {
+        String on = host(host);
+        return registry.rangeUsage(on).thenApply(usages -> {
             Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-            // the ephemeral range is the registry's machine's, the one it can read; other hosts' are not known
-            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), Responses.Range.of(usage,
-                    registry.types().overlapsEphemeral(usage.serviceType()))));
+            // a host whose agent reports has its own kernel's ranges; otherwise the registry's machine's, the one
+            // it can read
+            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), registry.agents()
+                    .kernel(on, usage.range())
+                    .map(kernel -> Responses.Range.of(usage, kernel.overlapsEphemeral(), kernel.reservedOnHost()
+                            .stream().map(span -> new HostReport.PortSpan(span.first(), span.last())).toList()))
+                    .orElseGet(() -> Responses.Range.of(usage,
+                            registry.types().overlapsEphemeral(usage.serviceType())))));
             return ranges;
         });
     }

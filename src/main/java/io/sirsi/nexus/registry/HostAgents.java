@@ -182,6 +182,33 @@ public final class HostAgents {
                 .toList();
     }
 
+    /**
+     * The host's own kernel settings for a range, when its agent reported them: whether the range shares ports with
+     * the host's ephemeral range that the host has not reserved, and the reserved spans within the range.
+     */
+    public Optional<KernelView> kernel(String host, PortRange range) {
+        HostState state = hosts.get(host);
+        if (state == null || state.observation().ephemeralRange().isEmpty()) {
+            return Optional.empty();
+        }
+        PortRange ephemeral = state.observation().ephemeralRange().get();
+        List<PortRange> reserved = state.observation().reservedPorts().stream()
+                .filter(span -> span.first() <= range.last() && range.first() <= span.last())
+                .map(span -> new PortRange(Math.max(span.first(), range.first()), Math.min(span.last(), range.last())))
+                .toList();
+        boolean overlaps = false;
+        for (int port = Math.max(range.first(), ephemeral.first()); port <= Math.min(range.last(), ephemeral.last())
+                && !overlaps; port++) {
+            int candidate = port;
+            overlaps = reserved.stream().noneMatch(span -> span.contains(candidate));
+        }
+        return Optional.of(new KernelView(overlaps, reserved));
+    }
+
+    /** A range as the host's kernel sees it. */
+    public record KernelView(boolean overlapsEphemeral, List<PortRange> reservedOnHost) {
+    }
+
     /** Unregistered listeners per reporting host, for the meter. */
     public Map<String, Integer> unregisteredCounts() {
         Map<String, Integer> counts = new TreeMap<>();

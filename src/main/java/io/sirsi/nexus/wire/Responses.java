@@ -51,12 +51,20 @@ public final class Responses {
             @Schema(description = "whether the range shares ports with the ephemeral port range of the registry's"
                     + " machine, from which outgoing connections take their local ports (a warning at start says"
                     + " more)")
-            boolean overlapsEphemeral) {
+            boolean overlapsEphemeral,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "with ?host= of a host whose agent reports: the ports of the range"
+                    + " that host's kernel reserves (net.ipv4.ip_local_reserved_ports); overlaps_ephemeral is then"
+                    + " that host's") List<HostReport.PortSpan> reservedOnHost) {
 
         public static Range of(RangeUsage usage, boolean overlapsEphemeral) {
+            return of(usage, overlapsEphemeral, null);
+        }
+
+        public static Range of(RangeUsage usage, boolean overlapsEphemeral, List<HostReport.PortSpan> reservedOnHost) {
             return new Range(usage.serviceType().wireName(), usage.range().first(), usage.range().last(),
                     usage.range().size(), usage.held(), usage.reserved(), usage.available(), usage.cooling(),
-                    overlapsEphemeral);
+                    overlapsEphemeral, reservedOnHost);
         }
     }
 
