@@ -157,6 +157,15 @@ class HostAgentsNetnsIT {
         assertNotEquals(6300, allocate("node-a", "after-squatter", "cache").getInt("allocation.port"));
         assertEquals(6300, allocate("node-b", "after-squatter", "cache").getInt("allocation.port"));
         admin().get("/ports/hosts").then().body("'node-a'.unregistered_listeners", equalTo(1));
+
+        Process cli = new ProcessBuilder(RegistryProcess.javaExecutable(), "-jar", RegistryProcess.jar().toString(),
+                "ports", "hosts", "node-a", "--url", registry.url(), "--api-key", ADMIN_KEY)
+                .redirectErrorStream(true).start();
+        String shown = new String(cli.getInputStream().readAllBytes());
+        assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, cli.exitValue(), shown);
+        assertTrue(shown.contains("node-a: agent reporting") && shown.lines().anyMatch(line -> line.contains("6300")
+                && line.contains("python3")), shown);
     }
 
     @Test

@@ -134,6 +134,7 @@ public final class Responses {
             @Schema(description = "the registry's own host (sirsi.ports.host): what a request without host means")
             String host,
             String message,
-            @Schema(description = "hosts whose agent has stopped reporting: held, not expired") List<String> darkHosts) {
+            @Schema(description = "hosts whose agent has stopped reporting: held, not expired")
+            List<String> darkHosts) {
     }
 }
