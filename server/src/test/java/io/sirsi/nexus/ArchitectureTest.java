@@ -44,7 +44,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule wireIsALeaf = noClasses().that().resideInAPackage(ROOT + "wire..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "api..", ROOT + "cli..", ROOT + "store..",
-                    ROOT + "observe..", ROOT + "ui..")
+                    ROOT + "observe..", ROOT + "ui..", ROOT + "agent..", ROOT + "dns..")
             .because("both faces use the wire contract, so it may lean on neither");
 
     @ArchTest
@@ -53,6 +53,12 @@ class ArchitectureTest {
                     ROOT + "store..", ROOT + "observe..", ROOT + "ui..")
             .because("the DNS interface is a face of its own: it reads the registry, and tells observe/ through"
                     + " its DnsObserver");
+
+    @ArchTest
+    static final ArchRule agentOnlyReadsItsHost = noClasses().that().resideInAPackage(ROOT + "agent..")
+            .should().dependOnClassesThat().resideInAnyPackage(ROOT + "api..", ROOT + "cli..", ROOT + "store..",
+                    ROOT + "observe..", ROOT + "ui..", ROOT + "registry..", ROOT + "dns..")
+            .because("the host agent reads /proc and writes the wire contract; the CLI sends what it scans");
 
     @ArchTest
     static final ArchRule apiReachesStorageOnlyThroughTheRegistry = noClasses().that()

@@ -15,6 +15,7 @@ import io.sirsi.nexus.registry.StoreUnavailableException;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationIds;
 import io.sirsi.nexus.wire.AllocationView;
+import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ReleaseRequest;
 import io.sirsi.nexus.wire.Responses;
@@ -266,6 +267,10 @@ public class PortsResource {
     public Map<String, Responses.HostSummary> hosts() {
         Map<String, Responses.HostSummary> hosts = new LinkedHashMap<>();
         registry.hostUsage().forEach((host, usage) -> hosts.put(host, Responses.HostSummary.of(usage)));
+        Map<String, Integer> unregistered = registry.agents().unregisteredCounts();
+        registry.agents().agents().forEach((host, agent) -> hosts.put(host, hosts.getOrDefault(host,
+                Responses.HostSummary.empty()).withAgent(HostAgentsResource.status(agent),
+                unregistered.getOrDefault(host, 0))));
         return hosts;
     }
 
@@ -340,14 +345,18 @@ public class PortsResource {
             registry.checkStore();
             int total = registry.stats().total();
             List<String> preserving = registry.selfPreservingHosts();
+            List<String> dark = registry.agents().darkHosts();
             return Response.ok(new Responses.Health("healthy", "up", total, uptime, timeout, preserving,
-                    registry.defaultHost(), preserving.isEmpty() ? "Registry is healthy"
+                    registry.defaultHost(), (preserving.isEmpty() ? "Registry is healthy"
                             : "Registry is healthy; holding the allocations of "
-                            + String.join(", ", preserving) + " in self-preservation")).build();
+                            + String.join(", ", preserving) + " in self-preservation")
+                            + (dark.isEmpty() ? "" : "; dark hosts (their agents stopped reporting): "
+                            + String.join(", ", dark)), dark)).build();
         } catch (StoreUnavailableException e) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                     .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout,
-                            registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage())).build();
+                            registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage(),
+                            registry.agents().darkHosts())).build();
         }
     }
 
@@ -361,11 +370,17 @@ public class PortsResource {
             content = @Content(schema = @Schema(type = SchemaType.OBJECT,
                     additionalProperties = Responses.Range.class)))
     public CompletionStage<Map<String, Responses.Range>> ranges(@QueryParam("host") String host) {
-        return registry.rangeUsage(host(host)).thenApply(usages -> {
+        String on = host(host);
+        return registry.rangeUsage(on).thenApply(usages -> {
             Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-            // the ephemeral range is the registry's machine's, the one it can read; other hosts' are not known
-            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), Responses.Range.of(usage,
-                    registry.types().overlapsEphemeral(usage.serviceType()))));
+            // a host whose agent reports has its own kernel's ranges; otherwise the registry's machine's, the one
+            // it can read
+            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), registry.agents()
+                    .kernel(on, usage.range())
+                    .map(kernel -> Responses.Range.of(usage, kernel.overlapsEphemeral(), kernel.reservedOnHost()
+                            .stream().map(span -> new HostReport.PortSpan(span.first(), span.last())).toList()))
+                    .orElseGet(() -> Responses.Range.of(usage,
+                            registry.types().overlapsEphemeral(usage.serviceType())))));
             return ranges;
         });
     }
@@ -393,7 +408,7 @@ public class PortsResource {
     }
 
     private AllocationView view(Allocation allocation) {
-        return AllocationView.of(allocation);
+        return AllocationView.of(allocation, registry.agents().listening(allocation));
     }
 
     private Map<String, AllocationView> byName(List<Allocation> allocations) {

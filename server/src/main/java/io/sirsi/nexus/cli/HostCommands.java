@@ -1,5 +1,6 @@
 package io.sirsi.nexus.cli;
 
+import io.sirsi.nexus.wire.HostViews;
 import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.wire.ScaleBody;
 import java.util.List;
@@ -15,24 +16,33 @@ final class HostCommands {
     private HostCommands() {
     }
 
-    @Command(name = "hosts", description = "Show every host: its allocations by status and, for each type in use there,"
-            + " the ports in use and still available.")
+    @Command(name = "hosts", description = {"Show every host: its allocations by status, its agent and unregistered"
+            + " listeners, and, for each type in use there, the ports in use and still available.",
+            "With HOST: that host's agent, the listeners no allocation holds and the allocations not listening."})
     static class HostsCommand extends ClientCommand {
+
+        @Parameters(arity = "0..1", paramLabel = "HOST", description = "One host to show in detail.")
+        String host;
 
         @Override
         protected int run(RegistryClient registry) {
+            if (host != null) {
+                return print(registry.host(host), this::printHost);
+            }
             return print(registry.hosts(), hosts -> {
                 if (hosts.isEmpty()) {
                     out().println("No hosts known.");
                     return;
                 }
-                Table totals = new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED");
+                Table totals = new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED", "AGENT",
+                        "UNREGISTERED");
                 Table types = new Table("HOST", "TYPE", "IN USE", "AVAILABLE");
                 boolean typesInUse = false;
                 for (var host : hosts.entrySet()) {
                     Responses.HostSummary usage = host.getValue();
                     totals.row(host.getKey(), usage.totalAllocations(), usage.activeAllocations(),
-                            usage.reservedAllocations(), usage.expiredAllocations());
+                            usage.reservedAllocations(), usage.expiredAllocations(), agent(usage.agent()),
+                            usage.unregisteredListeners() == null ? "-" : usage.unregisteredListeners());
                     for (var type : usage.types().entrySet()) {
                         if (type.getValue().inUse() > 0) {
                             types.row(host.getKey(), type.getKey(), type.getValue().inUse(),
@@ -47,6 +57,30 @@ final class HostCommands {
                     print(types);
                 }
             });
+        }
+
+        private void printHost(HostViews.HostDetail detail) {
+            out().printf("%s: agent %s%n", detail.host(), agent(detail.agent()));
+            if (detail.agent() == null) {
+                return;
+            }
+            out().println();
+            if (detail.unregisteredListeners().isEmpty()) {
+                out().println("No unregistered listeners.");
+            } else {
+                Table listeners = new Table("PORT", "PROTOCOL", "ADDRESS", "PID", "PROCESS");
+                detail.unregisteredListeners().forEach(listener -> listeners.row(listener.port(),
+                        listener.protocol(), listener.address(), listener.pid() == null ? "-" : listener.pid(),
+                        listener.process() == null ? "-" : listener.process()));
+                out().println("Unregistered listeners (their ports are not granted on this host):");
+                print(listeners);
+            }
+            out().println();
+            printAllocations(detail.notListening(), "No allocation is not listening.");
+        }
+
+        private static String agent(HostViews.AgentStatus agent) {
+            return agent == null ? "-" : agent.status() + " (" + age(agent.lastReport()) + ")";
         }
     }
 

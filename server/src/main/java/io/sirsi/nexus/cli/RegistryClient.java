@@ -9,11 +9,14 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationView;
 import io.sirsi.nexus.wire.AnalyticsView;
 import io.sirsi.nexus.wire.EventView;
+import io.sirsi.nexus.wire.HostReport;
+import io.sirsi.nexus.wire.HostViews;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ReleaseRequest;
 import io.sirsi.nexus.wire.Responses;
@@ -59,7 +62,8 @@ public final class RegistryClient {
      */
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(WireFormat.NAMING)
-            .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant()))
+            .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant())
+                    .addSerializer(Instant.class, new ToStringSerializer(Instant.class)))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
     private static final TypeFactory TYPES = JSON.getTypeFactory();
@@ -131,6 +135,17 @@ public final class RegistryClient {
     /** {@code GET /ports/hosts}: every host the registry has allocations on, with its counts. */
     public Reply<Map<String, Responses.HostSummary>> hosts() {
         return exchange("GET", "ports/hosts", null, mapOf(Responses.HostSummary.class), false);
+    }
+
+    /** {@code POST /ports/hosts/{host}/report}: the agent's snapshot of its host. */
+    public Reply<HostViews.ReportReceipt> report(String host, HostReport report) {
+        return exchange("POST", "ports/hosts/" + segment(host) + "/report", report,
+                type(HostViews.ReportReceipt.class), false);
+    }
+
+    /** {@code GET /ports/hosts/{host}}: the host's agent, unregistered listeners and silent allocations. */
+    public Reply<HostViews.HostDetail> host(String host) {
+        return exchange("GET", "ports/hosts/" + segment(host), null, type(HostViews.HostDetail.class), false);
     }
 
     /** {@code GET /ports/instances/{name}}: the service on every host, Active first; 404 when it runs nowhere. */

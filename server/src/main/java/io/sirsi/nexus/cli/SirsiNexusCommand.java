@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 public class SirsiNexusCommand implements Callable<Integer> {
 
     /** The commands under {@code sirsi-nexus}, in the order help lists them ({@link SirsiNexusCli} adds them). */
-    static final List<Class<?>> SUBCOMMANDS = List.of(StartCommand.class, PortsCommand.class,
+    static final List<Class<?>> SUBCOMMANDS = List.of(StartCommand.class, PortsCommand.class, AgentCommand.class,
             AutoComplete.GenerateCompletion.class);
 
     @Spec

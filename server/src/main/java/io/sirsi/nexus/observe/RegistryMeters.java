@@ -80,6 +80,9 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
         }
     }
 
+    /** Hosts whose agent's gauge is registered. */
+    private final Set<String> agentHosts = ConcurrentHashMap.newKeySet();
+
     public RegistryMeters(MeterRegistry meters, Instance<PortRegistry> registry, ServiceTypes types,
             RegistryConfig config) {
         this.meters = meters;
@@ -158,6 +161,22 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
     }
 
     // ---- gauges, read at scrape time ---------------------------------------------------------------------------
+
+    /** A host's agent reported: from then on its unregistered listeners have a gauge, as long as this process runs. */
+    @Override
+    public void agentReported(String host) {
+        if (agentHosts.add(host)) {
+            Gauge.builder("sirsi.unregistered_listeners", this, binder -> binder.unregisteredListeners(host))
+                    .description("Listeners in managed ranges that no allocation on the host holds, as its agent"
+                            + " last saw them; their ports are not granted there")
+                    .tag("host", host).register(meters);
+        }
+    }
+
+    private double unregisteredListeners(String host) {
+        PortRegistry current = registry.get();
+        return current.agents().unregisteredCounts().getOrDefault(host, 0);
+    }
 
     @Override
     public void bindTo(MeterRegistry scraped) {

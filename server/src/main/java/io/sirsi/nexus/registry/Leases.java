@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -65,10 +66,13 @@ final class Leases {
     private final Map<String, Instant> hostResumedAt = new ConcurrentHashMap<>();
     /** Hosts in self-preservation now: nothing on them expires until their heartbeats come back. */
     private final Set<String> selfPreserving = ConcurrentHashMap.newKeySet();
+    /** Whether a host's agent has gone silent ({@link HostAgents#dark}): the host is cut off, its services not dead. */
+    private final Predicate<String> dark;
 
     Leases(AllocationStore store, RegistryConfig config, InstantSource clock, ReentrantLock lock, RegistryIndex index,
             GroupCommit groupCommit, HostChanges changes, IndexReplica replica, RegistryObserver observer,
-            LeaseDeadlines deadlines) {
+            LeaseDeadlines deadlines, Predicate<String> dark) {
+        this.dark = dark;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -314,6 +318,15 @@ final class Leases {
                     .toList();
             boolean partitioned = threshold < 1 && active >= SELF_PRESERVATION_MIN_ALLOCATIONS
                     && quiet.size() > threshold * active;
+            if (!force && !quiet.isEmpty() && dark.test(host)) {
+                // the host's own agent is silent as well: the host is cut off, whatever share of it went quiet
+                if (selfPreserving.add(host)) {
+                    LOG.warnf("Self-preservation on host %s: its agent has stopped reporting and %d of its %d"
+                            + " allocations went quiet; the host is dark, so none of them expires until it reports"
+                            + " again", host, quiet.size(), active);
+                }
+                continue;
+            }
             if (partitioned && !force) {
                 if (selfPreserving.add(host)) {
                     LOG.warnf("Self-preservation on host %s: %d of its %d allocations went quiet together (more than"

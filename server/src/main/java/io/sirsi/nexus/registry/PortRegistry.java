@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -66,6 +67,7 @@ public class PortRegistry {
     private final StaticReservations staticReservations;
     private final Draining draining;
     private final HostMaintenance maintenance;
+    private final HostAgents agents;
     /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
     private final Set<String> alwaysKept;
 
@@ -81,6 +83,7 @@ public class PortRegistry {
         this.alwaysKept = Set.copyOf(hosts.withHolders(List.of()));
         this.defaultStrategy = config.strategy();
         Map<ServiceType, PortRange> ranges = types.ranges();
+        this.agents = new HostAgents(config.agents(), ranges, clock);
         this.index = new RegistryIndex(host -> newTable(ranges, host));
         LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout());
         this.replica = new IndexReplica(store, lock, index, deadlines);
@@ -89,16 +92,19 @@ public class PortRegistry {
         this.queries = new RegistryQueries(index, replica, decisions, hosts, ranges, reservedPorts, clock);
         this.placement = new Placement(observer, hosts, queries::knownHosts);
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
-                deadlines);
+                deadlines, agents::dark);
         this.maintenance = new HostMaintenance(store, replica.shared());
         this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
     }
 
     private PortTable newTable(Map<ServiceType, PortRange> ranges, String host) {
-        // the bind probe sees only this machine, so it can only speak for the registry's own host
-        return new PortTable(ranges, reservedPorts,
-                config.bindCheck() && host.equals(hosts.defaultHost()) ? PortProbe::boundElsewhere : port -> false,
+        // the bind probe sees only this machine, so it can only speak for the registry's own host; a host's agent
+        // speaks for its host
+        IntPredicate probed = config.bindCheck() && host.equals(hosts.defaultHost()) ? PortProbe::boundElsewhere
+                : port -> false;
+        IntPredicate reported = agents.listenedOn(host);
+        return new PortTable(ranges, reservedPorts, port -> reported.test(port) || probed.test(port),
                 config.reuseDelay());
     }
 
@@ -607,6 +613,32 @@ public class PortRegistry {
 
     public String storeLocation() {
         return store.location();
+    }
+
+    /**
+     * Takes a host agent's report: reconciled with the host's allocations ({@link HostAgents}), and the configured
+     * action taken on each allocation that has just stopped listening. An agent never takes a port by itself: the
+     * only change a report may make is that action.
+     */
+    public HostAgents.Reconciled report(String host, HostObservation observation) {
+        String reporting = hosts.resolve(Optional.of(host));
+        HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
+        observer.agentReported(reporting);
+        if (config.agents().notListeningAction() == RegistryConfig.NotListeningAction.release) {
+            for (Allocation silent : reconciled.stoppedListening()) {
+                release(silent.allocationId()).exceptionally(failure -> {
+                    LOG.warnf("Not-listening allocation %s not released: %s", silent.allocationId(),
+                            failure.getMessage());
+                    return null;
+                });
+            }
+        }
+        return reconciled;
+    }
+
+    /** The hosts' agents, as {@code api/} shows them. */
+    public HostAgents agents() {
+        return agents;
     }
 
     /** How long an allocation stays Active without a heartbeat; clients heartbeat well within it. */

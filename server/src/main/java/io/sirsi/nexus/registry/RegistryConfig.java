@@ -146,4 +146,28 @@ public interface RegistryConfig {
     /** Skip ports that another process on this host already listens on (turn off when serving remote hosts). */
     @WithDefault("true")
     boolean bindCheck();
+
+    /** What the registry makes of its hosts' agents' reports ({@code sirsi-nexus agent}). */
+    Agents agents();
+
+    /** Host agents: when an allocation counts as not listening, what follows, when a silent host counts as dark. */
+    interface Agents {
+        /**
+         * Consecutive reports without a listener on an Active allocation's port before it shows
+         * {@code "listening": false}: no decision rests on one missed scan.
+         */
+        @WithDefault("3")
+        int notListeningAfter();
+
+        /** What follows when an allocation is not listening: none, or release it (freeing its port). */
+        @WithDefault("none")
+        NotListeningAction notListeningAction();
+
+        /** A host whose agent has reported before and not for this long is dark: its allocations are held. */
+        @WithDefault("30s")
+        Duration darkAfter();
+    }
+
+    /** {@code sirsi.ports.agents.not-listening-action}. */
+    enum NotListeningAction { none, release }
 }

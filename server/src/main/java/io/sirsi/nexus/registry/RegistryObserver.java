@@ -25,4 +25,8 @@ public interface RegistryObserver {
 
     /** The registry dropped the host's state: it holds nothing, and nothing on it cools. */
     void hostIdle(String host);
+
+    /** The host's agent reported ({@link HostAgents}); by default nothing follows. */
+    default void agentReported(String host) {
+    }
 }

@@ -1,7 +1,10 @@
 package io.sirsi.nexus.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.HostAgents;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -15,12 +18,41 @@ public record AllocationView(
         Instant lastHeartbeat,
         @Schema(enumeration = {"Active", "Reserved", "Expired", "Draining"}) String status,
         @Schema(nullable = true) Long processId,
-        String host) {
+        String host,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(nullable = true, description = "whether the host's agent sees a listener on the port; absent"
+                + " without an agent") Boolean listening,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(nullable = true, description = "true when the process_id given at allocate is not the one the"
+                + " host's agent sees holding the port") Boolean heldByAnotherProcess) {
+
+    /** Without what a host agent says (no agent reports for the host). */
+    public AllocationView(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
+            Instant lastHeartbeat, String status, Long processId, String host) {
+        this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host, null,
+                null);
+    }
 
     public static AllocationView of(Allocation allocation) {
         return new AllocationView(allocation.port(), allocation.serviceName(), allocation.serviceType().wireName(),
                 allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
                 allocation.status().label(),
                 allocation.processId().orElse(null), allocation.host());
+    }
+
+    /**
+     * The allocation with what its host's agent says: whether it listens, the listener's PID as its process id
+     * when it was given none, and whether another process than the one given holds the port.
+     */
+    public static AllocationView of(Allocation allocation, Optional<HostAgents.Listening> seen) {
+        if (seen.isEmpty()) {
+            return of(allocation);
+        }
+        HostAgents.Listening listening = seen.get();
+        return new AllocationView(allocation.port(), allocation.serviceName(), allocation.serviceType().wireName(),
+                allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
+                allocation.status().label(),
+                allocation.processId().or(listening::listenerPid).orElse(null), allocation.host(),
+                listening.listening(), listening.heldByAnotherProcess() ? Boolean.TRUE : null);
     }
 }

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.wire;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.RangeUsage;
@@ -50,25 +51,51 @@ public final class Responses {
             @Schema(description = "whether the range shares ports with the ephemeral port range of the registry's"
                     + " machine, from which outgoing connections take their local ports (a warning at start says"
                     + " more)")
-            boolean overlapsEphemeral) {
+            boolean overlapsEphemeral,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "with ?host= of a host whose agent reports: the ports of the range"
+                    + " that host's kernel reserves (net.ipv4.ip_local_reserved_ports); overlaps_ephemeral is then"
+                    + " that host's") List<HostReport.PortSpan> reservedOnHost) {
 
         public static Range of(RangeUsage usage, boolean overlapsEphemeral) {
+            return of(usage, overlapsEphemeral, null);
+        }
+
+        public static Range of(RangeUsage usage, boolean overlapsEphemeral, List<HostReport.PortSpan> reservedOnHost) {
             return new Range(usage.serviceType().wireName(), usage.range().first(), usage.range().last(),
                     usage.range().size(), usage.held(), usage.reserved(), usage.available(), usage.cooling(),
-                    overlapsEphemeral);
+                    overlapsEphemeral, reservedOnHost);
         }
     }
 
     /** One entry of {@code GET /ports/hosts}. */
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
-            int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types) {
+            int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "the host's agent; absent when none reports for it")
+            HostViews.AgentStatus agent,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "listeners in managed ranges that no allocation holds, as the"
+                    + " host's agent last saw them") Integer unregisteredListeners) {
 
         public static HostSummary of(PortRegistry.HostUsage usage) {
             RegistryStats stats = usage.stats();
             Map<String, TypeUse> types = new LinkedHashMap<>();
             usage.ranges().forEach(range -> types.put(range.serviceType().wireName(),
                     new TypeUse(range.held(), range.available())));
-            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), types);
+            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), types, null,
+                    null);
+        }
+
+        /** A host that holds nothing but whose agent reports. */
+        public static HostSummary empty() {
+            return new HostSummary(0, 0, 0, 0, Map.of(), null, null);
+        }
+
+        /** This summary with what the host's agent says. */
+        public HostSummary withAgent(HostViews.AgentStatus status, int unregistered) {
+            return new HostSummary(totalAllocations, activeAllocations, expiredAllocations, reservedAllocations, types,
+                    status, unregistered);
         }
     }
 
@@ -106,6 +133,8 @@ public final class Responses {
             @Schema(description = "hosts whose allocations are held, not expired") List<String> selfPreservation,
             @Schema(description = "the registry's own host (sirsi.ports.host): what a request without host means")
             String host,
-            String message) {
+            String message,
+            @Schema(description = "hosts whose agent has stopped reporting: held, not expired")
+            List<String> darkHosts) {
     }
 }

@@ -91,6 +91,9 @@ class CliProcessIT {
     void aServerThatCannotStartSaysWhyOnStderr() throws Exception {
         assertThat(failedStart(Map.of("SIRSI_AUTH_KEYS_BROKEN", "nonsense")),
                 containsString("cannot start: sirsi.auth.keys.broken must be <role>:<sha256-hex of the key>"));
+        assertThat(failedStart(Map.of("SIRSI_AUTH_KEYS_NODE_AGENT", "agent:" + "ab".repeat(32))),
+                containsString("cannot start: sirsi.auth.keys.node.agent must be agent:<sha256-hex of the key>"
+                        + ":<host>"));
         assertThat(failedStart(Map.of("SIRSI_RATE_LIMIT_BURST", "0")),
                 containsString("cannot start: sirsi.rate-limit.burst must be at least 1, got 0"));
     }

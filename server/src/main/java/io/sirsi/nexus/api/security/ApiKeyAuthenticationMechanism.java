@@ -35,8 +35,10 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     private static final String BEARER = "bearer";
     
+    /** A client on this machine in protected mode: everything, a host agent's reports (for any host) included. */
     private static final SecurityIdentity LOCAL = QuarkusSecurityIdentity.builder()
-            .setPrincipal(new QuarkusPrincipal("local")).addRoles(Role.ADMIN.granted()).build();
+            .setPrincipal(new QuarkusPrincipal("local")).addRoles(Role.ADMIN.granted())
+            .addRole(Role.AGENT.wireName()).build();
 
     private final ApiKeys keys;
 

@@ -4,6 +4,7 @@ import io.quarkus.runtime.Startup;
 import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.sirsi.nexus.registry.Hosts;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The configured API keys. Only SHA-256 hashes are configured, so the configuration (a Kubernetes Secret, an
@@ -27,6 +30,8 @@ public class ApiKeys {
 
     /** Identity attribute holding the name of the API key that authenticated the request. */
     public static final String KEY_NAME = "sirsi.api-key-name";
+    /** Identity attribute of an {@code agent} key: the set of hosts it may report for. */
+    public static final String AGENT_HOSTS = "sirsi.agent-hosts";
 
     private static final String CONFIG_PREFIX = "sirsi.auth.keys.";
     private static final String HEX_SHA256 = "[0-9a-fA-F]{64}";
@@ -34,7 +39,7 @@ public class ApiKeys {
     private final List<ApiKey> keys;
 
     /** One configured key: its name, role and the SHA-256 of its secret. */
-    record ApiKey(String name, Role role, byte[] sha256) {
+    record ApiKey(String name, Role role, byte[] sha256, Set<String> hosts) {
     }
 
     public ApiKeys(AuthConfig config) {
@@ -68,16 +73,24 @@ public class ApiKeys {
 
     private static SecurityIdentity identity(ApiKey key) {
         return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(key.name()))
-                .addRoles(key.role().granted()).addAttribute(KEY_NAME, key.name()).build();
+                .addRoles(key.role().granted()).addAttribute(KEY_NAME, key.name())
+                .addAttribute(AGENT_HOSTS, key.hosts()).build();
     }
 
     private static List<ApiKey> parse(Map<String, String> configured) {
         List<ApiKey> keys = new ArrayList<>();
         Map<String, String> byHash = new TreeMap<>();
         new TreeMap<>(configured).forEach((name, value) -> {
-            String[] parts = value.trim().split(":", 2);
+            String[] parts = value.trim().split(":", 3);
             Optional<Role> role = Role.parse(parts[0].trim());
-            if (parts.length != 2 || role.isEmpty() || !parts[1].trim().matches(HEX_SHA256)) {
+            if (role.equals(Optional.of(Role.AGENT))) {
+                if (parts.length != 3 || !parts[1].trim().matches(HEX_SHA256) || agentHosts(parts[2]).isEmpty()) {
+                    throw new IllegalArgumentException(CONFIG_PREFIX + name + " must be agent:<sha256-hex of the"
+                            + " key>:<host>[,<host>...], naming the hosts the agent may report for, e.g."
+                            + " agent:$(printf %s \"$KEY\" | sha256sum | cut -d' ' -f1):node-a; the value given is not"
+                            + " of that form");
+                }
+            } else if (parts.length != 2 || role.isEmpty() || !parts[1].trim().matches(HEX_SHA256)) {
                 // The value is not echoed: a key pasted here by mistake must not end up in a log.
                 throw new IllegalArgumentException(CONFIG_PREFIX + name + " must be <role>:<sha256-hex of the key>"
                         + " with role metrics, reader, writer or admin and 64 hex digits, e.g."
@@ -90,9 +103,23 @@ public class ApiKeys {
                 throw new IllegalArgumentException(CONFIG_PREFIX + other + " and " + CONFIG_PREFIX + name
                         + " hold the same key hash; give each client its own key");
             }
-            keys.add(new ApiKey(name, role.get(), HexFormat.of().parseHex(hex)));
+            keys.add(new ApiKey(name, role.get(), HexFormat.of().parseHex(hex),
+                    parts.length == 3 ? agentHosts(parts[2]) : Set.of()));
         });
         return List.copyOf(keys);
+    }
+
+    /** The hosts of an agent key, each in its one form; empty when any is not a host name. */
+    private static Set<String> agentHosts(String listed) {
+        Set<String> hosts = new TreeSet<>();
+        for (String host : listed.split(",")) {
+            Optional<String> normal = Hosts.normalize(host.strip());
+            if (normal.isEmpty()) {
+                return Set.of();
+            }
+            hosts.add(normal.get());
+        }
+        return Set.copyOf(hosts);
     }
 
     private static byte[] sha256(String text) {

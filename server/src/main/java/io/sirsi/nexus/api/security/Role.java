@@ -20,7 +20,12 @@ public enum Role {
     /** Allocate, release, heartbeat, and everything a reader may. */
     WRITER(Names.WRITER),
     /** Cleanup, and everything a writer may. */
-    ADMIN(Names.ADMIN);
+    ADMIN(Names.ADMIN),
+    /**
+     * A host agent: may report for the hosts its key names ({@code agent:<sha256>:<host>[,<host>...]}) and nothing
+     * else, not even read. Outside the nesting: no other role includes it, and it includes none.
+     */
+    AGENT(Names.AGENT);
 
     /** The role names as compile-time constants, for {@code @RolesAllowed}. */
     public static final class Names {
@@ -28,6 +33,7 @@ public enum Role {
         public static final String READER = "reader";
         public static final String WRITER = "writer";
         public static final String ADMIN = "admin";
+        public static final String AGENT = "agent";
 
         private Names() {
         }
@@ -45,8 +51,11 @@ public enum Role {
 
     /** This role and every role below it: the role set of an identity holding this role. */
     public Set<String> granted() {
-        return Arrays.stream(values()).filter(role -> role.ordinal() <= ordinal()).map(Role::wireName)
-                .collect(Collectors.toUnmodifiableSet());
+        if (this == AGENT) {
+            return Set.of(wireName);
+        }
+        return Arrays.stream(values()).filter(role -> role != AGENT && role.ordinal() <= ordinal())
+                .map(Role::wireName).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The highest of the given role names, e.g. for saying what a key holds. */

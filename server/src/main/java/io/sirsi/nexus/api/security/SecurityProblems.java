@@ -30,7 +30,7 @@ public class SecurityProblems {
             + "'X-API-Key: <key>'";
     static final String TWO_KEYS = "the Authorization and X-API-Key headers hold different keys; send one key";
     static final String ROLES = "/q/metrics needs role metrics (or any higher); reads need reader; allocate, "
-            + "release and heartbeat need writer; cleanup needs admin.";
+            + "release and heartbeat need writer; cleanup needs admin; a host agent's report needs agent.";
     static final String EMPTY_KEY = "the API key is empty; " + HOW_TO_SEND;
     /** The challenge header value that goes with every 401. */
     public static final String CHALLENGE = "Bearer realm=\"sirsi-nexus\"";

@@ -1,0 +1,69 @@
+package io.sirsi.nexus.agent;
+
+import io.sirsi.nexus.wire.HostReport;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** One scan of the host: what {@code /proc} says of its sockets, their owners and its port settings. */
+public final class HostScanner {
+
+    private final Path procRoot;
+    private final String agentVersion;
+    private final InstantSource clock;
+
+    /** @param procRoot {@code /proc}, or a copy of its files (tests) */
+    public HostScanner(Path procRoot, String agentVersion, InstantSource clock) {
+        this.procRoot = procRoot;
+        this.agentVersion = agentVersion;
+        this.clock = clock;
+    }
+
+    /** The host's full picture now. */
+    public HostReport scan() throws IOException {
+        List<ProcNetSockets.Socket> sockets = ProcNetSockets.read(procRoot);
+        Set<Long> inodes = new HashSet<>();
+        for (ProcNetSockets.Socket socket : sockets) {
+            inodes.add(socket.inode());
+        }
+        Map<Long, SocketOwners.Owner> owners = SocketOwners.of(procRoot, inodes);
+        List<HostReport.Listener> listeners = new ArrayList<>(sockets.size());
+        for (ProcNetSockets.Socket socket : sockets) {
+            SocketOwners.Owner owner = owners.get(socket.inode());
+            listeners.add(new HostReport.Listener(socket.protocol(), socket.address(), socket.port(),
+                    owner == null ? null : owner.pid(), owner == null ? null : owner.process()));
+        }
+        return new HostReport(agentVersion, clock.instant(), listeners,
+                KernelPorts.ephemeralRange(procRoot).orElse(null), KernelPorts.reservedPorts(procRoot),
+                addresses());
+    }
+
+    /** The addresses of the host's interfaces that are up, loopback included, sorted. */
+    private static List<String> addresses() {
+        Set<String> addresses = new TreeSet<>();
+        try {
+            for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (network.isUp()) {
+                    for (InetAddress address : Collections.list(network.getInetAddresses())) {
+                        String text = address.getHostAddress();
+                        int zone = text.indexOf('%');
+                        addresses.add(zone < 0 ? text : text.substring(0, zone));
+                    }
+                }
+            }
+        } catch (SocketException unreadable) {
+            // the addresses are informative; a report without them is still a report
+        }
+        return List.copyOf(addresses);
+    }
+}

@@ -1,0 +1,78 @@
+package io.sirsi.nexus.cli;
+
+import io.sirsi.nexus.agent.HostScanner;
+import io.sirsi.nexus.agent.ReportLoop;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sirsi-nexus agent}: the binary's third face, one per host. Every interval it sends the host's listening
+ * sockets, their owners and its kernel's port settings to the registry, which reconciles them with the host's
+ * allocations. Like the client commands it boots no server.
+ */
+@Command(name = "agent", description = {"Report this host's listening sockets to the registry every interval, so"
+        + " that it never grants a port another process holds here and sees which allocations stopped listening.",
+        "Needs root or CAP_SYS_PTRACE to name the owners of other users' sockets; without, those are reported"
+        + " without an owner."})
+public class AgentCommand implements Callable<Integer> {
+
+    @Mixin
+    ClientOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "The host this agent reports for (default: this"
+            + " machine's host name).")
+    String host;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Seconds between reports (default: ${DEFAULT-VALUE}).")
+    int intervalSeconds;
+
+    @Option(names = "--reports", paramLabel = "N", defaultValue = "0",
+            description = "Stop after N reports (default: report until stopped); --reports 1 reports once and exits"
+                    + " non-zero when the report failed.")
+    long reports;
+
+    @Option(names = "--proc", paramLabel = "DIR", defaultValue = "/proc",
+            description = "Where the host's /proc is, e.g. /host/proc in a container that mounts it there"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Path proc;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (intervalSeconds < 1) {
+            throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
+        }
+        String reportingHost = host != null ? host : localHostName();
+        RegistryClient registry = options.client();
+        String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
+        ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
+                report -> registry.report(reportingHost, report), Duration.ofSeconds(intervalSeconds),
+                System.err, duration -> Thread.sleep(duration.toMillis()));
+        if (reports == 1) {
+            return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
+        }
+        loop.run(reports);
+        return ExitCode.OK.code();
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            throw new CliException(ExitCode.USAGE, "cannot tell this machine's host name (" + e.getMessage()
+                    + "); name it with --host");
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.sirsi.nexus.registry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
+import org.jboss.logging.Logger;
+
+/**
+ * What the hosts' agents see, reconciled with the allocations: the ports something listens on per host (never
+ * granted there, as the bind probe does on the registry's own machine), the listeners no allocation holds, the
+ * Active allocations whose port has gone silent, the listener's PID of each allocation, and each agent's last word,
+ * which is its host's heartbeat.
+ *
+ * <p>Held in memory, not stored: a report is a full snapshot, so the next one (an interval later) rebuilds all of it
+ * after a restart, and no allocation is changed by a report except through the configured not-listening action.
+ * One rule for concurrency: each host's state is replaced whole under that host's monitor; readers see one report's
+ * state or the next's, never a mix.
+ */
+public final class HostAgents {
+
+    private static final Logger LOG = Logger.getLogger(HostAgents.class);
+
+    private final RegistryConfig.Agents config;
+    private final Map<ServiceType, PortRange> ranges;
+    private final InstantSource clock;
+    private final Map<String, HostState> hosts = new ConcurrentHashMap<>();
+    private final Map<String, Object> monitors = new ConcurrentHashMap<>();
+
+    /** A host as its agent last reported it. */
+    private record HostState(Instant receivedAt, HostObservation observation, BitSet listening,
+            List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners) {
+    }
+
+    /** An agent as the registry last heard it. */
+    public record AgentStatus(boolean dark, Instant lastReport, String agentVersion, Instant scannedAt) {
+    }
+
+    /** The registry's reading of a host: its agent, unregistered listeners, not-listening allocations. */
+    public record HostView(AgentStatus agent, List<HostObservation.Listener> unregistered, Set<UUID> notListening,
+            HostObservation observation) {
+    }
+
+    /** What a report changed: counts for its answer, and the allocations that have just stopped listening. */
+    public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening) {
+    }
+
+    /** What the agent says of one allocation: whether it listens, and who holds its port. */
+    public record Listening(boolean listening, Optional<Long> listenerPid, boolean heldByAnotherProcess) {
+    }
+
+    HostAgents(RegistryConfig.Agents config, Map<ServiceType, PortRange> ranges, InstantSource clock) {
+        if (config.notListeningAfter() < 1) {
+            throw new IllegalArgumentException("sirsi.ports.agents.not-listening-after must be at least 1, got "
+                    + config.notListeningAfter());
+        }
+        this.config = config;
+        this.ranges = ranges;
+        this.clock = clock;
+    }
+
+    /** Whether something on the host listens on the port, as its agent last saw it: the port is not granted there. */
+    IntPredicate listenedOn(String host) {
+        return port -> {
+            HostState state = hosts.get(host);
+            return state != null && state.listening().get(port);
+        };
+    }
+
+    /**
+     * Takes a host's report and reconciles it with the host's allocations: listeners in a managed range that no
+     * allocation holds are unregistered; an Active allocation whose port had no listener for
+     * {@code not-listening-after} reports in a row is not listening.
+     */
+    Reconciled report(String host, HostObservation observation, Collection<Allocation> allocations) {
+        Map<Integer, Allocation> byPort = new HashMap<>();
+        allocations.forEach(allocation -> byPort.put(allocation.port(), allocation));
+        BitSet listening = new BitSet(PortRange.MAX_PORT + 1);
+        Map<Integer, Long> pids = new HashMap<>();
+        List<HostObservation.Listener> unregistered = new ArrayList<>();
+        for (HostObservation.Listener listener : observation.listeners()) {
+            listening.set(listener.port());
+            listener.pid().ifPresent(pid -> pids.putIfAbsent(listener.port(), pid));
+            if (!byPort.containsKey(listener.port()) && managed(listener.port())) {
+                unregistered.add(listener);
+            }
+        }
+        synchronized (hostMonitor(host)) {
+            HostState before = hosts.get(host);
+            Map<UUID, Integer> misses = new HashMap<>();
+            Map<UUID, Long> owners = new HashMap<>();
+            List<Allocation> stopped = new ArrayList<>();
+            int notListening = 0;
+            for (Allocation allocation : allocations) {
+                if (allocation.status() != AllocationStatus.ACTIVE) {
+                    continue;
+                }
+                if (listening.get(allocation.port())) {
+                    Optional.ofNullable(pids.get(allocation.port()))
+                            .ifPresent(pid -> owners.put(allocation.allocationId(), pid));
+                    continue;
+                }
+                int missed = (before == null ? 0 : before.misses().getOrDefault(allocation.allocationId(), 0)) + 1;
+                misses.put(allocation.allocationId(), missed);
+                if (missed >= config.notListeningAfter()) {
+                    notListening++;
+                    if (missed == config.notListeningAfter()) {
+                        stopped.add(allocation);
+                    }
+                }
+            }
+            hosts.put(host, new HostState(clock.instant(), observation, listening, List.copyOf(unregistered),
+                    Map.copyOf(misses), Map.copyOf(owners)));
+            if (before == null || before.unregistered().size() != unregistered.size()) {
+                LOG.infof("Host %s: %d listener(s) in managed ranges that no allocation holds; their ports are not"
+                        + " granted there", host, unregistered.size());
+            }
+            stopped.forEach(allocation -> LOG.warnf("Allocation %s of %s on %s:%d is not listening: no listener in"
+                            + " %d reports in a row%s", allocation.allocationId(), allocation.serviceName(), host,
+                    allocation.port(), config.notListeningAfter(),
+                    config.notListeningAction() == RegistryConfig.NotListeningAction.release ? "; releasing it" : ""));
+            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped);
+        }
+    }
+
+    /** Whether the allocation listens, as far as the host's agent says; empty when no agent reports for it. */
+    public Optional<Listening> listening(Allocation allocation) {
+        HostState state = hosts.get(allocation.host());
+        if (state == null || allocation.status() != AllocationStatus.ACTIVE) {
+            return Optional.empty();
+        }
+        boolean silent = state.misses().getOrDefault(allocation.allocationId(), 0) >= config.notListeningAfter();
+        Optional<Long> pid = Optional.ofNullable(state.owners().get(allocation.allocationId()));
+        boolean other = pid.isPresent() && allocation.processId().isPresent()
+                && !allocation.processId().get().equals(pid.get());
+        return Optional.of(new Listening(!silent, pid, other));
+    }
+
+    /** The host as its agent last reported it, if one does. */
+    public Optional<HostView> host(String host) {
+        HostState state = hosts.get(host);
+        if (state == null) {
+            return Optional.empty();
+        }
+        Set<UUID> silent = new HashSet<>();
+        state.misses().forEach((id, missed) -> {
+            if (missed >= config.notListeningAfter()) {
+                silent.add(id);
+            }
+        });
+        return Optional.of(new HostView(status(state), state.unregistered(), silent, state.observation()));
+    }
+
+    /** Every reporting host's agent, by host. */
+    public Map<String, AgentStatus> agents() {
+        Map<String, AgentStatus> agents = new TreeMap<>();
+        hosts.forEach((host, state) -> agents.put(host, status(state)));
+        return agents;
+    }
+
+    /** Whether the host's agent has reported before and not within {@code dark-after}. */
+    boolean dark(String host) {
+        HostState state = hosts.get(host);
+        return state != null && status(state).dark();
+    }
+
+    /** The dark hosts, sorted. */
+    public List<String> darkHosts() {
+        return agents().entrySet().stream().filter(agent -> agent.getValue().dark()).map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /**
+     * The host's own kernel settings for a range, when its agent reported them: whether the range shares ports with
+     * the host's ephemeral range that the host has not reserved, and the reserved spans within the range.
+     */
+    public Optional<KernelView> kernel(String host, PortRange range) {
+        HostState state = hosts.get(host);
+        if (state == null || state.observation().ephemeralRange().isEmpty()) {
+            return Optional.empty();
+        }
+        PortRange ephemeral = state.observation().ephemeralRange().get();
+        List<PortRange> reserved = state.observation().reservedPorts().stream()
+                .filter(span -> span.first() <= range.last() && range.first() <= span.last())
+                .map(span -> new PortRange(Math.max(span.first(), range.first()), Math.min(span.last(), range.last())))
+                .toList();
+        boolean overlaps = false;
+        for (int port = Math.max(range.first(), ephemeral.first()); port <= Math.min(range.last(), ephemeral.last())
+                && !overlaps; port++) {
+            int candidate = port;
+            overlaps = reserved.stream().noneMatch(span -> span.contains(candidate));
+        }
+        return Optional.of(new KernelView(overlaps, reserved));
+    }
+
+    /** A range as the host's kernel sees it. */
+    public record KernelView(boolean overlapsEphemeral, List<PortRange> reservedOnHost) {
+    }
+
+    /** Unregistered listeners per reporting host, for the meter. */
+    public Map<String, Integer> unregisteredCounts() {
+        Map<String, Integer> counts = new TreeMap<>();
+        hosts.forEach((host, state) -> counts.put(host, state.unregistered().size()));
+        return counts;
+    }
+
+    private AgentStatus status(HostState state) {
+        Duration silence = Duration.between(state.receivedAt(), clock.instant());
+        return new AgentStatus(silence.compareTo(config.darkAfter()) > 0, state.receivedAt(),
+                state.observation().agentVersion(), state.observation().scannedAt());
+    }
+
+    private boolean managed(int port) {
+        for (PortRange range : ranges.values()) {
+            if (range.contains(port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One monitor per host name: two reports of one host reconcile one after the other. */
+    private Object hostMonitor(String host) {
+        return monitors.computeIfAbsent(host, name -> new Object());
+    }
+}

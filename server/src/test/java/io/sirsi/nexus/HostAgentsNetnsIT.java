@@ -1,0 +1,241 @@
+package io.sirsi.nexus;
+
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import io.sirsi.nexus.api.security.ApiKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Host agents on real hosts: two network namespaces, each a host with its own sockets, joined to the registry in the
+ * root namespace by a veth pair; the packaged jar's {@code agent} runs inside each, and real listeners
+ * ({@code python3 -m http.server}) run beside it. Where namespaces cannot be made the test says why and is skipped,
+ * except under {@code CI=true}, where it fails: CI must run it.
+ */
+class HostAgentsNetnsIT {
+
+    private static final String AGENT_KEY = "netns-agent-key-5e1";
+    private static final String ADMIN_KEY = "netns-admin-key-9c2";
+
+    @TempDir
+    static Path work;
+
+    private static NetworkNamespace hostA;
+    private static NetworkNamespace hostB;
+    private static RegistryProcess registry;
+    private static int registryPort;
+    private final List<Process> started = new ArrayList<>();
+
+    @BeforeAll
+    static void hosts() throws Exception {
+        String unavailable = NetworkNamespace.unavailableBecause();
+        if (unavailable != null && "true".equals(System.getenv("CI"))) {
+            fail(unavailable + "; CI must run the host agent tests");
+        }
+        assumeTrue(unavailable == null, unavailable);
+        hostA = NetworkNamespace.create(1);
+        hostB = NetworkNamespace.create(2);
+        registryPort = RegistryProcess.freePort();
+        registry = startRegistry();
+    }
+
+    private static RegistryProcess startRegistry() throws IOException {
+        return RegistryProcess.start(work.resolve("data"), registryPort, "-Dquarkus.http.host=0.0.0.0",
+                "-Dsirsi.auth.keys.agents=agent:" + ApiKeys.sha256Hex(AGENT_KEY) + ":node-a,node-b",
+                "-Dsirsi.auth.keys.operator=admin:" + ApiKeys.sha256Hex(ADMIN_KEY),
+                "-Dsirsi.ports.agents.dark-after=3s");
+    }
+
+    @AfterAll
+    static void removeHosts() throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+        for (NetworkNamespace host : new NetworkNamespace[] {hostA, hostB}) {
+            if (host != null) {
+                host.close();
+            }
+        }
+    }
+
+    @AfterEach
+    void stopStarted() throws InterruptedException {
+        for (Process process : started) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    private static RequestSpecification admin() {
+        return registry.request().auth().oauth2(ADMIN_KEY);
+    }
+
+    /** A real listener on the host: its process id is the listener's PID ({@code ip netns exec} execs it). */
+    private Process listener(NetworkNamespace host, int port) throws IOException {
+        Process process = host.start(work.resolve("listener-" + port + ".log"), "python3", "-m", "http.server",
+                Integer.toString(port), "--bind", "0.0.0.0");
+        started.add(process);
+        await().atMost(Duration.ofSeconds(60)).until(() -> agentOnce(host, hostName(host)).exitCode() == 0
+                && hostDetail(hostName(host)).getList("unregistered_listeners.port").contains(port)
+                || isHeld(hostName(host), port));
+        return process;
+    }
+
+    private static String hostName(NetworkNamespace host) {
+        return host == hostA ? "node-a" : "node-b";
+    }
+
+    /** Whether an allocation on the host holds the port and its agent sees it listening. */
+    private static boolean isHeld(String host, int port) {
+        var answer = admin().get("/ports/port/" + port + "?host=" + host);
+        return answer.statusCode() == 200 && Boolean.TRUE.equals(answer.jsonPath().get("listening"));
+    }
+
+    private record Run(int exitCode, String err) {
+    }
+
+    /** One report by the packaged agent inside the host ({@code --reports 1}), run to its end. */
+    private static Run agentOnce(NetworkNamespace host, String name) throws IOException, InterruptedException {
+        return agentOnce(host, name, AGENT_KEY);
+    }
+
+    private static Run agentOnce(NetworkNamespace host, String name, String key)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(agentCommand(host, name, key));
+        command.addAll(List.of("--reports", "1"));
+        Path err = Files.createTempFile(work, "agent-", ".err");
+        Process agent = host.start(err, command.toArray(String[]::new));
+        if (!agent.waitFor(60, TimeUnit.SECONDS)) {
+            agent.destroyForcibly();
+            fail("the agent's one report took over 60 s");
+        }
+        return new Run(agent.exitValue(), Files.readString(err));
+    }
+
+    private static List<String> agentCommand(NetworkNamespace host, String name, String key) {
+        return new ArrayList<>(List.of(RegistryProcess.javaExecutable(), "-jar",
+                RegistryProcess.jar().toAbsolutePath().toString(), "agent", "--url",
+                "http://" + host.registryAddress() + ":" + registryPort, "--host", name, "--api-key", key));
+    }
+
+    private static JsonPath hostDetail(String host) {
+        return admin().get("/ports/hosts/" + host).then().statusCode(200).extract().jsonPath();
+    }
+
+    private static JsonPath allocate(String host, String name, String type) {
+        return admin().contentType(ContentType.JSON).body("{\"service_name\":\"" + name + "\",\"service_type\":\""
+                + type + "\",\"host\":\"" + host + "\"}").post("/ports/allocate").then().statusCode(200).extract()
+                .jsonPath();
+    }
+
+    @Test
+    void aSquatterStartedByHandIsSkippedOnItsHostOnly() throws Exception {
+        listener(hostA, 6300);
+
+        assertNotEquals(6300, allocate("node-a", "after-squatter", "cache").getInt("allocation.port"));
+        assertEquals(6300, allocate("node-b", "after-squatter", "cache").getInt("allocation.port"));
+        admin().get("/ports/hosts").then().body("'node-a'.unregistered_listeners", equalTo(1));
+
+        Process cli = new ProcessBuilder(RegistryProcess.javaExecutable(), "-jar", RegistryProcess.jar().toString(),
+                "ports", "hosts", "node-a", "--url", registry.url(), "--api-key", ADMIN_KEY)
+                .redirectErrorStream(true).start();
+        String shown = new String(cli.getInputStream().readAllBytes());
+        assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, cli.exitValue(), shown);
+        assertTrue(shown.contains("node-a: agent reporting") && shown.lines().anyMatch(line -> line.contains("6300")
+                && line.contains("python3")), shown);
+    }
+
+    @Test
+    void aKilledListenerIsNotListeningAfterTheThirdReportAndItsPidWasTheProcessId() throws Exception {
+        int port = allocate("node-b", "db", "database").getInt("allocation.port");
+        Process listener = listener(hostB, port);
+        admin().get("/ports/service/db?host=node-b").then().body("listening", equalTo(true))
+                .body("process_id", equalTo((int) listener.pid()));
+
+        listener.destroyForcibly();
+        listener.waitFor();
+        for (int report = 1; report <= 2; report++) {
+            assertEquals(0, agentOnce(hostB, "node-b").exitCode());
+            admin().get("/ports/service/db?host=node-b").then().body("listening", equalTo(true));
+        }
+        assertEquals(0, agentOnce(hostB, "node-b").exitCode());
+        admin().get("/ports/service/db?host=node-b").then().body("listening", equalTo(false))
+                .body("status", equalTo("Active"));
+    }
+
+    @Test
+    void anAgentWithTheWrongKeyOrHostIsRefused() throws Exception {
+        Run wrongKey = agentOnce(hostA, "node-a", "not-the-key");
+        assertNotEquals(0, wrongKey.exitCode());
+        assertEquals(1, wrongKey.err().lines().count(), wrongKey.err());
+        assertTrue(wrongKey.err().contains("report failed"), wrongKey.err());
+        Run wrongHost = agentOnce(hostA, "node-c");
+        assertNotEquals(0, wrongHost.exitCode());
+        assertTrue(wrongHost.err().contains("may report only for node-a, node-b"), wrongHost.err());
+        admin().get("/ports/hosts").then().body("$", not(hasItem("node-c")));
+    }
+
+    @Test
+    void aPartitionHoldsTheHostDarkAndAgentAndRegistryRestartsLoseNothing() throws Exception {
+        String kept = allocate("node-a", "kept", "custom").getString("allocation.allocation_id");
+        Process agent = hostA.start(work.resolve("agent-a.log"), agentCommand(hostA, "node-a", AGENT_KEY)
+                .toArray(String[]::new));
+        started.add(agent);
+        awaitAgent("node-a", "reporting");
+
+        hostA.link(false);
+        awaitAgent("node-a", "dark");
+        admin().get("/ports/health").then().body("dark_hosts", hasItem("node-a"))
+                .body("message", containsString("node-a"));
+        admin().get("/ports/service/kept?host=node-a").then().statusCode(200).body("status", equalTo("Active"));
+
+        hostA.link(true);
+        awaitAgent("node-a", "reporting");
+        admin().get("/ports/health").then().body("dark_hosts", not(hasItem("node-a")));
+
+        registry.close();
+        registry = startRegistry();
+        awaitAgent("node-a", "reporting"); // the agent backed off while the registry was away, then reported again
+        admin().get("/ports/allocations?host=node-a").then().body("allocation_id", hasItem(kept));
+        assertTrue(Files.readString(work.resolve("agent-a.log")).contains("report failed"));
+
+        agent.destroy();
+        agent.waitFor();
+        Process again = hostA.start(work.resolve("agent-a2.log"), agentCommand(hostA, "node-a", AGENT_KEY)
+                .toArray(String[]::new));
+        started.add(again);
+        String before = admin().get("/ports/hosts").jsonPath().getString("'node-a'.agent.last_report");
+        await().atMost(Duration.ofSeconds(60)).until(() -> !before.equals(admin().get("/ports/hosts").jsonPath()
+                .getString("'node-a'.agent.last_report")));
+        admin().get("/ports/allocations?host=node-a").then().body("allocation_id", hasItem(kept));
+    }
+
+    private static void awaitAgent(String host, String status) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> status.equals(admin().get("/ports/hosts").jsonPath().getString("'" + host
+                        + "'.agent.status")));
+    }
+}

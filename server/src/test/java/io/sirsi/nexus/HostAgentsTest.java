@@ -1,0 +1,239 @@
+package io.sirsi.nexus;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The registry's side of the host agents, over HTTP: reports reconciled with allocations (squatters never granted on
+ * their host alone, allocations not listening after the third silent report, the listener's PID as process id), the
+ * agent role's limits, malformed reports refused whole, and a silent agent's host held dark.
+ */
+@QuarkusTest
+@TestProfile(AgentKeysProfile.class)
+class HostAgentsTest {
+
+    @Inject
+    TestClock clock;
+
+    private static RequestSpecification as(String key) {
+        return given().auth().oauth2(key);
+    }
+
+    private static ValidatableResponse report(String key, String host, String listeners) {
+        return as(key).contentType(ContentType.JSON).body("{\"agent_version\":\"test\",\"scanned_at\":"
+                        + "\"2026-12-05T01:00:00Z\",\"listeners\":[" + listeners + "],\"ephemeral_range\":"
+                        + "{\"first\":32768,\"last\":60999},\"reserved_ports\":[],\"addresses\":[\"10.0.0.2\"]}")
+                .when().post("/ports/hosts/" + host + "/report").then();
+    }
+
+    private static String listener(int port, long pid) {
+        return "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":" + pid
+                + ",\"process\":\"python3\"}";
+    }
+
+    private static ValidatableResponse allocate(String host, String name, String extra) {
+        return as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"" + name
+                        + "\",\"service_type\":\"cache\",\"host\":\"" + host + "\"" + extra + "}")
+                .when().post("/ports/allocate").then().statusCode(200);
+    }
+
+    private static int port(ValidatableResponse allocated) {
+        return allocated.extract().jsonPath().getInt("allocation.port");
+    }
+
+    private static ValidatableResponse service(String host, String name) {
+        return as(AgentKeysProfile.READER_KEY).when().get("/ports/service/" + name + "?host=" + host).then()
+                .statusCode(200);
+    }
+
+    private static String hostDetail(String host) {
+        return as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/" + host).then().statusCode(200).extract()
+                .asString();
+    }
+
+    @Test
+    void aSquatterIsSkippedOnItsHostAndOnlyThere() {
+        ValidatableResponse probe = allocate("agent-squat", "squat-probe", "");
+        int first = port(probe);
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"allocation_id\":\""
+                + probe.extract().jsonPath().getString("allocation.allocation_id") + "\"}")
+                .when().post("/ports/release").then().statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-squat", listener(first, 777)).statusCode(200)
+                .body("unregistered_listeners", equalTo(1));
+
+        assertNotEquals(first, port(allocate("agent-squat", "after-squatter", "")),
+                "the port a process holds on the host is not granted there");
+        assertEquals(first, port(allocate("elsewhere", "after-squatter", "")), "another host is not affected");
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/agent-squat").then().statusCode(200)
+                .body("agent.status", equalTo("reporting"))
+                .body("unregistered_listeners.port", contains(first))
+                .body("unregistered_listeners.pid", contains(777))
+                .body("ephemeral_range.first", equalTo(32768));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts").then().statusCode(200)
+                .body("'agent-squat'.agent.status", equalTo("reporting"))
+                .body("'agent-squat'.unregistered_listeners", equalTo(1))
+                .body("elsewhere.agent", nullValue());
+        assertEquals(1.0, Metrics.scrape(as(AgentKeysProfile.READER_KEY))
+                .get("sirsi_unregistered_listeners{host=\"agent-squat\"}"));
+    }
+
+    @Test
+    void aReportingHostsRangesAreJudgedByItsOwnKernel() {
+        as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON).body("{\"agent_version\":\"test\","
+                        + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],"
+                        + "\"ephemeral_range\":{\"first\":5000,\"last\":6350},"
+                        + "\"reserved_ports\":[{\"first\":5400,\"last\":5499},{\"first\":6390,\"last\":6400}]}")
+                .when().post("/ports/hosts/agent-ranges/report").then().statusCode(200);
+
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/ranges?host=agent-ranges").then().statusCode(200)
+                .body("cache.overlaps_ephemeral", equalTo(true)) // 6300-6349 are the host's ephemeral ports
+                .body("cache.reserved_on_host.first", contains(6390))
+                .body("cache.reserved_on_host.last", contains(6399))
+                .body("database.overlaps_ephemeral", equalTo(false)) // all of 5400-5499 reserved on that host
+                .body("grpc.overlaps_ephemeral", equalTo(false))
+                .body("grpc.reserved_on_host", empty());
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/ranges?host=elsewhere").then().statusCode(200)
+                .body("cache.reserved_on_host", nullValue());
+    }
+
+    @Test
+    void aKilledListenerIsNotListeningAfterTheThirdReportNotTheFirst() {
+        int port = port(allocate("agent-silent", "silent", ""));
+        report(AgentKeysProfile.AGENT_KEY, "agent-silent", listener(port, 4242)).statusCode(200);
+        service("agent-silent", "silent").body("listening", equalTo(true)).body("process_id", equalTo(4242));
+
+        for (int missed = 1; missed <= 2; missed++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-silent", "").statusCode(200).body("not_listening", equalTo(0));
+            service("agent-silent", "silent").body("listening", equalTo(true));
+        }
+        report(AgentKeysProfile.AGENT_KEY, "agent-silent", "").statusCode(200).body("not_listening", equalTo(1));
+        service("agent-silent", "silent").body("listening", equalTo(false)).body("status", equalTo("Active"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/agent-silent").then()
+                .body("not_listening.service_name", contains("silent"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-silent", listener(port, 4243)).statusCode(200);
+        service("agent-silent", "silent").body("listening", equalTo(true));
+    }
+
+    @Test
+    void anotherProcessHoldingTheGivenPortIsFlagged() {
+        int port = port(allocate("agent-owner", "owned", ",\"process_id\":1000"));
+        report(AgentKeysProfile.AGENT_KEY, "agent-owner", listener(port, 1000)).statusCode(200);
+        service("agent-owner", "owned").body("process_id", equalTo(1000))
+                .body("held_by_another_process", nullValue());
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-owner", listener(port, 2000)).statusCode(200);
+        service("agent-owner", "owned").body("process_id", equalTo(1000))
+                .body("held_by_another_process", equalTo(true));
+    }
+
+    @Test
+    void theAgentRoleReportsForItsHostsAndDoesNothingElse() {
+        report(AgentKeysProfile.AGENT_KEY, "elsewhere", listener(6300, 1)).statusCode(403)
+                .contentType("application/problem+json").body("detail", containsString("may report only for"));
+        report(AgentKeysProfile.WRITER_KEY, "agent-refuse", listener(6300, 1)).statusCode(403);
+        report("not-a-key", "agent-refuse", listener(6300, 1)).statusCode(401);
+        as(AgentKeysProfile.AGENT_KEY).when().get("/ports/directory").then().statusCode(403);
+        as(AgentKeysProfile.AGENT_KEY).when().get("/ports/hosts/agent-refuse").then().statusCode(403);
+        as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON)
+                .body("{\"service_name\":\"taken\",\"service_type\":\"cache\",\"host\":\"agent-refuse\"}")
+                .when().post("/ports/allocate").then().statusCode(403);
+        as(AgentKeysProfile.AGENT_KEY).when().get("/q/metrics").then().statusCode(403);
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts").then().statusCode(200)
+                .body("'agent-refuse'", nullValue());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":0}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":65536}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":-1}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":\"8080\"}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":8080,\"pid\":\"abc\"}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":8080,\"pid\":1.5}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":8080,\"pid\":0}",
+        "{\"protocol\":\"sctp\",\"address\":\"0.0.0.0\",\"port\":8080}",
+        "{\"protocol\":\"tcp\",\"port\":8080}",
+        "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":8080,\"owner\":\"root\"}",
+        "null",
+        "[1]"})
+    void aMalformedEntryRefusesTheWholeReport(String malformed) {
+        report(AgentKeysProfile.AGENT_KEY, "agent-refuse", listener(6310, 10)).statusCode(200);
+        String before = hostDetail("agent-refuse");
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-refuse", listener(6311, 11) + "," + malformed).statusCode(400)
+                .contentType("application/problem+json");
+
+        assertEquals(before, hostDetail("agent-refuse"), "a refused report changes nothing");
+    }
+
+    @Test
+    void tooManyListenersAndOversizedReportsAreRefused() throws IOException {
+        report(AgentKeysProfile.AGENT_KEY, "agent-refuse", listener(6310, 10)).statusCode(200);
+        String before = hostDetail("agent-refuse");
+        String compact = "{\"protocol\":\"tcp\",\"address\":\"a\",\"port\":1}";
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-refuse", IntStream.range(0, 20_001).mapToObj(i -> compact)
+                .collect(Collectors.joining(","))).statusCode(400).body("detail", containsString("at most 20000"));
+        String fake = IntStream.range(0, 100_000).mapToObj(i -> listener(1 + i % 65535, 1 + i))
+                .collect(Collectors.joining(",", "{\"agent_version\":\"x\",\"scanned_at\":\"2026-12-05T01:00:00Z\","
+                        + "\"listeners\":[", "]}"));
+        // announced by its length and refused before it is read: the client sends only its start
+        RawHttp.Answer oversized = RawHttp.send(RestAssured.port, "POST /ports/hosts/agent-refuse/report HTTP/1.1\r\n"
+                + "Host: localhost\r\nConnection: close\r\nAuthorization: Bearer " + AgentKeysProfile.AGENT_KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + fake.length() + "\r\n\r\n"
+                + fake.substring(0, 1000));
+        assertEquals(413, oversized.status(), oversized.body());
+        assertEquals("application/problem+json", oversized.contentType());
+
+        assertEquals(before, hostDetail("agent-refuse"));
+    }
+
+    @Test
+    void aSilentAgentsHostIsHeldDarkNotExpired() {
+        String id = allocate("agent-dark", "in-the-dark", "").extract().jsonPath()
+                .getString("allocation.allocation_id");
+        report(AgentKeysProfile.AGENT_KEY, "agent-dark", "").statusCode(200);
+
+        clock.advance(Duration.ofMinutes(2));
+
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts").then()
+                .body("'agent-dark'.agent.status", equalTo("dark"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/health").then().statusCode(200)
+                .body("dark_hosts", hasItem("agent-dark")).body("message", containsString("agent-dark"));
+        as(AgentKeysProfile.ADMIN_KEY).when().post("/ports/cleanup").then().statusCode(200);
+        service("agent-dark", "in-the-dark").body("status", equalTo("Active"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-dark", "").statusCode(200);
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/health").then()
+                .body("dark_hosts", not(hasItem("agent-dark")));
+        as(AgentKeysProfile.WRITER_KEY).when().post("/ports/heartbeat/" + id).then().statusCode(200);
+        as(AgentKeysProfile.ADMIN_KEY).when().post("/ports/cleanup").then().statusCode(200);
+        service("agent-dark", "in-the-dark").body("status", equalTo("Active"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/agent-dark").then()
+                .body("not_listening", empty()).body("unregistered_listeners", empty());
+    }
+}
