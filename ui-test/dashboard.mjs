@@ -270,6 +270,17 @@ async function openRegistry() {
             '#services tr[data-service="expire-me"] .status')?.textContent === 'Expired', null, { timeout: 5000 });
     });
 
+    await check('a drain turns its cell and its status to Draining, and the legend says what that looks like',
+        page, async () => {
+            const sessions = held.get('sessions'); // still heartbeated: a heartbeat does not end a drain
+            await api(openUrl, 'POST', '/ports/drain', { allocation_id: sessions.allocation_id, for: '1h' });
+            await waitForCell(page, sessions.port, 'draining');
+            await page.waitForFunction(() => document.querySelector(
+                '#services tr[data-service="sessions"] .status')?.textContent === 'Draining', null, { timeout: 5000 });
+            const legend = await page.locator('.legend').textContent();
+            assert(legend.includes('Draining'), `the legend says ${legend}`);
+        });
+
     await check('the search box filters the table as you type: name, type, port, host', page, async () => {
         const search = page.locator('#search');
         const shows = async (text, expected) => {

@@ -204,7 +204,7 @@ function render() {
     const mine = state.list(host);
     const count = status => mine.filter(allocation => allocation.status === status).length;
     $('summary').textContent = `${mine.length} held on ${host}: ${count('Active')} Active · ${count('Expired')}`
-        + ` Expired · ${count('Reserved')} Reserved`;
+        + ` Expired · ${count('Reserved')} Reserved` + (count('Draining') ? ` · ${count('Draining')} Draining` : '');
     $('map-host').textContent = `of ${host}`;
     $('forget-key').hidden = apiKey.get() === null;
     map.render(state, host);

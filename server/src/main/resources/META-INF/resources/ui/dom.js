@@ -48,7 +48,7 @@ export function refreshTimes(root) {
     }
 }
 
-/** A status as text and colour (never colour alone): Active, Expired, Reserved, or a port state. */
+/** A status as text and colour (never colour alone): Active, Draining, Expired, Reserved, or a port state. */
 export function statusBadge(status) {
     return el('span', { class: 'status', 'data-status': status.toLowerCase() }, status);
 }

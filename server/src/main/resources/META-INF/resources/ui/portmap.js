@@ -5,7 +5,7 @@ import { ago, el } from './dom.js';
 /** Width of a cell plus the gap after it, and of the row labels, in CSS pixels (as dashboard.css draws them). */
 const PITCH = 21;
 const LABEL = 52;
-const STATES = ['active', 'expired', 'reserved', 'cooling', 'blocked'];
+const STATES = ['active', 'draining', 'expired', 'reserved', 'cooling', 'blocked'];
 /** Cells per row: divisors of 100, so that rows start at round port numbers. */
 const COLUMNS = [50, 25, 20, 10];
 
@@ -129,13 +129,13 @@ export class PortMap {
         if (!details) {
             return;
         }
-        const count = { active: 0, expired: 0, reserved: 0 };
+        const count = { active: 0, draining: 0, expired: 0, reserved: 0 };
         for (const [port, allocation] of held) {
             if (inRange(range, port)) {
                 count[allocation.status.toLowerCase()] = (count[allocation.status.toLowerCase()] ?? 0) + 1;
             }
         }
-        const inUse = count.active + count.expired + count.reserved;
+        const inUse = count.active + count.draining + count.expired + count.reserved;
         const blocked = range.reserved ?? 0;
         const free = Math.max(0, range.size - inUse - blocked - coolingCount);
         const shares = { ...count, cooling: coolingCount, blocked };
@@ -147,7 +147,8 @@ export class PortMap {
             `${inUse + blocked} of ${range.size} ports taken (${percent} %)`);
         details.querySelector('.percent').textContent = `${percent} %`;
         const parts = [
-            [count.active, 'Active'], [count.expired, 'Expired'], [count.reserved, 'Reserved'],
+            [count.active, 'Active'], [count.draining, 'Draining'], [count.expired, 'Expired'],
+            [count.reserved, 'Reserved'],
             [coolingCount, 'cooling'], [blocked, 'never allocated (reserved-ports)'], [free, 'free'],
         ].filter(([n, what]) => n > 0 || what === 'free').map(([n, what]) => `${n} ${what}`);
         details.querySelector('.counts').textContent = `${parts.join(' · ')} of ${range.size}`;

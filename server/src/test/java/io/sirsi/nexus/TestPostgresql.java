@@ -64,8 +64,8 @@ public record TestPostgresql(String host, String port, String database, String u
     /** Drops the registry's tables (every migration's) and Flyway's history of them. */
     static void dropTables(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
-            for (String table : List.of("allocation", "change_event", "change_log_head", "registry_liveness", "host_maintenance",
-                    "flyway_schema_history")) {
+            for (String table : List.of("allocation", "change_event", "change_log_head", "registry_liveness",
+                    "host_maintenance", "flyway_schema_history")) {
                 statement.execute("drop table if exists " + table);
             }
         }

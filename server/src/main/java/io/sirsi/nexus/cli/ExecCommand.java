@@ -1,7 +1,9 @@
 package io.sirsi.nexus.cli;
 
+import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationView;
+import io.sirsi.nexus.wire.DrainRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +34,9 @@ import sun.misc.Signal;
 @Command(name = "exec", sortOptions = false,
         description = {"Allocate a port, run COMMAND with it, heartbeat while it runs, release it when it exits.",
                 "COMMAND gets PORT, SIRSI_NEXUS_PORT and SIRSI_NEXUS_ALLOCATION_ID in its environment;",
-                "SIGINT and SIGTERM are passed on to it; the exit code is COMMAND's.",
+                "SIGINT and SIGTERM are passed on to it; the exit code is COMMAND's. With --drain-delay, SIGTERM drains"
+                        + " the allocation first (discovery stops offering it at once), and reaches COMMAND after the"
+                        + " delay.",
                 "Run it on the service's host: a granted port that another process holds here is given back and"
                         + " another asked for (" + ExecCommand.MAX_TRIES + " tries at most)."},
         customSynopsis = "sirsi-nexus ports exec [OPTIONS] NAME TYPE -- COMMAND [ARGS...]")
@@ -53,6 +58,19 @@ public class ExecCommand extends ClientCommand {
             description = "Seconds between heartbeats (default: a third of the registry's heartbeat timeout).")
     Integer heartbeatSeconds;
 
+    @Option(names = "--drain-delay", paramLabel = "DURATION", description = "On SIGTERM, drain the allocation first"
+            + " (discovery stops offering it at once), keep COMMAND serving this long, then pass SIGTERM on, e.g. 10s"
+            + " (at most 1h; default: pass it on at once). A second signal cuts the delay short.")
+    String drainDelay;
+
+    /** The longest --drain-delay: a shutdown step, which orchestrators give minutes at most. */
+    static final Duration LONGEST_DRAIN_DELAY = Duration.ofHours(1);
+    /**
+     * How much longer than the delay the registry keeps the drained port: time for COMMAND to stop after the signal,
+     * since exec releases the port itself when it exits; should exec die, the registry releases it then.
+     */
+    static final Duration DRAIN_MARGIN = Duration.ofMinutes(1);
+
     /** How many ports found taken on this host exec asks past before it gives up. */
     static final int MAX_TRIES = 5;
 
@@ -60,6 +78,7 @@ public class ExecCommand extends ClientCommand {
 
     @Override
     protected int run(RegistryClient registry) {
+        Optional<Duration> delay = drainDelay();
         AllocationView granted = allocateFreeHere(registry);
         int port = granted.port();
         Duration interval = heartbeatInterval(registry);
@@ -68,7 +87,7 @@ public class ExecCommand extends ClientCommand {
         // before the child starts: a SIGTERM between its start and a later handler would end this process with 143
         // at once, leaving the child orphaned and its port held until it expired (a Ctrl-C while allocating still
         // ends exec at once, as the handlers are not there yet)
-        ForwardedSignals signals = ForwardedSignals.install();
+        ForwardedSignals signals = ForwardedSignals.install(delay, () -> drain(registry, delay.orElseThrow()));
         Optional<String> early = signals.received();
         if (early.isPresent()) { // stopped before the command ran: it never will
             release(registry);
@@ -180,6 +199,31 @@ public class ExecCommand extends ClientCommand {
         }
     }
 
+    /** --drain-delay, checked before anything is allocated. */
+    private Optional<Duration> drainDelay() {
+        if (drainDelay == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Durations.parse(drainDelay).filter(delay -> !delay.isZero()
+                && delay.compareTo(LONGEST_DRAIN_DELAY) <= 0).orElseThrow(() -> new ParameterException(
+                spec.commandLine(), "--drain-delay must be a duration from 1ms to 1h, such as 10s or 2m; got '"
+                        + drainDelay + "'")));
+    }
+
+    /** SIGTERM came with --drain-delay: the registry stops offering the service before COMMAND hears of it. */
+    private void drain(RegistryClient registry, Duration delay) {
+        try {
+            registry.drain(new DrainRequest(allocationId.get(), null, delay.plus(DRAIN_MARGIN).toMillis() + "ms",
+                    "ports exec: SIGTERM, passed on after " + drainDelay));
+            err().printf("sirsi-nexus: SIGTERM: allocation %s is draining (no longer offered); passing SIGTERM on"
+                    + " to the command in %s%n", allocationId.get(), drainDelay);
+        } catch (CliException e) {
+            err().printf("sirsi-nexus: could not drain allocation %s (%s); passing SIGTERM on in %s all the same%n",
+                    allocationId.get(), e.getMessage(), drainDelay);
+        }
+        err().flush();
+    }
+
     private void release(RegistryClient registry) {
         try {
             registry.release(allocationId.get());
@@ -206,11 +250,22 @@ public class ExecCommand extends ClientCommand {
      */
     static final class ForwardedSignals {
 
+        private final Optional<Duration> drainDelay;
+        private final Runnable drain;
+        /** Counted down by a second signal while a SIGTERM waits out the drain delay: it goes on at once. */
+        private final CountDownLatch hurry = new CountDownLatch(1);
         private Process child;
         private String received;
+        private boolean draining;
 
-        static ForwardedSignals install() {
-            ForwardedSignals signals = new ForwardedSignals();
+        private ForwardedSignals(Optional<Duration> drainDelay, Runnable drain) {
+            this.drainDelay = drainDelay;
+            this.drain = drain;
+        }
+
+        /** With a drain delay, a SIGTERM to the running command first runs {@code drain}, then waits the delay. */
+        static ForwardedSignals install(Optional<Duration> drainDelay, Runnable drain) {
+            ForwardedSignals signals = new ForwardedSignals(drainDelay, drain);
             for (String name : new String[] {"INT", "TERM"}) {
                 Signal.handle(new Signal(name), signal -> signals.arrived(name));
             }
@@ -233,19 +288,52 @@ public class ExecCommand extends ClientCommand {
                 pending = received;
             }
             if (pending != null) { // came while the command was starting
-                signal(started, pending);
+                deliver(started, pending);
             }
         }
 
         private void arrived(String name) {
             Process target;
             synchronized (this) {
+                if (draining) {
+                    hurry.countDown();
+                    return;
+                }
                 received = name;
                 target = child;
             }
             if (target != null) {
+                deliver(target, name);
+            }
+        }
+
+        /** Passes the signal on; with a drain delay, a SIGTERM drains first, then waits the delay. */
+        private void deliver(Process target, String name) {
+            boolean drainFirst = drainDelay.isPresent() && "TERM".equals(name);
+            synchronized (this) {
+                if (draining) {
+                    hurry.countDown();
+                    return;
+                }
+                draining = drainFirst;
+            }
+            if (drainFirst) { // not on the signal's own thread: the drain is a request, the delay a wait
+                Thread drainer = new Thread(() -> drainThenForward(target), "drain");
+                drainer.setDaemon(true);
+                drainer.start();
+            } else {
                 signal(target, name);
             }
+        }
+
+        private void drainThenForward(Process target) {
+            drain.run();
+            try {
+                hurry.await(drainDelay.orElseThrow().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            signal(target, "TERM");
         }
 
         private static void signal(Process child, String signal) {

@@ -25,7 +25,8 @@ public class PortsCommand implements Runnable {
      */
     static final List<Class<?>> SUBCOMMANDS = List.of(ListCommand.class, OverviewCommand.class,
             ServiceCommand.class, PortCommand.class, TypeCommand.class, StatsCommand.class, HealthCommand.class,
-            RangesCommand.class, AllocateCommand.class, ReleaseCommand.class, HeartbeatCommand.class,
+            RangesCommand.class, AllocateCommand.class, ReleaseCommand.class, DrainCommands.DrainCommand.class,
+            DrainCommands.UndrainCommand.class, HeartbeatCommand.class,
             CleanupCommand.class, ChangeLogCommands.WatchCommand.class, ChangeLogCommands.HistoryCommand.class,
             ChangeLogCommands.AnalyticsCommand.class, ExecCommand.class, HostCommands.HostsCommand.class,
             HostCommands.InstancesCommand.class, HostCommands.ScaleCommand.class);

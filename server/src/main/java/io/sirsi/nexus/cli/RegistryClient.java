@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationView;
 import io.sirsi.nexus.wire.AnalyticsView;
+import io.sirsi.nexus.wire.DrainReply;
+import io.sirsi.nexus.wire.DrainRequest;
 import io.sirsi.nexus.wire.EventView;
 import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.HostViews;
@@ -21,6 +23,7 @@ import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ReleaseRequest;
 import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.wire.ScaleBody;
+import io.sirsi.nexus.wire.UndrainRequest;
 import io.sirsi.nexus.wire.WireFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -171,6 +174,16 @@ public final class RegistryClient {
     public Reply<Responses.Done> release(String allocationId) {
         return exchange("POST", "ports/release", new ReleaseRequest(allocationId), type(Responses.Done.class),
                 false);
+    }
+
+    /** {@code POST /ports/drain}: one allocation, or a whole host's maintenance. */
+    public Reply<DrainReply> drain(DrainRequest request) {
+        return exchange("POST", "ports/drain", request, type(DrainReply.class), false);
+    }
+
+    /** {@code POST /ports/undrain}: one allocation, or a whole host's maintenance. */
+    public Reply<Responses.Done> undrain(UndrainRequest request) {
+        return exchange("POST", "ports/undrain", request, type(Responses.Done.class), false);
     }
 
     public Reply<Responses.Done> heartbeat(String allocationId) {

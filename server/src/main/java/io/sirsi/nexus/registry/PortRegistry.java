@@ -259,8 +259,8 @@ public class PortRegistry {
         }
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
-                existing.allocatedAt(), now,
-                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE); // asking again: not undrained
+                existing.allocatedAt(), now, // asking again does not end a drain (Eureka's OUT_OF_SERVICE did)
+                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE);
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "

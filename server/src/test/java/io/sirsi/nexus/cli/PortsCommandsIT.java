@@ -172,7 +172,7 @@ class PortsCommandsIT {
         Run help = launch("ports", "--help");
         assertEquals(0, help.exitCode());
         for (String command : List.of("list", "overview", "service", "port", "type", "stats", "health", "ranges",
-                "allocate", "release", "heartbeat", "cleanup", "exec")) {
+                "allocate", "release", "drain", "undrain", "heartbeat", "cleanup", "exec")) {
             assertThat(help.out(), containsString("  " + command + " "));
         }
         assertThat(help.out(), containsString("Exit codes:"));
