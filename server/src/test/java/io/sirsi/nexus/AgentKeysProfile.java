@@ -1,8 +1,8 @@
 package io.sirsi.nexus;
 
 import io.sirsi.nexus.api.security.ApiKeys;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A registry with host agents' keys, on {@link TestClock}: the agent key may report for the {@code agent-*} hosts
@@ -17,7 +17,7 @@ public class AgentKeysProfile extends InjectedTimeProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        Map<String, String> overrides = new java.util.HashMap<>(super.getConfigOverrides());
+        Map<String, String> overrides = new HashMap<>(super.getConfigOverrides());
         overrides.putAll(Map.of(
                 "sirsi.auth.keys.agent-a", "agent:" + ApiKeys.sha256Hex(AGENT_KEY)
                         + ":agent-squat,agent-silent,agent-owner,agent-refuse,agent-dark,agent-ranges",
@@ -25,10 +25,5 @@ public class AgentKeysProfile extends InjectedTimeProfile {
                 "sirsi.auth.keys.ci-runner", "writer:" + ApiKeys.sha256Hex(WRITER_KEY),
                 "sirsi.auth.keys.operator", "admin:" + ApiKeys.sha256Hex(ADMIN_KEY)));
         return overrides;
-    }
-
-    @Override
-    public Set<Class<?>> getEnabledAlternatives() {
-        return super.getEnabledAlternatives();
     }
 }

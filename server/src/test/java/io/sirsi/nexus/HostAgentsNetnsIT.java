@@ -164,7 +164,7 @@ class HostAgentsNetnsIT {
         String shown = new String(cli.getInputStream().readAllBytes());
         assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, cli.exitValue(), shown);
-        assertTrue(shown.contains("node-a: agent reporting") && shown.lines().anyMatch(line -> line.contains("6300")
+        assertTrue(shown.contains("node-a: agent ") && shown.lines().anyMatch(line -> line.contains("6300")
                 && line.contains("python3")), shown);
     }
 

@@ -3,6 +3,7 @@ package io.sirsi.nexus.cli;
 import io.sirsi.nexus.wire.HostViews;
 import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.wire.ScaleBody;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -34,15 +35,21 @@ final class HostCommands {
                     out().println("No hosts known.");
                     return;
                 }
-                Table totals = new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED", "AGENT",
-                        "UNREGISTERED");
+                // the agents' columns only where some host has one: without agents the table is as it was
+                boolean agents = hosts.values().stream().anyMatch(usage -> usage.agent() != null);
+                Table totals = agents ? new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED", "AGENT",
+                        "UNREGISTERED") : new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED");
                 Table types = new Table("HOST", "TYPE", "IN USE", "AVAILABLE");
                 boolean typesInUse = false;
                 for (var host : hosts.entrySet()) {
                     Responses.HostSummary usage = host.getValue();
-                    totals.row(host.getKey(), usage.totalAllocations(), usage.activeAllocations(),
-                            usage.reservedAllocations(), usage.expiredAllocations(), agent(usage.agent()),
-                            usage.unregisteredListeners() == null ? "-" : usage.unregisteredListeners());
+                    List<Object> cells = new ArrayList<>(List.of(host.getKey(), usage.totalAllocations(),
+                            usage.activeAllocations(), usage.reservedAllocations(), usage.expiredAllocations()));
+                    if (agents) {
+                        cells.add(agent(usage.agent()));
+                        cells.add(usage.unregisteredListeners() == null ? "-" : usage.unregisteredListeners());
+                    }
+                    totals.row(cells.toArray());
                     for (var type : usage.types().entrySet()) {
                         if (type.getValue().inUse() > 0) {
                             types.row(host.getKey(), type.getKey(), type.getValue().inUse(),

@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -111,7 +113,7 @@ public class ApiKeys {
 
     /** The hosts of an agent key, each in its one form; empty when any is not a host name. */
     private static Set<String> agentHosts(String listed) {
-        Set<String> hosts = new TreeSet<>();
+        SortedSet<String> hosts = new TreeSet<>();
         for (String host : listed.split(",")) {
             Optional<String> normal = Hosts.normalize(host.strip());
             if (normal.isEmpty()) {
@@ -119,7 +121,7 @@ public class ApiKeys {
             }
             hosts.add(normal.get());
         }
-        return Set.copyOf(hosts);
+        return Collections.unmodifiableSortedSet(hosts);
     }
 
     private static byte[] sha256(String text) {
