@@ -37,6 +37,24 @@ class RefusedStartIT {
                 containsString("sirsi.ports.hosts=alpha,beta does not include sirsi.ports.host=localhost"));
     }
 
+    @Test
+    void aDnsPortAnotherProcessHolds() throws Exception {
+        try (java.net.DatagramSocket holder = new java.net.DatagramSocket(0)) {
+            int port = holder.getLocalPort();
+            assertThat(refusedStart(fresh(), "-Dsirsi.dns.port=" + port),
+                    containsString("sirsi.dns.port: cannot listen on 0.0.0.0:" + port + " (UDP)"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "sirsi.dns.host-addresses.\"node-a\" | banana | is not an IP address (write e.g. 10.0.0.7 or fd00::7)",
+        "sirsi.dns.domain                     | .      | is not a domain name below the root",
+    })
+    void aDnsSettingItCannotUse(String key, String value, String expected) throws Exception {
+        assertThat(refusedStart(fresh(), "-D" + key + "=" + value), containsString(expected));
+    }
+
     /**
      * A value the configuration layer cannot read (a duration, or one of our converters: a closed set, a range, a
      * static reservation) is refused there, in the one line that names the key, the value and what was expected.

@@ -7,6 +7,9 @@ import java.util.concurrent.CompletionStage;
 /** What the zone is made of, read from the registry's index; an interface so that the wire can be tested alone. */
 interface DnsDirectory {
 
+    /** Completes once this replica's index holds every change committed before the call. */
+    CompletionStage<Void> fresh();
+
     /** The service's instances discovery offers, on every host. */
     CompletionStage<List<Allocation>> instances(String serviceName);
 
@@ -16,6 +19,6 @@ interface DnsDirectory {
     /** The hosts the registry knows: configured ones and those holding ports. */
     List<String> hosts();
 
-    /** The registry's revision, the SOA's serial: it changes when the zone may have. */
+    /** The revision of this replica's index, the SOA's serial: it changes when the zone may have. */
     long revision();
 }

@@ -21,6 +21,11 @@ class RegistryDirectory implements DnsDirectory {
     }
 
     @Override
+    public CompletionStage<Void> fresh() {
+        return registry.fresh();
+    }
+
+    @Override
     public CompletionStage<List<Allocation>> instances(String serviceName) {
         return registry.offeredInstances(serviceName);
     }

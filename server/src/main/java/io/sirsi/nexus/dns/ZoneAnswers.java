@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -31,6 +32,8 @@ final class ZoneAnswers {
     private static final int WEIGHT = 1;
     private static final int CLASS_IN = 1;
     private static final int CLASS_ANY = 255;
+    /** At most this many answers are kept; beyond, all are dropped and kept again as questions come. */
+    private static final int MAX_REMEMBERED = 10_000;
 
     private final DnsDirectory directory;
     private final HostAddressBook addresses;
@@ -38,6 +41,8 @@ final class ZoneAnswers {
     private final long ttl;
     /** Which instance comes first: each answer starts one further, so that clients that take the first spread. */
     private final AtomicInteger rotation = new AtomicInteger();
+    /** The last answer to each question, while the registry's revision stays what it was read at. */
+    private final Map<String, Remembered> replies = new ConcurrentHashMap<>();
 
     ZoneAnswers(DnsDirectory directory, HostAddressBook addresses, String zone, long ttlSeconds) {
         this.directory = directory;
@@ -50,7 +55,33 @@ final class ZoneAnswers {
         return zone;
     }
 
+    /**
+     * The answer, as fresh as every read of the registry: the one given to the same question (same spelling, type
+     * and class) is reused while the registry's revision is unchanged, rotated again; any commit makes it stale.
+     */
     CompletionStage<Reply> answer(String questionName, DnsRecordType type, int questionClass) {
+        String question = questionName + ' ' + type.intValue() + ' ' + questionClass;
+        return directory.fresh().thenCompose(fresh -> {
+            long revision = directory.revision(); // read before the index: an answer is never older than its label
+            Remembered remembered = replies.get(question);
+            if (remembered != null && remembered.revision() == revision) {
+                return done(rotated(remembered.reply()));
+            }
+            return answerNow(questionName, type, questionClass).thenApply(reply -> {
+                if (replies.size() >= MAX_REMEMBERED) {
+                    replies.clear(); // clients choose the names: what is kept must stay bounded
+                }
+                replies.put(question, new Remembered(revision, reply));
+                return rotated(reply);
+            });
+        });
+    }
+
+    /** An answer and the revision it was read at. */
+    private record Remembered(long revision, Reply reply) {
+    }
+
+    private CompletionStage<Reply> answerNow(String questionName, DnsRecordType type, int questionClass) {
         String name = questionName.toLowerCase(Locale.ROOT);
         if (questionClass != CLASS_IN && questionClass != CLASS_ANY) {
             return done(Reply.error(DnsResponseCode.REFUSED));
@@ -64,7 +95,7 @@ final class ZoneAnswers {
         }
         if (meaning instanceof ZoneName.Instances instances) {
             return select(instances).thenApply(found -> found.isEmpty() ? negative(DnsResponseCode.NXDOMAIN)
-                    : instancesAnswer(questionName, type, rotated(found)));
+                    : instancesAnswer(questionName, type, found));
         }
         if (meaning instanceof ZoneName.Apex && (type == DnsRecordType.SOA || type == DnsRecordType.ANY)) {
             return done(positive(List.of(soa()), List.of()));
@@ -113,10 +144,14 @@ final class ZoneAnswers {
                 .filter(allocation -> allocation.host().equals(host)).toList())).orElse(all);
     }
 
-    private <T> List<T> rotated(List<T> items) {
-        List<T> copy = new ArrayList<>(items);
-        Collections.rotate(copy, -Math.floorMod(rotation.getAndIncrement(), copy.size()));
-        return copy;
+    /** The reply with its answers rotated one further than the last reply's. */
+    private Reply rotated(Reply reply) {
+        if (reply.answers().size() < 2) {
+            return reply;
+        }
+        List<RecordData> answers = new ArrayList<>(reply.answers());
+        Collections.rotate(answers, -Math.floorMod(rotation.getAndIncrement(), answers.size()));
+        return new Reply(reply.code(), reply.authoritative(), answers, reply.authority(), reply.additional());
     }
 
     /** The host's name in the zone, the target of its SRV records. */

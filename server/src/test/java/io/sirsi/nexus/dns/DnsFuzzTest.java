@@ -138,6 +138,11 @@ class DnsFuzzTest {
                 Instant.EPOCH, Instant.EPOCH, AllocationStatus.ACTIVE)).toList();
 
         @Override
+        public CompletionStage<Void> fresh() {
+            return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
         public CompletionStage<List<Allocation>> instances(String serviceName) {
             return CompletableFuture.completedFuture(serviceName.equals("orders") ? orders : List.of());
         }
