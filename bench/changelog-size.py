@@ -5,12 +5,12 @@ file must stay flat. Starts the packaged registry on a fresh data directory, run
 the sizes every 30 s, and how many prunes succeeded and failed.
 
     python3 bench/changelog-size.py --minutes 8 --threads 8 --retention 30s [--max-events N]
-        [--jar target/quarkus-app/quarkus-run.jar]
+        [--jar server/target/quarkus-app/quarkus-run.jar]
 """
 import argparse, http.client, json, os, re, socket, subprocess, tempfile, threading, time
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--jar", default="target/quarkus-app/quarkus-run.jar")
+parser.add_argument("--jar", default="server/target/quarkus-app/quarkus-run.jar")
 parser.add_argument("--minutes", type=float, default=8)
 parser.add_argument("--threads", type=int, default=8)
 parser.add_argument("--retention", default="30s")

@@ -56,7 +56,8 @@ start_registry() {
     port=$(free_port)
     mkdir -p "$dir"
     started=$(now_ms)
-    java "${registry_jvm[@]}" -Dquarkus.http.port="$port" -Dsirsi.ports.data-dir="$dir/data" \
+    # the DNS interface on a free port: several registries of one run would all want 8600 (a later -D wins)
+    java "${registry_jvm[@]}" -Dquarkus.http.port="$port" -Dsirsi.ports.data-dir="$dir/data" -Dsirsi.dns.port=0 \
         "${registry_props[@]}" "$@" -jar "$jar" start >"$dir/registry.log" 2>&1 &
     pid=$!
     pids+=("$pid")

@@ -38,7 +38,7 @@ public final class RegistryProcess implements AutoCloseable {
     public static RegistryProcess start(Path dataDir, int port, String... extraProperties) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false", "-Dsirsi.dns.port=0",
                 "-Dsirsi.ports.heartbeat-timeout=10m", "-Dsirsi.ports.reuse-delay=0s"));
         command.addAll(List.of(extraProperties)); // a later -D of the same key wins
         command.addAll(List.of("-jar", jar().toString(), "start"));

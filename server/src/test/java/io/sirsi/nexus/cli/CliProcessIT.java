@@ -107,7 +107,7 @@ class CliProcessIT {
 
     /** Runs {@code start} on a free HTTP port with the settings given; returns its stderr once it has failed. */
     private static String failedStart(Map<String, String> settings) throws Exception {
-        Map<String, String> environment = new HashMap<>(Map.of("QUARKUS_HTTP_PORT", "0",
+        Map<String, String> environment = new HashMap<>(Map.of("QUARKUS_HTTP_PORT", "0", "SIRSI_DNS_PORT", "0",
                 "SIRSI_PORTS_DATA_DIR", Files.createTempDirectory("sirsi-nexus-broken").toString()));
         environment.putAll(settings);
         Process starting = launch(environment, "start");
