@@ -157,9 +157,7 @@ public class JdbcAllocationStore implements AllocationStore {
                 Statements statements = keptStatements.of(open.connection());
                 try {
                     // in order: a later write may depend on an earlier one (a port released, then allocated again)
-                    for (StoreWrite write : writes) {
-                        allocations.apply(write, statements);
-                    }
+                    allocations.apply(writes, statements);
                     return changeLog.append(open, statements, events);
                 } catch (SQLException | RuntimeException e) {
                     keptStatements.forget(open.connection());
