@@ -170,8 +170,8 @@ public class JdbcAllocationStore implements AllocationStore {
                 Statements statements = keptStatements.of(open.connection());
                 try {
                     // in order: a later write may depend on an earlier one (a port released, then allocated again)
+                    allocations.apply(writes, statements);
                     for (StoreWrite write : writes) {
-                        allocations.apply(write, statements);
                         maintenance.apply(write, statements);
                     }
                     return changeLog.append(open, statements, events);

@@ -74,12 +74,13 @@ final class PostgresqlDialect implements Dialect {
      */
     @Override
     public void lockHosts(Connection connection, Collection<String> sortedHosts) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
-            for (String host : sortedHosts) {
-                lock.setInt(1, HOST_LOCK_NAMESPACE);
-                lock.setString(2, host);
-                lock.execute();
-            }
+        // one round trip for every host of the group (issue 23): unnest yields the hosts in the array's order, so
+        // the locks are still taken in sorted order, and two groups can never wait for each other
+        try (PreparedStatement lock = connection.prepareStatement(
+                "select pg_advisory_xact_lock(?, hashtext(host)) from unnest(?) as host")) {
+            lock.setInt(1, HOST_LOCK_NAMESPACE);
+            lock.setArray(2, connection.createArrayOf("text", sortedHosts.toArray()));
+            lock.execute();
         }
     }
 

@@ -3,6 +3,7 @@ package io.sirsi.nexus.store;
 import io.agroal.api.AgroalDataSource;
 import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Optional;
@@ -84,7 +85,8 @@ final class StoreTransactions {
         }
     }
 
-    private RuntimeException translate(String what, SQLException e) {
+    private RuntimeException translate(String what, SQLException failure) {
+        SQLException e = rowFailure(failure);
         String state = Optional.ofNullable(e.getSQLState()).orElse("");
         if (state.startsWith("23") || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */) {
             return new StoreConflictException("the port or service name was taken at the same moment by another"
@@ -97,6 +99,22 @@ final class StoreTransactions {
         LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
         return new StoreUnavailableException("the registry cannot " + what
                 + ": its database is unavailable; nothing was changed", e);
+    }
+
+    /**
+     * A batch's failure carries the failing row's own error inside it (SQLite's driver as its cause, PostgreSQL's as
+     * the next exception): its state says whether it was a lost race.
+     */
+    private static SQLException rowFailure(SQLException failure) {
+        if (failure instanceof BatchUpdateException) {
+            if (failure.getNextException() != null) {
+                return failure.getNextException();
+            }
+            if (failure.getCause() instanceof SQLException cause) {
+                return cause;
+            }
+        }
+        return failure;
     }
 
     private AgroalDataSource dataSource() {
