@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
@@ -76,12 +77,13 @@ class HaproxyDiscoveryIT {
                         traffic.lastSince(drained.name(), drainedAt));
                 assertEquals(1, drained.slowRequestsInFlight(), "the request in flight to the drained instance");
                 drained.finishSlowRequests();
-                Response slowAnswer = slow.get();
+                Response slowAnswer = slow.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
                 assertEquals(200, slowAnswer.statusCode(), "the request in flight when its instance was drained");
                 assertEquals(drained.name(), slowAnswer.asString());
 
-                // a released one leaves
+                // a released one leaves: one of the two not drained, the other is then the one left
                 HttpBackend released = drained == first ? second : first;
+                HttpBackend left = drained == third ? second : third;
                 long releasedAt = System.nanoTime();
                 registry.request().contentType(ContentType.JSON)
                         .body(Map.of("allocation_id", released == first ? firstId : secondId))
@@ -90,7 +92,7 @@ class HaproxyDiscoveryIT {
                         sent -> sent.goneSince(released.name(), releasedAt));
                 report("released instance: last new request answered by it", releasedAt,
                         traffic.lastSince(released.name(), releasedAt));
-                traffic.awaitUntil("the one instance left gets traffic", sent -> sent.reachedSince(third.name(),
+                traffic.awaitUntil("the one instance left gets traffic", sent -> sent.reachedSince(left.name(),
                         releasedAt) && sent.goneSince(released.name(), releasedAt));
             }
         }
