@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The application's REST client on {@code stork://orders}, with the {@code sirsi} provider, against a real registry
- * and real backends that register themselves with a lease: calls spread over the instances, follow releases and new
- * instances without a restart, and survive a registry restart.
+ * and real backends that register themselves with a lease: calls spread over the instances, follow releases, drains
+ * and new instances without a restart, and survive a registry restart.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = true)
@@ -68,6 +68,23 @@ class StorkDiscoveryTest {
         int before = b.calls();
         assertEquals(Map.of("a", 10), call(10));
         assertEquals(before, b.calls(), "the released backend got no call");
+    }
+
+    @Test
+    void aDrainedInstanceStopsReceivingCallsAndUndrainBringsItBack() throws Exception {
+        Backend a = backend("a", "localhost");
+        Backend b = backend("b", "127.0.0.1");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+        registry.drain(b.lease().allocationId(), Duration.ofMinutes(10), "deploying b");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+        int before = b.calls();
+        assertEquals(Map.of("a", 10), call(10));
+        assertEquals(before, b.calls(), "the drained backend, still up and heartbeating, got no call");
+        assertTrue(registry.service("orders", "127.0.0.1").draining(), "it keeps its port while draining");
+
+        registry.undrain(b.lease().allocationId());
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+        assertEquals(Map.of("a", 5, "b", 5), call(10));
     }
 
     @Test
