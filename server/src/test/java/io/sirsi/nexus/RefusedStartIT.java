@@ -2,6 +2,7 @@ package io.sirsi.nexus;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,6 +31,8 @@ class RefusedStartIT {
 
     private static final Pattern EXCEPTION_CLASS = Pattern.compile("\\b[A-Z]\\w*(Exception|Error)\\b");
     private static final String REFUSAL = "sirsi-nexus: cannot start: ";
+    /** All that the last refused start printed, for the tests that look beyond its one line. */
+    private static String lastOutput = "";
 
     @Test
     void aHostListWithoutTheDefaultHost() throws Exception {
@@ -43,6 +46,19 @@ class RefusedStartIT {
             int port = holder.getLocalPort();
             assertThat(refusedStart(fresh(), "-Dsirsi.dns.port=" + port),
                     containsString("sirsi.dns.port: cannot listen on 0.0.0.0:" + port + " (UDP)"));
+        }
+    }
+
+    @Test
+    void anHttpPortAnotherProcessHolds() throws Exception {
+        try (java.net.ServerSocket holder = new java.net.ServerSocket(0)) {
+            int port = holder.getLocalPort();
+            Path dataDir = fresh();
+            assertThat(refusedStart(dataDir, "-Dquarkus.http.port=" + port),
+                    containsString("Port already bound: " + port));
+            assertThat("only the refusal, no advice to kill -9 the holder", lastOutput,
+                    not(containsString("kill -9")));
+            assertThat(lastOutput, not(containsString("seems to be in use")));
         }
     }
 
@@ -133,6 +149,7 @@ class RefusedStartIT {
             throw new AssertionError("the registry started:\n" + Files.readString(output));
         }
         String said = Files.readString(output, StandardCharsets.UTF_8);
+        lastOutput = said;
         assertNotEquals(0, process.exitValue(), said);
         List<String> refusals = said.lines().filter(line -> line.startsWith(REFUSAL)).toList();
         assertEquals(1, refusals.size(), "one line on stderr says why:\n" + said);

@@ -13,8 +13,9 @@ import java.util.UUID;
  * @param allocationId the allocation's id, for heartbeats and release
  * @param allocatedAt when the port was granted
  * @param lastHeartbeat the last heartbeat (or renewal) the registry received
- * @param status {@code Active}, {@code Reserved} (a static reservation) or {@code Expired} (silent too long; it still
- *        holds the port until cleanup)
+ * @param status {@code Active}, {@code Reserved} (a static reservation), {@code Expired} (silent too long; it still
+ *        holds the port until cleanup) or {@code Draining} (no longer offered by discovery; released when its drain
+ *        ends unless undrained)
  * @param processId the process id the service gave, if any
  * @param host the host the port is on
  */
@@ -27,10 +28,17 @@ public record Allocation(int port, String serviceName, String serviceType, UUID 
     public static final String RESERVED = "Reserved";
     /** The status of an allocation whose heartbeats stopped for longer than the registry's timeout. */
     public static final String EXPIRED = "Expired";
+    /** The status of an allocation being drained: it keeps its port, but discovery no longer offers it. */
+    public static final String DRAINING = "Draining";
 
     /** Whether the allocation is Active: heartbeating, a service to send requests to. */
     public boolean active() {
         return ACTIVE.equals(status);
+    }
+
+    /** Whether the allocation is Draining: it still holds its port, but should receive no new work. */
+    public boolean draining() {
+        return DRAINING.equals(status);
     }
 
     /** The process id the service gave at allocation, if any. */

@@ -93,6 +93,58 @@ public final class SirsiNexusClient {
         transport.post("/ports/heartbeat/" + allocationId, Map.of(), null, Done.class);
     }
 
+    /**
+     * {@code POST /ports/drain}: the allocation is {@code Draining} at once (discovery no longer offers it, heartbeats
+     * do not end it) and its port is released when {@code drainFor} ends, unless released or undrained before.
+     * Draining it again sets a new time.
+     *
+     * @param allocationId the allocation
+     * @param drainFor how long it drains; {@code null}: the registry's {@code sirsi.ports.drain-timeout}. Whole
+     *        seconds are sent as seconds, anything finer as milliseconds (rounded up); at most 30 days
+     * @param reason why, for people reading the log (at most 200 characters); {@code null}: none
+     * @throws NotFoundException no such allocation
+     * @throws ConflictException a static reservation, which cannot drain
+     * @throws InvalidRequestException a duration or reason out of bounds
+     */
+    public DrainResult drain(UUID allocationId, Duration drainFor, String reason) {
+        return drain("allocation_id", Objects.requireNonNull(allocationId, "allocationId").toString(), drainFor,
+                reason);
+    }
+
+    /**
+     * {@code POST /ports/drain} for a whole host (maintenance): every allocation there but the static reservations
+     * drains as {@link #drain} does, and the registry makes no new allocation there until {@code drainFor} ends.
+     *
+     * @param host the host
+     * @param drainFor how long; {@code null}: the registry's {@code sirsi.ports.drain-timeout}
+     * @param reason why; {@code null}: none
+     * @throws InvalidRequestException a duration or reason out of bounds
+     */
+    public DrainResult drainHost(String host, Duration drainFor, String reason) {
+        return drain("host", Objects.requireNonNull(host, "host"), drainFor, reason);
+    }
+
+    /**
+     * {@code POST /ports/undrain}: a Draining allocation is Active again and offered by discovery.
+     *
+     * @throws NotFoundException no such allocation
+     * @throws ConflictException the allocation is not Draining
+     */
+    public void undrain(UUID allocationId) {
+        transport.post("/ports/undrain", Map.of(),
+                Map.of("allocation_id", Objects.requireNonNull(allocationId, "allocationId").toString()), Done.class);
+    }
+
+    /**
+     * {@code POST /ports/undrain} for a host: its maintenance ends (new allocations are made there again) and every
+     * Draining allocation there is Active again.
+     *
+     * @throws ConflictException the host is neither in maintenance nor has a Draining allocation
+     */
+    public void undrainHost(String host) {
+        transport.post("/ports/undrain", Map.of(), Map.of("host", Objects.requireNonNull(host, "host")), Done.class);
+    }
+
     /** {@code POST /ports/scale}: gives the service this many instances across hosts. */
     public ScaleResult scale(ScaleRequest request) {
         return transport.post("/ports/scale", Map.of(), request, ScaleResult.class);
@@ -221,6 +273,30 @@ public final class SirsiNexusClient {
         } catch (RegistryException e) {
             return Lease.ASSUMED_TIMEOUT; // a registry that does not say: the default timeout of the spec
         }
+    }
+
+    private DrainResult drain(String field, String value, Duration drainFor, String reason) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(field, value);
+        if (drainFor != null) {
+            body.put("for", durationText(drainFor));
+        }
+        if (reason != null) {
+            body.put("reason", reason);
+        }
+        return transport.post("/ports/drain", Map.of(), body, DrainResult.class);
+    }
+
+    /**
+     * A duration as the registry reads it (a whole number and a unit): whole seconds as seconds, else milliseconds
+     * rounded up. The registry, not the client, judges the bounds, so the message is the same as for the CLI.
+     */
+    static String durationText(Duration duration) {
+        if (duration.getNano() == 0) {
+            return duration.getSeconds() + "s";
+        }
+        boolean finerThanMillis = duration.toNanosPart() % 1_000_000 != 0;
+        return (duration.toMillis() + (finerThanMillis ? 1 : 0)) + "ms";
     }
 
     private static Map<String, Object> query(String name, Object value) {

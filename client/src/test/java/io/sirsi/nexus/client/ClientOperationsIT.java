@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +97,67 @@ class ClientOperationsIT {
         ScaleResult down = client.scale(ScaleRequest.of("orders-scaled", "grpc", 0));
         assertEquals(2, down.removed());
         assertEquals(List.of(), down.instances());
+    }
+
+    @Test
+    void aDrainedAllocationLeavesDiscoveryKeepsItsPortAndUndrainBringsItBack() {
+        Allocation serving = client.allocate(AllocationRequest.of("drainee", "rest-api").withHost("node-e"));
+        DrainResult drained = client.drain(serving.allocationId(), Duration.ofMinutes(10), "deploying v2");
+        assertEquals("node-e", drained.host());
+        Allocation draining = drained.namedAllocation().orElseThrow();
+        assertEquals(serving.allocationId(), draining.allocationId());
+        assertEquals(serving.port(), draining.port());
+        assertTrue(draining.draining());
+        assertEquals(List.of(draining), drained.drained());
+        assertEquals("deploying v2", drained.why().orElseThrow());
+        assertFalse(drained.until().isBefore(serving.allocatedAt().plus(Duration.ofMinutes(10))), drained.toString());
+        assertEquals(List.of(), client.instances("drainee", Allocation.ACTIVE));
+        client.heartbeat(serving.allocationId());
+        assertEquals(List.of(draining.allocationId()), client.instances("drainee", Allocation.DRAINING).stream()
+                .map(Allocation::allocationId).toList(), "a heartbeat does not end a drain");
+        assertEquals("draining", client.history(HistoryQuery.all().withService("drainee")).get(0).type());
+
+        client.undrain(serving.allocationId());
+        Allocation back = client.instances("drainee", Allocation.ACTIVE).get(0);
+        assertEquals(serving.port(), back.port());
+        assertTrue(back.active());
+        ConflictException notDraining = assertThrows(ConflictException.class,
+                () -> client.undrain(serving.allocationId()));
+        assertEquals(409, notDraining.status());
+        assertTrue(notDraining.getMessage().contains("not Draining"), notDraining.getMessage());
+    }
+
+    @Test
+    void aHostInMaintenanceDrainsAllItsAllocationsAndTakesNoNewOneUntilUndrained() {
+        Allocation first = client.allocate(AllocationRequest.of("maint-a", "grpc").withHost("node-m"));
+        Allocation second = client.allocate(AllocationRequest.of("maint-b", "grpc").withHost("node-m"));
+        DrainResult maintenance = client.drainHost("node-m", Duration.ofMinutes(5), null);
+        assertEquals("node-m", maintenance.host());
+        assertTrue(maintenance.namedAllocation().isEmpty());
+        assertTrue(maintenance.why().isEmpty());
+        assertEquals(Set.of(first.allocationId(), second.allocationId()), maintenance.drained().stream()
+                .map(Allocation::allocationId).collect(Collectors.toSet()));
+        assertTrue(maintenance.drained().stream().allMatch(Allocation::draining));
+        assertThrows(ConflictException.class,
+                () -> client.allocate(AllocationRequest.of("maint-c", "grpc").withHost("node-m")));
+
+        client.undrainHost("node-m");
+        assertTrue(client.allocations("node-m", null).stream().allMatch(Allocation::active));
+        assertEquals("node-m", client.allocate(AllocationRequest.of("maint-c", "grpc").withHost("node-m")).host());
+        assertThrows(ConflictException.class, () -> client.undrainHost("node-m"));
+    }
+
+    @Test
+    void drainingWhatIsNotThereOrOutOfBoundsIsRefused() {
+        assertThrows(NotFoundException.class, () -> client.drain(UUID.randomUUID(), null, null));
+        assertThrows(NotFoundException.class, () -> client.undrain(UUID.randomUUID()));
+        Allocation allocation = client.allocate(AllocationRequest.of("drain-bounds", "cache"));
+        InvalidRequestException tooLong = assertThrows(InvalidRequestException.class,
+                () -> client.drain(allocation.allocationId(), Duration.ofDays(31), null));
+        assertTrue(tooLong.getMessage().contains("30"), tooLong.getMessage());
+        assertThrows(InvalidRequestException.class, () -> client.drain(allocation.allocationId(), Duration.ZERO,
+                null));
+        assertTrue(client.service("drain-bounds").active(), "a refused drain changes nothing");
     }
 
     @Test

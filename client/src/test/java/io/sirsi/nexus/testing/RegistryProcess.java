@@ -38,7 +38,10 @@ public final class RegistryProcess implements AutoCloseable {
     public static RegistryProcess start(Path dataDir, int port, String... extraProperties) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false", "-Dsirsi.dns.port=0",
+                "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
+                // no DNS interface: several registries run at once here, and its default port (8600) is one; port 0
+                // picks a free UDP port whose TCP twin may be taken (seen with backends in the ephemeral range)
+                "-Dsirsi.dns.enabled=false",
                 "-Dsirsi.ports.heartbeat-timeout=10m", "-Dsirsi.ports.reuse-delay=0s"));
         command.addAll(List.of(extraProperties)); // a later -D of the same key wins
         command.addAll(List.of("-jar", jar().toString(), "start"));

@@ -33,8 +33,20 @@ public final class StartRefusalLog implements Filter {
             SQLException.class, IOException.class);
     private static final String CONFIG_VALIDATION = "io.smallrye.config.ConfigValidationException";
 
+    /**
+     * What Quarkus logs besides when the HTTP port is taken: that the port "seems to be in use", where to look, and
+     * to {@code kill -9} the holder, advice no operator of a registry should follow on a hunch. The refusal's one line
+     * says which port and why.
+     */
+    private static final List<String> PORT_IN_USE_HINTS = List.of("Port %d seems to be in use", "Use 'ss ",
+            "Use 'netstat ", "Use 'lsof ", "You can try to kill it");
+
     @Override
     public boolean isLoggable(LogRecord record) {
+        if (QUARKUS_START.equals(record.getLoggerName()) && record.getThrown() == null && record.getMessage() != null
+                && PORT_IN_USE_HINTS.stream().anyMatch(record.getMessage()::startsWith)) {
+            return false;
+        }
         Throwable thrown = record.getThrown();
         if (thrown != null && QUARKUS_START.equals(record.getLoggerName()) && isRefusal(thrown)) {
             String line = "Failed to start application: " + SirsiNexusMain.reason(thrown);

@@ -37,7 +37,8 @@ import org.jboss.logging.Logger;
 /**
  * The registry's DNS server: UDP and TCP on one port, on the Vert.x event loops the HTTP server runs on, answering
  * the zone from the registry's index ({@link ZoneAnswers}). Started after the registry has opened its store;
- * {@code sirsi.dns.port=0} binds a free port (UDP first, then TCP on the same number) and logs it.
+ * {@code sirsi.dns.port=0} binds a free port (UDP first, then TCP on the same number, picking again when that is
+ * taken) and logs it.
  */
 @Singleton
 public class DnsServer {
@@ -48,6 +49,8 @@ public class DnsServer {
     private static final int LENGTH_FIELD = 2;
     /** At most this many UDP sockets share the port, one per core up to it. */
     private static final int MAX_UDP_SOCKETS = 8;
+    /** How often {@code sirsi.dns.port=0} picks a port before it gives up: each pick is the kernel's free one. */
+    private static final int PICK_ATTEMPTS = 20;
 
     private final DnsConfig config;
     private final Vertx vertx;
@@ -67,12 +70,30 @@ public class DnsServer {
 
     /** After the registry has opened its store (priority + 100) and before the jobs resume (+ 200). */
     void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 150) StartupEvent event) {
-        if (config.enabled()) {
-            start();
+        if (!config.enabled()) {
+            return;
+        }
+        // port 0: the free UDP port the kernel picks may have its TCP twin taken; pick again rather than refuse
+        int attempts = config.port() == 0 ? PICK_ATTEMPTS : 1;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                start();
+                return;
+            } catch (IllegalStateException taken) {
+                closeChannels();
+                if (attempt >= attempts) {
+                    throw taken;
+                }
+                LOG.debugf("DNS: %s; picking another port", taken.getMessage());
+            }
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        closeChannels();
+    }
+
+    private void closeChannels() {
         channels.forEach(channel -> channel.close().syncUninterruptibly());
         channels.clear();
     }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A real registry (the server's packaged jar) for the application under test, started before it and pointed at by
@@ -68,5 +70,14 @@ public class RegistryResource implements QuarkusTestResourceLifecycleManager {
 
     static void startAgain() throws IOException {
         registry = RegistryProcess.start(data, port, SETTINGS);
+    }
+
+    /**
+     * The registry, stopped here, run on another port with the same data: it goes on where the application cannot
+     * follow it (a later setting of the same key wins over the usual ones).
+     */
+    static RegistryProcess startElsewhere(String... settings) throws IOException {
+        String[] all = Stream.concat(Arrays.stream(SETTINGS), Arrays.stream(settings)).toArray(String[]::new);
+        return RegistryProcess.start(data, RegistryProcess.freePort(), all);
     }
 }

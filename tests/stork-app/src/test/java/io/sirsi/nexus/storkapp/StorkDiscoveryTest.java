@@ -9,11 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.AllocationRequest;
+import io.sirsi.nexus.client.HistoryQuery;
 import io.sirsi.nexus.client.NotFoundException;
 import io.sirsi.nexus.client.SirsiNexusClient;
+import io.sirsi.nexus.testing.RegistryProcess;
 import io.smallrye.stork.Stork;
 import io.smallrye.stork.api.Service;
 import io.smallrye.stork.api.ServiceInstance;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The application's REST client on {@code stork://orders}, with the {@code sirsi} provider, against a real registry
- * and real backends that register themselves with a lease: calls spread over the instances, follow releases and new
- * instances without a restart, and survive a registry restart.
+ * and real backends that register themselves with a lease: calls spread over the instances, follow releases, drains
+ * and new instances without a restart, and survive a registry restart.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RegistryResource.class, restrictToAnnotatedClass = true)
@@ -71,6 +75,23 @@ class StorkDiscoveryTest {
     }
 
     @Test
+    void aDrainedInstanceStopsReceivingCallsAndUndrainBringsItBack() throws Exception {
+        Backend a = backend("a", "localhost");
+        Backend b = backend("b", "127.0.0.1");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+        registry.drain(b.lease().allocationId(), Duration.ofMinutes(10), "deploying b");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+        int before = b.calls();
+        assertEquals(Map.of("a", 10), call(10));
+        assertEquals(before, b.calls(), "the drained backend, still up and heartbeating, got no call");
+        assertTrue(registry.service("orders", "127.0.0.1").draining(), "it keeps its port while draining");
+
+        registry.undrain(b.lease().allocationId());
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+        assertEquals(Map.of("a", 5, "b", 5), call(10));
+    }
+
+    @Test
     void anInstanceAddedLaterReceivesCallsWithoutARestart() throws Exception {
         Backend a = backend("a", "localhost");
         await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
@@ -103,30 +124,13 @@ class StorkDiscoveryTest {
 
     @Test
     void acrossARegistryRestartTheListIsKeptThenResumed() throws Exception {
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(String.valueOf(record.getMessage()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger discoveryLog = Logger.getLogger("io.sirsi.nexus.stork.SirsiServiceDiscovery");
-        discoveryLog.addHandler(capture);
-        try {
+        try (LogCapture logged = new LogCapture()) {
             Backend a = backend("a", "localhost");
             Backend b = backend("b", "127.0.0.1");
             await().atMost(PATIENCE).until(() -> instancePorts().size() == 2);
 
             RegistryResource.stopRegistry();
-            await().atMost(PATIENCE).until(() -> logged.stream().anyMatch(m -> m.contains("Registry unreachable")));
+            await().atMost(PATIENCE).until(() -> logged.saw("Registry unreachable"));
             assertEquals(Set.of(a.port(), b.port()), instancePorts(), "the last known list is kept");
             assertEquals(Map.of("a", 3, "b", 3), call(6));
 
@@ -135,9 +139,42 @@ class StorkDiscoveryTest {
             await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
             Backend c = backend("c", "127.0.0.2");
             await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), c.port())));
-            assertTrue(logged.stream().anyMatch(m -> m.contains("Registry reachable again")), logged.toString());
-        } finally {
-            discoveryLog.removeHandler(capture);
+            assertTrue(logged.saw("Registry reachable again"), logged.toString());
+        }
+    }
+
+    /**
+     * While the application cannot reach it, the registry goes on (on another port, same data) and prunes its change
+     * log past the provider's revision: resuming is then a 410, and the provider reads the list whole again. Only that
+     * read can drop b, whose release event the provider never received.
+     */
+    @Test
+    void afterTheChangeLogIsCompactedPastItsRevisionTheProviderReadsTheListAgain() throws Exception {
+        try (LogCapture logged = new LogCapture()) {
+            Backend a = backend("a", "localhost");
+            Backend b = backend("b", "127.0.0.1");
+            await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+            long seen = registry.instancesSnapshot("orders").revision();
+
+            RegistryResource.stopRegistry();
+            b.release(); // logged, not thrown: the registry is away
+            try {
+                try (RegistryProcess elsewhere = RegistryResource.startElsewhere(
+                        "-Dsirsi.ports.history.max-events=1", "-Dsirsi.ports.heartbeat-timeout=10m")) {
+                    SirsiNexusClient direct = SirsiNexusClient.builder().baseUrls(elsewhere.url()).build();
+                    direct.release(b.lease().allocationId());
+                    direct.allocate(AllocationRequest.of("unrelated", "cache")); // the one event kept is a later one
+                    await().atMost(PATIENCE).until(() -> direct.history(HistoryQuery.all()).size() == 1);
+                    long oldest = direct.history(HistoryQuery.all()).get(0).revision();
+                    assertTrue(oldest > seen + 1, "pruned past the provider's revision " + seen + ": " + oldest);
+                }
+                assertEquals(Set.of(a.port(), b.port()), instancePorts(), "nothing seen while away");
+            } finally {
+                RegistryResource.startAgain(); // whatever happened, for the tests after this one
+            }
+            await().atMost(PATIENCE).until(() -> logged.saw("no longer holds the events")); // the 410's detail
+            await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+            assertEquals(Map.of("a", 4), call(4));
         }
     }
 
@@ -154,6 +191,43 @@ class StorkDiscoveryTest {
         service.registerInstance("front", "127.0.0.1", RegistryResource.applicationPort())
                 .await().atMost(PATIENCE); // registered again, for the release at shutdown
         assertEquals(RegistryResource.applicationPort(), registry.service("front", "127.0.0.1").port());
+    }
+
+    /** The provider's log lines while open. */
+    private static final class LogCapture extends Handler implements AutoCloseable {
+
+        private static final Logger DISCOVERY_LOG = Logger.getLogger(
+                "io.sirsi.nexus.stork.SirsiServiceDiscovery");
+        private final List<String> lines = new CopyOnWriteArrayList<>();
+
+        LogCapture() {
+            DISCOVERY_LOG.addHandler(this);
+        }
+
+        boolean saw(String text) {
+            return lines.stream().anyMatch(line -> line.contains(text));
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            Object[] parameters = record.getParameters();
+            lines.add(parameters == null ? String.valueOf(record.getMessage())
+                    : MessageFormat.format(record.getMessage(), parameters));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            DISCOVERY_LOG.removeHandler(this);
+        }
+
+        @Override
+        public String toString() {
+            return lines.toString();
+        }
     }
 
     private Backend backend(String name, String host) throws Exception {
