@@ -2,6 +2,7 @@ package io.sirsi.nexus.dns;
 
 import io.sirsi.nexus.registry.Allocation;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /** What the zone is made of, read from the registry's index; an interface so that the wire can be tested alone. */
@@ -12,6 +13,12 @@ interface DnsDirectory {
 
     /** The service's instances discovery offers, on every host. */
     CompletionStage<List<Allocation>> instances(String serviceName);
+
+    /**
+     * Whether an offered service (on the host, if given) has a name ending in {@code .suffix}: a service name may have
+     * dots, so {@code v2.service.Z} exists, empty, when {@code api.v2} is a service.
+     */
+    CompletionStage<Boolean> offersServiceBelow(String suffix, Optional<String> host);
 
     /** The offered instances of the service type of that name; empty for a type the registry does not have. */
     CompletionStage<List<Allocation>> instancesOfType(String typeName);

@@ -4,6 +4,7 @@ import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.PortRegistry;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -28,6 +29,11 @@ class RegistryDirectory implements DnsDirectory {
     @Override
     public CompletionStage<List<Allocation>> instances(String serviceName) {
         return registry.offeredInstances(serviceName);
+    }
+
+    @Override
+    public CompletionStage<Boolean> offersServiceBelow(String suffix, Optional<String> host) {
+        return registry.offersServiceBelow(suffix, host);
     }
 
     @Override

@@ -94,13 +94,30 @@ final class ZoneAnswers {
             return done(hostAnswer(questionName, type, host.host()));
         }
         if (meaning instanceof ZoneName.Instances instances) {
-            return select(instances).thenApply(found -> found.isEmpty() ? negative(DnsResponseCode.NXDOMAIN)
-                    : instancesAnswer(questionName, type, found));
+            Optional<String> serviceName = instances.byType() ? Optional.empty() : Optional.of(instances.name());
+            return select(instances).thenCompose(found -> found.isEmpty() ? absent(serviceName, instances.host())
+                    : done(instancesAnswer(questionName, type, found)));
+        }
+        if (meaning instanceof ZoneName.Below below) {
+            return absent(Optional.of(below.suffix()), below.host());
         }
         if (meaning instanceof ZoneName.Apex && (type == DnsRecordType.SOA || type == DnsRecordType.ANY)) {
             return done(positive(List.of(soa()), List.of()));
         }
         return done(meaning instanceof ZoneName.Unknown ? negative(DnsResponseCode.NXDOMAIN) : noData());
+    }
+
+    /**
+     * A name with no instance: NXDOMAIN, unless it is an empty non-terminal (a dotted service name below it is
+     * offered), which exists and so is NODATA; a resolver that follows RFC 8020 would take NXDOMAIN to mean that
+     * nothing below the name exists either.
+     */
+    private CompletionStage<Reply> absent(Optional<String> serviceSuffix, Optional<String> host) {
+        if (serviceSuffix.isEmpty()) {
+            return done(negative(DnsResponseCode.NXDOMAIN));
+        }
+        return directory.offersServiceBelow(serviceSuffix.get(), host)
+                .thenApply(below -> below ? noData() : negative(DnsResponseCode.NXDOMAIN));
     }
 
     private Reply hostAnswer(String owner, DnsRecordType type, String host) {

@@ -35,6 +35,13 @@ sealed interface ZoneName {
     record Structure() implements ZoneName {
     }
 
+    /**
+     * {@code <labels>._tcp[.<host>.host].Z} without the leading underscore: no service's own name, but the empty
+     * non-terminal of one whose dotted name ends in those labels ({@code v2._tcp.Z} of {@code _api.v2._tcp.Z}).
+     */
+    record Below(String suffix, Optional<String> host) implements ZoneName {
+    }
+
     /** A name the grammar or the registry does not know. */
     record Unknown() implements ZoneName {
     }
@@ -94,8 +101,9 @@ sealed interface ZoneName {
         String text = String.join(".", selector);
         return switch (keyword) {
             case "service" -> ServiceNames.isValid(text) ? new Instances(false, text, host) : new Unknown();
-            case "_tcp" -> text.startsWith("_") && ServiceNames.isValid(text.substring(1))
-                    ? new Instances(false, text.substring(1), host) : new Unknown();
+            case "_tcp" -> text.startsWith("_") ? ServiceNames.isValid(text.substring(1))
+                    ? new Instances(false, text.substring(1), host) : new Unknown()
+                    : new Below(text, host);
             default -> new Instances(true, text, host);
         };
     }

@@ -505,6 +505,11 @@ public class PortRegistry {
         return queries.offeredInstances(serviceName);
     }
 
+    /** Whether discovery offers a service whose name ends in {@code .suffix} (on the host, if given). */
+    public CompletionStage<Boolean> offersServiceBelow(String suffix, Optional<String> host) {
+        return queries.offersServiceBelow(suffix, host);
+    }
+
     /** The type's instances discovery offers ({@link Offered}), by host and port; never blocks a thread. */
     public CompletionStage<List<Allocation>> offeredOfType(ServiceType type) {
         return queries.offeredOfType(type);

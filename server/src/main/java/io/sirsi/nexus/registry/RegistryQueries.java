@@ -109,6 +109,17 @@ final class RegistryQueries {
                 .sorted(BY_PORT).toList());
     }
 
+    /**
+     * Whether discovery offers a service (on the host, if one is given) whose name ends in {@code .} and the suffix:
+     * the DNS name of the suffix is then an empty non-terminal, which exists (NODATA) though no service has that name.
+     */
+    CompletionStage<Boolean> offersServiceBelow(String suffix, Optional<String> host) {
+        String ending = "." + suffix;
+        return fresh().thenApply(fresh -> index.all().filter(Offered.INSTANCE)
+                .filter(allocation -> host.isEmpty() || allocation.host().equals(host.get()))
+                .anyMatch(allocation -> allocation.serviceName().endsWith(ending)));
+    }
+
     /** The type's instances that discovery offers ({@link Offered}), by host and port, without waiting on a thread. */
     CompletionStage<List<Allocation>> offeredOfType(ServiceType type) {
         return fresh().thenApply(fresh -> index.all().filter(Offered.INSTANCE)

@@ -148,6 +148,11 @@ class DnsFuzzTest {
         }
 
         @Override
+        public CompletionStage<Boolean> offersServiceBelow(String suffix, Optional<String> host) {
+            return CompletableFuture.completedFuture(false);
+        }
+
+        @Override
         public CompletionStage<List<Allocation>> instancesOfType(String typeName) {
             return CompletableFuture.completedFuture(typeName.equals("rest-api") ? orders : List.of());
         }

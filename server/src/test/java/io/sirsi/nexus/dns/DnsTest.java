@@ -144,6 +144,25 @@ class DnsTest {
     }
 
     @Test
+    void theNamesBetweenADottedServiceAndItsKeywordExistEmpty() throws Exception {
+        allocate("api.v2", "rest-api", "node-a");
+
+        assertEquals(1, dig("api.v2.service.sirsi.", "SRV").answer().size());
+        assertEquals(1, dig("_api.v2._tcp.sirsi.", "SRV").answer().size());
+        // empty non-terminals: NODATA, for a resolver that follows RFC 8020 takes NXDOMAIN to mean nothing is below
+        for (String[] question : List.of(new String[] {"v2.service.sirsi.", "SRV"},
+                new String[] {"v2._tcp.sirsi.", "SRV"}, new String[] {"v2.service.node-a.host.sirsi.", "SRV"})) {
+            Dig.Answer answer = dig(question);
+            assertEquals("NOERROR", answer.status(), answer.text());
+            assertEquals(List.of(), answer.answer(), answer.text());
+        }
+        // not below a service there, or below nothing at all
+        assertEquals("NXDOMAIN", dig("v2.service.node-b.host.sirsi.", "SRV").status());
+        assertEquals("NXDOMAIN", dig("v3.service.sirsi.", "SRV").status());
+        assertEquals("NXDOMAIN", dig("v3._tcp.sirsi.", "SRV").status());
+    }
+
+    @Test
     void aReleasedInstanceIsNoLongerAnswered() throws Exception {
         String id = Registry.allocate("{\"service_name\":\"orders\",\"service_type\":\"rest-api\","
                 + "\"host\":\"node-a\"}").statusCode(200).extract().path("allocation.allocation_id");
