@@ -63,6 +63,10 @@ class DrainTest {
             given().when().get("/ports/service/worker").then().body("status", equalTo("Draining"))
                     .body("port", equalTo(granted.port()));
             Registry.allocate("other", "cache", granted.port(), true).statusCode(409);
+            // counted as what it is: held, not active
+            given().when().get("/ports/stats").then().body("draining_allocations", equalTo(1))
+                    .body("active_allocations", equalTo(0)).body("total_allocations", equalTo(1));
+            given().when().get("/ports/hosts").then().body("localhost.draining_allocations", equalTo(1));
         }
     }
 

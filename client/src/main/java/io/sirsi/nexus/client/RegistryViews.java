@@ -27,7 +27,7 @@ public final class RegistryViews {
 
     /** {@code GET /ports/stats}: allocations by status, and per service type. */
     public record Stats(int totalAllocations, int activeAllocations, int reservedAllocations,
-            int expiredAllocations, Map<String, Integer> serviceTypes) {
+            int expiredAllocations, Map<String, Integer> serviceTypes, int drainingAllocations) {
     }
 
     /** One service type's range, {@code GET /ports/ranges}. */
@@ -37,7 +37,7 @@ public final class RegistryViews {
 
     /** One host, {@code GET /ports/hosts}: its allocations by status and its ranges' use per service type. */
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
-            int reservedAllocations, Map<String, TypeUse> types) {
+            int reservedAllocations, int drainingAllocations, Map<String, TypeUse> types) {
     }
 
     /** A service type's range on one host: ports held, and those that can still be handed out. */

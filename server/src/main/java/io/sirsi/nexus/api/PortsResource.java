@@ -419,7 +419,8 @@ public class PortsResource {
     private static Responses.Stats stats(RegistryStats stats) {
         Map<String, Integer> byType = stats.byType().entrySet().stream().collect(Collectors.toMap(
                 entry -> entry.getKey().wireName(), Map.Entry::getValue, Integer::sum, TreeMap::new));
-        return new Responses.Stats(stats.total(), stats.active(), stats.reserved(), stats.expired(), byType);
+        return new Responses.Stats(stats.total(), stats.active(), stats.reserved(), stats.expired(), byType,
+                stats.draining());
     }
 
     /** A port number from a path or query parameter; anything else is a 400. */

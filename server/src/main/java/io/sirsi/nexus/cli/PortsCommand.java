@@ -71,8 +71,9 @@ public class PortsCommand implements Runnable {
         protected int run(RegistryClient registry) {
             return print(registry.overview(host.host()), overview -> {
                 Responses.Stats stats = overview.registryStats();
-                out().printf("%d ports held: %d active, %d reserved, %d expired%n%n", overview.totalPorts(),
-                        stats.activeAllocations(), stats.reservedAllocations(), stats.expiredAllocations());
+                out().printf("%d ports held: %d active, %d reserved, %d expired%s%n%n", overview.totalPorts(),
+                        stats.activeAllocations(), stats.reservedAllocations(), stats.expiredAllocations(),
+                        stats.drainingAllocations() > 0 ? ", " + stats.drainingAllocations() + " draining" : "");
                 printAllocations(overview.portAllocations().values(), "No services hold a port.");
                 if (!overview.serviceTypes().isEmpty()) {
                     out().println();
@@ -152,6 +153,9 @@ public class PortsCommand implements Runnable {
                         .row("active", stats.activeAllocations())
                         .row("reserved", stats.reservedAllocations())
                         .row("expired", stats.expiredAllocations());
+                if (stats.drainingAllocations() > 0) {
+                    table.row("draining", stats.drainingAllocations());
+                }
                 stats.serviceTypes().forEach((type, count) -> table.row("type " + type, count));
                 print(table);
             });

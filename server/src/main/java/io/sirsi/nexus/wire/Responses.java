@@ -36,7 +36,9 @@ public final class Responses {
 
     /** {@code GET /ports/stats}, and {@code registry_stats} inside the overview. */
     public record Stats(int totalAllocations, int activeAllocations, int reservedAllocations,
-            int expiredAllocations, Map<String, Integer> serviceTypes) {
+            int expiredAllocations, Map<String, Integer> serviceTypes,
+            @Schema(description = "allocations being drained (status Draining): they hold their port, discovery"
+                    + " no longer offers them") int drainingAllocations) {
     }
 
     /** {@code GET /ports/overview}. */
@@ -70,7 +72,7 @@ public final class Responses {
 
     /** One entry of {@code GET /ports/hosts}. */
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
-            int reservedAllocations, @Schema(description = "per service type") Map<String, TypeUse> types,
+            int reservedAllocations, int drainingAllocations, @Schema(description = "per service type") Map<String, TypeUse> types,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(nullable = true, description = "the host's agent; absent when none reports for it")
             HostViews.AgentStatus agent,
@@ -83,19 +85,19 @@ public final class Responses {
             Map<String, TypeUse> types = new LinkedHashMap<>();
             usage.ranges().forEach(range -> types.put(range.serviceType().wireName(),
                     new TypeUse(range.held(), range.available())));
-            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), types, null,
-                    null);
+            return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), stats.draining(),
+                    types, null, null);
         }
 
         /** A host that holds nothing but whose agent reports. */
         public static HostSummary empty() {
-            return new HostSummary(0, 0, 0, 0, Map.of(), null, null);
+            return new HostSummary(0, 0, 0, 0, 0, Map.of(), null, null);
         }
 
         /** This summary with what the host's agent says. */
         public HostSummary withAgent(HostViews.AgentStatus status, int unregistered) {
-            return new HostSummary(totalAllocations, activeAllocations, expiredAllocations, reservedAllocations, types,
-                    status, unregistered);
+            return new HostSummary(totalAllocations, activeAllocations, expiredAllocations, reservedAllocations,
+                    drainingAllocations, types, status, unregistered);
         }
     }
 
