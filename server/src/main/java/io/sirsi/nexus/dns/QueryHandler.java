@@ -33,6 +33,8 @@ import org.jboss.logging.Logger;
 final class QueryHandler {
 
     private static final Logger LOG = Logger.getLogger(QueryHandler.class);
+    /** The EDNS version this server speaks (RFC 6891); a query of a later one is BADVERS. */
+    private static final int EDNS_VERSION = 0;
     private static final int HEADER_SIZE = 12;
     private static final int RESPONSE_FLAG = 0x8000;
     private static final int OPCODE_QUERY = 0;
@@ -82,6 +84,11 @@ final class QueryHandler {
             reply(context, query.get(), Reply.error(DnsResponseCode.REFUSED), type, tcp, send);
             return;
         }
+        if (query.get().ednsVersion() > EDNS_VERSION) {
+            // RFC 6891 6.1.3: a version this server does not speak is BADVERS, with the version it does speak
+            reply(context, query.get(), Reply.error(DnsResponseCode.BADVERS_OR_BADSIG), type, tcp, send);
+            return;
+        }
         answers.answer(question.name(), question.type(), question.questionClass()).whenComplete(
                 (reply, failure) -> onEventLoop(context, () -> {
                     if (failure != null) {
@@ -129,8 +136,10 @@ final class QueryHandler {
             }
             // an OPT record's class is the UDP size its sender accepts
             OptionalInt ednsSize = options.isEmpty() ? OptionalInt.empty() : OptionalInt.of(options.get(0).dnsClass());
+            // and its TTL carries the extended RCODE, the EDNS version and the flags (RFC 6891 6.1.3)
+            int ednsVersion = options.isEmpty() ? 0 : (int) (options.get(0).timeToLive() >>> 16 & 0xFF);
             return Optional.of(new Query(decoded.id(), decoded.isRecursionDesired(), Optional.of(
-                    new Query.Question(question.name(), question.type(), question.dnsClass())), ednsSize));
+                    new Query.Question(question.name(), question.type(), question.dnsClass())), ednsSize, ednsVersion));
         } finally {
             ReferenceCountUtil.release(decoded);
         }
@@ -166,6 +175,7 @@ final class QueryHandler {
             case 3 -> "NXDomain";
             case 4 -> "NotImp";
             case 5 -> "Refused";
+            case 16 -> "BadVers";
             default -> "Other";
         };
     }

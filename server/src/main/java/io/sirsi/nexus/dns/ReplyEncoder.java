@@ -11,6 +11,7 @@ import io.netty.handler.codec.dns.DefaultDnsQuestion;
 import io.netty.handler.codec.dns.DefaultDnsRawRecord;
 import io.netty.handler.codec.dns.DnsOpCode;
 import io.netty.handler.codec.dns.DnsResponse;
+import io.netty.handler.codec.dns.DnsResponseCode;
 import io.netty.handler.codec.dns.DnsRecordType;
 import io.netty.handler.codec.dns.DnsSection;
 import io.netty.util.ReferenceCountUtil;
@@ -71,8 +72,10 @@ final class ReplyEncoder extends DatagramDnsResponseEncoder {
 
     private ByteBuf encodeOnce(ChannelHandlerContext context, Query query, Reply reply, int answers,
             boolean additional) throws Exception {
+        // an RCODE above 15 (BADVERS) keeps its low four bits in the header and the rest in the OPT record's TTL
+        int code = reply.code().intValue();
         DatagramDnsResponse response = new DatagramDnsResponse(UNUSED, UNUSED, query.id(), DnsOpCode.QUERY,
-                reply.code());
+                code > 15 ? DnsResponseCode.valueOf(code & 0xF) : reply.code());
         response.setAuthoritativeAnswer(reply.authoritative());
         response.setRecursionDesired(query.recursionDesired());
         response.setTruncated(answers < reply.answers().size());
@@ -87,7 +90,7 @@ final class ReplyEncoder extends DatagramDnsResponseEncoder {
         if (query.ednsSize().isPresent()) {
             // RFC 6891: the OPT record says what this server accepts over UDP
             response.addRecord(DnsSection.ADDITIONAL, new DefaultDnsRawRecord(".", DnsRecordType.OPT,
-                    MAX_UDP_SIZE, 0, Unpooled.EMPTY_BUFFER));
+                    MAX_UDP_SIZE, (long) (code >>> 4) << 24, Unpooled.EMPTY_BUFFER));
         }
         List<Object> out = new ArrayList<>(1);
         try {

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.dns;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -160,6 +161,18 @@ class DnsTest {
         assertEquals("NXDOMAIN", dig("v2.service.node-b.host.sirsi.", "SRV").status());
         assertEquals("NXDOMAIN", dig("v3.service.sirsi.", "SRV").status());
         assertEquals("NXDOMAIN", dig("v3._tcp.sirsi.", "SRV").status());
+    }
+
+    @Test
+    void anEdnsVersionItDoesNotSpeakIsBadversWithTheOneItDoes() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+
+        // without negotiation, so that dig shows the first reply rather than retrying with version 0
+        Dig.Answer later = dig("+edns=1", "+noednsnegotiation", "orders.service.sirsi.", "SRV");
+        assertEquals("BADVERS", later.status(), later.text());
+        assertEquals(List.of(), later.answer(), later.text());
+        assertThat(later.text(), containsString("EDNS: version: 0"));
+        assertEquals("NOERROR", dig("+edns=0", "orders.service.sirsi.", "SRV").status());
     }
 
     @Test
