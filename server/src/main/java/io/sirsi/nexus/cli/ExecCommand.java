@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -75,6 +76,11 @@ public class ExecCommand extends ClientCommand {
     static final int MAX_TRIES = 5;
 
     private final AtomicReference<String> allocationId = new AtomicReference<>();
+    /**
+     * Set when SIGTERM has drained the allocation: from then on the service is stopping, so an allocation the
+     * registry no longer knows (released by an operator, or its drain time over) is not taken again.
+     */
+    private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Override
     protected int run(RegistryClient registry) {
@@ -188,6 +194,9 @@ public class ExecCommand extends ClientCommand {
                 err().println("sirsi-nexus: heartbeat failed, will retry: " + e.getMessage());
                 return;
             }
+            if (stopping.get()) {
+                return; // released while it drains: allocating again would offer a stopping service anew
+            }
             try {
                 int regained = allocate(registry,
                         allocation.again(name, type, ProcessHandle.current().pid(), port)).port();
@@ -212,6 +221,7 @@ public class ExecCommand extends ClientCommand {
 
     /** SIGTERM came with --drain-delay: the registry stops offering the service before COMMAND hears of it. */
     private void drain(RegistryClient registry, Duration delay) {
+        stopping.set(true);
         try {
             registry.drain(new DrainRequest(allocationId.get(), null, delay.plus(DRAIN_MARGIN).toMillis() + "ms",
                     "ports exec: SIGTERM, passed on after " + drainDelay));

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -127,6 +128,32 @@ class DrainCliIT {
             System.out.printf("drain-delay 3s: SIGTERM reached the command %d ms after the registry stopped offering"
                     + " it; released %d ms after that%n", Duration.between(at.get("draining"), sigterm).toMillis(),
                     Duration.between(sigterm, at.get("released")).toMillis());
+        }
+    }
+
+    @Test
+    void execDoesNotAllocateAgainWhatWasReleasedWhileItDrains() throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-drain-exec"))) {
+            Process exec = Cli.launch(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "exec", "--drain-delay",
+                    "3s", "--heartbeat-interval", "1", "stopping", "custom", "--", "sh", "-c",
+                    "trap 'exit 0' TERM; echo trapped; while :; do sleep 0.1; done");
+            await().alias("stopping registered").atMost(Duration.ofSeconds(60))
+                    .until(() -> registry.request().get("/ports/service/stopping").statusCode() == 200);
+            assertEquals('t', exec.getInputStream().read(), "the command's first output");
+            new ProcessBuilder("kill", "-TERM", Long.toString(exec.pid())).start().waitFor();
+            await().alias("stopping draining").atMost(Duration.ofSeconds(30)).until(() -> "Draining".equals(
+                    registry.request().get("/ports/service/stopping").then().extract().path("status")));
+            // an operator releases it during the delay; exec heartbeats every second until the command stops
+            String id = registry.request().get("/ports/service/stopping").then().extract().path("allocation_id");
+            registry.request().contentType(ContentType.JSON).body("{\"allocation_id\":\"" + id + "\"}")
+                    .post("/ports/release").then().statusCode(200);
+            Run finished = Cli.finish(exec);
+            assertEquals(0, finished.exitCode(), finished.err());
+
+            registry.request().get("/ports/service/stopping").then().statusCode(404);
+            assertEquals(List.of("released", "draining", "allocated"), registry.request()
+                    .get("/ports/history?service=stopping").then().statusCode(200).extract().jsonPath()
+                    .getList("type"), "newest first: allocated once, never again while it stopped");
         }
     }
 
