@@ -82,6 +82,11 @@ public final class RegistryProcess implements AutoCloseable {
                 if (!process.isAlive()) {
                     throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n" + log());
                 }
+                // Quarkus says "started in ... Listening on: ..." once every listener is bound; readiness on the
+                // plain port alone is not enough, as HTTPS binds after it (a TLS test was refused so once)
+                if (!log().contains(" started in ")) {
+                    return false;
+                }
                 try {
                     return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).build(),
                             HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
