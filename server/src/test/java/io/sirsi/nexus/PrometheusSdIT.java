@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,14 +76,8 @@ class PrometheusSdIT {
     }
 
     private static void requirePrometheus() {
-        if (!Files.isExecutable(PROMETHEUS)) {
-            String message = PROMETHEUS + " is missing: install Debian's prometheus package (.ci/run does)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message);
-            }
-            System.err.println("SKIPPED: " + message);
-            Assumptions.abort(message);
-        }
+        Prerequisite.require(Files.isExecutable(PROMETHEUS),
+                PROMETHEUS + " is missing: install Debian's prometheus package (.ci/run does)");
     }
 
     /** A Prometheus server on a free loopback port, its data in a temp dir, discovering from the registry. */

@@ -65,7 +65,22 @@ class ReplicasIT {
                         throw new IllegalStateException(e);
                     }
                 })).toList();
-        return starting.stream().map(CompletableFuture::join).toList();
+        List<RegistryProcess> started = new ArrayList<>();
+        RuntimeException failure = null;
+        for (CompletableFuture<RegistryProcess> replica : starting) {
+            try {
+                started.add(replica.join());
+            } catch (RuntimeException e) { // wait for every one, so that none is left running behind a failure
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            for (RegistryProcess replica : started) {
+                replica.close();
+            }
+            throw failure;
+        }
+        return started;
     }
 
     @AfterEach

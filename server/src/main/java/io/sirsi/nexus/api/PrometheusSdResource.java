@@ -30,7 +30,6 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -107,8 +106,9 @@ public class PrometheusSdResource {
         Set<String> wantedHosts = hosts.stream().map(Hosts::parse).collect(Collectors.toSet());
         Set<AllocationStatus> wantedStatuses = statuses.stream().map(AllocationStatus::parse)
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(AllocationStatus.class)));
+        // an allocation's host is stored in its one form (Hosts.parse), as the wanted ones now are
         Predicate<Allocation> onWantedHost = allocation -> wantedHosts.isEmpty()
-                || wantedHosts.contains(allocation.host().toLowerCase(Locale.ROOT));
+                || wantedHosts.contains(allocation.host());
         List<Allocation> candidates = wantedTypes.size() == 1 ? registry.byType(wantedTypes.iterator().next())
                 : registry.all();
         List<TargetGroup> groups = candidates.stream()

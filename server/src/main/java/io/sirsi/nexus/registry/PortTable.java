@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 import java.util.stream.IntStream;
@@ -35,6 +36,11 @@ public final class PortTable {
     private final Map<UUID, Allocation> byId = new ConcurrentHashMap<>();
     private final Map<String, Allocation> byName = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<Allocation> byPort = new AtomicReferenceArray<>(PortRange.MAX_PORT + 1);
+    /**
+     * The dotted names held here by each of their proper suffixes ({@code api.v2} under {@code v2}): DNS answers
+     * NODATA rather than NXDOMAIN for such a suffix while a name below it is offered, and asks without a scan.
+     */
+    private final Map<String, Set<String>> namesBelow = new ConcurrentHashMap<>();
     private final Map<ServiceType, PortRange> ranges;
     /** Per service type: the use of its range, counted as allocations come and go so that readers need no scan. */
     private final Map<ServiceType, RangeCount> counts;
@@ -122,6 +128,8 @@ public final class PortTable {
         byPort.set(allocation.port(), allocation);
         cooling.stop(allocation.port());
         if (!samePlace) {
+            forEachSuffix(allocation.serviceName(), suffix -> namesBelow
+                    .computeIfAbsent(suffix, empty -> ConcurrentHashMap.newKeySet()).add(allocation.serviceName()));
             blocked.set(allocation.port());
             count(allocation.port(), 1);
         }
@@ -172,11 +180,26 @@ public final class PortTable {
 
     private void unindex(Allocation allocation) {
         byName.remove(allocation.serviceName());
+        forEachSuffix(allocation.serviceName(), suffix -> namesBelow.computeIfPresent(suffix, (key, names) -> {
+            names.remove(allocation.serviceName());
+            return names.isEmpty() ? null : names;
+        }));
         byPort.set(allocation.port(), null);
         if (!reserved.get(allocation.port())) {
             blocked.clear(allocation.port());
         }
         count(allocation.port(), -1);
+    }
+
+    /** The names held here that end in {@code .} and the suffix; most names have no dot, and cost nothing here. */
+    Set<String> namesBelow(String suffix) {
+        return namesBelow.getOrDefault(suffix, Set.of());
+    }
+
+    private static void forEachSuffix(String name, Consumer<String> action) {
+        for (int dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+            action.accept(name.substring(dot + 1));
+        }
     }
 
     /** Counts a port that became held (+1) or free (-1) in every range that contains it. */

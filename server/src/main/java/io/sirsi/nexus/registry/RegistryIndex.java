@@ -3,6 +3,7 @@ package io.sirsi.nexus.registry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +40,11 @@ final class RegistryIndex {
     /** The host's table if the host has ever held an allocation here. */
     Optional<PortTable> existing(String host) {
         return Optional.ofNullable(tables.get(host));
+    }
+
+    /** Every host's table, as a live view. */
+    Collection<PortTable> tables() {
+        return Collections.unmodifiableCollection(tables.values());
     }
 
     Collection<String> hosts() {

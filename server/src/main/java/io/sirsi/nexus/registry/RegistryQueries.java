@@ -114,10 +114,19 @@ final class RegistryQueries {
      * the DNS name of the suffix is then an empty non-terminal, which exists (NODATA) though no service has that name.
      */
     CompletionStage<Boolean> offersServiceBelow(String suffix, Optional<String> host) {
-        String ending = "." + suffix;
-        return fresh().thenApply(fresh -> index.all().filter(Offered.INSTANCE)
-                .filter(allocation -> host.isEmpty() || allocation.host().equals(host.get()))
-                .anyMatch(allocation -> allocation.serviceName().endsWith(ending)));
+        return fresh().thenApply(fresh -> host.isPresent()
+                ? index.existing(host.get()).map(table -> offersBelow(table, suffix)).orElse(false)
+                : index.tables().stream().anyMatch(table -> offersBelow(table, suffix)));
+    }
+
+    private static boolean offersBelow(PortTable table, String suffix) {
+        for (String name : table.namesBelow(suffix)) {
+            Allocation instance = table.named(name);
+            if (instance != null && Offered.INSTANCE.test(instance)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The type's instances that discovery offers ({@link Offered}), by host and port, without waiting on a thread. */

@@ -161,6 +161,17 @@ class DnsTest {
         assertEquals("NXDOMAIN", dig("v2.service.node-b.host.sirsi.", "SRV").status());
         assertEquals("NXDOMAIN", dig("v3.service.sirsi.", "SRV").status());
         assertEquals("NXDOMAIN", dig("v3._tcp.sirsi.", "SRV").status());
+
+        // every level between a deeper name and its keyword, and none once the name is gone
+        String deeper = Registry.allocate("{\"service_name\":\"pay.eu.v3\",\"service_type\":\"rest-api\","
+                + "\"host\":\"node-a\"}").statusCode(200).extract().path("allocation.allocation_id");
+        assertEquals("NOERROR", dig("eu.v3.service.sirsi.", "SRV").status());
+        assertEquals("NOERROR", dig("v3.service.sirsi.", "SRV").status());
+        assertEquals("NXDOMAIN", dig("pay.v3.service.sirsi.", "SRV").status());
+        Registry.release(deeper).statusCode(200);
+        assertEquals("NXDOMAIN", dig("eu.v3.service.sirsi.", "SRV").status());
+        assertEquals("NXDOMAIN", dig("v3.service.sirsi.", "SRV").status());
+        assertEquals("NOERROR", dig("v2.service.sirsi.", "SRV").status());
     }
 
     @Test
