@@ -138,6 +138,30 @@ class HostAgentsTest {
         service("agent-silent", "silent").body("listening", equalTo(true));
     }
 
+    private static ValidatableResponse history(String query) {
+        return as(AgentKeysProfile.READER_KEY).when().get("/ports/history?" + query).then().statusCode(200);
+    }
+
+    @Test
+    void bothEdgesOfListeningAreEventsInTheChangeLog() {
+        int port = port(allocate("agent-edges", "edges", ""));
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", listener(port, 4242)).statusCode(200);
+        for (int missed = 1; missed <= 2; missed++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-edges", "").statusCode(200);
+        }
+        history("service=edges").body("type", contains("allocated"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", "").statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", "").statusCode(200); // still silent: no second event
+        history("service=edges&host=agent-edges&type=cache").body("type", contains("not_listening", "allocated"))
+                .body("allocation.port", contains(port, port))
+                .body("allocation.status", contains("Active", "Active"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", listener(port, 4242)).statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", listener(port, 4242)).statusCode(200);
+        history("service=edges").body("type", contains("listening", "not_listening", "allocated"));
+    }
+
     @Test
     void anotherProcessHoldingTheGivenPortIsFlagged() {
         int port = port(allocate("agent-owner", "owned", ",\"process_id\":1000"));

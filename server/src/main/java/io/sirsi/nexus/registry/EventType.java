@@ -24,7 +24,14 @@ public enum EventType {
     /** The allocation was asked to take no new work: it is Draining, keeps its port, and discovery leaves it out. */
     DRAINING,
     /** A Draining allocation was put back into service: it is Active again. */
-    UNDRAINED;
+    UNDRAINED,
+    /**
+     * The host's agent saw no listener on an Active allocation's port in {@code not-listening-after} reports in a
+     * row. An observation, not a change of the allocation: it keeps its status and its port.
+     */
+    NOT_LISTENING,
+    /** The host's agent sees a listener again on the port of an allocation that was not listening. */
+    LISTENING;
 
     /** The spelling on the wire and in the store: {@code allocated}, {@code renewed}, ... */
     public String wireName() {

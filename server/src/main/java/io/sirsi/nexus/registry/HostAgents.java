@@ -53,8 +53,12 @@ public final class HostAgents {
             HostObservation observation) {
     }
 
-    /** What a report changed: counts for its answer, and the allocations that have just stopped listening. */
-    public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening) {
+    /**
+     * What a report changed: counts for its answer, and the allocations that have just stopped listening or
+     * listen again after they had stopped (both edges, for the change log).
+     */
+    public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening,
+            List<Allocation> listeningAgain) {
     }
 
     /** What the agent says of one allocation: whether it listens, and who holds its port. */
@@ -102,6 +106,7 @@ public final class HostAgents {
             Map<UUID, Integer> misses = new HashMap<>();
             Map<UUID, Long> owners = new HashMap<>();
             List<Allocation> stopped = new ArrayList<>();
+            List<Allocation> again = new ArrayList<>();
             int notListening = 0;
             for (Allocation allocation : allocations) {
                 if (allocation.status() != AllocationStatus.ACTIVE) {
@@ -110,6 +115,10 @@ public final class HostAgents {
                 if (listening.get(allocation.port())) {
                     Optional.ofNullable(pids.get(allocation.port()))
                             .ifPresent(pid -> owners.put(allocation.allocationId(), pid));
+                    if (before != null && before.misses().getOrDefault(allocation.allocationId(), 0)
+                            >= config.notListeningAfter()) {
+                        again.add(allocation);
+                    }
                     continue;
                 }
                 int missed = (before == null ? 0 : before.misses().getOrDefault(allocation.allocationId(), 0)) + 1;
@@ -131,7 +140,7 @@ public final class HostAgents {
                             + " %d reports in a row%s", allocation.allocationId(), allocation.serviceName(), host,
                     allocation.port(), config.notListeningAfter(),
                     config.notListeningAction() == RegistryConfig.NotListeningAction.release ? "; releasing it" : ""));
-            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped);
+            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped, again);
         }
     }
 

@@ -629,6 +629,7 @@ public class PortRegistry {
         String reporting = hosts.resolve(Optional.of(host));
         HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
         observer.agentReported(reporting);
+        logListening(reporting, reconciled);
         if (config.agents().notListeningAction() == RegistryConfig.NotListeningAction.release) {
             for (Allocation silent : reconciled.stoppedListening()) {
                 release(silent.allocationId()).exceptionally(failure -> {
@@ -639,6 +640,29 @@ public class PortRegistry {
             }
         }
         return reconciled;
+    }
+
+    /**
+     * Puts both edges of "listening" in the change log, so that a watcher sees them: {@code not_listening} and
+     * {@code listening} again. Each names the allocation as the index holds it now; one released or no longer Active
+     * meanwhile gets no event. Waited for, so that the report's answer follows its events.
+     */
+    private void logListening(String host, HostAgents.Reconciled reconciled) {
+        if (reconciled.stoppedListening().isEmpty() && reconciled.listeningAgain().isEmpty()) {
+            return;
+        }
+        HostChanges.await(decisions.change(Set.of(host), changes -> {
+            noteEach(changes, reconciled.stoppedListening(), EventType.NOT_LISTENING);
+            noteEach(changes, reconciled.listeningAgain(), EventType.LISTENING);
+            return null;
+        }));
+    }
+
+    private static void noteEach(ChangeSet changes, List<Allocation> allocations, EventType event) {
+        for (Allocation seen : allocations) {
+            changes.index().byId(seen.allocationId()).filter(now -> now.status() == AllocationStatus.ACTIVE)
+                    .ifPresent(now -> changes.note(event, now));
+        }
     }
 
     /** The hosts' agents, as {@code api/} shows them. */
