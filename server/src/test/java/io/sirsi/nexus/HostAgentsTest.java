@@ -162,6 +162,67 @@ class HostAgentsTest {
         history("service=edges").body("type", contains("listening", "not_listening", "allocated"));
     }
 
+    private static void heartbeat(String id) {
+        as(AgentKeysProfile.WRITER_KEY).when().post("/ports/heartbeat/" + id).then().statusCode(200);
+    }
+
+    private static void cleanup() {
+        as(AgentKeysProfile.ADMIN_KEY).when().post("/ports/cleanup").then().statusCode(200);
+    }
+
+    @Test
+    void aListenerKeepsItsAllocationAliveAndItsLossExpiresIt() {
+        ValidatableResponse allocated = allocate("agent-live", "by-listener", ",\"liveness\":\"listener\"")
+                .body("allocation.liveness", equalTo("listener"));
+        String id = allocated.extract().jsonPath().getString("allocation.allocation_id");
+        int port = port(allocated);
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5000)).statusCode(200);
+        clock.advance(Duration.ofSeconds(8)); // heartbeats time out after 10 s here; the service sends none
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5000)).statusCode(200);
+        clock.advance(Duration.ofSeconds(8));
+        cleanup();
+        service("agent-live", "by-listener").body("status", equalTo("Active")).body("process_id", equalTo(5000));
+
+        for (int missed = 1; missed <= 3; missed++) {
+            heartbeat(id); // the listener decides now: the service's own heartbeats do not keep it alive
+            service("agent-live", "by-listener").body("status", equalTo("Active"));
+            report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
+        }
+        service("agent-live", "by-listener").body("status", equalTo("Expired")).body("listening", nullValue());
+        heartbeat(id);
+        service("agent-live", "by-listener").body("status", equalTo("Expired"));
+        history("service=by-listener").body("type", contains("expired", "not_listening", "allocated"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5001)).statusCode(200);
+        service("agent-live", "by-listener").body("status", equalTo("Active"));
+    }
+
+    @Test
+    void heartbeatsKeepAListenerAllocationAliveUntilItsAgentHasSeenItListen() {
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
+        String id = allocate("agent-live", "not-bound-yet", ",\"liveness\":\"listener\"").extract().jsonPath()
+                .getString("allocation.allocation_id");
+        for (int i = 0; i < 4; i++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
+        }
+        clock.advance(Duration.ofSeconds(8));
+        heartbeat(id);
+        clock.advance(Duration.ofSeconds(8));
+        cleanup();
+        service("agent-live", "not-bound-yet").body("status", equalTo("Active")).body("listening", equalTo(false));
+    }
+
+    @Test
+    void anUnknownLivenessIsRefused() {
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"odd-liveness\","
+                + "\"service_type\":\"cache\",\"host\":\"agent-live\",\"liveness\":\"prayer\"}")
+                .when().post("/ports/allocate").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("expected one of heartbeat, listener"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/service/odd-liveness?host=agent-live").then()
+                .statusCode(404); // refused whole: nothing allocated
+    }
+
     @Test
     void anotherProcessHoldingTheGivenPortIsFlagged() {
         int port = port(allocate("agent-owner", "owned", ",\"process_id\":1000"));

@@ -39,9 +39,13 @@ public final class HostAgents {
     private final Map<String, HostState> hosts = new ConcurrentHashMap<>();
     private final Map<String, Object> monitors = new ConcurrentHashMap<>();
 
-    /** A host as its agent last reported it. */
+    /**
+     * A host as its agent last reported it. {@code heard}: the allocations kept alive by their listener that the
+     * agent has seen listen, in this report or an earlier one; from then on their listener alone decides.
+     */
     private record HostState(Instant receivedAt, HostObservation observation, BitSet listening,
-            List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners) {
+            List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners,
+            Set<UUID> heard) {
     }
 
     /** An agent as the registry last heard it. */
@@ -58,7 +62,15 @@ public final class HostAgents {
      * listen again after they had stopped (both edges, for the change log).
      */
     public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening,
-            List<Allocation> listeningAgain) {
+            List<Allocation> listeningAgain, LivenessByListener liveness) {
+    }
+
+    /**
+     * What a report means for the allocations kept alive by their listener: those it saw listen (each counts as a
+     * heartbeat), and those whose listener the agent had seen and has now missed {@code not-listening-after} times
+     * in a row (each expires now).
+     */
+    public record LivenessByListener(List<UUID> heard, List<UUID> lost) {
     }
 
     /** What the agent says of one allocation: whether it listens, and who holds its port. */
@@ -107,12 +119,25 @@ public final class HostAgents {
             Map<UUID, Long> owners = new HashMap<>();
             List<Allocation> stopped = new ArrayList<>();
             List<Allocation> again = new ArrayList<>();
+            Set<UUID> heard = new HashSet<>();
+            List<UUID> alive = new ArrayList<>();
+            List<UUID> lost = new ArrayList<>();
             int notListening = 0;
             for (Allocation allocation : allocations) {
+                boolean listens = listening.get(allocation.port()) && ownedAsAsked(allocation, pids);
+                if (allocation.keptAliveByListener() && allocation.status() != AllocationStatus.DRAINING
+                        && !allocation.reserved()) {
+                    if (listens) {
+                        heard.add(allocation.allocationId());
+                        alive.add(allocation.allocationId());
+                    } else if (before != null && before.heard().contains(allocation.allocationId())) {
+                        heard.add(allocation.allocationId()); // seen once: still the listener's to decide
+                    }
+                }
                 if (allocation.status() != AllocationStatus.ACTIVE) {
                     continue;
                 }
-                if (listening.get(allocation.port())) {
+                if (listens) {
                     Optional.ofNullable(pids.get(allocation.port()))
                             .ifPresent(pid -> owners.put(allocation.allocationId(), pid));
                     if (before != null && before.misses().getOrDefault(allocation.allocationId(), 0)
@@ -127,11 +152,14 @@ public final class HostAgents {
                     notListening++;
                     if (missed == config.notListeningAfter()) {
                         stopped.add(allocation);
+                        if (heard.contains(allocation.allocationId())) {
+                            lost.add(allocation.allocationId());
+                        }
                     }
                 }
             }
             hosts.put(host, new HostState(clock.instant(), observation, listening, List.copyOf(unregistered),
-                    Map.copyOf(misses), Map.copyOf(owners)));
+                    Map.copyOf(misses), Map.copyOf(owners), Set.copyOf(heard)));
             if (before == null || before.unregistered().size() != unregistered.size()) {
                 LOG.infof("Host %s: %d listener(s) in managed ranges that no allocation holds; their ports are not"
                         + " granted there", host, unregistered.size());
@@ -140,8 +168,33 @@ public final class HostAgents {
                             + " %d reports in a row%s", allocation.allocationId(), allocation.serviceName(), host,
                     allocation.port(), config.notListeningAfter(),
                     config.notListeningAction() == RegistryConfig.NotListeningAction.release ? "; releasing it" : ""));
-            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped, again);
+            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped, again,
+                    new LivenessByListener(alive, lost));
         }
+    }
+
+    /**
+     * Whether a listener on the allocation's port counts for it: any listener when it named no process (or the
+     * agent could not see the owner), else only its own process's. A heartbeat-kept allocation is not judged so.
+     */
+    private static boolean ownedAsAsked(Allocation allocation, Map<Integer, Long> pids) {
+        if (!allocation.keptAliveByListener() || allocation.processId().isEmpty()) {
+            return true;
+        }
+        Long owner = pids.get(allocation.port());
+        return owner == null || owner.equals(allocation.processId().get());
+    }
+
+    /**
+     * Whether the allocation's listener alone decides its liveness now: it asked for that, its host's agent reports
+     * (is not dark) and has seen it listen. Its own heartbeats do not count then.
+     */
+    boolean listenerDecides(Allocation allocation) {
+        if (!allocation.keptAliveByListener()) {
+            return false;
+        }
+        HostState state = hosts.get(allocation.host());
+        return state != null && state.heard().contains(allocation.allocationId()) && !status(state).dark();
     }
 
     /** Whether the allocation listens, as far as the host's agent says; empty when no agent reports for it. */

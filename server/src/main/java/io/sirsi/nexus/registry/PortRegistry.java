@@ -92,7 +92,7 @@ public class PortRegistry {
         this.queries = new RegistryQueries(index, replica, decisions, hosts, ranges, reservedPorts, clock);
         this.placement = new Placement(observer, hosts, queries::knownHosts);
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
-                deadlines, agents::dark);
+                deadlines, agents::dark, agents::listenerDecides);
         this.maintenance = new HostMaintenance(store, replica.shared());
         this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
@@ -220,7 +220,7 @@ public class PortRegistry {
             Optional<String> moved = existing.map(held -> moveOff(changes, held));
             Grant grant = placement.place(changes, host, request.serviceType(), placement.of(changes, host,
                     request.serviceName(), strategy, request.preferredPort(), request.required(),
-                    request.avoidPorts()), request.processId());
+                    request.avoidPorts()), request.processId(), request.liveness().orElse(Liveness.HEARTBEAT));
             return moved.map(text -> grant.withWhy(text + grant.why().map(why -> "; " + why).orElse("")))
                     .orElse(grant);
         });
@@ -260,7 +260,8 @@ public class PortRegistry {
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, // asking again does not end a drain (Eureka's OUT_OF_SERVICE did)
-                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE);
+                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE,
+                request.liveness().orElse(existing.liveness()));
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
@@ -621,15 +622,18 @@ public class PortRegistry {
     }
 
     /**
-     * Takes a host agent's report: reconciled with the host's allocations ({@link HostAgents}), and the configured
-     * action taken on each allocation that has just stopped listening. An agent never takes a port by itself: the
-     * only change a report may make is that action.
+     * Takes a host agent's report: reconciled with the host's allocations ({@link HostAgents}), the allocations
+     * kept alive by their listener heartbeated or expired by it, both edges of "listening" logged, and the
+     * configured action taken on each allocation that has just stopped listening. An agent never takes or frees a
+     * port by itself: expiry keeps the port until cleanup, and release is the operator's configured choice.
      */
     public HostAgents.Reconciled report(String host, HostObservation observation) {
         String reporting = hosts.resolve(Optional.of(host));
         HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
         observer.agentReported(reporting);
+        leases.listenersHeard(reconciled.liveness().heard());
         logListening(reporting, reconciled);
+        HostChanges.await(leases.listenersLost(reporting, reconciled.liveness().lost()));
         if (config.agents().notListeningAction() == RegistryConfig.NotListeningAction.release) {
             for (Allocation silent : reconciled.stoppedListening()) {
                 release(silent.allocationId()).exceptionally(failure -> {

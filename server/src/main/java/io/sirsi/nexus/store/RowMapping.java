@@ -4,6 +4,7 @@ import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.EventType;
+import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.ServiceType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,30 +21,33 @@ import java.util.UUID;
 final class RowMapping {
 
     static final String ALLOCATION_COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
-            + " allocated_at, last_heartbeat, reserved, expired, drain_until";
+            + " allocated_at, last_heartbeat, reserved, expired, drain_until, liveness";
     static final String EVENT_COLUMNS = "revision, type, at, allocation_id, host, port, service_name,"
-            + " service_type, process_id, allocated_at, last_heartbeat, status";
+            + " service_type, process_id, allocated_at, last_heartbeat, status, liveness";
 
     private RowMapping() {
     }
 
     /**
-     * The first ten columns of {@link #ALLOCATION_COLUMNS}, from the first parameter: the drain's own columns are
-     * written by {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone, so that an update keeps them.
+     * The columns of {@link #ALLOCATION_COLUMNS} but the drain's, from the first parameter (liveness the eleventh):
+     * the drain's own columns are written by {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone, so that an
+     * update keeps them.
      */
     static void bindAllocation(PreparedStatement statement, Allocation allocation) throws SQLException {
         bindFields(statement, 1, allocation);
         statement.setInt(9, allocation.reserved() ? 1 : 0);
         statement.setInt(10, allocation.expired() ? 1 : 0);
+        statement.setString(11, allocation.liveness().wireName());
     }
 
-    /** The twelve columns of {@link #EVENT_COLUMNS}, from the first parameter. */
+    /** The thirteen columns of {@link #EVENT_COLUMNS}, from the first parameter. */
     static void bindEvent(PreparedStatement statement, long revision, ChangeEvent event) throws SQLException {
         statement.setLong(1, revision);
         statement.setString(2, event.type().wireName());
         statement.setLong(3, event.at().toEpochMilli());
         bindFields(statement, 4, event.allocation());
         statement.setString(12, event.allocation().status().label());
+        statement.setString(13, event.allocation().liveness().wireName());
     }
 
     /** The eight columns that rows and events share, in their order, from {@code first}. */
@@ -91,7 +95,13 @@ final class RowMapping {
                 processId(row),
                 Instant.ofEpochMilli(row.getLong("allocated_at")),
                 Instant.ofEpochMilli(row.getLong("last_heartbeat")),
-                status);
+                status,
+                liveness(row.getString("liveness")));
+    }
+
+    /** A kind this build does not know (a newer replica's) is taken as heartbeats, the rule every build knows. */
+    private static Liveness liveness(String stored) {
+        return Liveness.fromWireName(stored).orElse(Liveness.HEARTBEAT);
     }
 
     private static Optional<Long> processId(ResultSet row) throws SQLException {

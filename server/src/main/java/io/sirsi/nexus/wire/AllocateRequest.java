@@ -2,6 +2,7 @@ package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.InvalidRequestException;
+import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.PlacementStrategy;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
@@ -45,7 +46,13 @@ public record AllocateRequest(
         @Schema(description = "Ports not to grant to this request (another process holds them on the host); a"
                 + " service holding one of them is moved to another port",
                 maxItems = AllocationRequest.MAX_AVOID_PORTS)
-        List<Integer> avoidPorts) {
+        List<Integer> avoidPorts,
+
+        @Schema(description = "What keeps the allocation alive: its heartbeats, or its listener as the host's agent"
+                + " sees it (heartbeats count until the agent has seen it listen). Absent: heartbeat for a new"
+                + " allocation, unchanged for one asked for again", enumeration = {"heartbeat", "listener"},
+                nullable = true)
+        String liveness) {
 
     /** The registry's request; fails with a message naming every missing field, or the first broken rule. */
     public AllocationRequest toRegistryRequest(ServiceTypes types) {
@@ -60,6 +67,7 @@ public record AllocateRequest(
         return new AllocationRequest(serviceName, types.parse(serviceType), Optional.ofNullable(preferredPort),
                 Boolean.TRUE.equals(required), Optional.ofNullable(processId), Optional.ofNullable(host),
                 Optional.ofNullable(strategy).map(PlacementStrategy::parse),
-                avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts));
+                avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts),
+                Optional.ofNullable(liveness).map(Liveness::parse));
     }
 }

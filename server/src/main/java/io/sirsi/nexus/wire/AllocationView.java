@@ -24,20 +24,37 @@ public record AllocationView(
                 + " without an agent") Boolean listening,
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(nullable = true, description = "true when the process_id given at allocate is not the one the"
-                + " host's agent sees holding the port") Boolean heldByAnotherProcess) {
+                + " host's agent sees holding the port") Boolean heldByAnotherProcess,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(nullable = true, enumeration = {"listener"}, description = "\"listener\" when the allocation is"
+                + " kept alive by its listener as the host's agent sees it; absent for heartbeats, the default")
+        String liveness) {
 
     /** Without what a host agent says (no agent reports for the host). */
     public AllocationView(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
             Instant lastHeartbeat, String status, Long processId, String host) {
         this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host, null,
-                null);
+                null, null);
+    }
+
+    /** With what a host agent says, kept alive by heartbeats. */
+    public AllocationView(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
+            Instant lastHeartbeat, String status, Long processId, String host, Boolean listening,
+            Boolean heldByAnotherProcess) {
+        this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host,
+                listening, heldByAnotherProcess, null);
     }
 
     public static AllocationView of(Allocation allocation) {
         return new AllocationView(allocation.port(), allocation.serviceName(), allocation.serviceType().wireName(),
                 allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
                 allocation.status().label(),
-                allocation.processId().orElse(null), allocation.host());
+                allocation.processId().orElse(null), allocation.host(), null, null, shownLiveness(allocation));
+    }
+
+    /** Only the choice that is not the default is shown: an allocation as the spec shows it stays as it was. */
+    private static String shownLiveness(Allocation allocation) {
+        return allocation.keptAliveByListener() ? allocation.liveness().wireName() : null;
     }
 
     /**
@@ -53,6 +70,7 @@ public record AllocationView(
                 allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
                 allocation.status().label(),
                 allocation.processId().or(listening::listenerPid).orElse(null), allocation.host(),
-                listening.listening(), listening.heldByAnotherProcess() ? Boolean.TRUE : null);
+                listening.listening(), listening.heldByAnotherProcess() ? Boolean.TRUE : null,
+                shownLiveness(allocation));
     }
 }
