@@ -9,7 +9,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -221,6 +223,94 @@ class HostAgentsTest {
                 .body("detail", containsString("expected one of heartbeat, listener"));
         as(AgentKeysProfile.READER_KEY).when().get("/ports/service/odd-liveness?host=agent-live").then()
                 .statusCode(404); // refused whole: nothing allocated
+    }
+
+    private static ValidatableResponse reportChecks(String host, String results) {
+        return as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON).body("{\"agent_version\":\"test\","
+                        + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],\"checks\":[" + results + "]}")
+                .when().post("/ports/hosts/" + host + "/report").then();
+    }
+
+    private static String result(String id, String status, int second) {
+        return "{\"allocation_id\":\"" + id + "\",\"status\":\"" + status + "\",\"output\":\"HTTP " + status
+                + "\",\"ran_at\":\"2026-12-05T01:00:" + (10 + second) + "Z\"}";
+    }
+
+    private static String discovered() {
+        return as(AgentKeysProfile.READER_KEY).when().get("/ports/sd/prometheus").then().statusCode(200).extract()
+                .asString();
+    }
+
+    @Test
+    void aCriticalCheckLeavesDiscoveryUntilItPassesAgain() {
+        ValidatableResponse allocated = allocate("agent-check", "checked", ",\"check\":{\"type\":\"http\","
+                + "\"path\":\"/health?deep=1\",\"interval\":\"5s\",\"timeout\":\"1s\"}")
+                .body("allocation.check.status", equalTo("pending")).body("allocation.check.path",
+                        equalTo("/health?deep=1"));
+        String id = allocated.extract().jsonPath().getString("allocation.allocation_id");
+        String target = "agent-check:" + port(allocated);
+        assertTrue(discovered().contains(target), "pending is offered");
+
+        reportChecks("agent-check", "").statusCode(200).body("checks.allocation_id", contains(id))
+                .body("checks[0].type", equalTo("http")).body("checks[0].path", equalTo("/health?deep=1"))
+                .body("checks[0].interval_ms", equalTo(5000)).body("checks[0].timeout_ms", equalTo(1000))
+                .body("checks[0].port", equalTo(port(allocated)));
+        reportChecks("agent-check", result(id, "passing", 0)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("passing"))
+                .body("check.output", equalTo("HTTP passing"));
+
+        reportChecks("agent-check", result(id, "critical", 1)).statusCode(200);
+        reportChecks("agent-check", result(id, "critical", 1)).statusCode(200); // the same run, not counted again
+        reportChecks("agent-check", result(id, "critical", 2)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("passing"));
+        assertTrue(discovered().contains(target), "two failures are not an outage");
+        reportChecks("agent-check", result(id, "critical", 3)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("critical"))
+                .body("check.output", equalTo("HTTP critical")).body("status", equalTo("Active"));
+        assertFalse(discovered().contains(target), "a critical instance leaves discovery");
+
+        reportChecks("agent-check", result(id, "passing", 4)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("critical"));
+        reportChecks("agent-check", result(id, "passing", 5)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("passing"));
+        assertTrue(discovered().contains(target), "back once it passes again");
+        history("service=checked").body("type", contains("check_passing", "check_critical", "not_listening",
+                "check_passing", "allocated")); // these reports name no listener: not listening, as well
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"udp\"}",
+        "{\"path\":\"/health\"}",
+        "{\"type\":\"http\"}",
+        "{\"type\":\"http\",\"path\":\"health\"}",
+        "{\"type\":\"http\",\"path\":\"/a b\"}",
+        "{\"type\":\"tcp\",\"path\":\"/health\"}",
+        "{\"type\":\"tcp\",\"interval\":\"0s\"}",
+        "{\"type\":\"tcp\",\"interval\":\"11m\"}",
+        "{\"type\":\"tcp\",\"interval\":\"ten\"}",
+        "{\"type\":\"tcp\",\"interval\":\"2s\",\"timeout\":\"3s\"}",
+        "{\"type\":\"tcp\",\"timeout\":\"10ms\"}"})
+    void aMalformedCheckIsRefused(String check) {
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"bad-check\","
+                        + "\"service_type\":\"cache\",\"host\":\"agent-check\",\"check\":" + check + "}")
+                .when().post("/ports/allocate").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("check"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/service/bad-check?host=agent-check").then()
+                .statusCode(404);
+    }
+
+    @Test
+    void aMalformedCheckResultRefusesTheReport() {
+        String id = allocate("agent-check", "result-checked", ",\"check\":{\"type\":\"tcp\"}").extract()
+                .jsonPath().getString("allocation.allocation_id");
+        reportChecks("agent-check", result(id, "pending", 0)).statusCode(400);
+        reportChecks("agent-check", result(id, "fine", 0)).statusCode(400);
+        reportChecks("agent-check", "{\"allocation_id\":\"" + id + "\",\"status\":\"critical\",\"output\":\""
+                + "x".repeat(513) + "\",\"ran_at\":\"2026-12-05T01:00:00Z\"}").statusCode(400)
+                .body("detail", containsString("at most 512"));
+        reportChecks("agent-check", "{\"status\":\"critical\"}").statusCode(400);
+        service("agent-check", "result-checked").body("check.status", equalTo("pending"));
     }
 
     @Test

@@ -49,7 +49,8 @@ public class AllocationOptions {
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
         return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId,
-                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid), liveness);
+                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid), liveness,
+                null);
     }
 
     /** The liveness to ask for when the command line names none. */
@@ -80,6 +81,6 @@ public class AllocationOptions {
     /** The request that asks for {@code port} again, on the same host, when the registry has forgotten it. */
     AllocateRequest again(String name, String type, Long processId, int port) {
         return new AllocateRequest(name, type, port, false, processId, host.host().orElse(null), strategy.strategy,
-                null, liveness);
+                null, liveness, null);
     }
 }

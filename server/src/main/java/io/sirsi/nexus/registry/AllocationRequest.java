@@ -11,6 +11,7 @@ import java.util.Set;
  * @param strategy   how to choose the port; empty: the registry's default ({@code sirsi.ports.strategy})
  * @param avoidPorts ports not to grant this request (held by an unregistered process on the service's host)
  * @param liveness   what keeps a new allocation alive; empty: heartbeats, or what a renewed one had
+ * @param check      the check its host's agent runs; empty: none for a new allocation, unchanged for a renewed one
  */
 public record AllocationRequest(
         String serviceName,
@@ -21,7 +22,8 @@ public record AllocationRequest(
         Optional<String> host,
         Optional<PlacementStrategy> strategy,
         Set<Integer> avoidPorts,
-        Optional<Liveness> liveness) {
+        Optional<Liveness> liveness,
+        Optional<HealthCheck> check) {
 
     /** At most this many ports may be avoided: a client retrying port after port has a problem it should report. */
     public static final int MAX_AVOID_PORTS = 64;
@@ -31,7 +33,7 @@ public record AllocationRequest(
             boolean required, Optional<Long> processId, Optional<String> host, Optional<PlacementStrategy> strategy,
             Set<Integer> avoidPorts) {
         this(serviceName, serviceType, preferredPort, required, processId, host, strategy, avoidPorts,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     public AllocationRequest {

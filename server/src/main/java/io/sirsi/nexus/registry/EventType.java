@@ -31,7 +31,23 @@ public enum EventType {
      */
     NOT_LISTENING,
     /** The host's agent sees a listener again on the port of an allocation that was not listening. */
-    LISTENING;
+    LISTENING,
+    /** The allocation's check passes (after {@code check-passes-before-passing} passes in a row). */
+    CHECK_PASSING,
+    /** The allocation's check warns (an HTTP 429): still offered by discovery. */
+    CHECK_WARNING,
+    /** The allocation's check failed {@code check-failures-before-critical} times in a row: discovery leaves it out. */
+    CHECK_CRITICAL;
+
+    /** The event that says a check's status became this one. */
+    static EventType ofCheck(HealthCheck.Status status) {
+        return switch (status) {
+            case PASSING -> CHECK_PASSING;
+            case WARNING -> CHECK_WARNING;
+            case CRITICAL -> CHECK_CRITICAL;
+            case PENDING -> throw new IllegalArgumentException("a check never becomes pending again");
+        };
+    }
 
     /** The spelling on the wire and in the store: {@code allocated}, {@code renewed}, ... */
     public String wireName() {

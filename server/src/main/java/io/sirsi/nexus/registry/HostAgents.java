@@ -45,7 +45,18 @@ public final class HostAgents {
      */
     private record HostState(Instant receivedAt, HostObservation observation, BitSet listening,
             List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners,
-            Set<UUID> heard) {
+            Set<UUID> heard, Map<UUID, CheckRuns> checks) {
+    }
+
+    /**
+     * An allocation's check as its agent's results have gone: the last run's output, since when its status holds,
+     * the runs in a row that passed or failed (the hysteresis), and the last run counted.
+     */
+    private record CheckRuns(String output, Instant since, int passes, int failures, Instant ranAt) {
+    }
+
+    /** A check's status has changed: the allocation is to be logged with its new status. */
+    public record CheckChange(UUID allocationId, HealthCheck.Status status) {
     }
 
     /** An agent as the registry last heard it. */
@@ -62,7 +73,7 @@ public final class HostAgents {
      * listen again after they had stopped (both edges, for the change log).
      */
     public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening,
-            List<Allocation> listeningAgain, LivenessByListener liveness) {
+            List<Allocation> listeningAgain, LivenessByListener liveness, List<CheckChange> checkChanges) {
     }
 
     /**
@@ -74,10 +85,15 @@ public final class HostAgents {
     }
 
     /** What the agent says of one allocation: whether it listens, and who holds its port. */
-    public record Listening(boolean listening, Optional<Long> listenerPid, boolean heldByAnotherProcess) {
+    public record Listening(boolean listening, Optional<Long> listenerPid, boolean heldByAnotherProcess,
+            Optional<String> checkOutput, Optional<Instant> checkSince) {
     }
 
     HostAgents(RegistryConfig.Agents config, Map<ServiceType, PortRange> ranges, InstantSource clock) {
+        if (config.checkFailuresBeforeCritical() < 1 || config.checkPassesBeforePassing() < 1) {
+            throw new IllegalArgumentException("sirsi.ports.agents.check-failures-before-critical and"
+                    + " check-passes-before-passing must be at least 1");
+        }
         if (config.notListeningAfter() < 1) {
             throw new IllegalArgumentException("sirsi.ports.agents.not-listening-after must be at least 1, got "
                     + config.notListeningAfter());
@@ -158,8 +174,10 @@ public final class HostAgents {
                     }
                 }
             }
+            Map<UUID, CheckRuns> checks = new HashMap<>();
+            List<CheckChange> checkChanges = checkRuns(before, observation, allocations, checks);
             hosts.put(host, new HostState(clock.instant(), observation, listening, List.copyOf(unregistered),
-                    Map.copyOf(misses), Map.copyOf(owners), Set.copyOf(heard)));
+                    Map.copyOf(misses), Map.copyOf(owners), Set.copyOf(heard), Map.copyOf(checks)));
             if (before == null || before.unregistered().size() != unregistered.size()) {
                 LOG.infof("Host %s: %d listener(s) in managed ranges that no allocation holds; their ports are not"
                         + " granted there", host, unregistered.size());
@@ -169,8 +187,54 @@ public final class HostAgents {
                     allocation.port(), config.notListeningAfter(),
                     config.notListeningAction() == RegistryConfig.NotListeningAction.release ? "; releasing it" : ""));
             return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped, again,
-                    new LivenessByListener(alive, lost));
+                    new LivenessByListener(alive, lost), checkChanges);
         }
+    }
+
+    /**
+     * Counts the report's check results into {@code runs} (carrying on the earlier ones' counts) and returns the
+     * allocations whose check's status changes: a pass after a failure counts towards passing, and after
+     * {@code check-passes-before-passing} in a row it is passing (a first pass at once, from pending); a failure
+     * after {@code check-failures-before-critical} in a row is critical; a warning is one at once. A result already
+     * counted (the same {@code ran_at}: the check runs less often than the agent reports) is not counted again, and
+     * a result for an allocation without a check on this host is ignored.
+     */
+    private List<CheckChange> checkRuns(HostState before, HostObservation observation,
+            Collection<Allocation> allocations, Map<UUID, CheckRuns> runs) {
+        Map<UUID, HostObservation.CheckResult> results = new HashMap<>();
+        observation.checks().forEach(result -> results.put(result.allocationId(), result));
+        List<CheckChange> changes = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Allocation allocation : allocations) {
+            if (allocation.check().isEmpty()) {
+                continue;
+            }
+            HealthCheck.Status status = allocation.check().get().status();
+            CheckRuns earlier = before == null ? null : before.checks().get(allocation.allocationId());
+            HostObservation.CheckResult result = results.get(allocation.allocationId());
+            if (result == null || earlier != null && !result.ranAt().isAfter(earlier.ranAt())) {
+                if (earlier != null) {
+                    runs.put(allocation.allocationId(), earlier);
+                }
+                continue;
+            }
+            boolean passed = result.status() != HealthCheck.Status.CRITICAL;
+            int passes = passed ? (earlier == null ? 0 : earlier.passes()) + 1 : 0;
+            int failures = passed ? 0 : (earlier == null ? 0 : earlier.failures()) + 1;
+            HealthCheck.Status next = switch (result.status()) {
+                case WARNING -> HealthCheck.Status.WARNING;
+                case PASSING -> status == HealthCheck.Status.PENDING || status == HealthCheck.Status.WARNING
+                        || passes >= config.checkPassesBeforePassing() ? HealthCheck.Status.PASSING : status;
+                default -> failures >= config.checkFailuresBeforeCritical() ? HealthCheck.Status.CRITICAL : status;
+            };
+            Instant since = next != status || earlier == null ? now : earlier.since();
+            String output = result.output() == null ? "" : result.output();
+            runs.put(allocation.allocationId(), new CheckRuns(output, since, passes, failures, result.ranAt()));
+            if (next != status) {
+                changes.add(new CheckChange(allocation.allocationId(), next));
+            }
+        }
+        return changes;
     }
 
     /**
@@ -207,7 +271,9 @@ public final class HostAgents {
         Optional<Long> pid = Optional.ofNullable(state.owners().get(allocation.allocationId()));
         boolean other = pid.isPresent() && allocation.processId().isPresent()
                 && !allocation.processId().get().equals(pid.get());
-        return Optional.of(new Listening(!silent, pid, other));
+        Optional<CheckRuns> runs = Optional.ofNullable(state.checks().get(allocation.allocationId()));
+        return Optional.of(new Listening(!silent, pid, other, runs.map(CheckRuns::output),
+                runs.map(CheckRuns::since)));
     }
 
     /** The host as its agent last reported it, if one does. */

@@ -149,13 +149,16 @@ final class Leases {
      * same as the service's own, reviving an Expired one.
      */
     void listenersHeard(List<UUID> allocationIds) {
+        List<CompletableFuture<Allocation>> beats = new ArrayList<>();
         for (UUID allocationId : allocationIds) {
-            beat(allocationId, true).exceptionally(failure -> {
+            beats.add(beat(allocationId, true).toCompletableFuture().exceptionally(failure -> {
                 LOG.debugf("Listener of allocation %s not counted as a heartbeat: %s", allocationId,
                         failure.getMessage());
                 return null;
-            });
+            }));
         }
+        // waited for, so that the report's answer follows what it revived
+        CompletableFuture.allOf(beats.toArray(CompletableFuture[]::new)).join();
     }
 
     /**

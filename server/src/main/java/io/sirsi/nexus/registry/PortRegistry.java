@@ -220,7 +220,8 @@ public class PortRegistry {
             Optional<String> moved = existing.map(held -> moveOff(changes, held));
             Grant grant = placement.place(changes, host, request.serviceType(), placement.of(changes, host,
                     request.serviceName(), strategy, request.preferredPort(), request.required(),
-                    request.avoidPorts()), request.processId(), request.liveness().orElse(Liveness.HEARTBEAT));
+                    request.avoidPorts()), request.processId(), request.liveness().orElse(Liveness.HEARTBEAT),
+                    request.check());
             return moved.map(text -> grant.withWhy(text + grant.why().map(why -> "; " + why).orElse("")))
                     .orElse(grant);
         });
@@ -237,6 +238,12 @@ public class PortRegistry {
         changes.onCommit(() -> LOG.info("Moved " + held.serviceName() + " off port " + held.port() + " on "
                 + held.host() + " (allocation " + held.allocationId() + "): the request avoids it"));
         return "released port " + held.port() + ", which the request avoids";
+    }
+
+    /** The check after a renewal: the same one keeps its status, another starts pending, none asked keeps it. */
+    private static Optional<HealthCheck> renewedCheck(Allocation existing, AllocationRequest request) {
+        return request.check().map(asked -> existing.check().filter(asked::sameAs).orElse(asked))
+                .or(existing::check);
     }
 
     /** A service asking again (it restarted): it keeps its allocation, which counts as a heartbeat. */
@@ -261,7 +268,7 @@ public class PortRegistry {
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, // asking again does not end a drain (Eureka's OUT_OF_SERVICE did)
                 existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE,
-                request.liveness().orElse(existing.liveness()));
+                request.liveness().orElse(existing.liveness()), renewedCheck(existing, request));
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
@@ -648,16 +655,26 @@ public class PortRegistry {
 
     /**
      * Puts both edges of "listening" in the change log, so that a watcher sees them: {@code not_listening} and
-     * {@code listening} again. Each names the allocation as the index holds it now; one released or no longer Active
+     * {@code listening} again; and each check's change of status, which is stored with the allocation (discovery
+     * reads it on every replica). Each names the allocation as the index holds it now; one released or no longer Active
      * meanwhile gets no event. Waited for, so that the report's answer follows its events.
      */
     private void logListening(String host, HostAgents.Reconciled reconciled) {
-        if (reconciled.stoppedListening().isEmpty() && reconciled.listeningAgain().isEmpty()) {
+        if (reconciled.stoppedListening().isEmpty() && reconciled.listeningAgain().isEmpty()
+                && reconciled.checkChanges().isEmpty()) {
             return;
         }
         HostChanges.await(decisions.change(Set.of(host), changes -> {
             noteEach(changes, reconciled.stoppedListening(), EventType.NOT_LISTENING);
             noteEach(changes, reconciled.listeningAgain(), EventType.LISTENING);
+            for (HostAgents.CheckChange change : reconciled.checkChanges()) {
+                changes.index().byId(change.allocationId()).filter(now -> now.check().isPresent()).ifPresent(now -> {
+                    changes.replace(now, now.withCheckStatus(change.status()), EventType.ofCheck(change.status()));
+                    changes.onCommit(() -> LOG.infof("Check of %s on %s:%d is %s now (allocation %s)",
+                            now.serviceName(), now.host(), now.port(), change.status().wireName(),
+                            now.allocationId()));
+                });
+            }
             return null;
         }));
     }

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.AllocationRequest;
+import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.PlacementStrategy;
@@ -52,7 +53,21 @@ public record AllocateRequest(
                 + " sees it (heartbeats count until the agent has seen it listen). Absent: heartbeat for a new"
                 + " allocation, unchanged for one asked for again", enumeration = {"heartbeat", "listener"},
                 nullable = true)
-        String liveness) {
+        String liveness,
+
+        @Schema(description = "The one check the host's agent runs on the service (tcp connect, or http GET of a"
+                + " path); a critical check withholds the instance from discovery until it passes again",
+                nullable = true)
+        CheckRequest check) {
+
+    /** A check as asked for: {@code type} tcp or http, {@code path} for http, {@code interval}, {@code timeout}. */
+    public record CheckRequest(
+            @Schema(required = true, enumeration = {"tcp", "http"}) String type,
+            @Schema(description = "http only: the path and query to GET, e.g. /health", maxLength = 255) String path,
+            @Schema(description = "between runs: 1s to 10m", defaultValue = "10s", example = "10s") String interval,
+            @Schema(description = "of one run: 100ms to 60s, at most the interval", defaultValue = "2s")
+            String timeout) {
+    }
 
     /** The registry's request; fails with a message naming every missing field, or the first broken rule. */
     public AllocationRequest toRegistryRequest(ServiceTypes types) {
@@ -68,6 +83,8 @@ public record AllocateRequest(
                 Boolean.TRUE.equals(required), Optional.ofNullable(processId), Optional.ofNullable(host),
                 Optional.ofNullable(strategy).map(PlacementStrategy::parse),
                 avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts),
-                Optional.ofNullable(liveness).map(Liveness::parse));
+                Optional.ofNullable(liveness).map(Liveness::parse),
+                Optional.ofNullable(check).map(asked -> HealthCheck.requested(asked.type(), asked.path(),
+                        asked.interval(), asked.timeout())));
     }
 }

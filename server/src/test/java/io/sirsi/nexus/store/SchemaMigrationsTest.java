@@ -28,7 +28,7 @@ class SchemaMigrationsTest {
     /** Only its migration lock and column types are used: no data directory, no datasource. */
     private static final Dialect SQLITE = new SqliteDialect("unused", null);
     private static final List<Integer> FLYWAY_CHECKSUMS = List.of(-1166708672, 1929001321, 305448426,
-            644564940, -507072706); // V4 and V5 were never Flyway's: the same function, computed here
+            644564940, 1307963049); // V4 and V5 were never Flyway's: the same function, computed here
 
     @TempDir
     Path dir;
