@@ -18,7 +18,7 @@ export class RegistryState {
         this.freed = new Map();
         this.hosts = [];
         this.ownHost = null;
-        /** host → port → {pid, process}: listeners its agent sees that no allocation holds (`/ports/hosts/{host}`) */
+        /** host → port → {pid, process}: the listeners its agent sees and no allocation holds (`/ports/hosts/…`) */
         this.unregistered = new Map();
         this.recent = [];
     }

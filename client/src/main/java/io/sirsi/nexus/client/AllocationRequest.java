@@ -55,7 +55,8 @@ public record AllocationRequest(String serviceName, String serviceType, Integer 
 
     /** This request, preferring the port. */
     public AllocationRequest withPreferredPort(int port) {
-        return new AllocationRequest(serviceName, serviceType, port, required, processId, host, strategy, avoidPorts, liveness, check);
+        return new AllocationRequest(serviceName, serviceType, port, required, processId, host, strategy, avoidPorts,
+                liveness, check);
     }
 
     /** This request, requiring the preferred port: a refusal rather than another port. */

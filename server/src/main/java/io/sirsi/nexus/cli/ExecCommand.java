@@ -142,8 +142,8 @@ public class ExecCommand extends ClientCommand {
     private AllocationView allocateFreeHere(RegistryClient registry) {
         List<Integer> taken = new ArrayList<>();
         while (true) {
-            AllocationView granted = allocate(registry,
-                    allocation.request(spec, name, type, allocation.processIdFor(ProcessHandle.current().pid()), taken));
+            Long processId = allocation.processIdFor(ProcessHandle.current().pid());
+            AllocationView granted = allocate(registry, allocation.request(spec, name, type, processId, taken));
             Optional<String> unusable = whyNotBindable(granted.port());
             if (unusable.isEmpty()) {
                 return granted;
