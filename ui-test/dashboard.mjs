@@ -231,6 +231,26 @@ async function openRegistry() {
         await shot(page, 'map');
     });
 
+    await check('a listener the host\'s agent sees and no allocation holds is drawn as unregistered', page,
+        async () => {
+            // protected mode: this machine may report for any host, as an agent would for its own
+            const own = (await api(openUrl, 'GET', '/ports/health')).host;
+            const squatted = (await api(openUrl, 'GET', '/ports/ranges')).database.last_port;
+            await api(openUrl, 'POST', `/ports/hosts/${encodeURIComponent(own)}/report`, {
+                agent_version: 'ui-test', scanned_at: new Date().toISOString(), addresses: [],
+                listeners: [{ protocol: 'tcp', address: '0.0.0.0', port: squatted, pid: 4242, process: 'squatter' }],
+            });
+            await page.reload();
+            await waitForCell(page, squatted, 'unregistered');
+            const label = await cell(page, squatted).getAttribute('aria-label');
+            assert(label.includes('unregistered listener squatter (pid 4242)'), `cell ${squatted} says '${label}'`);
+            const counts = await page.locator('details[data-type="database"] .counts').textContent();
+            assert(counts.includes('1 unregistered listener ·'), `database counts: ${counts}`);
+            assert(await page.locator('.legend [data-state="unregistered"]').count() === 1, 'no legend entry');
+            await accessible(page, 'the port map with an unregistered listener');
+            await shot(page, 'map-unregistered');
+        });
+
     await check('the services table lists them, with their status in words', page, async () => {
         await page.click('nav a[href="#services"]');
         await page.locator('#services-view').waitFor();

@@ -66,11 +66,13 @@ async function load() {
     host = hosts.names.includes(host) ? host : hosts.own;
     const [allocations, ...perHost] = await Promise.all([get('ports/allocations'),
         ...hosts.names.map(name => Promise.all([get('ports/ranges', { host: name }),
-            get('ports/history', { host: name, limit: HISTORY_FOR_COOLING })]))]);
+            get('ports/history', { host: name, limit: HISTORY_FOR_COOLING }),
+            get(`ports/hosts/${encodeURIComponent(name)}`)]))]);
     hosts.names.forEach((name, i) => {
-        const [ranges, history] = perHost[i];
+        const [ranges, history, seen] = perHost[i];
         state.setRanges(name, ranges.body);
         state.remember(history.body);
+        state.setUnregistered(name, seen.body.unregistered_listeners);
     });
     state.replaceAll(allocations.body, allocations.index);
     return allocations.index;
@@ -109,9 +111,14 @@ function watch(after) {
 async function refresh() {
     try {
         const names = [...state.hosts];
-        const [allocations, ...ranges] = await Promise.all([get('ports/allocations'),
-            ...names.map(name => get('ports/ranges', { host: name }))]);
-        ranges.forEach((answer, i) => state.setRanges(names[i], answer.body));
+        // a host's unregistered listeners change with its agent's reports, which are not events: read them here
+        const [allocations, ...perHost] = await Promise.all([get('ports/allocations'),
+            ...names.map(name => Promise.all([get('ports/ranges', { host: name }),
+                get(`ports/hosts/${encodeURIComponent(name)}`)]))]);
+        perHost.forEach(([ranges, seen], i) => {
+            state.setRanges(names[i], ranges.body);
+            state.setUnregistered(names[i], seen.body.unregistered_listeners);
+        });
         state.replaceAll(allocations.body, allocations.index);
         problem(null);
         renderSoon();

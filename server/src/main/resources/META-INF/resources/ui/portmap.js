@@ -5,7 +5,7 @@ import { ago, el } from './dom.js';
 /** Width of a cell plus the gap after it, and of the row labels, in CSS pixels (as dashboard.css draws them). */
 const PITCH = 21;
 const LABEL = 52;
-const STATES = ['active', 'draining', 'expired', 'reserved', 'cooling', 'blocked'];
+const STATES = ['active', 'critical', 'draining', 'expired', 'reserved', 'unregistered', 'cooling', 'blocked'];
 /** Cells per row: divisors of 100, so that rows start at round port numbers. */
 const COLUMNS = [50, 25, 20, 10];
 
@@ -103,10 +103,16 @@ export class PortMap {
     update(ranges, held) {
         const coolingByRange = ranges.map(range => this.state.cooling(this.host, range, held));
         const cooling = new Map(coolingByRange.flatMap(ports => [...ports]));
-        const stateOf = port => held.get(port)?.status.toLowerCase() ?? (cooling.has(port) ? 'cooling' : 'free');
+        const unregistered = this.state.unregistered.get(this.host) ?? new Map();
+        // an Active allocation whose check is critical (out of discovery) and a listener no allocation holds (never
+        // granted here) are states of their own
+        const heldState = allocation => allocation.status === 'Active' && allocation.check?.status === 'critical'
+            ? 'critical' : allocation.status.toLowerCase();
+        const stateOf = port => (held.has(port) ? heldState(held.get(port)) : null)
+            ?? (unregistered.has(port) ? 'unregistered' : cooling.has(port) ? 'cooling' : 'free');
         for (const [port, cell] of this.cells) {
             const state = stateOf(port);
-            const label = this.label(port, state, held.get(port));
+            const label = this.label(port, state, held.get(port), unregistered.get(port));
             if (cell.dataset.state !== state || cell.getAttribute('aria-label') !== label) {
                 cell.dataset.state = state;
                 cell.setAttribute('aria-label', label);
@@ -120,11 +126,12 @@ export class PortMap {
             chip.replaceChildren(el('span', { class: 'chip-port' }, String(port)), ' ',
                 allocation?.service_name ?? '');
         }
-        ranges.forEach((range, i) => this.header(range, held, coolingByRange[i].size));
+        ranges.forEach((range, i) => this.header(range, held, coolingByRange[i].size,
+            [...unregistered.keys()].filter(port => inRange(range, port) && !held.has(port)).length));
     }
 
     /** The range's bar and counts: held ports by status, cooling, never allocated, free. */
-    header(range, held, coolingCount) {
+    header(range, held, coolingCount, unregisteredCount) {
         const details = this.root.querySelector(`details[data-type="${CSS.escape(range.type)}"]`);
         if (!details) {
             return;
@@ -137,8 +144,8 @@ export class PortMap {
         }
         const inUse = count.active + count.draining + count.expired + count.reserved;
         const blocked = range.reserved ?? 0;
-        const free = Math.max(0, range.size - inUse - blocked - coolingCount);
-        const shares = { ...count, cooling: coolingCount, blocked };
+        const free = Math.max(0, range.size - inUse - blocked - coolingCount - unregisteredCount);
+        const shares = { ...count, cooling: coolingCount, blocked, unregistered: unregisteredCount };
         for (const segment of details.querySelectorAll('.segment')) {
             segment.style.width = `${(100 * (shares[segment.dataset.state] ?? 0)) / range.size}%`;
         }
@@ -149,14 +156,20 @@ export class PortMap {
         const parts = [
             [count.active, 'Active'], [count.draining, 'Draining'], [count.expired, 'Expired'],
             [count.reserved, 'Reserved'],
+            [unregisteredCount, unregisteredCount === 1 ? 'unregistered listener' : 'unregistered listeners'],
             [coolingCount, 'cooling'], [blocked, 'never allocated (reserved-ports)'], [free, 'free'],
         ].filter(([n, what]) => n > 0 || what === 'free').map(([n, what]) => `${n} ${what}`);
         details.querySelector('.counts').textContent = `${parts.join(' · ')} of ${range.size}`;
     }
 
-    label(port, state, allocation) {
+    label(port, state, allocation, listener) {
         if (allocation) {
-            return `${port}, ${allocation.service_name}, ${allocation.status}`;
+            return `${port}, ${allocation.service_name}, ${allocation.status}`
+                + (state === 'critical' ? ', check critical' : '');
+        }
+        if (listener) {
+            return `${port}, unregistered listener${listener.process ? ` ${listener.process}` : ''}`
+                + `${listener.pid ? ` (pid ${listener.pid})` : ''}`;
         }
         const freed = state === 'cooling' ? this.state.lastFreed(this.host, port) : null;
         return freed ? `${port}, cooling, freed by ${freed.service}` : `${port}, ${state}`;

@@ -18,7 +18,14 @@ export class RegistryState {
         this.freed = new Map();
         this.hosts = [];
         this.ownHost = null;
+        /** host → port → {pid, process}: the listeners its agent sees and no allocation holds (`/ports/hosts/…`) */
+        this.unregistered = new Map();
         this.recent = [];
+    }
+
+    /** The host's unregistered listeners, as `GET /ports/hosts/{host}` lists them. */
+    setUnregistered(host, listeners) {
+        this.unregistered.set(host, new Map((listeners ?? []).map(listener => [listener.port, listener])));
     }
 
     /** Every allocation on every host (`/ports/allocations`), as of revision `index` or later. */

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -184,6 +185,43 @@ class HostAgentsNetnsIT {
         assertEquals(0, agentOnce(hostB, "node-b").exitCode());
         admin().get("/ports/service/db?host=node-b").then().body("listening", equalTo(false))
                 .body("status", equalTo("Active"));
+    }
+
+    @Test
+    void aCheckPassesFailsAndRecoversWithItsInstanceLeavingDiscoveryMeanwhile() throws Exception {
+        JsonPath allocated = admin().contentType(ContentType.JSON).body("{\"service_name\":\"checked-web\","
+                + "\"service_type\":\"frontend\",\"host\":\"node-b\",\"check\":{\"type\":\"http\","
+                + "\"path\":\"/\",\"interval\":\"1s\",\"timeout\":\"1s\"}}").post("/ports/allocate").then()
+                .statusCode(200).extract().jsonPath();
+        int port = allocated.getInt("allocation.port");
+        Process web = listener(hostB, port);
+        List<String> command = agentCommand(hostB, "node-b", AGENT_KEY);
+        command.addAll(List.of("--interval", "1"));
+        started.add(hostB.start(work.resolve("agent-checks.log"), command.toArray(String[]::new)));
+
+        awaitCheck("passing");
+        admin().get("/ports/service/checked-web?host=node-b").then()
+                .body("check.output", containsString("HTTP GET /: 200"));
+        assertTrue(discovered().contains("node-b:" + port));
+
+        web.destroyForcibly();
+        web.waitFor();
+        awaitCheck("critical");
+        assertFalse(discovered().contains("node-b:" + port), "a critical instance leaves discovery");
+
+        listener(hostB, port);
+        awaitCheck("passing");
+        assertTrue(discovered().contains("node-b:" + port), "and comes back when it passes again");
+        admin().get("/ports/history?service=checked-web").then().body("type", hasItem("check_critical"));
+    }
+
+    private static String discovered() {
+        return admin().get("/ports/sd/prometheus").then().statusCode(200).extract().asString();
+    }
+
+    private static void awaitCheck(String status) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> status.equals(
+                admin().get("/ports/service/checked-web?host=node-b").jsonPath().getString("check.status")));
     }
 
     @Test

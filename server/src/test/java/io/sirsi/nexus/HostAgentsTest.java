@@ -9,7 +9,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -136,6 +138,179 @@ class HostAgentsTest {
 
         report(AgentKeysProfile.AGENT_KEY, "agent-silent", listener(port, 4243)).statusCode(200);
         service("agent-silent", "silent").body("listening", equalTo(true));
+    }
+
+    private static ValidatableResponse history(String query) {
+        return as(AgentKeysProfile.READER_KEY).when().get("/ports/history?" + query).then().statusCode(200);
+    }
+
+    @Test
+    void bothEdgesOfListeningAreEventsInTheChangeLog() {
+        int port = port(allocate("agent-edges", "edges", ""));
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", listener(port, 4242)).statusCode(200);
+        for (int missed = 1; missed <= 2; missed++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-edges", "").statusCode(200);
+        }
+        history("service=edges").body("type", contains("allocated"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", "").statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", "").statusCode(200); // still silent: no second event
+        history("service=edges&host=agent-edges&type=cache").body("type", contains("not_listening", "allocated"))
+                .body("allocation.port", contains(port, port))
+                .body("allocation.status", contains("Active", "Active"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", listener(port, 4242)).statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-edges", listener(port, 4242)).statusCode(200);
+        history("service=edges").body("type", contains("listening", "not_listening", "allocated"));
+    }
+
+    private static void heartbeat(String id) {
+        as(AgentKeysProfile.WRITER_KEY).when().post("/ports/heartbeat/" + id).then().statusCode(200);
+    }
+
+    private static void cleanup() {
+        as(AgentKeysProfile.ADMIN_KEY).when().post("/ports/cleanup").then().statusCode(200);
+    }
+
+    @Test
+    void aListenerKeepsItsAllocationAliveAndItsLossExpiresIt() {
+        ValidatableResponse allocated = allocate("agent-live", "by-listener", ",\"liveness\":\"listener\"")
+                .body("allocation.liveness", equalTo("listener"));
+        String id = allocated.extract().jsonPath().getString("allocation.allocation_id");
+        int port = port(allocated);
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5000)).statusCode(200);
+        clock.advance(Duration.ofSeconds(8)); // heartbeats time out after 10 s here; the service sends none
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5000)).statusCode(200);
+        clock.advance(Duration.ofSeconds(8));
+        cleanup();
+        service("agent-live", "by-listener").body("status", equalTo("Active")).body("process_id", equalTo(5000));
+
+        for (int missed = 1; missed <= 3; missed++) {
+            heartbeat(id); // the listener decides now: the service's own heartbeats do not keep it alive
+            service("agent-live", "by-listener").body("status", equalTo("Active"));
+            report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
+        }
+        service("agent-live", "by-listener").body("status", equalTo("Expired")).body("listening", nullValue());
+        heartbeat(id);
+        service("agent-live", "by-listener").body("status", equalTo("Expired"));
+        history("service=by-listener").body("type", contains("expired", "not_listening", "allocated"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5001)).statusCode(200);
+        service("agent-live", "by-listener").body("status", equalTo("Active"));
+    }
+
+    @Test
+    void heartbeatsKeepAListenerAllocationAliveUntilItsAgentHasSeenItListen() {
+        report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
+        String id = allocate("agent-live", "not-bound-yet", ",\"liveness\":\"listener\"").extract().jsonPath()
+                .getString("allocation.allocation_id");
+        for (int i = 0; i < 4; i++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
+        }
+        clock.advance(Duration.ofSeconds(8));
+        heartbeat(id);
+        clock.advance(Duration.ofSeconds(8));
+        cleanup();
+        service("agent-live", "not-bound-yet").body("status", equalTo("Active")).body("listening", equalTo(false));
+    }
+
+    @Test
+    void anUnknownLivenessIsRefused() {
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"odd-liveness\","
+                + "\"service_type\":\"cache\",\"host\":\"agent-live\",\"liveness\":\"prayer\"}")
+                .when().post("/ports/allocate").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("expected one of heartbeat, listener"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/service/odd-liveness?host=agent-live").then()
+                .statusCode(404); // refused whole: nothing allocated
+    }
+
+    private static ValidatableResponse reportChecks(String host, String results) {
+        return as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON).body("{\"agent_version\":\"test\","
+                        + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],\"checks\":[" + results + "]}")
+                .when().post("/ports/hosts/" + host + "/report").then();
+    }
+
+    private static String result(String id, String status, int second) {
+        return "{\"allocation_id\":\"" + id + "\",\"status\":\"" + status + "\",\"output\":\"HTTP " + status
+                + "\",\"ran_at\":\"2026-12-05T01:00:" + (10 + second) + "Z\"}";
+    }
+
+    private static String discovered() {
+        return as(AgentKeysProfile.READER_KEY).when().get("/ports/sd/prometheus").then().statusCode(200).extract()
+                .asString();
+    }
+
+    @Test
+    void aCriticalCheckLeavesDiscoveryUntilItPassesAgain() {
+        ValidatableResponse allocated = allocate("agent-check", "checked", ",\"check\":{\"type\":\"http\","
+                + "\"path\":\"/health?deep=1\",\"interval\":\"5s\",\"timeout\":\"1s\"}")
+                .body("allocation.check.status", equalTo("pending")).body("allocation.check.path",
+                        equalTo("/health?deep=1"));
+        String id = allocated.extract().jsonPath().getString("allocation.allocation_id");
+        String target = "agent-check:" + port(allocated);
+        assertTrue(discovered().contains(target), "pending is offered");
+
+        reportChecks("agent-check", "").statusCode(200).body("checks.allocation_id", contains(id))
+                .body("checks[0].type", equalTo("http")).body("checks[0].path", equalTo("/health?deep=1"))
+                .body("checks[0].interval_ms", equalTo(5000)).body("checks[0].timeout_ms", equalTo(1000))
+                .body("checks[0].port", equalTo(port(allocated)));
+        reportChecks("agent-check", result(id, "passing", 0)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("passing"))
+                .body("check.output", equalTo("HTTP passing"));
+
+        reportChecks("agent-check", result(id, "critical", 1)).statusCode(200);
+        reportChecks("agent-check", result(id, "critical", 1)).statusCode(200); // the same run, not counted again
+        reportChecks("agent-check", result(id, "critical", 2)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("passing"));
+        assertTrue(discovered().contains(target), "two failures are not an outage");
+        reportChecks("agent-check", result(id, "critical", 3)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("critical"))
+                .body("check.output", equalTo("HTTP critical")).body("status", equalTo("Active"));
+        assertFalse(discovered().contains(target), "a critical instance leaves discovery");
+
+        reportChecks("agent-check", result(id, "passing", 4)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("critical"));
+        reportChecks("agent-check", result(id, "passing", 5)).statusCode(200);
+        service("agent-check", "checked").body("check.status", equalTo("passing"));
+        assertTrue(discovered().contains(target), "back once it passes again");
+        history("service=checked").body("type", contains("check_passing", "check_critical", "not_listening",
+                "check_passing", "allocated")); // these reports name no listener: not listening, as well
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"type\":\"udp\"}",
+        "{\"path\":\"/health\"}",
+        "{\"type\":\"http\"}",
+        "{\"type\":\"http\",\"path\":\"health\"}",
+        "{\"type\":\"http\",\"path\":\"/a b\"}",
+        "{\"type\":\"tcp\",\"path\":\"/health\"}",
+        "{\"type\":\"tcp\",\"interval\":\"0s\"}",
+        "{\"type\":\"tcp\",\"interval\":\"11m\"}",
+        "{\"type\":\"tcp\",\"interval\":\"ten\"}",
+        "{\"type\":\"tcp\",\"interval\":\"2s\",\"timeout\":\"3s\"}",
+        "{\"type\":\"tcp\",\"timeout\":\"10ms\"}"})
+    void aMalformedCheckIsRefused(String check) {
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"bad-check\","
+                        + "\"service_type\":\"cache\",\"host\":\"agent-check\",\"check\":" + check + "}")
+                .when().post("/ports/allocate").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("check"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/service/bad-check?host=agent-check").then()
+                .statusCode(404);
+    }
+
+    @Test
+    void aMalformedCheckResultRefusesTheReport() {
+        String id = allocate("agent-check", "result-checked", ",\"check\":{\"type\":\"tcp\"}").extract()
+                .jsonPath().getString("allocation.allocation_id");
+        reportChecks("agent-check", result(id, "pending", 0)).statusCode(400);
+        reportChecks("agent-check", result(id, "fine", 0)).statusCode(400);
+        reportChecks("agent-check", "{\"allocation_id\":\"" + id + "\",\"status\":\"critical\",\"output\":\""
+                + "x".repeat(513) + "\",\"ran_at\":\"2026-12-05T01:00:00Z\"}").statusCode(400)
+                .body("detail", containsString("at most 512"));
+        reportChecks("agent-check", "{\"status\":\"critical\"}").statusCode(400);
+        service("agent-check", "result-checked").body("check.status", equalTo("pending"));
     }
 
     @Test

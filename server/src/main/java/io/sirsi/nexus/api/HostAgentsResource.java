@@ -5,6 +5,7 @@ import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.ApiKeys;
 import io.sirsi.nexus.api.security.Role;
+import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.HostAgents;
 import io.sirsi.nexus.registry.HostObservation;
 import io.sirsi.nexus.registry.Hosts;
@@ -72,8 +73,16 @@ public class HostAgentsResource {
             throw new BadRequestException("request body is required: a JSON object, the agent's report");
         }
         HostAgents.Reconciled reconciled = registry.report(reporting, observation(report));
+        List<HostViews.CheckOrder> checks = registry.onHost(reporting).stream()
+                .filter(allocation -> allocation.check().isPresent() && !allocation.reserved())
+                .map(allocation -> {
+                    HealthCheck check = allocation.check().get();
+                    return new HostViews.CheckOrder(allocation.allocationId(), allocation.port(),
+                            check.kind().wireName(), check.path().orElse(null), check.interval().toMillis(),
+                            check.timeout().toMillis());
+                }).toList();
         return Response.ok(new HostViews.ReportReceipt(reporting, reconciled.listeners(), reconciled.unregistered(),
-                reconciled.notListening())).build();
+                reconciled.notListening(), checks)).build();
     }
 
     @GET
@@ -127,7 +136,19 @@ public class HostAgentsResource {
                 Optional.ofNullable(report.ephemeralRange()).map(span -> range("ephemeral_range", span)),
                 report.reservedPorts() == null ? List.of() : report.reservedPorts().stream()
                         .map(span -> range("reserved_ports[]", span)).toList(),
-                report.addresses());
+                report.addresses(),
+                report.checks() == null ? null : report.checks().stream().map(HostAgentsResource::result).toList());
+    }
+
+    private static HostObservation.CheckResult result(HostReport.CheckResult result) {
+        if (result == null) {
+            return null;
+        }
+        HealthCheck.Status status = result.status() == null ? null : HealthCheck.Status.fromWireName(result.status())
+                .filter(known -> known != HealthCheck.Status.PENDING).orElseThrow(() -> new InvalidRequestException(
+                        "a check result's status must be passing, warning or critical, not '"
+                                + InvalidRequestException.shown(result.status()) + "'"));
+        return new HostObservation.CheckResult(result.allocationId(), status, result.output(), result.ranAt());
     }
 
     private static PortRange range(String field, HostReport.PortSpan span) {

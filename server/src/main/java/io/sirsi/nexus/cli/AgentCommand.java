@@ -1,6 +1,7 @@
 package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.agent.HostScanner;
+import io.sirsi.nexus.agent.CheckRunner;
 import io.sirsi.nexus.agent.ReportLoop;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -57,9 +58,11 @@ public class AgentCommand implements Callable<Integer> {
         String reportingHost = host != null ? host : localHostName();
         RegistryClient registry = options.client();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
+        CheckRunner checks = new CheckRunner(Clock.systemUTC());
+        // the answer names the checks to run on this host; their results go with the next report
         ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
-                report -> registry.report(reportingHost, report), Duration.ofSeconds(intervalSeconds),
-                System.err, duration -> Thread.sleep(duration.toMillis()));
+                report -> checks.update(registry.report(reportingHost, checks.withResults(report)).value().checks()),
+                Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
         if (reports == 1) {
             return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         }

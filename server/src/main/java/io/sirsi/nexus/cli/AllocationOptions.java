@@ -31,6 +31,11 @@ public class AllocationOptions {
             + " 8080,8081 (held on the service's host by processes the registry does not know).")
     List<Integer> avoidPorts = List.of();
 
+    @Option(names = "--liveness", paramLabel = "KIND", description = "What keeps the allocation alive: heartbeat, or"
+            + " listener (its listening socket, as the host's agent sees it). Default: heartbeat for allocate,"
+            + " listener for exec.")
+    String liveness;
+
     /** The allocate request; {@code required} only goes with a preferred port, which it is about. */
     AllocateRequest request(CommandSpec spec, String name, String type, Long processId) {
         return request(spec, name, type, processId, Set.of());
@@ -44,7 +49,23 @@ public class AllocationOptions {
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
         return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId,
-                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid));
+                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid), liveness,
+                null);
+    }
+
+    /** The liveness to ask for when the command line names none. */
+    void livenessByDefault(String kind) {
+        if (liveness == null) {
+            liveness = kind;
+        }
+    }
+
+    /**
+     * The process id to send: none when the listener keeps the allocation alive, since the listener is the command's
+     * child, not this process, and the host's agent fills it in from the listener.
+     */
+    Long processIdFor(long self) {
+        return "listener".equals(liveness) ? null : self;
     }
 
     /** Whether the preferred port is the only one to take. */
@@ -60,6 +81,6 @@ public class AllocationOptions {
     /** The request that asks for {@code port} again, on the same host, when the registry has forgotten it. */
     AllocateRequest again(String name, String type, Long processId, int port) {
         return new AllocateRequest(name, type, port, false, processId, host.host().orElse(null), strategy.strategy,
-                null);
+                null, liveness, null);
     }
 }

@@ -85,6 +85,9 @@ public class ExecCommand extends ClientCommand {
     @Override
     protected int run(RegistryClient registry) {
         Optional<Duration> delay = drainDelay();
+        // its child's listener keeps it alive where a host agent reports; it heartbeats still, which counts until
+        // the agent has seen the child listen (and wherever no agent reports)
+        allocation.livenessByDefault("listener");
         AllocationView granted = allocateFreeHere(registry);
         int port = granted.port();
         Duration interval = heartbeatInterval(registry);
@@ -139,8 +142,8 @@ public class ExecCommand extends ClientCommand {
     private AllocationView allocateFreeHere(RegistryClient registry) {
         List<Integer> taken = new ArrayList<>();
         while (true) {
-            AllocationView granted = allocate(registry,
-                    allocation.request(spec, name, type, ProcessHandle.current().pid(), taken));
+            Long processId = allocation.processIdFor(ProcessHandle.current().pid());
+            AllocationView granted = allocate(registry, allocation.request(spec, name, type, processId, taken));
             Optional<String> unusable = whyNotBindable(granted.port());
             if (unusable.isEmpty()) {
                 return granted;
@@ -199,7 +202,8 @@ public class ExecCommand extends ClientCommand {
             }
             try {
                 int regained = allocate(registry,
-                        allocation.again(name, type, ProcessHandle.current().pid(), port)).port();
+                        allocation.again(name, type, allocation.processIdFor(ProcessHandle.current().pid()), port))
+                        .port();
                 err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
                         regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
             } catch (CliException again) {

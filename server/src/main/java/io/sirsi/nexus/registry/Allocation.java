@@ -18,7 +18,21 @@ public record Allocation(
         Optional<Long> processId,
         Instant allocatedAt,
         Instant lastHeartbeat,
-        AllocationStatus status) {
+        AllocationStatus status,
+        Liveness liveness,
+        Optional<HealthCheck> check) {
+
+    public Allocation {
+        java.util.Objects.requireNonNull(liveness, "liveness");
+        java.util.Objects.requireNonNull(check, "check");
+    }
+
+    /** An allocation kept alive by heartbeats, the default. */
+    public Allocation(UUID allocationId, String host, int port, String serviceName, ServiceType serviceType,
+            Optional<Long> processId, Instant allocatedAt, Instant lastHeartbeat, AllocationStatus status) {
+        this(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, lastHeartbeat, status,
+                Liveness.HEARTBEAT, Optional.empty());
+    }
 
     /** A static reservation declared in configuration: never expires, cannot be released over the API. */
     public boolean reserved() {
@@ -30,16 +44,32 @@ public record Allocation(
     }
 
     /** Asked to take no new work; released when its drain time ends (see {@link Draining}). */
+    public boolean keptAliveByListener() {
+        return liveness == Liveness.LISTENER;
+    }
+
     public boolean draining() {
         return status == AllocationStatus.DRAINING;
     }
 
     public Allocation withHeartbeat(Instant at) {
-        return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, at, status);
+        return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, at, status,
+                liveness, check);
     }
 
     public Allocation withStatus(AllocationStatus next) {
         return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt,
-                lastHeartbeat, next);
+                lastHeartbeat, next, liveness, check);
+    }
+
+    /** The allocation with its check's status changed (it has a check). */
+    public Allocation withCheckStatus(HealthCheck.Status next) {
+        return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt,
+                lastHeartbeat, status, liveness, check.map(current -> current.withStatus(next)));
+    }
+
+    /** Whether its check is critical: discovery does not offer it then. */
+    public boolean critical() {
+        return check.filter(current -> current.status() == HealthCheck.Status.CRITICAL).isPresent();
     }
 }

@@ -10,6 +10,8 @@ import java.util.Set;
  * @param host       the host the port is for, as asked (checked by the registry); empty: the registry's own
  * @param strategy   how to choose the port; empty: the registry's default ({@code sirsi.ports.strategy})
  * @param avoidPorts ports not to grant this request (held by an unregistered process on the service's host)
+ * @param liveness   what keeps a new allocation alive; empty: heartbeats, or what a renewed one had
+ * @param check      the check its host's agent runs; empty: none for a new allocation, unchanged for a renewed one
  */
 public record AllocationRequest(
         String serviceName,
@@ -19,10 +21,20 @@ public record AllocationRequest(
         Optional<Long> processId,
         Optional<String> host,
         Optional<PlacementStrategy> strategy,
-        Set<Integer> avoidPorts) {
+        Set<Integer> avoidPorts,
+        Optional<Liveness> liveness,
+        Optional<HealthCheck> check) {
 
     /** At most this many ports may be avoided: a client retrying port after port has a problem it should report. */
     public static final int MAX_AVOID_PORTS = 64;
+
+    /** A request that leaves liveness as it is: heartbeats for a new allocation. */
+    public AllocationRequest(String serviceName, ServiceType serviceType, Optional<Integer> preferredPort,
+            boolean required, Optional<Long> processId, Optional<String> host, Optional<PlacementStrategy> strategy,
+            Set<Integer> avoidPorts) {
+        this(serviceName, serviceType, preferredPort, required, processId, host, strategy, avoidPorts,
+                Optional.empty(), Optional.empty());
+    }
 
     public AllocationRequest {
         ServiceNames.require(serviceName);

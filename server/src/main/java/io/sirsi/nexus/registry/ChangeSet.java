@@ -104,6 +104,11 @@ final class ChangeSet {
         }
     }
 
+    /** An event about the allocation that changes nothing of it (what a host's agent saw of it): logged only. */
+    void note(EventType event, Allocation allocation) {
+        log(event, allocation);
+    }
+
     private void log(EventType type, Allocation allocation) {
         events.add(new ChangeEvent(0, type, now, allocation));
     }

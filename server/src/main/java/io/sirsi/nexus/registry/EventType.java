@@ -24,7 +24,30 @@ public enum EventType {
     /** The allocation was asked to take no new work: it is Draining, keeps its port, and discovery leaves it out. */
     DRAINING,
     /** A Draining allocation was put back into service: it is Active again. */
-    UNDRAINED;
+    UNDRAINED,
+    /**
+     * The host's agent saw no listener on an Active allocation's port in {@code not-listening-after} reports in a
+     * row. An observation, not a change of the allocation: it keeps its status and its port.
+     */
+    NOT_LISTENING,
+    /** The host's agent sees a listener again on the port of an allocation that was not listening. */
+    LISTENING,
+    /** The allocation's check passes (after {@code check-passes-before-passing} passes in a row). */
+    CHECK_PASSING,
+    /** The allocation's check warns (an HTTP 429): still offered by discovery. */
+    CHECK_WARNING,
+    /** The allocation's check failed {@code check-failures-before-critical} times in a row: discovery leaves it out. */
+    CHECK_CRITICAL;
+
+    /** The event that says a check's status became this one. */
+    static EventType ofCheck(HealthCheck.Status status) {
+        return switch (status) {
+            case PASSING -> CHECK_PASSING;
+            case WARNING -> CHECK_WARNING;
+            case CRITICAL -> CHECK_CRITICAL;
+            case PENDING -> throw new IllegalArgumentException("a check never becomes pending again");
+        };
+    }
 
     /** The spelling on the wire and in the store: {@code allocated}, {@code renewed}, ... */
     public String wireName() {

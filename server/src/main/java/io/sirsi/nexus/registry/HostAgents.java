@@ -39,9 +39,24 @@ public final class HostAgents {
     private final Map<String, HostState> hosts = new ConcurrentHashMap<>();
     private final Map<String, Object> monitors = new ConcurrentHashMap<>();
 
-    /** A host as its agent last reported it. */
+    /**
+     * A host as its agent last reported it. {@code heard}: the allocations kept alive by their listener that the
+     * agent has seen listen, in this report or an earlier one; from then on their listener alone decides.
+     */
     private record HostState(Instant receivedAt, HostObservation observation, BitSet listening,
-            List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners) {
+            List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners,
+            Set<UUID> heard, Map<UUID, CheckRuns> checks) {
+    }
+
+    /**
+     * An allocation's check as its agent's results have gone: the last run's output, since when its status holds,
+     * the runs in a row that passed or failed (the hysteresis), and the last run counted.
+     */
+    private record CheckRuns(String output, Instant since, int passes, int failures, Instant ranAt) {
+    }
+
+    /** A check's status has changed: the allocation is to be logged with its new status. */
+    public record CheckChange(UUID allocationId, HealthCheck.Status status) {
     }
 
     /** An agent as the registry last heard it. */
@@ -53,15 +68,32 @@ public final class HostAgents {
             HostObservation observation) {
     }
 
-    /** What a report changed: counts for its answer, and the allocations that have just stopped listening. */
-    public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening) {
+    /**
+     * What a report changed: counts for its answer, and the allocations that have just stopped listening or
+     * listen again after they had stopped (both edges, for the change log).
+     */
+    public record Reconciled(int listeners, int unregistered, int notListening, List<Allocation> stoppedListening,
+            List<Allocation> listeningAgain, LivenessByListener liveness, List<CheckChange> checkChanges) {
+    }
+
+    /**
+     * What a report means for the allocations kept alive by their listener: those it saw listen (each counts as a
+     * heartbeat), and those whose listener the agent had seen and has now missed {@code not-listening-after} times
+     * in a row (each expires now).
+     */
+    public record LivenessByListener(List<UUID> heard, List<UUID> lost) {
     }
 
     /** What the agent says of one allocation: whether it listens, and who holds its port. */
-    public record Listening(boolean listening, Optional<Long> listenerPid, boolean heldByAnotherProcess) {
+    public record Listening(boolean listening, Optional<Long> listenerPid, boolean heldByAnotherProcess,
+            Optional<String> checkOutput, Optional<Instant> checkSince) {
     }
 
     HostAgents(RegistryConfig.Agents config, Map<ServiceType, PortRange> ranges, InstantSource clock) {
+        if (config.checkFailuresBeforeCritical() < 1 || config.checkPassesBeforePassing() < 1) {
+            throw new IllegalArgumentException("sirsi.ports.agents.check-failures-before-critical and"
+                    + " check-passes-before-passing must be at least 1");
+        }
         if (config.notListeningAfter() < 1) {
             throw new IllegalArgumentException("sirsi.ports.agents.not-listening-after must be at least 1, got "
                     + config.notListeningAfter());
@@ -102,14 +134,32 @@ public final class HostAgents {
             Map<UUID, Integer> misses = new HashMap<>();
             Map<UUID, Long> owners = new HashMap<>();
             List<Allocation> stopped = new ArrayList<>();
+            List<Allocation> again = new ArrayList<>();
+            Set<UUID> heard = new HashSet<>();
+            List<UUID> alive = new ArrayList<>();
+            List<UUID> lost = new ArrayList<>();
             int notListening = 0;
             for (Allocation allocation : allocations) {
+                boolean listens = listening.get(allocation.port()) && ownedAsAsked(allocation, pids);
+                if (allocation.keptAliveByListener() && allocation.status() != AllocationStatus.DRAINING
+                        && !allocation.reserved()) {
+                    if (listens) {
+                        heard.add(allocation.allocationId());
+                        alive.add(allocation.allocationId());
+                    } else if (before != null && before.heard().contains(allocation.allocationId())) {
+                        heard.add(allocation.allocationId()); // seen once: still the listener's to decide
+                    }
+                }
                 if (allocation.status() != AllocationStatus.ACTIVE) {
                     continue;
                 }
-                if (listening.get(allocation.port())) {
+                if (listens) {
                     Optional.ofNullable(pids.get(allocation.port()))
                             .ifPresent(pid -> owners.put(allocation.allocationId(), pid));
+                    if (before != null && before.misses().getOrDefault(allocation.allocationId(), 0)
+                            >= config.notListeningAfter()) {
+                        again.add(allocation);
+                    }
                     continue;
                 }
                 int missed = (before == null ? 0 : before.misses().getOrDefault(allocation.allocationId(), 0)) + 1;
@@ -118,11 +168,16 @@ public final class HostAgents {
                     notListening++;
                     if (missed == config.notListeningAfter()) {
                         stopped.add(allocation);
+                        if (heard.contains(allocation.allocationId())) {
+                            lost.add(allocation.allocationId());
+                        }
                     }
                 }
             }
+            Map<UUID, CheckRuns> checks = new HashMap<>();
+            List<CheckChange> checkChanges = checkRuns(before, observation, allocations, checks);
             hosts.put(host, new HostState(clock.instant(), observation, listening, List.copyOf(unregistered),
-                    Map.copyOf(misses), Map.copyOf(owners)));
+                    Map.copyOf(misses), Map.copyOf(owners), Set.copyOf(heard), Map.copyOf(checks)));
             if (before == null || before.unregistered().size() != unregistered.size()) {
                 LOG.infof("Host %s: %d listener(s) in managed ranges that no allocation holds; their ports are not"
                         + " granted there", host, unregistered.size());
@@ -131,8 +186,79 @@ public final class HostAgents {
                             + " %d reports in a row%s", allocation.allocationId(), allocation.serviceName(), host,
                     allocation.port(), config.notListeningAfter(),
                     config.notListeningAction() == RegistryConfig.NotListeningAction.release ? "; releasing it" : ""));
-            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped);
+            return new Reconciled(observation.listeners().size(), unregistered.size(), notListening, stopped, again,
+                    new LivenessByListener(alive, lost), checkChanges);
         }
+    }
+
+    /**
+     * Counts the report's check results into {@code runs} (carrying on the earlier ones' counts) and returns the
+     * allocations whose check's status changes: a pass after a failure counts towards passing, and after
+     * {@code check-passes-before-passing} in a row it is passing (a first pass at once, from pending); a failure
+     * after {@code check-failures-before-critical} in a row is critical; a warning is one at once. A result already
+     * counted (the same {@code ran_at}: the check runs less often than the agent reports) is not counted again, and
+     * a result for an allocation without a check on this host is ignored.
+     */
+    private List<CheckChange> checkRuns(HostState before, HostObservation observation,
+            Collection<Allocation> allocations, Map<UUID, CheckRuns> runs) {
+        Map<UUID, HostObservation.CheckResult> results = new HashMap<>();
+        observation.checks().forEach(result -> results.put(result.allocationId(), result));
+        List<CheckChange> changes = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Allocation allocation : allocations) {
+            if (allocation.check().isEmpty()) {
+                continue;
+            }
+            HealthCheck.Status status = allocation.check().get().status();
+            CheckRuns earlier = before == null ? null : before.checks().get(allocation.allocationId());
+            HostObservation.CheckResult result = results.get(allocation.allocationId());
+            if (result == null || earlier != null && !result.ranAt().isAfter(earlier.ranAt())) {
+                if (earlier != null) {
+                    runs.put(allocation.allocationId(), earlier);
+                }
+                continue;
+            }
+            boolean passed = result.status() != HealthCheck.Status.CRITICAL;
+            int passes = passed ? (earlier == null ? 0 : earlier.passes()) + 1 : 0;
+            int failures = passed ? 0 : (earlier == null ? 0 : earlier.failures()) + 1;
+            HealthCheck.Status next = switch (result.status()) {
+                case WARNING -> HealthCheck.Status.WARNING;
+                case PASSING -> status == HealthCheck.Status.PENDING || status == HealthCheck.Status.WARNING
+                        || passes >= config.checkPassesBeforePassing() ? HealthCheck.Status.PASSING : status;
+                default -> failures >= config.checkFailuresBeforeCritical() ? HealthCheck.Status.CRITICAL : status;
+            };
+            Instant since = next != status || earlier == null ? now : earlier.since();
+            String output = result.output() == null ? "" : result.output();
+            runs.put(allocation.allocationId(), new CheckRuns(output, since, passes, failures, result.ranAt()));
+            if (next != status) {
+                changes.add(new CheckChange(allocation.allocationId(), next));
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Whether a listener on the allocation's port counts for it: any listener when it named no process (or the
+     * agent could not see the owner), else only its own process's. A heartbeat-kept allocation is not judged so.
+     */
+    private static boolean ownedAsAsked(Allocation allocation, Map<Integer, Long> pids) {
+        if (!allocation.keptAliveByListener() || allocation.processId().isEmpty()) {
+            return true;
+        }
+        Long owner = pids.get(allocation.port());
+        return owner == null || owner.equals(allocation.processId().get());
+    }
+
+    /**
+     * Whether the allocation's listener alone decides its liveness now: it asked for that, its host's agent reports
+     * (is not dark) and has seen it listen. Its own heartbeats do not count then.
+     */
+    boolean listenerDecides(Allocation allocation) {
+        if (!allocation.keptAliveByListener()) {
+            return false;
+        }
+        HostState state = hosts.get(allocation.host());
+        return state != null && state.heard().contains(allocation.allocationId()) && !status(state).dark();
     }
 
     /** Whether the allocation listens, as far as the host's agent says; empty when no agent reports for it. */
@@ -145,7 +271,9 @@ public final class HostAgents {
         Optional<Long> pid = Optional.ofNullable(state.owners().get(allocation.allocationId()));
         boolean other = pid.isPresent() && allocation.processId().isPresent()
                 && !allocation.processId().get().equals(pid.get());
-        return Optional.of(new Listening(!silent, pid, other));
+        Optional<CheckRuns> runs = Optional.ofNullable(state.checks().get(allocation.allocationId()));
+        return Optional.of(new Listening(!silent, pid, other, runs.map(CheckRuns::output),
+                runs.map(CheckRuns::since)));
     }
 
     /** The host as its agent last reported it, if one does. */

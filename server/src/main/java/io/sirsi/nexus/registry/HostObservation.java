@@ -3,13 +3,19 @@ package io.sirsi.nexus.registry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One host's picture as its agent reported it: the sockets bound there and the kernel's port settings. Checked
  * whole on construction ({@link #checked}), so that a report with one bad entry changes nothing.
  */
 public record HostObservation(String agentVersion, Instant scannedAt, List<Listener> listeners,
-        Optional<PortRange> ephemeralRange, List<PortRange> reservedPorts, List<String> addresses) {
+        Optional<PortRange> ephemeralRange, List<PortRange> reservedPorts, List<String> addresses,
+        List<CheckResult> checks) {
+
+    /** One run of an allocation's check, as the agent reported it. */
+    public record CheckResult(UUID allocationId, HealthCheck.Status status, String output, Instant ranAt) {
+    }
 
     /** The most listeners one report may hold; more is a malformed report, not a busy host. */
     public static final int MAX_LISTENERS = 20_000;
@@ -24,7 +30,8 @@ public record HostObservation(String agentVersion, Instant scannedAt, List<Liste
 
     /** The report, or a 400 naming the first entry that is not valid; nothing of it is kept then. */
     public static HostObservation checked(String agentVersion, Instant scannedAt, List<Listener> listeners,
-            Optional<PortRange> ephemeralRange, List<PortRange> reservedPorts, List<String> addresses) {
+            Optional<PortRange> ephemeralRange, List<PortRange> reservedPorts, List<String> addresses,
+            List<CheckResult> checks) {
         text("agent_version", agentVersion);
         if (scannedAt == null) {
             throw new InvalidRequestException("scanned_at is required: when the agent scanned, e.g."
@@ -45,8 +52,30 @@ public record HostObservation(String agentVersion, Instant scannedAt, List<Liste
                     + MAX_ENTRIES + " addresses");
         }
         own.forEach(address -> text("addresses[]", address));
+        List<CheckResult> results = checks == null ? List.of() : checks;
+        if (results.size() > MAX_LISTENERS) {
+            throw new InvalidRequestException("a report holds at most " + MAX_LISTENERS + " check results");
+        }
+        for (int i = 0; i < results.size(); i++) {
+            check(i, results.get(i));
+        }
         return new HostObservation(agentVersion, scannedAt, List.copyOf(given), ephemeralRange, List.copyOf(reserved),
-                List.copyOf(own));
+                List.copyOf(own), List.copyOf(results));
+    }
+
+    private static void check(int index, CheckResult result) {
+        String where = "checks[" + index + "]";
+        if (result == null || result.allocationId() == null || result.status() == null || result.ranAt() == null) {
+            throw new InvalidRequestException(where + " needs allocation_id, status (passing, warning or critical)"
+                    + " and ran_at");
+        }
+        if (result.status() == HealthCheck.Status.PENDING) {
+            throw new InvalidRequestException(where + ".status must be passing, warning or critical");
+        }
+        if (result.output() != null && result.output().length() > HealthCheck.MAX_OUTPUT) {
+            throw new InvalidRequestException(where + ".output holds at most " + HealthCheck.MAX_OUTPUT
+                    + " characters");
+        }
     }
 
     private static void check(int index, Listener listener) {

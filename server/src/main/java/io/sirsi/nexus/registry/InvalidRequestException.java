@@ -8,7 +8,7 @@ public class InvalidRequestException extends RegistryException {
     }
 
     /** A value as a message quotes it: its first 64 characters, so that a huge value cannot flood answer and log. */
-    static String shown(String value) {
+    public static String shown(String value) {
         return value == null || value.length() <= 64 ? String.valueOf(value) : value.substring(0, 64) + "…";
     }
 }

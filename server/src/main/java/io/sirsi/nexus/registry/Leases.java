@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
 /**
  * Liveness: heartbeats (and, on a store of this process alone, their buffer and its flush), expiry when a heartbeat
  * timeout passes, the removal of Expired allocations, the resumption of expiry after downtime, and
- * self-preservation.
+ * self-preservation. Liveness by listener is here too (a little past 400 lines): a host agent's sighting of a
+ * listener is the same heartbeat from another source, and its loss the same expiry, so they share this one path.
  */
 final class Leases {
 
@@ -68,11 +69,14 @@ final class Leases {
     private final Set<String> selfPreserving = ConcurrentHashMap.newKeySet();
     /** Whether a host's agent has gone silent ({@link HostAgents#dark}): the host is cut off, its services not dead. */
     private final Predicate<String> dark;
+    /** Whether an allocation's listener alone decides its liveness now ({@link HostAgents#listenerDecides}). */
+    private final Predicate<Allocation> listenerDecides;
 
     Leases(AllocationStore store, RegistryConfig config, InstantSource clock, ReentrantLock lock, RegistryIndex index,
             GroupCommit groupCommit, HostChanges changes, IndexReplica replica, RegistryObserver observer,
-            LeaseDeadlines deadlines, Predicate<String> dark) {
+            LeaseDeadlines deadlines, Predicate<String> dark, Predicate<Allocation> listenerDecides) {
         this.dark = dark;
+        this.listenerDecides = listenerDecides;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -137,11 +141,67 @@ final class Leases {
      * {@link #unflushedHeartbeats}); on a shared store it is written before the reply, for the other replicas.
      */
     CompletionStage<Allocation> heartbeat(UUID allocationId) {
+        return beat(allocationId, false);
+    }
+
+    /**
+     * The host's agent saw these allocations, kept alive by their listener, listen: each counts as a heartbeat, the
+     * same as the service's own, reviving an Expired one.
+     */
+    void listenersHeard(List<UUID> allocationIds) {
+        List<CompletableFuture<Allocation>> beats = new ArrayList<>();
+        for (UUID allocationId : allocationIds) {
+            beats.add(beat(allocationId, true).toCompletableFuture().exceptionally(failure -> {
+                LOG.debugf("Listener of allocation %s not counted as a heartbeat: %s", allocationId,
+                        failure.getMessage());
+                return null;
+            }));
+        }
+        // waited for, so that the report's answer follows what it revived
+        CompletableFuture.allOf(beats.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * Expires now the allocations whose listener the host's agent had seen and has missed in
+     * {@code not-listening-after} reports in a row: their process has gone, whether or not it released them.
+     */
+    CompletionStage<List<Allocation>> listenersLost(String host, List<UUID> allocationIds) {
+        if (allocationIds.isEmpty()) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        return changes.change(Set.of(host), changeSet -> {
+            List<Allocation> expired = new ArrayList<>();
+            for (UUID allocationId : allocationIds) {
+                changeSet.index().byId(allocationId)
+                        .filter(allocation -> allocation.status() == AllocationStatus.ACTIVE)
+                        .filter(Allocation::keptAliveByListener).ifPresent(allocation -> {
+                            Allocation lost = allocation.withStatus(AllocationStatus.EXPIRED);
+                            changeSet.replace(allocation, lost, EventType.EXPIRED);
+                            expired.add(lost);
+                        });
+            }
+            changeSet.onCommit(() -> expired.forEach(allocation -> LOG.infof("Expired allocation %s of %s on %s:%d:"
+                    + " kept alive by its listener, which its host's agent has not seen in %d reports; the port"
+                    + " stays held until cleanup", allocation.allocationId(), allocation.serviceName(),
+                    allocation.host(), allocation.port(), config.agents().notListeningAfter())));
+            return expired;
+        });
+    }
+
+    /**
+     * A heartbeat, the service's own or its listener's ({@code fromListener}). The service's own does not count for
+     * an allocation whose listener decides: it is answered with the allocation as it is, Expired if it is.
+     */
+    private CompletionStage<Allocation> beat(UUID allocationId, boolean fromListener) {
         changes.requireOpen();
         if (heartbeatsInMemory) {
             lock.lock();
             try {
                 Optional<Allocation> found = index.byId(allocationId);
+                if (found.isPresent() && !fromListener && listenerDecides.test(found.get())) {
+                    observer.heartbeat();
+                    return CompletableFuture.completedFuture(found.get());
+                }
                 if (found.isPresent() && !found.get().expired()) {
                     observer.heartbeat();
                     Allocation allocation = found.get();
@@ -163,7 +223,7 @@ final class Leases {
             Allocation allocation = changeSet.index().byId(allocationId)
                     .orElseThrow(() -> HostChanges.notFound(allocationId));
             observer.heartbeat();
-            if (allocation.reserved()) {
+            if (allocation.reserved() || !fromListener && listenerDecides.test(allocation)) {
                 return allocation;
             }
             Allocation renewed = allocation.withHeartbeat(changeSet.now());

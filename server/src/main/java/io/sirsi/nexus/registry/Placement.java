@@ -40,9 +40,15 @@ final class Placement {
         }
     }
 
-    /** Adds a new allocation on the host at the port the placement chooses. */
+    /** Adds a new allocation on the host at the port the placement chooses, kept alive by heartbeats. */
     Grant place(ChangeSet changes, String host, ServiceType type, PortTable.Placement placement,
             Optional<Long> processId) {
+        return place(changes, host, type, placement, processId, Liveness.HEARTBEAT, Optional.empty());
+    }
+
+    /** Adds a new allocation on the host at the port the placement chooses. */
+    Grant place(ChangeSet changes, String host, ServiceType type, PortTable.Placement placement,
+            Optional<Long> processId, Liveness liveness, Optional<HealthCheck> check) {
         admitHost(changes, host);
         Instant now = changes.now();
         PortTable.PortChoice choice;
@@ -59,7 +65,7 @@ final class Placement {
             throw e;
         }
         Allocation allocation = new Allocation(UUID.randomUUID(), host, choice.port(), placement.serviceName(), type,
-                processId, now, now, AllocationStatus.ACTIVE);
+                processId, now, now, AllocationStatus.ACTIVE, liveness, check);
         changes.add(allocation, EventType.ALLOCATED);
         // concatenated, not infof: a printf pattern is parsed anew for every line (measured: 3 % of an
         // allocate+release cycle's CPU), and these lines come thousands a second

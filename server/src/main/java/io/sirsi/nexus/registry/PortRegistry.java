@@ -92,7 +92,7 @@ public class PortRegistry {
         this.queries = new RegistryQueries(index, replica, decisions, hosts, ranges, reservedPorts, clock);
         this.placement = new Placement(observer, hosts, queries::knownHosts);
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
-                deadlines, agents::dark);
+                deadlines, agents::dark, agents::listenerDecides);
         this.maintenance = new HostMaintenance(store, replica.shared());
         this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
@@ -220,7 +220,8 @@ public class PortRegistry {
             Optional<String> moved = existing.map(held -> moveOff(changes, held));
             Grant grant = placement.place(changes, host, request.serviceType(), placement.of(changes, host,
                     request.serviceName(), strategy, request.preferredPort(), request.required(),
-                    request.avoidPorts()), request.processId());
+                    request.avoidPorts()), request.processId(), request.liveness().orElse(Liveness.HEARTBEAT),
+                    request.check());
             return moved.map(text -> grant.withWhy(text + grant.why().map(why -> "; " + why).orElse("")))
                     .orElse(grant);
         });
@@ -237,6 +238,12 @@ public class PortRegistry {
         changes.onCommit(() -> LOG.info("Moved " + held.serviceName() + " off port " + held.port() + " on "
                 + held.host() + " (allocation " + held.allocationId() + "): the request avoids it"));
         return "released port " + held.port() + ", which the request avoids";
+    }
+
+    /** The check after a renewal: the same one keeps its status, another starts pending, none asked keeps it. */
+    private static Optional<HealthCheck> renewedCheck(Allocation existing, AllocationRequest request) {
+        return request.check().map(asked -> existing.check().filter(asked::sameAs).orElse(asked))
+                .or(existing::check);
     }
 
     /** A service asking again (it restarted): it keeps its allocation, which counts as a heartbeat. */
@@ -260,7 +267,8 @@ public class PortRegistry {
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, // asking again does not end a drain (Eureka's OUT_OF_SERVICE did)
-                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE);
+                existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE,
+                request.liveness().orElse(existing.liveness()), renewedCheck(existing, request));
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
@@ -621,14 +629,18 @@ public class PortRegistry {
     }
 
     /**
-     * Takes a host agent's report: reconciled with the host's allocations ({@link HostAgents}), and the configured
-     * action taken on each allocation that has just stopped listening. An agent never takes a port by itself: the
-     * only change a report may make is that action.
+     * Takes a host agent's report: reconciled with the host's allocations ({@link HostAgents}), the allocations
+     * kept alive by their listener heartbeated or expired by it, both edges of "listening" logged, and the
+     * configured action taken on each allocation that has just stopped listening. An agent never takes or frees a
+     * port by itself: expiry keeps the port until cleanup, and release is the operator's configured choice.
      */
     public HostAgents.Reconciled report(String host, HostObservation observation) {
         String reporting = hosts.resolve(Optional.of(host));
         HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
         observer.agentReported(reporting);
+        leases.listenersHeard(reconciled.liveness().heard());
+        logListening(reporting, reconciled);
+        HostChanges.await(leases.listenersLost(reporting, reconciled.liveness().lost()));
         if (config.agents().notListeningAction() == RegistryConfig.NotListeningAction.release) {
             for (Allocation silent : reconciled.stoppedListening()) {
                 release(silent.allocationId()).exceptionally(failure -> {
@@ -639,6 +651,39 @@ public class PortRegistry {
             }
         }
         return reconciled;
+    }
+
+    /**
+     * Puts both edges of "listening" in the change log, so that a watcher sees them: {@code not_listening} and
+     * {@code listening} again; and each check's change of status, which is stored with the allocation (discovery
+     * reads it on every replica). Each names the allocation as the index holds it now; one released or no longer Active
+     * meanwhile gets no event. Waited for, so that the report's answer follows its events.
+     */
+    private void logListening(String host, HostAgents.Reconciled reconciled) {
+        if (reconciled.stoppedListening().isEmpty() && reconciled.listeningAgain().isEmpty()
+                && reconciled.checkChanges().isEmpty()) {
+            return;
+        }
+        HostChanges.await(decisions.change(Set.of(host), changes -> {
+            noteEach(changes, reconciled.stoppedListening(), EventType.NOT_LISTENING);
+            noteEach(changes, reconciled.listeningAgain(), EventType.LISTENING);
+            for (HostAgents.CheckChange change : reconciled.checkChanges()) {
+                changes.index().byId(change.allocationId()).filter(now -> now.check().isPresent()).ifPresent(now -> {
+                    changes.replace(now, now.withCheckStatus(change.status()), EventType.ofCheck(change.status()));
+                    changes.onCommit(() -> LOG.infof("Check of %s on %s:%d is %s now (allocation %s)",
+                            now.serviceName(), now.host(), now.port(), change.status().wireName(),
+                            now.allocationId()));
+                });
+            }
+            return null;
+        }));
+    }
+
+    private static void noteEach(ChangeSet changes, List<Allocation> allocations, EventType event) {
+        for (Allocation seen : allocations) {
+            changes.index().byId(seen.allocationId()).filter(now -> now.status() == AllocationStatus.ACTIVE)
+                    .ifPresent(now -> changes.note(event, now));
+        }
     }
 
     /** The hosts' agents, as {@code api/} shows them. */

@@ -163,6 +163,17 @@ public interface RegistryConfig {
         @WithDefault("none")
         NotListeningAction notListeningAction();
 
+        /**
+         * Failed runs of an allocation's check in a row before it is critical (and leaves discovery): one failed
+         * connection is not an outage. Consul's {@code failures_before_critical} defaults to 0.
+         */
+        @WithDefault("3")
+        int checkFailuresBeforeCritical();
+
+        /** Passing runs in a row before a failing check is passing again (a first pass counts at once). */
+        @WithDefault("2")
+        int checkPassesBeforePassing();
+
         /** A host whose agent has reported before and not for this long is dark: its allocations are held. */
         @WithDefault("30s")
         Duration darkAfter();

@@ -183,7 +183,7 @@ public class UsageAnalytics {
                 }
                 case UNRESERVED -> change--;
                 case EXPIRED -> expirations++;
-                case RENEWED, REVIVED -> {
+                case RENEWED, REVIVED, NOT_LISTENING, LISTENING, CHECK_PASSING, CHECK_WARNING, CHECK_CRITICAL -> {
                 }
             }
         }

@@ -19,11 +19,13 @@ import java.util.UUID;
 final class AllocationTable {
 
     private static final String INSERT = "insert into allocation (allocation_id, host, port, service_name,"
-            + " service_type, process_id, allocated_at, last_heartbeat, reserved, expired)"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " service_type, process_id, allocated_at, last_heartbeat, reserved, expired, liveness, check_kind,"
+            + " check_path, check_interval_ms, check_timeout_ms, check_status)"
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String UPDATE = "update allocation set allocation_id = ?, host = ?, port = ?,"
             + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?,"
-            + " expired = ? where allocation_id = ?";
+            + " expired = ?, liveness = ?, check_kind = ?, check_path = ?, check_interval_ms = ?, check_timeout_ms = ?,"
+            + " check_status = ? where allocation_id = ?";
     private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
     private static final String DRAIN = "update allocation set drain_until = ?, drain_reason = ?"
             + " where allocation_id = ?";
@@ -152,7 +154,7 @@ final class AllocationTable {
             statement.addBatch();
         } else if (write instanceof StoreWrite.Update update) {
             RowMapping.bindAllocation(statement, update.allocation());
-            statement.setString(11, update.allocation().allocationId().toString());
+            statement.setString(17, update.allocation().allocationId().toString());
             statement.addBatch();
         } else if (write instanceof StoreWrite.Touch touch) {
             for (Map.Entry<UUID, Instant> heartbeat : touch.lastHeartbeats().entrySet()) {

@@ -19,7 +19,7 @@ import java.util.Optional;
 final class ChangeLogTable {
 
     private static final String INSERT_EVENT = "insert into change_event (" + RowMapping.EVENT_COLUMNS + ")"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     /**
      * Hands out revisions. On PostgreSQL the update holds the head row's lock until the transaction ends, so a
      * second appender waits for the first to commit: revisions are handed out in commit order, and a reader of

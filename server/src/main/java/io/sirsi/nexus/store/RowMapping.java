@@ -4,11 +4,14 @@ import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.EventType;
+import io.sirsi.nexus.registry.HealthCheck;
+import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.ServiceType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -19,31 +22,54 @@ import java.util.UUID;
  */
 final class RowMapping {
 
+    /** Liveness and the check, the last columns of both rows and events, in this order. */
+    static final String V5_COLUMNS = "liveness, check_kind, check_path, check_interval_ms, check_timeout_ms,"
+            + " check_status";
     static final String ALLOCATION_COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
-            + " allocated_at, last_heartbeat, reserved, expired, drain_until";
+            + " allocated_at, last_heartbeat, reserved, expired, drain_until, " + RowMapping.V5_COLUMNS;
     static final String EVENT_COLUMNS = "revision, type, at, allocation_id, host, port, service_name,"
-            + " service_type, process_id, allocated_at, last_heartbeat, status";
+            + " service_type, process_id, allocated_at, last_heartbeat, status, " + RowMapping.V5_COLUMNS;
 
     private RowMapping() {
     }
 
     /**
-     * The first ten columns of {@link #ALLOCATION_COLUMNS}, from the first parameter: the drain's own columns are
-     * written by {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone, so that an update keeps them.
+     * The columns of {@link #ALLOCATION_COLUMNS} but the drain's, from the first parameter (liveness and the check
+     * from the eleventh):
+     * the drain's own columns are written by {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone, so that an
+     * update keeps them.
      */
     static void bindAllocation(PreparedStatement statement, Allocation allocation) throws SQLException {
         bindFields(statement, 1, allocation);
         statement.setInt(9, allocation.reserved() ? 1 : 0);
         statement.setInt(10, allocation.expired() ? 1 : 0);
+        bindV5(statement, 11, allocation);
     }
 
-    /** The twelve columns of {@link #EVENT_COLUMNS}, from the first parameter. */
+    /** The columns of {@link #EVENT_COLUMNS}, from the first parameter. */
     static void bindEvent(PreparedStatement statement, long revision, ChangeEvent event) throws SQLException {
         statement.setLong(1, revision);
         statement.setString(2, event.type().wireName());
         statement.setLong(3, event.at().toEpochMilli());
         bindFields(statement, 4, event.allocation());
         statement.setString(12, event.allocation().status().label());
+        bindV5(statement, 13, event.allocation());
+    }
+
+    /** The {@link #V5_COLUMNS}, from {@code first}. */
+    private static void bindV5(PreparedStatement statement, int first, Allocation allocation) throws SQLException {
+        statement.setString(first, allocation.liveness().wireName());
+        Optional<HealthCheck> check = allocation.check();
+        statement.setString(first + 1, check.map(given -> given.kind().wireName()).orElse(null));
+        statement.setString(first + 2, check.flatMap(HealthCheck::path).orElse(null));
+        if (check.isPresent()) {
+            statement.setLong(first + 3, check.get().interval().toMillis());
+            statement.setLong(first + 4, check.get().timeout().toMillis());
+        } else {
+            statement.setNull(first + 3, Types.BIGINT);
+            statement.setNull(first + 4, Types.BIGINT);
+        }
+        statement.setString(first + 5, check.map(given -> given.status().wireName()).orElse(null));
     }
 
     /** The eight columns that rows and events share, in their order, from {@code first}. */
@@ -91,7 +117,27 @@ final class RowMapping {
                 processId(row),
                 Instant.ofEpochMilli(row.getLong("allocated_at")),
                 Instant.ofEpochMilli(row.getLong("last_heartbeat")),
-                status);
+                status,
+                liveness(row.getString("liveness")),
+                check(row));
+    }
+
+    /** The stored check; a kind this build does not know reads as no check (a newer replica's). */
+    private static Optional<HealthCheck> check(ResultSet row) throws SQLException {
+        Optional<HealthCheck.Kind> kind = Optional.ofNullable(row.getString("check_kind"))
+                .flatMap(HealthCheck.Kind::fromWireName);
+        if (kind.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new HealthCheck(kind.get(), Optional.ofNullable(row.getString("check_path")),
+                Duration.ofMillis(row.getLong("check_interval_ms")), Duration.ofMillis(row.getLong("check_timeout_ms")),
+                Optional.ofNullable(row.getString("check_status")).flatMap(HealthCheck.Status::fromWireName)
+                        .orElse(HealthCheck.Status.PENDING)));
+    }
+
+    /** A kind this build does not know (a newer replica's) is taken as heartbeats, the rule every build knows. */
+    private static Liveness liveness(String stored) {
+        return Liveness.fromWireName(stored).orElse(Liveness.HEARTBEAT);
     }
 
     private static Optional<Long> processId(ResultSet row) throws SQLException {

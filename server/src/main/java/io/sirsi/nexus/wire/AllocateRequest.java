@@ -1,7 +1,9 @@
 package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.AllocationRequest;
+import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.InvalidRequestException;
+import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.PlacementStrategy;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
@@ -45,7 +47,27 @@ public record AllocateRequest(
         @Schema(description = "Ports not to grant to this request (another process holds them on the host); a"
                 + " service holding one of them is moved to another port",
                 maxItems = AllocationRequest.MAX_AVOID_PORTS)
-        List<Integer> avoidPorts) {
+        List<Integer> avoidPorts,
+
+        @Schema(description = "What keeps the allocation alive: its heartbeats, or its listener as the host's agent"
+                + " sees it (heartbeats count until the agent has seen it listen). Absent: heartbeat for a new"
+                + " allocation, unchanged for one asked for again", enumeration = {"heartbeat", "listener"},
+                nullable = true)
+        String liveness,
+
+        @Schema(description = "The one check the host's agent runs on the service (tcp connect, or http GET of a"
+                + " path); a critical check withholds the instance from discovery until it passes again",
+                nullable = true)
+        CheckRequest check) {
+
+    /** A check as asked for: {@code type} tcp or http, {@code path} for http, {@code interval}, {@code timeout}. */
+    public record CheckRequest(
+            @Schema(required = true, enumeration = {"tcp", "http"}) String type,
+            @Schema(description = "http only: the path and query to GET, e.g. /health", maxLength = 255) String path,
+            @Schema(description = "between runs: 1s to 10m", defaultValue = "10s", example = "10s") String interval,
+            @Schema(description = "of one run: 100ms to 60s, at most the interval", defaultValue = "2s")
+            String timeout) {
+    }
 
     /** The registry's request; fails with a message naming every missing field, or the first broken rule. */
     public AllocationRequest toRegistryRequest(ServiceTypes types) {
@@ -60,6 +82,9 @@ public record AllocateRequest(
         return new AllocationRequest(serviceName, types.parse(serviceType), Optional.ofNullable(preferredPort),
                 Boolean.TRUE.equals(required), Optional.ofNullable(processId), Optional.ofNullable(host),
                 Optional.ofNullable(strategy).map(PlacementStrategy::parse),
-                avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts));
+                avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts),
+                Optional.ofNullable(liveness).map(Liveness::parse),
+                Optional.ofNullable(check).map(asked -> HealthCheck.requested(asked.type(), asked.path(),
+                        asked.interval(), asked.timeout())));
     }
 }

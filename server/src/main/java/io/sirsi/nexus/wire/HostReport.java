@@ -2,6 +2,7 @@ package io.sirsi.nexus.wire;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -14,7 +15,24 @@ public record HostReport(
         @Schema(description = "every listening TCP socket and bound UDP socket") List<Listener> listeners,
         @Schema(description = "net.ipv4.ip_local_port_range", nullable = true) PortSpan ephemeralRange,
         @Schema(description = "net.ipv4.ip_local_reserved_ports") List<PortSpan> reservedPorts,
-        @Schema(description = "the host's own addresses") List<String> addresses) {
+        @Schema(description = "the host's own addresses") List<String> addresses,
+        @Schema(description = "the last result of each check the registry gave the agent", nullable = true)
+        List<CheckResult> checks) {
+
+    /** A report without check results (no check runs on the host). */
+    public HostReport(String agentVersion, Instant scannedAt, List<Listener> listeners, PortSpan ephemeralRange,
+            List<PortSpan> reservedPorts, List<String> addresses) {
+        this(agentVersion, scannedAt, listeners, ephemeralRange, reservedPorts, addresses, null);
+    }
+
+    /** One run of an allocation's check on the host. */
+    public record CheckResult(
+            UUID allocationId,
+            @Schema(enumeration = {"passing", "warning", "critical"}) String status,
+            @Schema(description = "what the run said, at most 512 characters (the agent truncates)") String output,
+            @Schema(description = "when it ran, by the host's clock; a result already reported is not counted"
+                    + " again") Instant ranAt) {
+    }
 
     /** A socket bound on the host: TCP in LISTEN, or UDP bound; its owner when the agent could see it. */
     public record Listener(

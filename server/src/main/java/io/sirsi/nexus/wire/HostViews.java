@@ -2,6 +2,7 @@ package io.sirsi.nexus.wire;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The answers about hosts as their agents see them: a report's receipt, an agent's status, one host in detail. */
@@ -11,7 +12,14 @@ public final class HostViews {
     }
 
     /** The answer to a report: what the registry made of it. */
-    public record ReportReceipt(String host, int listeners, int unregisteredListeners, int notListening) {
+    public record ReportReceipt(String host, int listeners, int unregisteredListeners, int notListening,
+            @Schema(description = "the checks the agent is to run on its host, one per allocation that has one")
+            List<CheckOrder> checks) {
+    }
+
+    /** A check for the agent to run: connect to the port (tcp), or GET the path on it (http). */
+    public record CheckOrder(UUID allocationId, int port, @Schema(enumeration = {"tcp", "http"}) String type,
+            @Schema(nullable = true) String path, long intervalMs, long timeoutMs) {
     }
 
     /** A host's agent as the registry last heard it. */

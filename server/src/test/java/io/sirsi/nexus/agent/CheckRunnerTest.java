@@ -1,0 +1,90 @@
+package io.sirsi.nexus.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sirsi.nexus.wire.HostReport;
+import io.sirsi.nexus.wire.HostViews;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** The agent's checks against real listeners on this machine's loopback: what each outcome reports. */
+class CheckRunnerTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-05T01:00:00Z"), ZoneOffset.UTC);
+
+    private static HostViews.CheckOrder order(int port, String type, String path) {
+        return new HostViews.CheckOrder(UUID.randomUUID(), port, type, path, 1000, 1000);
+    }
+
+    @Test
+    void aTcpCheckPassesWhileSomethingListensAndIsCriticalAfter() throws IOException {
+        try (CheckRunner runner = new CheckRunner(CLOCK)) {
+            int port;
+            HostReport.CheckResult result;
+            try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                port = listener.getLocalPort();
+                result = runner.run(order(port, "tcp", null));
+                assertEquals("passing", result.status(), result.output());
+                assertEquals(CLOCK.instant(), result.ranAt());
+            }
+            result = runner.run(order(port, "tcp", null));
+            assertEquals("critical", result.status());
+            assertTrue(result.output().startsWith("TCP connect to 127.0.0.1:" + port), result.output());
+        }
+    }
+
+    @Test
+    void anHttpCheckIsPassingOn2xxWarningOn429AndCriticalOtherwiseWithTheBodyTruncated() throws IOException {
+        AtomicInteger answer = new AtomicInteger(200);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/health", exchange -> {
+            byte[] body = ("ok " + exchange.getRequestURI().getQuery() + " " + "x".repeat(2000))
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer.get(), body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try (CheckRunner runner = new CheckRunner(CLOCK)) {
+            HostViews.CheckOrder order = order(server.getAddress().getPort(), "http", "/health?deep=1");
+            HostReport.CheckResult result = runner.run(order);
+            assertEquals("passing", result.status(), result.output());
+            assertTrue(result.output().startsWith("HTTP GET /health?deep=1: 200 ok deep=1 xxx"), result.output());
+            assertEquals(CheckRunner.MAX_OUTPUT, result.output().length());
+            answer.set(429);
+            assertEquals("warning", runner.run(order).status());
+            answer.set(503);
+            assertEquals("critical", runner.run(order).status());
+            assertEquals("critical", runner.run(order(order.port(), "http", "/missing")).status()); // 404
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void theChecksTheRegistryNamesRunAndGoWithTheNextReportAndOthersStop() throws IOException {
+        try (CheckRunner runner = new CheckRunner(CLOCK);
+                ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            HostViews.CheckOrder order = order(listener.getLocalPort(), "tcp", null);
+            HostReport empty = new HostReport("t", CLOCK.instant(), List.of(), null, List.of(), List.of());
+            runner.update(List.of(order));
+            Awaitility.await().until(() -> runner.withResults(empty).checks() != null);
+            assertEquals(order.allocationId(), runner.withResults(empty).checks().get(0).allocationId());
+            runner.update(List.of());
+            assertEquals(null, runner.withResults(empty).checks());
+        }
+    }
+}
