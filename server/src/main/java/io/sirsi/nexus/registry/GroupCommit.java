@@ -40,7 +40,7 @@ final class GroupCommit {
     interface Log {
         /**
          * Applies what other writers committed since the index's revision, read in the group's transaction; called
-         * with the lock held.
+         * without the lock, which it takes only to apply what it read.
          */
         void catchUp(HostTransaction transaction);
 
@@ -84,6 +84,12 @@ final class GroupCommit {
     private final Settled settled;
     private final InstantSource clock;
     private final BlockingQueue<Queued<?>> queue = new LinkedBlockingQueue<>();
+    /**
+     * Orders queueing against closing. Not the registry's lock: the writer holds that while it decides, which on a
+     * shared store includes reading the log in the group's transaction, and a request's thread (an event loop) that
+     * waited for it to queue a change stalled every request on that loop for a round trip (issue 23).
+     */
+    private final Object queueing = new Object();
     private final Thread writer = new Thread(this::run, "sirsi-store-writer");
     private volatile boolean closing;
 
@@ -109,25 +115,19 @@ final class GroupCommit {
      */
     <T> CompletableFuture<T> submit(Collection<String> hosts, Function<ChangeSet, T> action) {
         Queued<T> queued = new Queued<>(Set.copyOf(hosts), action);
-        lock.lock(); // close() takes it too: after closing, nothing is queued that the writer will not see
-        try {
+        synchronized (queueing) { // close() too: after closing, nothing is queued that the writer will not see
             if (closing) {
                 throw new StoreUnavailableException("the registry is shutting down; nothing was changed", null);
             }
             queue.add(queued);
-        } finally {
-            lock.unlock();
         }
         return queued.result;
     }
 
     /** Commits what is queued, then stops the writer thread. */
     void close() {
-        lock.lock();
-        try {
+        synchronized (queueing) {
             closing = true;
-        } finally {
-            lock.unlock();
         }
         try {
             writer.join(TimeUnit.SECONDS.toMillis(30));
@@ -236,9 +236,9 @@ final class GroupCommit {
         refused.clear();
         events.clear();
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        log.catchUp(transaction); // the hosts' locks are held: no other writer changes them until this one commits
         lock.lock();
         try {
-            log.catchUp(transaction);
             for (Queued<?> queued : batch) {
                 ChangeSet changes = new ChangeSet(index, deadlines, transaction, now);
                 try {

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.registry;
 
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -44,11 +45,17 @@ final class HostChanges {
     }
 
     /**
-     * A change to one allocation, named by id: its host is looked up on a fresh index (an id unknown there did not
-     * exist when the request arrived), and the change is decided under that host's lock, on the index again.
+     * A change to one allocation, named by id: the change is decided under its host's lock, on the index brought to
+     * the log's head under that lock. An allocation's host never changes, so an id this index knows names its host
+     * already; only an id it does not know needs a fresh index (on a replica, one read of the log's head, issue 23)
+     * to tell its host, or that it did not exist when the request arrived.
      */
     <T> CompletionStage<T> ofAllocation(UUID allocationId, Function<ChangeSet, T> action) {
         requireOpen();
+        Optional<Allocation> known = index.byId(allocationId);
+        if (known.isPresent()) {
+            return change(Set.of(known.get().host()), action);
+        }
         return replica.fresh().thenCompose(fresh -> {
             Allocation allocation = index.byId(allocationId).orElseThrow(() -> notFound(allocationId));
             return change(Set.of(allocation.host()), action);

@@ -37,6 +37,8 @@ final class IndexReplica implements GroupCommit.Log {
     private static final CompletionStage<Void> CURRENT = CompletableFuture.completedStage(null);
 
     private final AllocationStore store;
+    /** The registry's lock, which guards the index: held while events are applied, not while they are read. */
+    private final ReentrantLock lock;
     private final RegistryIndex index;
     private final LeaseDeadlines deadlines;
     private final ChangeFeed feed;
@@ -45,11 +47,12 @@ final class IndexReplica implements GroupCommit.Log {
 
     IndexReplica(AllocationStore store, ReentrantLock lock, RegistryIndex index, LeaseDeadlines deadlines) {
         this.store = store;
+        this.lock = lock;
         this.index = index;
         this.deadlines = deadlines;
         this.feed = new ChangeFeed(store, KEEP_ALIVE);
         this.follower = store.shared()
-                ? Optional.of(new LogFollower(store, lock, index, () -> catchUpFromLog(store, Long.MAX_VALUE),
+                ? Optional.of(new LogFollower(store, index, () -> catchUpFromLog(store, Long.MAX_VALUE),
                         FOLLOW_POLL_MILLIS))
                 : Optional.empty();
     }
@@ -108,6 +111,7 @@ final class IndexReplica implements GroupCommit.Log {
         return follower.map(LogFollower::lag).orElse(Duration.ZERO);
     }
 
+    /** Called without the lock: the log is read outside it (see {@link #catchUpFromLog}). */
     @Override
     public void catchUp(HostTransaction transaction) {
         if (store.shared()) {
@@ -147,8 +151,11 @@ final class IndexReplica implements GroupCommit.Log {
 
     /**
      * Applies the events other writers committed after the index's revision and before {@code before}, read from
-     * {@code log} (the store, or the writer's transaction); called with the lock held. Should the log no longer hold
-     * the next revision (pruned while this replica was away), the index is loaded again whole.
+     * {@code log} (the store, or the writer's transaction). Each page of the log is read without the lock, and
+     * applied under it: a read is a round trip on a shared store, and the writer deciding, or a thread queueing a
+     * change, should not wait for it (issue 23). Should another thread have applied events meanwhile, the page is read
+     * again from the new revision. Should the log no longer hold the next revision (pruned while this replica was
+     * away), the index is loaded again whole.
      */
     private void catchUpFromLog(CatchUpReads log, long before) {
         while (true) {
@@ -160,21 +167,29 @@ final class IndexReplica implements GroupCommit.Log {
             if (events.isEmpty()) {
                 return;
             }
-            if (events.get(0).revision() != applied + 1) {
-                LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
-                        applied + 1, events.get(0).revision());
-                reset(log.load());
-                return;
-            }
-            List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
-            applying.forEach(event -> {
-                index.apply(event);
-                UUID allocationId = event.allocation().allocationId();
-                index.byId(allocationId).ifPresentOrElse(deadlines::watch, () -> deadlines.forget(allocationId));
-            });
-            feed.publish(applying);
-            if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {
-                return;
+            lock.lock();
+            try {
+                if (index.revision() != applied) {
+                    continue; // applied by another thread meanwhile: read on from where it left the index
+                }
+                if (events.get(0).revision() != applied + 1) {
+                    LOG.warnf("The change log no longer holds revision %d (oldest: %d); reloading every allocation",
+                            applied + 1, events.get(0).revision());
+                    reset(log.load());
+                    return;
+                }
+                List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
+                applying.forEach(event -> {
+                    index.apply(event);
+                    UUID allocationId = event.allocation().allocationId();
+                    index.byId(allocationId).ifPresentOrElse(deadlines::watch, () -> deadlines.forget(allocationId));
+                });
+                feed.publish(applying);
+                if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {
+                    return;
+                }
+            } finally {
+                lock.unlock();
             }
         }
     }

@@ -22,7 +22,6 @@ final class LogFollower {
     private static final Logger LOG = Logger.getLogger(LogFollower.class);
 
     private final AllocationStore store;
-    private final ReentrantLock indexLock;
     private final RegistryIndex index;
     private final Runnable catchUp;
     private final long pollMillis;
@@ -37,10 +36,9 @@ final class LogFollower {
      */
     private volatile long currentSince = System.nanoTime();
 
-    LogFollower(AllocationStore store, ReentrantLock indexLock, RegistryIndex index, Runnable catchUp,
-            long pollMillis) {
+    /** {@code catchUp} takes the index's lock itself, only while it applies what it read. */
+    LogFollower(AllocationStore store, RegistryIndex index, Runnable catchUp, long pollMillis) {
         this.store = store;
-        this.indexLock = indexLock;
         this.index = index;
         this.catchUp = catchUp;
         this.pollMillis = pollMillis;
@@ -97,12 +95,7 @@ final class LogFollower {
             try {
                 long reading = System.nanoTime();
                 if (store.headRevision() > index.revision()) {
-                    indexLock.lock();
-                    try {
-                        catchUp.run();
-                    } finally {
-                        indexLock.unlock();
-                    }
+                    catchUp.run();
                 }
                 currentSince = reading;
                 served.forEach(fresh -> fresh.complete(null));

@@ -108,28 +108,68 @@ final class AllocationTable {
     }
 
     /**
-     * Applies the group's writes in their order, with the group's statements. A run of writes of one kind goes as
-     * one JDBC batch (on PostgreSQL one round trip rather than one per row, issue 23); a write of another kind
-     * sends the run first, so that a port released is free before it is allocated again. Writes to other tables
-     * (host maintenance) are left to them.
+     * The order in which a group's batches are sent: every kind that frees a port or a name (delete, then update)
+     * before every kind that may take one (update, insert), and the writes that change no unique column (heartbeat
+     * and drain times) last. Two writes of different allocations can then only conflict through a port or name that
+     * the earlier one took and the later one freed, which cannot happen within one group without a write of the same
+     * allocation in between; writes of the same allocation keep their order ({@link #apply}).
+     */
+    private static final List<String> BATCH_ORDER = List.of(DELETE, UPDATE, INSERT, TOUCH, DRAIN);
+
+    /**
+     * Applies the group's writes with the group's statements, as if in their order, in as few round trips as that
+     * allows: one JDBC batch per kind of write (on PostgreSQL one round trip rather than one per row, issue 23),
+     * sent in {@link #BATCH_ORDER}. A write of an allocation that a pending write of another kind also changes (a
+     * port allocated and released in one group) sends what is pending first, so that the two keep their order.
+     * Writes to other tables (host maintenance) are left to them.
      */
     void apply(List<StoreWrite> writes, Statements statements) throws SQLException {
-        PreparedStatement pending = null;
+        Map<String, PreparedStatement> pending = new HashMap<>();
+        Map<UUID, String> pendingKinds = new HashMap<>(); // each allocation with a pending write: of which kind
         for (StoreWrite write : writes) {
             String sql = sql(write);
             if (sql == null) {
                 continue; // another table's write (host maintenance)
             }
-            PreparedStatement statement = statements.get(sql);
-            if (pending != null && pending != statement) {
-                pending.executeBatch();
+            List<UUID> ids = allocationIds(write);
+            if (ids.stream().map(pendingKinds::get).anyMatch(kind -> kind != null && !kind.equals(sql))) {
+                send(pending);
+                pendingKinds.clear();
             }
+            PreparedStatement statement = statements.get(sql);
             bind(write, statement);
-            pending = statement;
+            pending.put(sql, statement);
+            ids.forEach(id -> pendingKinds.put(id, sql));
         }
-        if (pending != null) {
-            pending.executeBatch();
+        send(pending);
+    }
+
+    private static void send(Map<String, PreparedStatement> pending) throws SQLException {
+        for (String sql : BATCH_ORDER) {
+            PreparedStatement batch = pending.get(sql);
+            if (batch != null) {
+                batch.executeBatch();
+            }
         }
+        pending.clear();
+    }
+
+    /** The allocations a write to this table changes. */
+    private static List<UUID> allocationIds(StoreWrite write) {
+        if (write instanceof StoreWrite.Insert insert) {
+            return List.of(insert.allocation().allocationId());
+        } else if (write instanceof StoreWrite.Update update) {
+            return List.of(update.allocation().allocationId());
+        } else if (write instanceof StoreWrite.Touch touch) {
+            return List.copyOf(touch.lastHeartbeats().keySet());
+        } else if (write instanceof StoreWrite.Drain drain) {
+            return List.of(drain.allocationId());
+        } else if (write instanceof StoreWrite.Undrain undrain) {
+            return List.of(undrain.allocationId());
+        } else if (write instanceof StoreWrite.Delete delete) {
+            return delete.allocationIds();
+        }
+        return List.of();
     }
 
     private static String sql(StoreWrite write) {

@@ -12,5 +12,12 @@ enum Begin {
      * cannot wait for the write lock (SQLITE_BUSY at once, as a deadlock could follow), and cannot take it at all
      * once another connection has written since its snapshot (SQLITE_BUSY_SNAPSHOT). PostgreSQL needs neither.
      */
-    WRITE_LOCK_FIRST
+    WRITE_LOCK_FIRST,
+
+    /**
+     * No transaction around the work: for one read statement, which is a transaction by itself (autocommit). On
+     * PostgreSQL that saves the commit's round trip, which the log follower's read of the head paid on every lookup
+     * of a replica (issue 23).
+     */
+    SINGLE_READ
 }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,6 +119,11 @@ public class JdbcAllocationStore implements AllocationStore {
         private final StoreTransaction transaction;
         /** Set when the work returns: the transaction commits or rolls back then, and is not to be used after. */
         private boolean ended;
+        /**
+         * Each host's maintenance as read in this transaction: the hosts' locks keep it from changing until the
+         * transaction ends, so a group of several allocations on one host reads it once, not once each (issue 23).
+         */
+        private final Map<String, Optional<Maintenance>> maintenanceRead = new HashMap<>();
 
         OpenHostTransaction(StoreTransaction transaction) {
             this.transaction = transaction;
@@ -160,11 +166,17 @@ public class JdbcAllocationStore implements AllocationStore {
 
         @Override
         public Optional<Maintenance> maintenance(String host) {
-            return join("read the host's maintenance", open -> maintenance.of(open, host));
+            Optional<Maintenance> read = maintenanceRead.get(host);
+            if (read == null) {
+                read = join("read the host's maintenance", open -> maintenance.of(open, host));
+                maintenanceRead.put(host, read);
+            }
+            return read;
         }
 
         @Override
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
+            maintenanceRead.clear(); // a write may change them
             return join("write allocations", open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
                 Statements statements = keptStatements.of(open.connection());
@@ -209,7 +221,7 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public long headRevision() {
-        return inTransaction("read the change log", Begin.DEFERRED, changeLog::head);
+        return inTransaction("read the change log", Begin.SINGLE_READ, changeLog::head);
     }
 
     @Override

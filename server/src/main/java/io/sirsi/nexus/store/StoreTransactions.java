@@ -39,6 +39,10 @@ final class StoreTransactions {
             Runnable deferNextBegin = begin == Begin.WRITE_LOCK_FIRST ? dialect.beginWithWriteLock(connection)
                     : () -> {
                     };
+            if (begin == Begin.SINGLE_READ) {
+                connection.setAutoCommit(true);
+                return work.run(new StoreTransaction(connection));
+            }
             connection.setAutoCommit(false);
             transaction = new StoreTransaction(connection);
             try {
