@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The HTTP side of the client: one JDK {@link HttpClient}, the base URLs with failover, the API key, JSON both ways,
@@ -43,9 +44,11 @@ final class Transport {
     private final HttpClient http;
     private final ObjectMapper json;
     private final AtomicInteger current = new AtomicInteger();
+    private final Consumer<RegistryAnswer> answers;
 
     Transport(List<URI> baseUrls, String apiKey, Duration connectTimeout, Duration requestTimeout,
-            javax.net.ssl.SSLContext tls) {
+            javax.net.ssl.SSLContext tls, Consumer<RegistryAnswer> answers) {
+        this.answers = answers;
         this.baseUrls = List.copyOf(baseUrls);
         this.apiKey = apiKey;
         this.requestTimeout = requestTimeout;
@@ -53,9 +56,21 @@ final class Transport {
                 .connectTimeout(connectTimeout);
         if (tls != null) {
             builder.sslContext(tls);
+        } else if (plainHttpOnly(this.baseUrls)) {
+            builder.sslContext(PlainHttpOnly.context()); // not the JDK's default, costly to set up and never used
         }
         this.http = builder.build();
         this.json = mapper();
+    }
+
+    /** Whether no URL is {@code https}: a loop, not a stream, as each lambda costs a short-lived client's start. */
+    private static boolean plainHttpOnly(List<URI> urls) {
+        for (URI url : urls) {
+            if ("https".equalsIgnoreCase(url.getScheme())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -108,6 +123,11 @@ final class Transport {
         return this.<T>send("GET", path, query, null, type).body();
     }
 
+    /** A GET whose 503 is an answer as well, read as the type (the health report says so with the same body). */
+    <T> T getEvenUnavailable(String path, Class<T> type) {
+        return this.<T>send("GET", path, Map.of(), null, json.constructType(type), true).body();
+    }
+
     <T> Answer<T> getWithRevision(String path, Map<String, Object> query, JavaType type) {
         return send("GET", path, query, null, type);
     }
@@ -125,6 +145,11 @@ final class Transport {
     }
 
     private <T> Answer<T> send(String method, String path, Map<String, Object> query, Object body, JavaType type) {
+        return send(method, path, query, body, type, false);
+    }
+
+    private <T> Answer<T> send(String method, String path, Map<String, Object> query, Object body, JavaType type,
+            boolean unavailableAnswers) {
         byte[] bytes = body == null ? null : write(body);
         RegistryUnavailableException unavailable = null;
         int first = current.get();
@@ -150,7 +175,10 @@ final class Transport {
                 continue;
             }
             current.set(index);
-            if (response.statusCode() >= 300) {
+            if (answers != null) {
+                answers.accept(new RegistryAnswer(response.statusCode(), response.headers(), response.body(), json));
+            }
+            if (response.statusCode() >= 300 && !(unavailableAnswers && response.statusCode() == 503)) {
                 throw problem(response);
             }
             return new Answer<>(read(response, type), revision(response), response);

@@ -1,6 +1,6 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.wire.AllocateRequest;
+import io.sirsi.nexus.client.AllocationRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -32,19 +32,23 @@ public class AllocationOptions {
     List<Integer> avoidPorts = List.of();
 
     /** The allocate request; {@code required} only goes with a preferred port, which it is about. */
-    AllocateRequest request(CommandSpec spec, String name, String type, Long processId) {
+    AllocationRequest request(CommandSpec spec, String name, String type, Long processId) {
         return request(spec, name, type, processId, Set.of());
     }
 
     /** The allocate request, avoiding {@code refused} (ports found taken on this host) as well as the options'. */
-    AllocateRequest request(CommandSpec spec, String name, String type, Long processId, Collection<Integer> refused) {
+    AllocationRequest request(CommandSpec spec, String name, String type, Long processId,
+            Collection<Integer> refused) {
         if (required && preferredPort == null) {
             throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
         }
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
-        return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId,
-                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid));
+        AllocationRequest request = common(name, type, processId);
+        if (preferredPort != null) {
+            request = request.withPreferredPort(preferredPort).withRequired(required);
+        }
+        return avoid.isEmpty() ? request : request.withAvoidPorts(new ArrayList<>(avoid));
     }
 
     /** Whether the preferred port is the only one to take. */
@@ -58,8 +62,19 @@ public class AllocationOptions {
     }
 
     /** The request that asks for {@code port} again, on the same host, when the registry has forgotten it. */
-    AllocateRequest again(String name, String type, Long processId, int port) {
-        return new AllocateRequest(name, type, port, false, processId, host.host().orElse(null), strategy.strategy,
-                null);
+    AllocationRequest again(String name, String type, Long processId, int port) {
+        return common(name, type, processId).withPreferredPort(port).withRequired(false);
+    }
+
+    /** The service, its process and the host and strategy asked for. */
+    private AllocationRequest common(String name, String type, Long processId) {
+        AllocationRequest request = AllocationRequest.of(name, type);
+        if (processId != null) {
+            request = request.withProcessId(processId);
+        }
+        if (host.given() || host.host().isPresent()) {
+            request = request.withHost(host.name());
+        }
+        return strategy.strategy == null ? request : request.withStrategy(strategy.strategy);
     }
 }
