@@ -84,7 +84,7 @@ public final class RegistryViews {
      *
      * @param totalPorts ports held
      * @param activeServices services Active
-     * @param portAllocations the allocations, by port (as text)
+     * @param portAllocations the allocations, by service name
      * @param serviceTypes each type's services
      * @param registryStats the counts by status and type
      */

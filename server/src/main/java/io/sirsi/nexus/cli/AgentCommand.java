@@ -55,7 +55,7 @@ public class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
         String reportingHost = host != null ? host : localHostName();
-        RegistryClient registry = options.streamClient();
+        RegistryClient registry = options.registryClient();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
                 report -> registry.report(reportingHost, report), Duration.ofSeconds(intervalSeconds),

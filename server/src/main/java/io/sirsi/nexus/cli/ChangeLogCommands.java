@@ -66,7 +66,7 @@ final class ChangeLogCommands {
 
         @Override
         protected int run(SirsiNexusClient unused) {
-            RegistryClient registry = options.streamClient();
+            RegistryClient registry = options.registryClient();
             if (since != null && since < 0) {
                 throw new CliException(ExitCode.USAGE, "--since must be a revision, 0 or more");
             }

@@ -48,7 +48,7 @@ public class ClientOptions {
     }
 
     /** The client of what the library does not reach yet: the change stream, the agent's report. */
-    RegistryClient streamClient() {
+    RegistryClient registryClient() {
         if (timeoutSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
         }

@@ -40,7 +40,7 @@ class SummariesAndAnswersIT {
         Allocation granted = client.allocate(AllocationRequest.of("ledger", "database"));
 
         RegistryViews.Overview overview = client.overview(null);
-        assertEquals(granted, overview.portAllocations().get(Integer.toString(granted.port())));
+        assertEquals(granted, overview.portAllocations().get("ledger"));
         assertEquals(List.of("ledger"), overview.serviceTypes().get("database"));
         assertEquals(overview.totalPorts(), overview.registryStats().totalAllocations());
 
