@@ -262,6 +262,16 @@ public final class SirsiNexusClient {
         return transport.get("/ports/analytics", query, Analytics.class);
     }
 
+    /**
+     * {@code POST /ports/hosts/{host}/report}: a host agent's report of what listens on its host.
+     *
+     * @throws AccessDeniedException a key without the agent's role, when the registry asks for keys
+     */
+    public HostReport.Receipt report(String host, HostReport report) {
+        return transport.post("/ports/hosts/" + Transport.segment(Objects.requireNonNull(host, "host")) + "/report",
+                Map.of(), Objects.requireNonNull(report, "report"), HostReport.Receipt.class);
+    }
+
     /** {@code GET /ports/overview}: one host's allocations, counts and types ({@code null}: the registry's own). */
     public RegistryViews.Overview overview(String host) {
         return transport.get("/ports/overview", query("host", host), RegistryViews.Overview.class);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -75,12 +76,13 @@ final class Transport {
 
     /**
      * The wire's JSON: snake_case names, and fields a newer registry adds are ignored. Of the time types only
-     * {@link Instant}, which the registry writes as ISO-8601 text and requests never carry: read by
-     * {@link Instant#parse}, without Jackson's JavaTimeModule (another dependency, and slow to set up).
+     * {@link Instant}, as ISO-8601 text both ways (an agent's report carries one): read by {@link Instant#parse} and
+     * written by its {@code toString}, without Jackson's JavaTimeModule (another dependency, and slow to set up).
      */
     static ObjectMapper mapper() {
         return new ObjectMapper()
-                .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant()))
+                .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant())
+                        .addSerializer(Instant.class, new ToStringSerializer(Instant.class)))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }

@@ -2,6 +2,9 @@ package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.agent.HostScanner;
 import io.sirsi.nexus.agent.ReportLoop;
+import io.sirsi.nexus.client.RegistryException;
+import io.sirsi.nexus.client.RegistryViews;
+import io.sirsi.nexus.wire.HostReport;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -55,16 +58,33 @@ public class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
         String reportingHost = host != null ? host : localHostName();
-        RegistryClient registry = options.registryClient();
+        RegistrySession registry = options.session();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
-                report -> registry.report(reportingHost, report), Duration.ofSeconds(intervalSeconds),
+                report -> send(registry, reportingHost, report), Duration.ofSeconds(intervalSeconds),
                 System.err, duration -> Thread.sleep(duration.toMillis()));
         if (reports == 1) {
             return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         }
         loop.run(reports);
         return ExitCode.OK.code();
+    }
+
+    /** One report, through the client library; a refusal or no answer is the CLI's one-line failure. */
+    private static void send(RegistrySession registry, String host, HostReport report) {
+        try {
+            registry.client().report(host, new io.sirsi.nexus.client.HostReport(report.agentVersion(),
+                    report.scannedAt(), report.listeners().stream().map(listener -> new RegistryViews.Listener(
+                            listener.port(), listener.protocol(), listener.address(), listener.pid(),
+                            listener.process())).toList(), span(report.ephemeralRange()),
+                    report.reservedPorts().stream().map(AgentCommand::span).toList(), report.addresses()));
+        } catch (RegistryException e) {
+            throw registry.failure(e);
+        }
+    }
+
+    private static io.sirsi.nexus.client.HostReport.PortSpan span(HostReport.PortSpan span) {
+        return span == null ? null : new io.sirsi.nexus.client.HostReport.PortSpan(span.first(), span.last());
     }
 
     private static String localHostName() {

@@ -6,6 +6,7 @@ import io.sirsi.nexus.client.AllocationRequest;
 import io.sirsi.nexus.client.Analytics;
 import io.sirsi.nexus.client.ChangeEvent;
 import io.sirsi.nexus.client.DrainResult;
+import io.sirsi.nexus.client.HostReport;
 import io.sirsi.nexus.client.RegistryViews;
 import io.sirsi.nexus.client.ScaleRequest;
 import io.sirsi.nexus.client.ScaleResult;
@@ -16,7 +17,8 @@ import io.sirsi.nexus.client.ScaleResult;
  * wire records need no such list, as its REST endpoints name them. Never loaded by the commands themselves.
  */
 @RegisterForReflection(targets = {Allocation.class, AllocationRequest.class, ChangeEvent.class, DrainResult.class,
-        ScaleRequest.class, ScaleResult.class, Analytics.class, Analytics.TypeUsage.class, Analytics.Flapping.class,
+        ScaleRequest.class, ScaleResult.class, HostReport.class, HostReport.PortSpan.class, HostReport.Receipt.class,
+        Analytics.class, Analytics.TypeUsage.class, Analytics.Flapping.class,
         Analytics.ReusedPort.class, RegistryViews.Health.class, RegistryViews.Stats.class, RegistryViews.Range.class,
         RegistryViews.HostSummary.class, RegistryViews.TypeUse.class, RegistryViews.AgentStatus.class,
         RegistryViews.Listener.class, RegistryViews.HostDetail.class, RegistryViews.Overview.class},

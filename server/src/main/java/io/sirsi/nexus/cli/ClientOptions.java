@@ -47,7 +47,7 @@ public class ClientOptions {
                 Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load));
     }
 
-    /** The client of what the library does not reach yet: the change stream, the agent's report. */
+    /** The client of what the library does not reach yet: the change stream that {@code ports watch} follows. */
     RegistryClient registryClient() {
         if (timeoutSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");

@@ -5,15 +5,11 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import com.fasterxml.jackson.databind.type.TypeFactory;
 import io.sirsi.nexus.wire.EventView;
-import io.sirsi.nexus.wire.HostReport;
-import io.sirsi.nexus.wire.HostViews;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.WireFormat;
 import java.io.IOException;
@@ -32,15 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * What of the registry's API the CLI does not reach through the client library (io.sirsi.nexus.client) yet: the
- * change stream that {@code ports watch} follows with its own resume and messages, and the agent's report, whose
- * record is the agent's. Every other command goes through the library. Failures become {@link CliException}s with a
- * one-line message.
+ * The one part of the registry's API the CLI does not reach through the client library (io.sirsi.nexus.client) yet:
+ * the change stream, which {@code ports watch} follows with its own resume and messages. Every other command goes
+ * through the library. Failures become {@link CliException}s with a one-line message.
  *
  * <p>{@link HttpURLConnection}, not {@code java.net.http}: a client command is mostly JVM start-up, and the
  * older client starts in a fraction of the time (no selector thread, no SSL context unless https is asked for).
@@ -60,7 +53,6 @@ public final class RegistryClient {
                     .addSerializer(Instant.class, new ToStringSerializer(Instant.class)))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
-    private static final TypeFactory TYPES = JSON.getTypeFactory();
 
     private final URI base;
     private final Optional<String> apiKey;
@@ -77,22 +69,6 @@ public final class RegistryClient {
         this.apiKey = apiKey.isPresent() && !apiKey.get().isBlank() ? apiKey : Optional.empty();
         this.timeout = timeout;
         this.trusted = trusted;
-    }
-
-    /** An answer of the registry: its raw body, for {@code -o json}, the same body as its record, its headers. */
-    public record Reply<T>(String body, T value, Map<String, List<String>> headers) {
-
-        /** The first value of a header, by its name in any case. */
-        public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(header -> name.equalsIgnoreCase(header.getKey()))
-                    .flatMap(header -> header.getValue().stream()).findFirst();
-        }
-    }
-
-    /** {@code POST /ports/hosts/{host}/report}: the agent's snapshot of its host. */
-    public Reply<HostViews.ReportReceipt> report(String host, HostReport report) {
-        return exchange("POST", "ports/hosts/" + segment(host) + "/report", report,
-                type(HostViews.ReportReceipt.class), false);
     }
 
     /**
@@ -132,32 +108,6 @@ public final class RegistryClient {
     /** Percent-encodes a user-given value for use as one path segment. */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static JavaType type(Class<?> type) {
-        return TYPES.constructType(type);
-    }
-
-    /** {@code ?host=H}, or nothing: the registry's default host. */
-    private static String onHost(Optional<String> host) {
-        return query("host", host.orElse(null));
-    }
-
-    private <T> Reply<T> exchange(String method, String path, Object body, JavaType type, boolean unavailableAnswers) {
-        HttpURLConnection connection = open(method, path, body, unavailableAnswers);
-        String text;
-        try (InputStream in = connection.getResponseCode() >= 400 ? connection.getErrorStream()
-                : connection.getInputStream()) {
-            text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw failedExchange(e);
-        }
-        try {
-            return new Reply<>(text, JSON.readValue(text, type), connection.getHeaderFields());
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new CliException(ExitCode.FAILED, "the registry at " + base + " answered HTTP "
-                    + status(connection) + " with a body that is not its JSON; is --url pointing at sirsi-nexus?");
-        }
     }
 
     /**
@@ -282,14 +232,6 @@ public final class RegistryClient {
             } catch (DateTimeParseException e) {
                 return (Instant) context.handleWeirdStringValue(Instant.class, text, e.getMessage());
             }
-        }
-    }
-
-    private static String status(HttpURLConnection connection) {
-        try {
-            return Integer.toString(connection.getResponseCode());
-        } catch (IOException e) {
-            return "?";
         }
     }
 }
