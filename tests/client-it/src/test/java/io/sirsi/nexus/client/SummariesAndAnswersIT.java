@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +76,22 @@ class SummariesAndAnswersIT {
         assertEquals(404, refused.status());
         assertTrue(refused.isJson(), refused.text());
         client.release(granted.allocationId());
+    }
+
+    @Test
+    void anAgentsReportShowsInTheHostsDetail() {
+        HostReport report = new HostReport("test-agent", Instant.now(), List.of(new RegistryViews.Listener(5432,
+                "tcp", "0.0.0.0", 77L, "postgres")), new HostReport.PortSpan(32768, 60999), List.of(),
+                List.of("10.0.0.9"));
+        HostReport.Receipt receipt = client.report("node-r", report);
+        assertEquals("node-r", receipt.host());
+        assertEquals(1, receipt.listeners());
+
+        RegistryViews.HostDetail detail = client.host("node-r");
+        assertEquals("reporting", detail.agent().status());
+        assertEquals("test-agent", detail.agent().agentVersion());
+        assertEquals(List.of("10.0.0.9"), detail.addresses());
+        assertEquals(receipt.unregisteredListeners(), detail.unregisteredListeners().size());
     }
 
     @Test
