@@ -42,6 +42,20 @@ class ArchitectureTest {
             .because("the CLI is an HTTP client: it shares the wire contract (wire), never a resource or the store");
 
     @ArchTest
+    static final ArchRule clientLibraryStandsAlone = noClasses().that().resideInAPackage(ROOT + "client..")
+            .should().dependOnClassesThat().resideOutsideOfPackages(ROOT + "client..", "java..", "javax..",
+                    "com.fasterxml.jackson..")
+            .because("the client library (client/) is plain Java and Jackson for any service: it knows nothing of"
+                    + " the server");
+
+    @ArchTest
+    static final ArchRule onlyTheCliUsesTheClientLibrary = noClasses().that()
+            .resideOutsideOfPackages(ROOT + "client..", ROOT + "cli..")
+            .should().dependOnClassesThat().resideInAPackage(ROOT + "client..")
+            .because("the server's CLI reaches a running registry through the client library; the server itself"
+                    + " never calls one");
+
+    @ArchTest
     static final ArchRule wireIsALeaf = noClasses().that().resideInAPackage(ROOT + "wire..")
             .should().dependOnClassesThat().resideInAnyPackage(ROOT + "api..", ROOT + "cli..", ROOT + "store..",
                     ROOT + "observe..", ROOT + "ui..", ROOT + "agent..", ROOT + "dns..")

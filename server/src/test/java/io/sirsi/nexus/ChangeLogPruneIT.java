@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.not;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.restassured.http.ContentType;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

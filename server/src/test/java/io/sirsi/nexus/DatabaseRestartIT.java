@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import io.restassured.http.ContentType;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.http.ContentType;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -15,6 +15,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.sirsi.nexus.api.security.ApiKeys;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.http.ContentType;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

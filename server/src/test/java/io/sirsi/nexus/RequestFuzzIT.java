@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.client;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +38,58 @@ public final class RegistryViews {
 
     /** One host, {@code GET /ports/hosts}: its allocations by status and its ranges' use per service type. */
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
-            int reservedAllocations, int drainingAllocations, Map<String, TypeUse> types) {
+            int reservedAllocations, int drainingAllocations, Map<String, TypeUse> types, AgentStatus agent,
+            Integer unregisteredListeners) {
+    }
+
+    /**
+     * A host's agent, as the registry last heard from it.
+     *
+     * @param status {@code reporting}, or {@code dark} when its reports stopped
+     * @param lastReport when the registry received the last report
+     * @param agentVersion the agent's version
+     * @param scannedAt when the agent scanned, by the host's clock
+     */
+    public record AgentStatus(String status, Instant lastReport, String agentVersion, Instant scannedAt) {
+    }
+
+    /**
+     * A listening socket an agent saw on its host.
+     *
+     * @param port the port
+     * @param protocol {@code tcp} or {@code udp}
+     * @param address the local address it listens on
+     * @param pid the owning process, when the agent could tell
+     * @param process the owning process's name, when the agent could tell
+     */
+    public record Listener(int port, String protocol, String address, Long pid, String process) {
+    }
+
+    /**
+     * {@code GET /ports/hosts/{host}}: what the host's agent reported.
+     *
+     * @param host the host
+     * @param agent its agent; {@code null} when none reports for it
+     * @param unregisteredListeners listeners in a managed range that no allocation holds (their ports are never
+     *        granted there)
+     * @param notListening Active allocations whose port had no listener for several reports
+     * @param addresses the host's addresses, as its agent reported them
+     */
+    public record HostDetail(String host, AgentStatus agent, List<Listener> unregisteredListeners,
+            List<Allocation> notListening, List<String> addresses) {
+    }
+
+    /**
+     * {@code GET /ports/overview}: one host's allocations and counts.
+     *
+     * @param totalPorts ports held
+     * @param activeServices services Active
+     * @param portAllocations the allocations, by service name
+     * @param serviceTypes each type's services
+     * @param registryStats the counts by status and type
+     */
+    public record Overview(int totalPorts, int activeServices, Map<String, Allocation> portAllocations,
+            Map<String, List<String>> serviceTypes, Stats registryStats) {
     }
 
     /** A service type's range on one host: ports held, and those that can still be handed out. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Flow;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -45,7 +46,7 @@ public final class SirsiNexusClient {
 
     private SirsiNexusClient(Builder builder) {
         this.transport = new Transport(builder.baseUrls, builder.apiKey, builder.connectTimeout,
-                builder.requestTimeout, builder.tls);
+                builder.requestTimeout, builder.tls, builder.answers);
         this.leaseInterval = builder.leaseHeartbeatInterval;
     }
 
@@ -240,9 +241,49 @@ public final class SirsiNexusClient {
         return transport.get("/ports/ranges", query("host", host), transport.mapOf(RegistryViews.Range.class));
     }
 
-    /** {@code GET /ports/health}: the registry's and its store's health, and its heartbeat timeout. */
+    /**
+     * {@code GET /ports/health}: the registry's and its store's health, and its heartbeat timeout. An unhealthy
+     * registry answers 503 with the same report, which is returned as well (its {@code status} says
+     * {@code unhealthy}).
+     */
     public RegistryViews.Health health() {
-        return transport.get("/ports/health", Map.of(), RegistryViews.Health.class);
+        return transport.getEvenUnavailable("/ports/health", RegistryViews.Health.class);
+    }
+
+    /**
+     * {@code GET /ports/analytics}: how each range was used over a window.
+     *
+     * @param window e.g. {@code 1h}, {@code 7d}; {@code null}: the registry's default (24h)
+     * @param host the host; {@code null}: the registry's own
+     */
+    public Analytics analytics(String window, String host) {
+        Map<String, Object> query = query("window", window);
+        query.put("host", host);
+        return transport.get("/ports/analytics", query, Analytics.class);
+    }
+
+    /**
+     * {@code POST /ports/hosts/{host}/report}: a host agent's report of what listens on its host.
+     *
+     * @throws AccessDeniedException a key without the agent's role, when the registry asks for keys
+     */
+    public HostReport.Receipt report(String host, HostReport report) {
+        return transport.post("/ports/hosts/" + Transport.segment(Objects.requireNonNull(host, "host")) + "/report",
+                Map.of(), Objects.requireNonNull(report, "report"), HostReport.Receipt.class);
+    }
+
+    /** {@code GET /ports/overview}: one host's allocations, counts and types ({@code null}: the registry's own). */
+    public RegistryViews.Overview overview(String host) {
+        return transport.get("/ports/overview", query("host", host), RegistryViews.Overview.class);
+    }
+
+    /**
+     * {@code GET /ports/hosts/{host}}: what the host's agent last reported: the listeners no allocation holds, and the
+     * allocations not listening.
+     */
+    public RegistryViews.HostDetail host(String host) {
+        return transport.get("/ports/hosts/" + Transport.segment(Objects.requireNonNull(host, "host")), Map.of(),
+                RegistryViews.HostDetail.class);
     }
 
     /** {@code GET /ports/history}: what happened to allocations, newest first. */
@@ -323,8 +364,18 @@ public final class SirsiNexusClient {
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private Duration leaseHeartbeatInterval;
+        private Consumer<RegistryAnswer> answers;
 
         private Builder() {
+        }
+
+        /**
+         * Hands each answer of the registry, as it came, to this listener before the client reads it, on the thread
+         * that made the request: for a tool that prints the registry's own JSON or reads a header. None by default.
+         */
+        public Builder onAnswer(Consumer<RegistryAnswer> listener) {
+            this.answers = listener;
+            return this;
         }
 
         /**

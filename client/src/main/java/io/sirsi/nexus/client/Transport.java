@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The HTTP side of the client: one JDK {@link HttpClient}, the base URLs with failover, the API key, JSON both ways,
@@ -43,9 +45,11 @@ final class Transport {
     private final HttpClient http;
     private final ObjectMapper json;
     private final AtomicInteger current = new AtomicInteger();
+    private final Consumer<RegistryAnswer> answers;
 
     Transport(List<URI> baseUrls, String apiKey, Duration connectTimeout, Duration requestTimeout,
-            javax.net.ssl.SSLContext tls) {
+            javax.net.ssl.SSLContext tls, Consumer<RegistryAnswer> answers) {
+        this.answers = answers;
         this.baseUrls = List.copyOf(baseUrls);
         this.apiKey = apiKey;
         this.requestTimeout = requestTimeout;
@@ -53,19 +57,32 @@ final class Transport {
                 .connectTimeout(connectTimeout);
         if (tls != null) {
             builder.sslContext(tls);
+        } else if (plainHttpOnly(this.baseUrls)) {
+            builder.sslContext(PlainHttpOnly.context()); // not the JDK's default, costly to set up and never used
         }
         this.http = builder.build();
         this.json = mapper();
     }
 
+    /** Whether no URL is {@code https}: a loop, not a stream, as each lambda costs a short-lived client's start. */
+    private static boolean plainHttpOnly(List<URI> urls) {
+        for (URI url : urls) {
+            if ("https".equalsIgnoreCase(url.getScheme())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * The wire's JSON: snake_case names, and fields a newer registry adds are ignored. Of the time types only
-     * {@link Instant}, which the registry writes as ISO-8601 text and requests never carry: read by
-     * {@link Instant#parse}, without Jackson's JavaTimeModule (another dependency, and slow to set up).
+     * {@link Instant}, as ISO-8601 text both ways (an agent's report carries one): read by {@link Instant#parse} and
+     * written by its {@code toString}, without Jackson's JavaTimeModule (another dependency, and slow to set up).
      */
     static ObjectMapper mapper() {
         return new ObjectMapper()
-                .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant()))
+                .registerModule(new SimpleModule().addDeserializer(Instant.class, new IsoInstant())
+                        .addSerializer(Instant.class, new ToStringSerializer(Instant.class)))
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
@@ -108,6 +125,11 @@ final class Transport {
         return this.<T>send("GET", path, query, null, type).body();
     }
 
+    /** A GET whose 503 is an answer as well, read as the type (the health report says so with the same body). */
+    <T> T getEvenUnavailable(String path, Class<T> type) {
+        return this.<T>send("GET", path, Map.of(), null, json.constructType(type), true).body();
+    }
+
     <T> Answer<T> getWithRevision(String path, Map<String, Object> query, JavaType type) {
         return send("GET", path, query, null, type);
     }
@@ -125,6 +147,11 @@ final class Transport {
     }
 
     private <T> Answer<T> send(String method, String path, Map<String, Object> query, Object body, JavaType type) {
+        return send(method, path, query, body, type, false);
+    }
+
+    private <T> Answer<T> send(String method, String path, Map<String, Object> query, Object body, JavaType type,
+            boolean unavailableAnswers) {
         byte[] bytes = body == null ? null : write(body);
         RegistryUnavailableException unavailable = null;
         int first = current.get();
@@ -150,7 +177,10 @@ final class Transport {
                 continue;
             }
             current.set(index);
-            if (response.statusCode() >= 300) {
+            if (answers != null) {
+                answers.accept(new RegistryAnswer(response.statusCode(), response.headers(), response.body(), json));
+            }
+            if (response.statusCode() >= 300 && !(unavailableAnswers && response.statusCode() == 503)) {
                 throw problem(response);
             }
             return new Answer<>(read(response, type), revision(response), response);

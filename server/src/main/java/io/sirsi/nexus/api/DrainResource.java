@@ -108,9 +108,6 @@ public class DrainResource {
 
     /** {@code for} as people write it: a whole number and a unit ({@link Durations}). */
     private static Duration duration(String text) {
-        return Durations.parse(text).orElseThrow(() -> new BadRequestException("invalid for '"
-                + (text.length() <= 64 ? text : text.substring(0, 64) + "…")
-                + "': expected a duration such as 30s, 10m or 2h (a whole number and one of "
-                + String.join(", ", Durations.UNITS) + ")"));
+        return Durations.parse(text).orElseThrow(() -> new BadRequestException(Durations.refusal("for", text)));
     }
 }

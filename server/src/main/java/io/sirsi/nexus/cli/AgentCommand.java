@@ -1,13 +1,18 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.agent.HostScanner;
 import io.sirsi.nexus.agent.CheckRunner;
+import io.sirsi.nexus.agent.HostScanner;
 import io.sirsi.nexus.agent.ReportLoop;
+import io.sirsi.nexus.client.RegistryException;
+import io.sirsi.nexus.client.RegistryViews;
+import io.sirsi.nexus.wire.HostReport;
+import io.sirsi.nexus.wire.HostViews;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,18 +61,45 @@ public class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
         String reportingHost = host != null ? host : localHostName();
-        RegistryClient registry = options.client();
+        RegistrySession registry = options.session();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         CheckRunner checks = new CheckRunner(Clock.systemUTC());
         // the answer names the checks to run on this host; their results go with the next report
         ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
-                report -> checks.update(registry.report(reportingHost, checks.withResults(report)).value().checks()),
+                report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
                 Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
         if (reports == 1) {
             return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
         }
         loop.run(reports);
         return ExitCode.OK.code();
+    }
+
+    /**
+     * One report, through the client library; a refusal or no answer is the CLI's one-line failure. Returns the
+     * checks the registry asks this host's agent to run.
+     */
+    private static List<HostViews.CheckOrder> send(RegistrySession registry, String host, HostReport report) {
+        try {
+            io.sirsi.nexus.client.HostReport.Receipt receipt = registry.client().report(host,
+                    new io.sirsi.nexus.client.HostReport(report.agentVersion(), report.scannedAt(),
+                            report.listeners().stream().map(listener -> new RegistryViews.Listener(listener.port(),
+                                    listener.protocol(), listener.address(), listener.pid(), listener.process()))
+                                    .toList(), span(report.ephemeralRange()),
+                            report.reservedPorts().stream().map(AgentCommand::span).toList(), report.addresses(),
+                            report.checks() == null ? null : report.checks().stream().map(result ->
+                                    new io.sirsi.nexus.client.HostReport.CheckResult(result.allocationId(),
+                                            result.status(), result.output(), result.ranAt())).toList()));
+            return receipt.checks() == null ? List.of() : receipt.checks().stream().map(order ->
+                    new HostViews.CheckOrder(order.allocationId(), order.port(), order.type(), order.path(),
+                            order.intervalMs(), order.timeoutMs())).toList();
+        } catch (RegistryException e) {
+            throw registry.failure(e);
+        }
+    }
+
+    private static io.sirsi.nexus.client.HostReport.PortSpan span(HostReport.PortSpan span) {
+        return span == null ? null : new io.sirsi.nexus.client.HostReport.PortSpan(span.first(), span.last());
     }
 
     private static String localHostName() {

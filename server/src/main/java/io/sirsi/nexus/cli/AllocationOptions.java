@@ -1,6 +1,6 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.wire.AllocateRequest;
+import io.sirsi.nexus.client.AllocationRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -37,20 +37,23 @@ public class AllocationOptions {
     String liveness;
 
     /** The allocate request; {@code required} only goes with a preferred port, which it is about. */
-    AllocateRequest request(CommandSpec spec, String name, String type, Long processId) {
+    AllocationRequest request(CommandSpec spec, String name, String type, Long processId) {
         return request(spec, name, type, processId, Set.of());
     }
 
     /** The allocate request, avoiding {@code refused} (ports found taken on this host) as well as the options'. */
-    AllocateRequest request(CommandSpec spec, String name, String type, Long processId, Collection<Integer> refused) {
+    AllocationRequest request(CommandSpec spec, String name, String type, Long processId,
+            Collection<Integer> refused) {
         if (required && preferredPort == null) {
             throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
         }
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
-        return new AllocateRequest(name, type, preferredPort, preferredPort == null ? null : required, processId,
-                host.host().orElse(null), strategy.strategy, avoid.isEmpty() ? null : new ArrayList<>(avoid), liveness,
-                null);
+        AllocationRequest request = common(name, type, processId);
+        if (preferredPort != null) {
+            request = request.withPreferredPort(preferredPort).withRequired(required);
+        }
+        return avoid.isEmpty() ? request : request.withAvoidPorts(new ArrayList<>(avoid));
     }
 
     /** The liveness to ask for when the command line names none. */
@@ -79,8 +82,22 @@ public class AllocationOptions {
     }
 
     /** The request that asks for {@code port} again, on the same host, when the registry has forgotten it. */
-    AllocateRequest again(String name, String type, Long processId, int port) {
-        return new AllocateRequest(name, type, port, false, processId, host.host().orElse(null), strategy.strategy,
-                null, liveness, null);
+    AllocationRequest again(String name, String type, Long processId, int port) {
+        return common(name, type, processId).withPreferredPort(port).withRequired(false);
+    }
+
+    /** The service, its process and the host and strategy asked for. */
+    private AllocationRequest common(String name, String type, Long processId) {
+        AllocationRequest request = AllocationRequest.of(name, type);
+        if (processId != null) {
+            request = request.withProcessId(processId);
+        }
+        if (host.given() || host.host().isPresent()) {
+            request = request.withHost(host.name());
+        }
+        if (liveness != null) {
+            request = request.withLiveness(liveness);
+        }
+        return strategy.strategy == null ? request : request.withStrategy(strategy.strategy);
     }
 }

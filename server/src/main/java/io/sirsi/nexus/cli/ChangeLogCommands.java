@@ -1,5 +1,8 @@
 package io.sirsi.nexus.cli;
 
+import io.sirsi.nexus.client.ChangeEvent;
+import io.sirsi.nexus.client.HistoryQuery;
+import io.sirsi.nexus.client.SirsiNexusClient;
 import io.sirsi.nexus.wire.EventView;
 import io.sirsi.nexus.registry.Durations;
 import java.io.BufferedReader;
@@ -35,7 +38,7 @@ final class ChangeLogCommands {
         return new Table("REVISION", "TIME", "EVENT", "SERVICE", "PORT", "TYPE", "HOST", "STATUS");
     }
 
-    static void addRow(Table table, EventView event) {
+    static void addRow(Table table, ChangeEvent event) {
         table.row(event.revision(), event.at(), event.type(), event.allocation().serviceName(),
                 event.allocation().port(), event.allocation().serviceType(), event.allocation().host(),
                 Table.status(event.allocation().status()));
@@ -62,7 +65,8 @@ final class ChangeLogCommands {
         private volatile long last = -1;
 
         @Override
-        protected int run(RegistryClient registry) {
+        protected int run(SirsiNexusClient unused) {
+            RegistryClient registry = options.registryClient();
             if (since != null && since < 0) {
                 throw new CliException(ExitCode.USAGE, "--since must be a revision, 0 or more");
             }
@@ -157,9 +161,8 @@ final class ChangeLogCommands {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.analytics(RegistryClient.query("window", window, "host",
-                    host.host().orElse(null))), report -> {
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.analytics(window, host.name()), report -> {
                 out().printf("Host %s, %s from %s to %s%n%n", report.host(), report.window(), report.from(),
                         report.to());
                 Table types = new Table("TYPE", "IN USE", "PEAK", "PEAK AT", "ALLOCATED", "RELEASED", "EXPIRED",
@@ -209,12 +212,10 @@ final class ChangeLogCommands {
         int limit;
 
         @Override
-        protected int run(RegistryClient registry) {
-            String from = since == null ? null : Instant.now().minus(duration(since)).toString();
-            RegistryClient.Reply<List<EventView>> reply = registry.history(RegistryClient.query("service", service,
-                    "port", port == null ? null : port.toString(), "type", type, "host", host, "from", from,
-                    "limit", Integer.toString(limit)));
-            return print(reply, events -> {
+        protected int run(SirsiNexusClient registry) {
+            Instant from = since == null ? null : Instant.now().minus(duration(since));
+            HistoryQuery query = new HistoryQuery(service, port, host, type, from, null, limit);
+            return print(registry.history(query), events -> {
                 if (events.isEmpty()) {
                     out().println("No events.");
                     return;

@@ -1,6 +1,10 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.wire.AllocationView;
+import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.RegistryAnswer;
+import io.sirsi.nexus.client.RegistryException;
+import io.sirsi.nexus.client.SirsiNexusClient;
+import io.sirsi.nexus.wire.AllocationIds;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Mixin;
@@ -24,23 +29,42 @@ abstract class ClientCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private RegistrySession session;
+
     @Override
     public final Integer call() {
-        return run(options.client());
+        session = options.session();
+        try {
+            return run(session.client());
+        } catch (RegistryException e) {
+            throw session.failure(e);
+        }
     }
 
-    protected abstract int run(RegistryClient registry);
+    protected abstract int run(SirsiNexusClient registry);
+
+    /** The registry's last answer as it came: its body for {@code -o json}, its headers. */
+    protected RegistryAnswer lastAnswer() {
+        return session.lastAnswer();
+    }
+
+    protected RegistrySession session() {
+        return session;
+    }
 
     protected PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
-    /** Prints the registry's answer as it came for {@code -o json}, else as the renderer shows its record. */
-    protected <T> int print(RegistryClient.Reply<T> reply, Consumer<T> renderer) {
+    /**
+     * Prints the registry's answer as it came for {@code -o json}, else as the renderer shows the client's record of
+     * it (the value of the request just made).
+     */
+    protected <T> int print(T value, Consumer<T> renderer) {
         if (options.json()) {
-            out().println(reply.body());
+            out().println(lastAnswer().text());
         } else {
-            renderer.accept(reply.value());
+            renderer.accept(value);
         }
         out().flush();
         return ExitCode.OK.code();
@@ -50,20 +74,31 @@ abstract class ClientCommand implements Callable<Integer> {
         table.print(out(), spec.commandLine().getColorScheme().ansi());
     }
 
+    /**
+     * An allocation id from the command line; a malformed one is refused as the registry would refuse it (exit 5),
+     * without asking it.
+     */
+    static UUID allocationId(String text) {
+        if (!text.matches(AllocationIds.PATTERN)) {
+            throw new CliException(ExitCode.INVALID, AllocationIds.MALFORMED);
+        }
+        return UUID.fromString(text);
+    }
+
     /** Allocations by port. */
-    protected static List<AllocationView> byPort(Collection<AllocationView> allocations) {
-        List<AllocationView> sorted = new ArrayList<>(allocations);
-        sorted.sort(Comparator.comparingInt(AllocationView::port));
+    protected static List<Allocation> byPort(Collection<Allocation> allocations) {
+        List<Allocation> sorted = new ArrayList<>(allocations);
+        sorted.sort(Comparator.comparingInt(Allocation::port));
         return sorted;
     }
 
     /** One host's allocations, by port: the host goes without saying. */
-    protected void printAllocations(Collection<AllocationView> allocations, String whenEmpty) {
+    protected void printAllocations(Collection<Allocation> allocations, String whenEmpty) {
         printAllocations(byPort(allocations), whenEmpty, false);
     }
 
     /** Allocations in this order, each with its host when {@code withHost} (they are on several). */
-    protected void printAllocations(List<AllocationView> allocations, String whenEmpty, boolean withHost) {
+    protected void printAllocations(List<Allocation> allocations, String whenEmpty, boolean withHost) {
         if (allocations.isEmpty()) {
             out().println(whenEmpty);
             return;
@@ -74,7 +109,7 @@ abstract class ClientCommand implements Callable<Integer> {
             headers.add(0, "HOST");
         }
         Table table = new Table(headers.toArray(String[]::new));
-        for (AllocationView allocation : allocations) {
+        for (Allocation allocation : allocations) {
             List<Object> cells = new ArrayList<>(Arrays.asList(allocation.port(), allocation.serviceName(),
                     allocation.serviceType(), Table.status(allocation.status()), age(allocation.lastHeartbeat()),
                     allocation.allocationId()));
@@ -86,11 +121,11 @@ abstract class ClientCommand implements Callable<Integer> {
         print(table);
     }
 
-    protected void printAllocation(AllocationView allocation) {
+    protected void printAllocation(Allocation allocation) {
         print(allocationTable(allocation));
     }
 
-    protected static Table allocationTable(AllocationView allocation) {
+    protected static Table allocationTable(Allocation allocation) {
         return new Table("FIELD", "VALUE").row("service", allocation.serviceName())
                 .row("port", allocation.port())
                 .row("type", allocation.serviceType())

@@ -38,12 +38,23 @@ public class ClientOptions {
             description = "Seconds to wait for the registry (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
-    RegistryClient client() {
+    RegistrySession session() {
+        if (timeoutSeconds < 1) {
+            throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
+        }
+        return new RegistrySession(baseUri(), Optional.ofNullable(apiKey).filter(key -> !key.isBlank()),
+                Duration.ofSeconds(timeoutSeconds),
+                Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load));
+    }
+
+    /** The client of what the library does not reach yet: the change stream that {@code ports watch} follows. */
+    RegistryClient registryClient() {
         if (timeoutSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
         }
         return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds),
-                Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load));
+                Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load)
+                        .map(javax.net.ssl.SSLContext::getSocketFactory));
     }
 
     boolean json() {

@@ -1,8 +1,10 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.wire.AllocationView;
-import io.sirsi.nexus.wire.DrainRequest;
-import io.sirsi.nexus.wire.UndrainRequest;
+import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.DrainResult;
+import io.sirsi.nexus.client.SirsiNexusClient;
+import io.sirsi.nexus.registry.Durations;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -50,11 +52,15 @@ final class DrainCommands {
         String reason;
 
         @Override
-        protected int run(RegistryClient registry) {
+        protected int run(SirsiNexusClient registry) {
             boolean one = oneAllocation();
-            return print(registry.drain(new DrainRequest(allocationId, host, drainFor, reason)), drained -> {
+            Duration duration = drainFor == null ? null : Durations.parse(drainFor)
+                    .orElseThrow(() -> new CliException(ExitCode.INVALID, Durations.refusal("for", drainFor)));
+            DrainResult result = one ? registry.drain(allocationId(allocationId), duration, reason)
+                    : registry.drainHost(host, duration, reason);
+            return print(result, drained -> {
                 if (one) {
-                    AllocationView allocation = drained.allocation();
+                    Allocation allocation = drained.allocation();
                     out().printf("Draining %s (port %d on %s, allocation %s) until %s%n", allocation.serviceName(),
                             allocation.port(), allocation.host(), allocation.allocationId(), drained.until());
                 } else {
@@ -69,10 +75,13 @@ final class DrainCommands {
             "With --host, end the host's maintenance and undrain every Draining allocation there."})
     static class UndrainCommand extends Target {
         @Override
-        protected int run(RegistryClient registry) {
-            oneAllocation();
-            return print(registry.undrain(new UndrainRequest(allocationId, host)),
-                    done -> out().println(done.message()));
+        protected int run(SirsiNexusClient registry) {
+            if (oneAllocation()) {
+                registry.undrain(allocationId(allocationId));
+            } else {
+                registry.undrainHost(host);
+            }
+            return print(lastAnswer(), done -> out().println(done.message().orElse("")));
         }
     }
 }

@@ -1,9 +1,10 @@
 package io.sirsi.nexus.cli;
 
+import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.AllocationRequest;
+import io.sirsi.nexus.client.RegistryException;
+import io.sirsi.nexus.client.SirsiNexusClient;
 import io.sirsi.nexus.registry.Durations;
-import io.sirsi.nexus.wire.AllocateRequest;
-import io.sirsi.nexus.wire.AllocationView;
-import io.sirsi.nexus.wire.DrainRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,12 +85,12 @@ public class ExecCommand extends ClientCommand {
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     @Override
-    protected int run(RegistryClient registry) {
+    protected int run(SirsiNexusClient registry) {
         Optional<Duration> delay = drainDelay();
         // its child's listener keeps it alive where a host agent reports; it heartbeats still, which counts until
         // the agent has seen the child listen (and wherever no agent reports)
         allocation.livenessByDefault("listener");
-        AllocationView granted = allocateFreeHere(registry);
+        Allocation granted = allocateFreeHere(registry);
         int port = granted.port();
         Duration interval = heartbeatInterval(registry);
         err().printf("sirsi-nexus: port %d allocated to %s%s (allocation %s); heartbeat every %ds%n", port, name,
@@ -139,11 +141,11 @@ public class ExecCommand extends ClientCommand {
      * machine, and only for its own host; exec runs on the service's host, so it binds the granted port here, and
      * a port another process holds is asked past with {@code avoid_ports}, at most {@link #MAX_TRIES} times.
      */
-    private AllocationView allocateFreeHere(RegistryClient registry) {
+    private Allocation allocateFreeHere(SirsiNexusClient registry) {
         List<Integer> taken = new ArrayList<>();
         while (true) {
             Long processId = allocation.processIdFor(ProcessHandle.current().pid());
-            AllocationView granted = allocate(registry, allocation.request(spec, name, type, processId, taken));
+            Allocation granted = allocate(registry, allocation.request(spec, name, type, processId, taken));
             Optional<String> unusable = whyNotBindable(granted.port());
             if (unusable.isEmpty()) {
                 return granted;
@@ -182,17 +184,18 @@ public class ExecCommand extends ClientCommand {
         }
     }
 
-    private AllocationView allocate(RegistryClient registry, AllocateRequest request) {
-        AllocationView allocated = registry.allocate(request).value().allocation();
+    private Allocation allocate(SirsiNexusClient registry, AllocationRequest request) {
+        Allocation allocated = registry.allocate(request);
         allocationId.set(allocated.allocationId().toString());
         return allocated;
     }
 
     /** A heartbeat; when the registry has forgotten the allocation, allocate again, asking for the same port. */
-    private void heartbeat(RegistryClient registry, int port) {
+    private void heartbeat(SirsiNexusClient registry, int port) {
         try {
-            registry.heartbeat(allocationId.get());
-        } catch (CliException e) {
+            registry.heartbeat(UUID.fromString(allocationId.get()));
+        } catch (RegistryException failure) {
+            CliException e = session().failure(failure);
             if (e.exitCode() != ExitCode.NOT_FOUND) {
                 err().println("sirsi-nexus: heartbeat failed, will retry: " + e.getMessage());
                 return;
@@ -206,8 +209,9 @@ public class ExecCommand extends ClientCommand {
                         .port();
                 err().printf("sirsi-nexus: the registry had forgotten %s; allocated again: port %d%s%n", name,
                         regained, regained == port ? "" : " (NOT the port the command uses: " + port + ")");
-            } catch (CliException again) {
-                err().println("sirsi-nexus: cannot allocate " + name + " again, will retry: " + again.getMessage());
+            } catch (RegistryException again) {
+                err().println("sirsi-nexus: cannot allocate " + name + " again, will retry: "
+                        + session().failure(again).getMessage());
             }
         }
     }
@@ -224,36 +228,37 @@ public class ExecCommand extends ClientCommand {
     }
 
     /** SIGTERM came with --drain-delay: the registry stops offering the service before COMMAND hears of it. */
-    private void drain(RegistryClient registry, Duration delay) {
+    private void drain(SirsiNexusClient registry, Duration delay) {
         stopping.set(true);
         try {
-            registry.drain(new DrainRequest(allocationId.get(), null, delay.plus(DRAIN_MARGIN).toMillis() + "ms",
-                    "ports exec: SIGTERM, passed on after " + drainDelay));
+            registry.drain(UUID.fromString(allocationId.get()), delay.plus(DRAIN_MARGIN),
+                    "ports exec: SIGTERM, passed on after " + drainDelay);
             err().printf("sirsi-nexus: SIGTERM: allocation %s is draining (no longer offered); passing SIGTERM on"
                     + " to the command in %s%n", allocationId.get(), drainDelay);
-        } catch (CliException e) {
+        } catch (RegistryException e) {
             err().printf("sirsi-nexus: could not drain allocation %s (%s); passing SIGTERM on in %s all the same%n",
-                    allocationId.get(), e.getMessage(), drainDelay);
+                    allocationId.get(), session().failure(e).getMessage(), drainDelay);
         }
         err().flush();
     }
 
-    private void release(RegistryClient registry) {
+    private void release(SirsiNexusClient registry) {
         try {
-            registry.release(allocationId.get());
-        } catch (CliException e) {
-            err().println("sirsi-nexus: could not release allocation " + allocationId.get() + ": " + e.getMessage());
+            registry.release(UUID.fromString(allocationId.get()));
+        } catch (RegistryException e) {
+            err().println("sirsi-nexus: could not release allocation " + allocationId.get() + ": "
+                    + session().failure(e).getMessage());
         }
     }
 
-    private Duration heartbeatInterval(RegistryClient registry) {
+    private Duration heartbeatInterval(SirsiNexusClient registry) {
         if (heartbeatSeconds != null) {
             if (heartbeatSeconds < 1) {
                 throw new ParameterException(spec.commandLine(), "--heartbeat-interval must be at least 1 second");
             }
             return Duration.ofSeconds(heartbeatSeconds);
         }
-        long timeout = registry.health().value().heartbeatTimeoutSeconds();
+        long timeout = registry.health().heartbeatTimeoutSeconds();
         return Duration.ofSeconds(Math.max(1, (timeout > 0 ? timeout : 30) / 3));
     }
 

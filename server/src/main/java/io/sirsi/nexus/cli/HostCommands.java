@@ -1,11 +1,10 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.wire.HostViews;
-import io.sirsi.nexus.wire.Responses;
-import io.sirsi.nexus.wire.ScaleBody;
+import io.sirsi.nexus.client.RegistryViews;
+import io.sirsi.nexus.client.ScaleRequest;
+import io.sirsi.nexus.client.SirsiNexusClient;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +25,7 @@ final class HostCommands {
         String host;
 
         @Override
-        protected int run(RegistryClient registry) {
+        protected int run(SirsiNexusClient registry) {
             if (host != null) {
                 return print(registry.host(host), this::printHost);
             }
@@ -42,7 +41,7 @@ final class HostCommands {
                 Table types = new Table("HOST", "TYPE", "IN USE", "AVAILABLE");
                 boolean typesInUse = false;
                 for (var host : hosts.entrySet()) {
-                    Responses.HostSummary usage = host.getValue();
+                    RegistryViews.HostSummary usage = host.getValue();
                     List<Object> cells = new ArrayList<>(List.of(host.getKey(), usage.totalAllocations(),
                             usage.activeAllocations(), usage.reservedAllocations(), usage.expiredAllocations()));
                     if (agents) {
@@ -66,7 +65,7 @@ final class HostCommands {
             });
         }
 
-        private void printHost(HostViews.HostDetail detail) {
+        private void printHost(RegistryViews.HostDetail detail) {
             out().printf("%s: agent %s%n", detail.host(), agent(detail.agent()));
             if (detail.agent() == null) {
                 return;
@@ -86,7 +85,7 @@ final class HostCommands {
             printAllocations(detail.notListening(), "No allocation is not listening.");
         }
 
-        private static String agent(HostViews.AgentStatus agent) {
+        private static String agent(RegistryViews.AgentStatus agent) {
             return agent == null ? "-" : agent.status() + " (" + age(agent.lastReport()) + ")";
         }
     }
@@ -102,8 +101,8 @@ final class HostCommands {
         String status;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.instances(name, Optional.ofNullable(status)),
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.instances(name, status),
                     instances -> printAllocations(instances, "No instances of " + name + ".", true));
         }
     }
@@ -129,8 +128,9 @@ final class HostCommands {
         StrategyOption strategy;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.scale(new ScaleBody(name, type, instances, hosts, strategy.strategy)), scaled -> {
+        protected int run(SirsiNexusClient registry) {
+            ScaleRequest request = new ScaleRequest(name, type, instances, hosts, strategy.strategy);
+            return print(registry.scale(request), scaled -> {
                 out().printf("%s: %d instance(s), %d added, %d removed%n", name, scaled.instances().size(),
                         scaled.added(), scaled.removed());
                 if (scaled.message() != null && !scaled.message().isBlank()) {

@@ -23,6 +23,11 @@ public class HostOption {
                 : Optional.ofNullable(System.getenv(VARIABLE)).filter(variable -> !variable.isBlank());
     }
 
+    /** {@link #host()}, or null for the registry's default (as the client library takes it). */
+    String name() {
+        return host().orElse(null);
+    }
+
     /** Whether {@code --host} is on the command line (the variable does not count). */
     boolean given() {
         return host != null;

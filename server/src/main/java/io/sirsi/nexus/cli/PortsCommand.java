@@ -1,10 +1,10 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.wire.AllocationView;
-import io.sirsi.nexus.wire.Responses;
+import io.sirsi.nexus.client.Allocation;
+import io.sirsi.nexus.client.RegistryViews;
+import io.sirsi.nexus.client.SirsiNexusClient;
 import io.sirsi.nexus.registry.PortRange;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -49,15 +49,15 @@ public class PortsCommand implements Runnable {
         boolean allHosts;
 
         @Override
-        protected int run(RegistryClient registry) {
+        protected int run(SirsiNexusClient registry) {
             if (allHosts) {
                 if (host.given()) {
                     throw new ParameterException(spec.commandLine(), "--all-hosts and --host cannot go together");
                 }
-                return print(registry.allocations(Optional.empty()),
+                return print(registry.allocations(null, null),
                         all -> printAllocations(all, "No services hold a port on any host.", true));
             }
-            return print(registry.directory(host.host()), directory -> printAllocations(directory.values(),
+            return print(registry.directory(host.name()), directory -> printAllocations(directory.values(),
                     "No services hold a port" + host.host().map(name -> " on " + name).orElse("") + "."));
         }
     }
@@ -68,9 +68,9 @@ public class PortsCommand implements Runnable {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.overview(host.host()), overview -> {
-                Responses.Stats stats = overview.registryStats();
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.overview(host.name()), overview -> {
+                RegistryViews.Stats stats = overview.registryStats();
                 out().printf("%d ports held: %d active, %d reserved, %d expired%s%n%n", overview.totalPorts(),
                         stats.activeAllocations(), stats.reservedAllocations(), stats.expiredAllocations(),
                         stats.drainingAllocations() > 0 ? ", " + stats.drainingAllocations() + " draining" : "");
@@ -95,12 +95,12 @@ public class PortsCommand implements Runnable {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
-            RegistryClient.Reply<AllocationView> reply = registry.service(name, host.host());
-            return print(reply, service -> {
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.service(name, host.name()), service -> {
                 Table table = allocationTable(service);
-                reply.header("X-Sirsi-Instances").filter(instances -> !"1".equals(instances)).ifPresent(instances ->
-                        table.row("instances", instances + " (sirsi-nexus ports instances " + name + ")"));
+                lastAnswer().header("X-Sirsi-Instances").filter(instances -> !"1".equals(instances))
+                        .ifPresent(instances -> table.row("instances", instances + " (sirsi-nexus ports instances "
+                                + name + ")"));
                 print(table);
             });
         }
@@ -115,12 +115,12 @@ public class PortsCommand implements Runnable {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
+        protected int run(SirsiNexusClient registry) {
             if (!PortRange.isValidPort(port)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                         "Invalid PORT " + port + ": expected 1-65535");
             }
-            return print(registry.port(port, host.host()), this::printAllocation);
+            return print(registry.port(port, host.name()), this::printAllocation);
         }
     }
 
@@ -134,8 +134,8 @@ public class PortsCommand implements Runnable {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.type(type, host.host()),
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.byType(type, host.name()),
                     services -> printAllocations(services, "No services of type " + type + "."));
         }
     }
@@ -146,8 +146,8 @@ public class PortsCommand implements Runnable {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.stats(host.host()), stats -> {
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.stats(host.name()), stats -> {
                 Table table = new Table("ALLOCATIONS", "COUNT");
                 table.row("total", stats.totalAllocations())
                         .row("active", stats.activeAllocations())
@@ -166,11 +166,11 @@ public class PortsCommand implements Runnable {
     static class HealthCommand extends ClientCommand {
 
         @Override
-        protected int run(RegistryClient registry) {
-            RegistryClient.Reply<Responses.Health> reply = registry.health();
-            print(reply, health -> out().printf("%s: store %s, %d allocations, up %ds. %s%n", health.status(),
-                    health.store(), health.totalAllocations(), health.uptimeSeconds(), health.message()));
-            return ("healthy".equals(reply.value().status()) ? ExitCode.OK : ExitCode.UNREACHABLE).code();
+        protected int run(SirsiNexusClient registry) {
+            RegistryViews.Health health = registry.health();
+            print(health, report -> out().printf("%s: store %s, %d allocations, up %ds. %s%n", report.status(),
+                    report.store(), report.totalAllocations(), report.uptimeSeconds(), report.message()));
+            return ("healthy".equals(health.status()) ? ExitCode.OK : ExitCode.UNREACHABLE).code();
         }
     }
 
@@ -180,8 +180,8 @@ public class PortsCommand implements Runnable {
         HostOption host;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.ranges(host.host()), ranges -> {
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.ranges(host.name()), ranges -> {
                 Table table = new Table("TYPE", "RANGE", "SIZE", "IN USE", "RESERVED", "AVAILABLE", "COOLING");
                 ranges.forEach((type, range) -> table.row(type, range.firstPort() + "-" + range.lastPort(),
                         range.size(), range.inUse(), range.reserved(), range.available(), range.cooling()));
@@ -209,19 +209,18 @@ public class PortsCommand implements Runnable {
         boolean quiet;
 
         @Override
-        protected int run(RegistryClient registry) {
-            RegistryClient.Reply<Responses.Allocated> reply =
-                    registry.allocate(allocation.request(spec, name, type, processId));
+        protected int run(SirsiNexusClient registry) {
+            Allocation granted = registry.allocate(allocation.request(spec, name, type, processId));
             if (quiet && !options.json()) {
-                out().println(reply.value().allocation().port());
+                out().println(granted.port());
                 out().flush();
                 return ExitCode.OK.code();
             }
-            return print(reply, answer -> {
-                AllocationView allocated = answer.allocation();
+            return print(granted, allocated -> {
                 out().printf("Port %d -> %s (%s)%s%n", allocated.port(), allocated.serviceName(),
                         allocated.serviceType(), allocation.host().isPresent() ? " on " + allocated.host() : "");
-                out().printf("allocation id: %s%n%s%n", allocated.allocationId(), answer.message());
+                out().printf("allocation id: %s%n%s%n", allocated.allocationId(),
+                        lastAnswer().message().orElse(null));
             });
         }
     }
@@ -232,9 +231,9 @@ public class PortsCommand implements Runnable {
         String allocationId;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.release(allocationId),
-                    answer -> out().println("Released allocation " + allocationId));
+        protected int run(SirsiNexusClient registry) {
+            registry.release(allocationId(allocationId));
+            return print(allocationId, id -> out().println("Released allocation " + id));
         }
     }
 
@@ -244,9 +243,9 @@ public class PortsCommand implements Runnable {
         String allocationId;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.heartbeat(allocationId),
-                    answer -> out().println("Heartbeat recorded for allocation " + allocationId));
+        protected int run(SirsiNexusClient registry) {
+            registry.heartbeat(allocationId(allocationId));
+            return print(allocationId, id -> out().println("Heartbeat recorded for allocation " + id));
         }
     }
 
@@ -257,11 +256,11 @@ public class PortsCommand implements Runnable {
         boolean force;
 
         @Override
-        protected int run(RegistryClient registry) {
-            return print(registry.cleanup(force), answer -> {
-                out().println(answer.message());
-                if (!answer.removedAllocations().isEmpty()) {
-                    printAllocations(answer.removedAllocations(), "");
+        protected int run(SirsiNexusClient registry) {
+            return print(registry.cleanup(force), removed -> {
+                out().println(lastAnswer().message().orElse(""));
+                if (!removed.isEmpty()) {
+                    printAllocations(removed, "");
                 }
             });
         }

@@ -5,25 +5,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
-import com.fasterxml.jackson.databind.type.TypeFactory;
-import io.sirsi.nexus.wire.AllocateRequest;
-import io.sirsi.nexus.wire.AllocationView;
-import io.sirsi.nexus.wire.AnalyticsView;
-import io.sirsi.nexus.wire.DrainReply;
-import io.sirsi.nexus.wire.DrainRequest;
 import io.sirsi.nexus.wire.EventView;
-import io.sirsi.nexus.wire.HostReport;
-import io.sirsi.nexus.wire.HostViews;
 import io.sirsi.nexus.wire.Problem;
-import io.sirsi.nexus.wire.ReleaseRequest;
-import io.sirsi.nexus.wire.Responses;
-import io.sirsi.nexus.wire.ScaleBody;
-import io.sirsi.nexus.wire.UndrainRequest;
 import io.sirsi.nexus.wire.WireFormat;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,15 +28,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * A thin HTTP client of a running registry: one method per endpoint, each answer read into the {@code api} record
- * the registry writes, so a renamed field is a compile error here rather than an empty column. Failures become
- * {@link CliException}s with a one-line message.
+ * The one part of the registry's API the CLI does not reach through the client library (io.sirsi.nexus.client) yet:
+ * the change stream, which {@code ports watch} follows with its own resume and messages. Every other command goes
+ * through the library. Failures become {@link CliException}s with a one-line message.
  *
  * <p>{@link HttpURLConnection}, not {@code java.net.http}: a client command is mostly JVM start-up, and the
  * older client starts in a fraction of the time (no selector thread, no SSL context unless https is asked for).
@@ -69,7 +53,6 @@ public final class RegistryClient {
                     .addSerializer(Instant.class, new ToStringSerializer(Instant.class)))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
-    private static final TypeFactory TYPES = JSON.getTypeFactory();
 
     private final URI base;
     private final Optional<String> apiKey;
@@ -86,123 +69,6 @@ public final class RegistryClient {
         this.apiKey = apiKey.isPresent() && !apiKey.get().isBlank() ? apiKey : Optional.empty();
         this.timeout = timeout;
         this.trusted = trusted;
-    }
-
-    /** An answer of the registry: its raw body, for {@code -o json}, the same body as its record, its headers. */
-    public record Reply<T>(String body, T value, Map<String, List<String>> headers) {
-
-        /** The first value of a header, by its name in any case. */
-        public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(header -> name.equalsIgnoreCase(header.getKey()))
-                    .flatMap(header -> header.getValue().stream()).findFirst();
-        }
-    }
-
-    /** {@code GET /ports/directory}: one host's allocations (the registry's default host when none is given). */
-    public Reply<Map<String, AllocationView>> directory(Optional<String> host) {
-        return exchange("GET", "ports/directory" + onHost(host), null, mapOf(AllocationView.class), false);
-    }
-
-    /** The service on this host; without one, on whichever host it runs (header {@code X-Sirsi-Instances}). */
-    public Reply<AllocationView> service(String name, Optional<String> host) {
-        return exchange("GET", "ports/service/" + segment(name) + onHost(host), null, type(AllocationView.class),
-                false);
-    }
-
-    public Reply<AllocationView> port(int port, Optional<String> host) {
-        return exchange("GET", "ports/port/" + port + onHost(host), null, type(AllocationView.class), false);
-    }
-
-    public Reply<List<AllocationView>> type(String serviceType, Optional<String> host) {
-        return exchange("GET", "ports/type/" + segment(serviceType) + onHost(host), null, listOf(AllocationView.class),
-                false);
-    }
-
-    public Reply<Responses.Overview> overview(Optional<String> host) {
-        return exchange("GET", "ports/overview" + onHost(host), null, type(Responses.Overview.class), false);
-    }
-
-    public Reply<Responses.Stats> stats(Optional<String> host) {
-        return exchange("GET", "ports/stats" + onHost(host), null, type(Responses.Stats.class), false);
-    }
-
-    /** The registry's health; a 503 is an answer too (an unhealthy registry says so with the same body). */
-    public Reply<Responses.Health> health() {
-        return exchange("GET", "ports/health", null, type(Responses.Health.class), true);
-    }
-
-    public Reply<Map<String, Responses.Range>> ranges(Optional<String> host) {
-        return exchange("GET", "ports/ranges" + onHost(host), null, mapOf(Responses.Range.class), false);
-    }
-
-    /** {@code GET /ports/hosts}: every host the registry has allocations on, with its counts. */
-    public Reply<Map<String, Responses.HostSummary>> hosts() {
-        return exchange("GET", "ports/hosts", null, mapOf(Responses.HostSummary.class), false);
-    }
-
-    /** {@code POST /ports/hosts/{host}/report}: the agent's snapshot of its host. */
-    public Reply<HostViews.ReportReceipt> report(String host, HostReport report) {
-        return exchange("POST", "ports/hosts/" + segment(host) + "/report", report,
-                type(HostViews.ReportReceipt.class), false);
-    }
-
-    /** {@code GET /ports/hosts/{host}}: the host's agent, unregistered listeners and silent allocations. */
-    public Reply<HostViews.HostDetail> host(String host) {
-        return exchange("GET", "ports/hosts/" + segment(host), null, type(HostViews.HostDetail.class), false);
-    }
-
-    /** {@code GET /ports/instances/{name}}: the service on every host, Active first; 404 when it runs nowhere. */
-    public Reply<List<AllocationView>> instances(String name, Optional<String> status) {
-        return exchange("GET", "ports/instances/" + segment(name) + query("status", status.orElse(null)), null,
-                listOf(AllocationView.class), false);
-    }
-
-    /** {@code GET /ports/allocations}: every allocation on every host (or one), by host and port. */
-    public Reply<List<AllocationView>> allocations(Optional<String> host) {
-        return exchange("GET", "ports/allocations" + onHost(host), null, listOf(AllocationView.class), false);
-    }
-
-    /** {@code POST /ports/scale}: the service gets exactly the instances asked for, or nothing changes (409). */
-    public Reply<Responses.Scaled> scale(ScaleBody request) {
-        return exchange("POST", "ports/scale", request, type(Responses.Scaled.class), false);
-    }
-
-    public Reply<Responses.Allocated> allocate(AllocateRequest request) {
-        return exchange("POST", "ports/allocate", request, type(Responses.Allocated.class), false);
-    }
-
-    public Reply<Responses.Done> release(String allocationId) {
-        return exchange("POST", "ports/release", new ReleaseRequest(allocationId), type(Responses.Done.class),
-                false);
-    }
-
-    /** {@code POST /ports/drain}: one allocation, or a whole host's maintenance. */
-    public Reply<DrainReply> drain(DrainRequest request) {
-        return exchange("POST", "ports/drain", request, type(DrainReply.class), false);
-    }
-
-    /** {@code POST /ports/undrain}: one allocation, or a whole host's maintenance. */
-    public Reply<Responses.Done> undrain(UndrainRequest request) {
-        return exchange("POST", "ports/undrain", request, type(Responses.Done.class), false);
-    }
-
-    public Reply<Responses.Done> heartbeat(String allocationId) {
-        return exchange("POST", "ports/heartbeat/" + segment(allocationId), null, type(Responses.Done.class), false);
-    }
-
-    public Reply<Responses.CleanedUp> cleanup(boolean force) {
-        return exchange("POST", "ports/cleanup" + (force ? "?force=true" : ""), null, type(Responses.CleanedUp.class),
-                false);
-    }
-
-    /** {@code GET /ports/analytics} with the query already encoded ({@link #query}). */
-    public Reply<AnalyticsView> analytics(String query) {
-        return exchange("GET", "ports/analytics" + query, null, type(AnalyticsView.class), false);
-    }
-
-    /** {@code GET /ports/history} with the query already encoded ({@link #query}). */
-    public Reply<List<EventView>> history(String query) {
-        return exchange("GET", "ports/history" + query, null, listOf(EventView.class), false);
     }
 
     /**
@@ -242,40 +108,6 @@ public final class RegistryClient {
     /** Percent-encodes a user-given value for use as one path segment. */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private static JavaType type(Class<?> type) {
-        return TYPES.constructType(type);
-    }
-
-    /** {@code ?host=H}, or nothing: the registry's default host. */
-    private static String onHost(Optional<String> host) {
-        return query("host", host.orElse(null));
-    }
-
-    private static JavaType listOf(Class<?> elements) {
-        return TYPES.constructCollectionType(List.class, elements);
-    }
-
-    private static JavaType mapOf(Class<?> values) {
-        return TYPES.constructMapType(LinkedHashMap.class, String.class, values);
-    }
-
-    private <T> Reply<T> exchange(String method, String path, Object body, JavaType type, boolean unavailableAnswers) {
-        HttpURLConnection connection = open(method, path, body, unavailableAnswers);
-        String text;
-        try (InputStream in = connection.getResponseCode() >= 400 ? connection.getErrorStream()
-                : connection.getInputStream()) {
-            text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw failedExchange(e);
-        }
-        try {
-            return new Reply<>(text, JSON.readValue(text, type), connection.getHeaderFields());
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new CliException(ExitCode.FAILED, "the registry at " + base + " answered HTTP "
-                    + status(connection) + " with a body that is not its JSON; is --url pointing at sirsi-nexus?");
-        }
     }
 
     /**
@@ -400,14 +232,6 @@ public final class RegistryClient {
             } catch (DateTimeParseException e) {
                 return (Instant) context.handleWeirdStringValue(Instant.class, text, e.getMessage());
             }
-        }
-    }
-
-    private static String status(HttpURLConnection connection) {
-        try {
-            return Integer.toString(connection.getResponseCode());
-        } catch (IOException e) {
-            return "?";
         }
     }
 }

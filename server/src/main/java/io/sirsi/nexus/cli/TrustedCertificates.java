@@ -10,7 +10,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /** {@code --cacert}: the CA certificates of a PEM file as the only ones trusted, as curl's option of that name. */
@@ -19,7 +18,7 @@ final class TrustedCertificates {
     private TrustedCertificates() {
     }
 
-    static SSLSocketFactory load(String file) {
+    static SSLContext load(String file) {
         Path path = Path.of(file);
         Collection<? extends Certificate> certificates;
         try (InputStream in = Files.newInputStream(path)) {
@@ -44,7 +43,7 @@ final class TrustedCertificates {
             trust.init(store);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, trust.getTrustManagers(), null);
-            return context.getSocketFactory();
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot use --cacert " + path + ": " + e.getMessage());
         }

@@ -21,6 +21,16 @@ public final class Durations {
     private Durations() {
     }
 
+    /**
+     * What a value that is not a duration is told, naming the field: {@code invalid for 'soon': expected a duration
+     * such as 30s, 10m or 2h (...)}. The registry and the CLI say it alike.
+     */
+    public static String refusal(String field, String text) {
+        return "invalid " + field + " '" + (text.length() <= 64 ? text : text.substring(0, 64) + "…")
+                + "': expected a duration such as 30s, 10m or 2h (a whole number and one of "
+                + String.join(", ", UNITS) + ")";
+    }
+
     /** The duration the text writes, or empty when it is not one. */
     public static Optional<Duration> parse(String text) {
         return parse(text, UNITS);

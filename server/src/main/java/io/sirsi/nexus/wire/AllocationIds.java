@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
 public final class AllocationIds {
 
     public static final String PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+    /** What a malformed id is told, by the registry and by the CLI alike. */
+    public static final String MALFORMED = "allocation_id must be a UUID, e.g. 3f2b8c1e-9d4a-4e6b-8f0a-1c2d3e4f5a6b";
     private static final Pattern COMPILED = Pattern.compile(PATTERN);
 
     private AllocationIds() {
@@ -18,7 +20,7 @@ public final class AllocationIds {
             throw new BadRequestException("allocation_id is required");
         }
         if (!COMPILED.matcher(text).matches()) {
-            throw new BadRequestException("allocation_id must be a UUID, e.g. 3f2b8c1e-9d4a-4e6b-8f0a-1c2d3e4f5a6b");
+            throw new BadRequestException(MALFORMED);
         }
         return UUID.fromString(text);
     }

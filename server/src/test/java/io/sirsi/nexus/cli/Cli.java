@@ -1,6 +1,6 @@
 package io.sirsi.nexus.cli;
 
-import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.emptyString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.cli.Cli.Run;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.cli.Cli.Run;
 import java.nio.file.Files;
 import java.util.List;

@@ -5,7 +5,8 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.testing.RegistryProcess;
+import io.sirsi.nexus.testing.SelfSignedCertificate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +25,9 @@ class TlsIT {
     @Test
     void theRegistryServesHttpsAndTheCliTrustsOnlyTheGivenCa() throws Exception {
         Path dir = Files.createTempDirectory("sirsi-nexus-tls");
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).start();
-        assertEquals(0, openssl.waitFor(), new String(openssl.getInputStream().readAllBytes()));
+        SelfSignedCertificate certificate = SelfSignedCertificate.create(dir);
+        Path cert = certificate.cert();
+        Path key = certificate.key();
 
         int httpsPort = RegistryProcess.freePort();
         int httpPort = RegistryProcess.freePort();

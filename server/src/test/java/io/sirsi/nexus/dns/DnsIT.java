@@ -2,7 +2,7 @@ package io.sirsi.nexus.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.TestPostgresql;
 import java.nio.file.Files;
 import java.util.Hashtable;

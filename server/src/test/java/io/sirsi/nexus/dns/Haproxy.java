@@ -1,7 +1,7 @@
 package io.sirsi.nexus.dns;
 
 import io.sirsi.nexus.Prerequisite;
-import io.sirsi.nexus.RegistryProcess;
+import io.sirsi.nexus.testing.RegistryProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

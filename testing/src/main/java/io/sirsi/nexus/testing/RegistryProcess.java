@@ -1,4 +1,4 @@
-package io.sirsi.nexus;
+package io.sirsi.nexus.testing;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -6,15 +6,31 @@ import static org.awaitility.Awaitility.await;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** The packaged jar run as a separate process, as an operator would run it. */
+/**
+ * The server's packaged jar run as a separate registry process, as an operator would run it: the one harness of the
+ * server's, the client library's and the Stork application's tests. Failsafe passes the jar's path as
+ * {@code sirsi.jar}; without it the jar is looked for where a module of this build finds it.
+ *
+ * <p>The registry's DNS interface listens on a free port unless the system property {@code sirsi.test.dns} is
+ * {@code off}: the tests of the client and of the Stork application turn it off, as port 0 picks a free UDP port
+ * whose TCP twin may be taken (seen with backends in the ephemeral range), and they have no use for it.
+ */
 public final class RegistryProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
     private final Process process;
     private final int port;
@@ -36,7 +52,7 @@ public final class RegistryProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Dquarkus.http.port=" + port,
                 "-Dsirsi.ports.data-dir=" + dataDir, "-Dsirsi.ports.bind-check=false",
                 // a free DNS port, as for HTTP: several registries run at once here
-                "-Dsirsi.dns.port=0",
+                "off".equals(System.getProperty("sirsi.test.dns")) ? "-Dsirsi.dns.enabled=false" : "-Dsirsi.dns.port=0",
                 // nothing expires on a slow machine unless the test asks for it; a later -D of the same key wins
                 "-Dsirsi.ports.heartbeat-timeout=10m",
                 // freed ports come back at once unless the test asks for the reuse delay
@@ -73,16 +89,17 @@ public final class RegistryProcess implements AutoCloseable {
         }
     }
 
-    /** The registry's base URL, for {@code --url}. */
+    /** The registry's base URL, for {@code --url} or a client. */
     public String url() {
         return "http://127.0.0.1:" + port;
     }
 
-    /** The HTTP port the registry listens on. */
+    /** The HTTP port the registry listens on, to start it again where clients expect it. */
     public int port() {
         return port;
     }
 
+    /** A REST Assured request to this registry. */
     public RequestSpecification request() {
         return given().baseUri("http://127.0.0.1").port(port);
     }
@@ -101,36 +118,48 @@ public final class RegistryProcess implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         process.destroy();
-        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
             kill();
         }
     }
 
     private void awaitReady() throws IOException {
         try {
-            await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(60)).until(() -> {
+            await().pollInterval(Duration.ofMillis(100)).atMost(READY_WITHIN).until(() -> {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n"
-                            + Files.readString(log));
+                    throw new IllegalStateException("registry exited with " + process.exitValue() + ":\n" + log());
+                }
+                // Quarkus says "started in ... Listening on: ..." once every listener is bound; readiness on the
+                // plain port alone is not enough, as HTTPS binds after it (a TLS test was refused so once)
+                if (!log().contains(" started in ")) {
+                    return false;
                 }
                 try {
-                    return request().get("/q/health/ready").statusCode() == 200;
-                } catch (Exception notYetListening) {
+                    return HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException notYetListening) {
                     return false; // connection refused until the HTTP server is up
                 }
             });
         } catch (ConditionTimeoutException e) {
             process.destroyForcibly();
-            throw new IllegalStateException("registry not ready within 60 s:\n" + Files.readString(log));
+            throw new IllegalStateException("registry not ready within " + READY_WITHIN.toSeconds() + " s:\n"
+                    + log());
         }
     }
 
+    /**
+     * The packaged server: {@code sirsi.jar}, else the server module's jar seen from the server module itself, from
+     * a module beside it, or from one under {@code tests/}.
+     */
     public static Path jar() {
-        Path jar = Path.of(System.getProperty("sirsi.jar", "target/quarkus-app/quarkus-run.jar"));
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run 'mvn package' first");
-        }
-        return jar;
+        String given = System.getProperty("sirsi.jar");
+        List<Path> candidates = given != null ? List.of(Path.of(given))
+                : List.of(Path.of("target/quarkus-app/quarkus-run.jar"),
+                        Path.of("../server/target/quarkus-app/quarkus-run.jar"),
+                        Path.of("../../server/target/quarkus-app/quarkus-run.jar"));
+        return candidates.stream().filter(Files::exists).findFirst().orElseThrow(() -> new IllegalStateException(
+                candidates.get(0) + " is missing: run 'mvn package -DskipTests -pl server -am' first"));
     }
 
     public static String javaExecutable() {
