@@ -1,5 +1,6 @@
 package io.sirsi.nexus.api;
 
+import io.sirsi.nexus.api.security.RequestBodies;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ProblemWriter;
 import io.vertx.core.http.HttpHeaders;
@@ -74,10 +75,7 @@ public class HttpConformance {
 
     /** Whether the request says it has a body: a length above 0 or a transfer coding. */
     static boolean hasBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        return (length != null && !length.strip().equals("0"))
-                || request.headers().contains(HttpHeaders.TRANSFER_ENCODING)
-                || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
+        return RequestBodies.announced(request) || (request.version() == HttpVersion.HTTP_2 && !request.isEnded());
     }
 
     /**

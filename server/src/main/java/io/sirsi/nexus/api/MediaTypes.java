@@ -56,7 +56,9 @@ public class MediaTypes {
 
     private void normalise(RoutingContext context) {
         HttpServerRequest request = context.request();
-        List<String> types = request.headers().getAll(HttpHeaders.CONTENT_TYPE);
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        // most requests (every GET) have none: the list of all values is made only for one that has
+        List<String> types = type == null ? List.of() : request.headers().getAll(HttpHeaders.CONTENT_TYPE);
         if (types.size() > 1) {
             HttpConformance.refuse(writer, context, Problem.of("invalid-request", "Invalid request", 400,
                     "Content-Type is given " + types.size() + " times; give it once"));
@@ -67,7 +69,6 @@ public class MediaTypes {
             HttpConformance.refuse(writer, context, encoded(coding.strip()));
             return;
         }
-        String type = types.isEmpty() ? null : types.get(0);
         if (type != null) {
             String tidy = tidy(type);
             if (tidy.isEmpty()) {

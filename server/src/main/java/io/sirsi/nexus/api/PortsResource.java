@@ -74,9 +74,11 @@ public class PortsResource {
     private static final Pattern PORT_NUMBER = Pattern.compile("\\d{1,5}");
 
     private final PortRegistry registry;
+    private final WrittenAnswers written;
 
-    public PortsResource(PortRegistry registry) {
+    public PortsResource(PortRegistry registry, WrittenAnswers written) {
         this.registry = registry;
+        this.written = written;
     }
 
     @POST
@@ -209,7 +211,7 @@ public class PortsResource {
     private Response.ResponseBuilder serviceAnswer(String serviceName, String on, List<Allocation> instances) {
         Allocation first = instances.stream().findFirst().orElseThrow(() -> new NotRegisteredException(
                 "no service named '" + serviceName + "' is registered" + (on == null ? "" : " on host " + on)));
-        return Response.ok(view(first)).header(INSTANCES_HEADER, instances.size());
+        return written.lookup(view(first)).header(INSTANCES_HEADER, instances.size());
     }
 
     @GET
@@ -369,20 +371,17 @@ public class PortsResource {
     @APIResponse(responseCode = "200", description = "Keyed by service type: the spec's, then the configured ones",
             content = @Content(schema = @Schema(type = SchemaType.OBJECT,
                     additionalProperties = Responses.Range.class)))
-    public CompletionStage<Map<String, Responses.Range>> ranges(@QueryParam("host") String host) {
+    public CompletionStage<Response> ranges(@QueryParam("host") String host) {
         String on = host(host);
-        return registry.rangeUsage(on).thenApply(usages -> {
-            Map<String, Responses.Range> ranges = new LinkedHashMap<>();
-            // a host whose agent reports has its own kernel's ranges; otherwise the registry's machine's, the one
-            // it can read
-            usages.forEach(usage -> ranges.put(usage.serviceType().wireName(), registry.agents()
-                    .kernel(on, usage.range())
-                    .map(kernel -> Responses.Range.of(usage, kernel.overlapsEphemeral(), kernel.reservedOnHost()
-                            .stream().map(span -> new HostReport.PortSpan(span.first(), span.last())).toList()))
-                    .orElseGet(() -> Responses.Range.of(usage,
-                            registry.types().overlapsEphemeral(usage.serviceType())))));
-            return ranges;
-        });
+        return registry.rangeUsage(on).thenApply(usages -> written.ranges(on, usages.stream()
+                // a host whose agent reports has its own kernel's ranges; otherwise the registry's machine's, the
+                // one it can read
+                .map(usage -> registry.agents().kernel(on, usage.range())
+                        .map(kernel -> Responses.Range.of(usage, kernel.overlapsEphemeral(), kernel.reservedOnHost()
+                                .stream().map(span -> new HostReport.PortSpan(span.first(), span.last())).toList()))
+                        .orElseGet(() -> Responses.Range.of(usage,
+                                registry.types().overlapsEphemeral(usage.serviceType()))))
+                .toList()));
     }
 
     /** The allocations a {@code ?status=} asks for: every one when absent. */

@@ -2,6 +2,7 @@ package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.registry.HistoryQuery;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
@@ -44,7 +45,11 @@ public class QueryParameters {
 
     /** Applies the rule before any endpoint reads its parameters. */
     @ServerRequestFilter
-    public void checkEveryParameter(ContainerRequestContext request, ResourceInfo resource) {
+    public void checkEveryParameter(ContainerRequestContext request, ResourceInfo resource,
+            HttpServerRequest http) {
+        if (http.query() == null) {
+            return; // most requests have no query: nothing to parse, no annotation to read
+        }
         Method method = resource.getResourceMethod();
         Set<String> repeatable = method == null || !method.isAnnotationPresent(Repeatable.class) ? Set.of()
                 : Set.of(method.getAnnotation(Repeatable.class).value());

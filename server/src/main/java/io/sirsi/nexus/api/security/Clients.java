@@ -10,6 +10,10 @@ import io.vertx.core.net.SocketAddress;
  */
 public final class Clients {
 
+    /** How the JDK and Vert.x write the usual loopback peers. */
+    private static final String IPV4_LOOPBACK = "127.0.0.1";
+    private static final String IPV6_LOOPBACK = "0:0:0:0:0:0:0:1";
+
     private Clients() {
     }
 
@@ -20,8 +24,13 @@ public final class Clients {
         return peer == null || peer.hostAddress() == null ? "unknown" : peer.hostAddress();
     }
 
-    /** Whether the peer is this machine's loopback (127.0.0.0/8, ::1, or ::ffff:127.x.y.z). */
+    /**
+     * Whether the peer is this machine's loopback (127.0.0.0/8, ::1, or ::ffff:127.x.y.z). Asked twice of every
+     * request (protected mode, then authentication), so the two forms nearly every local client has are matched
+     * as they are before the general parse, which allocates.
+     */
     public static boolean isLoopback(HttpServerRequest request) {
-        return Hosts.isLoopbackAddress(address(request));
+        String address = address(request);
+        return address.equals(IPV4_LOOPBACK) || address.equals(IPV6_LOOPBACK) || Hosts.isLoopbackAddress(address);
     }
 }

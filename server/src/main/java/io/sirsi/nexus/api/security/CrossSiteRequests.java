@@ -79,6 +79,7 @@ public class CrossSiteRequests {
         }
     }
 
+    /** No {@link Optional} or lower-cased copy on the way of a request that passes: every request comes here. */
     private Optional<Problem> refusal(RoutingContext context) {
         HttpServerRequest request = context.request();
         List<String> hostHeaders = request.headers().getAll(HttpHeaders.HOST);
@@ -86,27 +87,26 @@ public class CrossSiteRequests {
             return Optional.of(Problem.of("duplicate-host", "Two Host headers", 400, "the request has "
                     + hostHeaders.size() + " Host headers; send exactly one (RFC 9112, 3.2)"));
         }
-        Optional<String> host = Optional.ofNullable(request.host()).map(CrossSiteRequests::lowerCase);
-        if (!keys.configured() && host.isPresent() && !isLocalRemembered(host.get())
-                && !ProtectedMode.isHealthProbe(context)) {
+        String host = request.host();
+        if (!keys.configured() && host != null && !isLocalRemembered(host) && !ProtectedMode.isHealthProbe(context)) {
             return Optional.of(Problem.of("host-not-allowed", "Host not allowed", 403, "this registry has no API"
                     + " keys, so it trusts clients on its machine and answers only requests addressed to it by a"
                     + " loopback name or address (localhost, 127.0.0.1, [::1]) or by a name in"
-                    + " sirsi.auth.local-host-names; this one names '" + shown(host.get()) + "', as a web page does"
-                    + " after a DNS rebinding. If you reach the registry by that name, add it to"
+                    + " sirsi.auth.local-host-names; this one names '" + shown(lowerCase(host)) + "', as a web"
+                    + " page does after a DNS rebinding. If you reach the registry by that name, add it to"
                     + " sirsi.auth.local-host-names, or configure API keys"));
         }
         if (SAFE.contains(request.method())) {
             return Optional.empty();
         }
         String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !isSameOrAllowedOrigin(lowerCase(origin), host)) {
+        if (origin != null && !isSameOrAllowedOrigin(lowerCase(origin), host == null ? null : lowerCase(host))) {
             return Optional.of(Problem.of("foreign-origin", "Cross-site request refused", 403, "a web page of"
                     + " another origin (" + shown(origin) + ") may not change this registry; call it from the"
                     + " CLI or a client that sends no Origin, or list the page's origin in quarkus.http.cors.origins"
                     + " (with quarkus.http.cors.enabled=true) and give it an API key"));
         }
-        if (!declaresJsonOrNoBody(request)) {
+        if (RequestBodies.announced(request) && !declaresJson(request)) {
             String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
             return Optional.of(Problem.of("unsupported-media-type", "Unsupported media type", 415, "a request that"
                     + " changes the registry sends either no body or a JSON one, declared as 'Content-Type:"
@@ -116,12 +116,13 @@ public class CrossSiteRequests {
         return Optional.empty();
     }
 
+    /** By the {@code Host} value as sent: the lower-cased copy is made once, when a value is first seen. */
     private boolean isLocalRemembered(String hostAndPort) {
         Boolean known = localByHost.get(hostAndPort);
         if (known != null) {
             return known;
         }
-        boolean local = isLocal(hostAndPort);
+        boolean local = isLocal(lowerCase(hostAndPort));
         if (localByHost.size() < REMEMBERED_HOSTS) {
             localByHost.putIfAbsent(hostAndPort, local);
         }
@@ -153,12 +154,12 @@ public class CrossSiteRequests {
      * The page is this registry's own (its scheme, host and port are the request's {@code Host}), or one CORS
      * lets in. {@code Origin: null} (a sandboxed frame, a file) is never the registry's own.
      */
-    private boolean isSameOrAllowedOrigin(String origin, Optional<String> host) {
+    private boolean isSameOrAllowedOrigin(String origin, String host) {
         if (corsOrigins.contains(origin)) {
             return true;
         }
         int scheme = origin.indexOf("://");
-        if (scheme < 0 || host.isEmpty()) {
+        if (scheme < 0 || host == null) {
             return false;
         }
         String authority = origin.substring(scheme + 3);
@@ -166,7 +167,7 @@ public class CrossSiteRequests {
         if (defaultPort == null) {
             return false;
         }
-        return withDefaultPort(authority, defaultPort).equals(withDefaultPort(host.get(), defaultPort));
+        return withDefaultPort(authority, defaultPort).equals(withDefaultPort(host, defaultPort));
     }
 
     private static String withDefaultPort(String authority, String defaultPort) {
@@ -174,15 +175,11 @@ public class CrossSiteRequests {
     }
 
     /**
-     * JSON, or no body at all. A type declared on an empty body is let be: REST clients and {@code curl -d ''} send
-     * one with body-less POSTs, and a browser's empty form still carries an {@code Origin}, checked above.
+     * The body is declared JSON. Asked only of a body the headers announce: a type declared on an empty body is let
+     * be, as REST clients and {@code curl -d ''} send one with body-less POSTs, and a browser's empty form still
+     * carries an {@code Origin}, checked above.
      */
-    private static boolean declaresJsonOrNoBody(HttpServerRequest request) {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (request.getHeader(HttpHeaders.TRANSFER_ENCODING) == null
-                && (length == null || length.strip().equals("0"))) {
-            return true;
-        }
+    private static boolean declaresJson(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null) {
             return false;
