@@ -34,13 +34,18 @@ import java.util.stream.Stream;
  */
 final class LeaseDeadlines {
 
-    private record Deadline(Instant quietAt, UUID allocationId) {
+    /**
+     * Epoch milliseconds rather than an {@link Instant}: one deadline per live allocation, and with 60,000 of them
+     * the Instants were most of the heap this class added (issue 23's footprint).
+     */
+    private record Deadline(long quietAtMillis, UUID allocationId) {
     }
 
     private final Duration quietAfter;
-    private final PriorityQueue<Deadline> queue = new PriorityQueue<>(Comparator.comparing(Deadline::quietAt));
-    /** The deadline each queued allocation waits for; an entry of the queue that differs is stale. */
-    private final Map<UUID, Instant> queued = new HashMap<>();
+    private final PriorityQueue<Deadline> queue = new PriorityQueue<>(
+            Comparator.comparingLong(Deadline::quietAtMillis));
+    /** The deadline each queued allocation waits for; an entry of the queue that is not this one is stale. */
+    private final Map<UUID, Deadline> queued = new HashMap<>();
     /** Per host, the allocations quiet at the last pass. */
     private final Map<String, Set<UUID>> quiet = new HashMap<>();
 
@@ -78,9 +83,11 @@ final class LeaseDeadlines {
      * at the last pass and still quiet. {@code countsFrom} says, per host, from when silence counts.
      */
     Map<String, List<Allocation>> quietAt(Instant now, RegistryIndex index, Function<String, Instant> countsFrom) {
-        while (!queue.isEmpty() && queue.peek().quietAt().isBefore(now)) {
+        long nowMillis = now.toEpochMilli();
+        // <=: a deadline within the millisecond is taken, and checked to the nanosecond below, never left late
+        while (!queue.isEmpty() && queue.peek().quietAtMillis() <= nowMillis) {
             Deadline due = queue.poll();
-            if (due.quietAt().equals(queued.get(due.allocationId()))) {
+            if (queued.get(due.allocationId()) == due) {
                 queued.remove(due.allocationId());
                 current(index, due.allocationId()).ifPresent(allocation -> quiet.computeIfAbsent(allocation.host(),
                         host -> new HashSet<>()).add(allocation.allocationId()));
@@ -131,10 +138,13 @@ final class LeaseDeadlines {
     }
 
     private void schedule(UUID allocationId, Instant quietAt) {
-        Instant already = queued.get(allocationId);
-        if (already == null || already.isAfter(quietAt)) { // the earlier one, read again when it comes, suffices
-            queued.put(allocationId, quietAt);
-            queue.add(new Deadline(quietAt, allocationId));
+        long quietAtMillis = quietAt.toEpochMilli();
+        Deadline already = queued.get(allocationId);
+        // the earlier one, read again when it comes, suffices
+        if (already == null || already.quietAtMillis() > quietAtMillis) {
+            Deadline deadline = new Deadline(quietAtMillis, allocationId);
+            queued.put(allocationId, deadline);
+            queue.add(deadline);
             compactIfMostlyStale();
         }
     }
@@ -143,7 +153,7 @@ final class LeaseDeadlines {
     private void compactIfMostlyStale() {
         if (queue.size() > 2 * queued.size() + 64) {
             queue.clear();
-            queued.forEach((allocationId, quietAt) -> queue.add(new Deadline(quietAt, allocationId)));
+            queue.addAll(queued.values());
         }
     }
 
