@@ -40,6 +40,8 @@ public final class Watch implements AutoCloseable {
     private volatile InputStream open;
     private volatile long lastRead;
     private volatile long lastRevision = -1;
+    /** Whether the last connection was opened (its stream then broke): the pauses start afresh after it. */
+    private boolean wasOpen;
 
     Watch(Transport transport, WatchOptions options, WatchListener listener) {
         this.transport = transport;
@@ -82,24 +84,30 @@ public final class Watch implements AutoCloseable {
         Duration pause = FIRST_PAUSE;
         try {
             while (!closed) {
+                Throwable cause;
+                wasOpen = false;
                 try {
-                    if (follow()) {
-                        pause = FIRST_PAUSE; // it was open: the next break starts the pauses afresh
-                    }
-                    if (!closed) {
-                        listener.onDisconnected(new IOException("the registry ended the stream"));
-                    }
-                } catch (RegistryUnavailableException | RateLimitedException | IOException e) {
-                    if (!closed) {
-                        listener.onDisconnected(e);
-                    }
+                    follow();
+                    cause = new IOException("the registry ended the stream");
+                } catch (IOException e) {
+                    cause = e;
                 } catch (RegistryException e) {
-                    if (!closed) {
-                        listener.onFailed(e);
+                    if (!passing(e)) {
+                        if (!closed) {
+                            listener.onFailed(e);
+                        }
+                        return;
                     }
-                    return;
+                    cause = e;
+                }
+                if (wasOpen) {
+                    pause = FIRST_PAUSE; // it was open, however it broke: the pauses start afresh
                 }
                 if (!closed) {
+                    listener.onDisconnected(cause);
+                }
+                if (!closed) { // the listener may have closed the watch
+                    listener.onRetrying(cause, pause);
                     Thread.sleep(pause.toMillis()); // a pause between reconnections, not a wait for a condition
                     pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
                 }
@@ -111,8 +119,17 @@ public final class Watch implements AutoCloseable {
         }
     }
 
-    /** One connection: returns when the stream ends (true when it had been opened), throws when it cannot open. */
-    private boolean follow() throws IOException, InterruptedException {
+    /**
+     * Whether a refusal will likely pass by itself: the registry unavailable (503, starting or failing over), too
+     * many requests (429), or a proxy in front of it that cannot reach it (502, 504).
+     */
+    private static boolean passing(RegistryException refusal) {
+        return refusal instanceof RegistryUnavailableException || refusal instanceof RateLimitedException
+                || refusal.status() == 502 || refusal.status() == 504;
+    }
+
+    /** One connection: returns when the stream ends, throws when it cannot open or breaks. */
+    private void follow() throws IOException, InterruptedException {
         Map<String, Object> query = options.parameters();
         Map<String, String> headers = lastRevision >= 0 ? Map.of("Last-Event-ID", Long.toString(lastRevision))
                 : Map.of();
@@ -125,23 +142,22 @@ public final class Watch implements AutoCloseable {
             throw transport.problem(response.statusCode(), response.headers(), body);
         }
         open = response.body();
+        wasOpen = true;
         lastRead = System.nanoTime();
         Thread watchdog = null;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(open, StandardCharsets.UTF_8))) {
             watchdog = startWatchdog();
             readEvents(lines);
         } catch (IOException e) {
-            if (closed) {
-                return true;
+            if (!closed) {
+                throw e;
             }
-            throw e;
         } finally {
             open = null;
             if (watchdog != null) {
                 watchdog.interrupt();
             }
         }
-        return true;
     }
 
     private void readEvents(BufferedReader lines) throws IOException {
@@ -185,7 +201,7 @@ public final class Watch implements AutoCloseable {
             return; // already delivered before a resume
         }
         lastRevision = id != null ? Long.parseLong(id) : event.revision();
-        listener.onEvent(event);
+        listener.onEvent(event, data);
     }
 
     private static String value(String line) {

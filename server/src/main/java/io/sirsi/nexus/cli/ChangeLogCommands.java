@@ -2,21 +2,16 @@ package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.client.ChangeEvent;
 import io.sirsi.nexus.client.HistoryQuery;
+import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.SirsiNexusClient;
-import io.sirsi.nexus.wire.EventView;
+import io.sirsi.nexus.client.Watch;
+import io.sirsi.nexus.client.WatchListener;
+import io.sirsi.nexus.client.WatchOptions;
 import io.sirsi.nexus.registry.Durations;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,12 +22,6 @@ final class ChangeLogCommands {
 
     private ChangeLogCommands() {
     }
-
-    /** Three keep-alives missed: the connection is dead, whoever failed to say so. */
-    private static final Duration IDLE = Duration.ofSeconds(45);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
-    /** The stream's first comment, which names the revision it starts after. */
-    private static final Pattern STARTS_AFTER = Pattern.compile(":\\s?watching the change log after revision (\\d+)");
 
     static Table eventTable() {
         return new Table("REVISION", "TIME", "EVENT", "SERVICE", "PORT", "TYPE", "HOST", "STATUS");
@@ -62,11 +51,8 @@ final class ChangeLogCommands {
                 + " now on); the revisions are in every event and in X-Sirsi-Index.")
         Long since;
 
-        private volatile long last = -1;
-
         @Override
-        protected int run(SirsiNexusClient unused) {
-            RegistryClient registry = options.registryClient();
+        protected int run(SirsiNexusClient registry) {
             if (since != null && since < 0) {
                 throw new CliException(ExitCode.USAGE, "--since must be a revision, 0 or more");
             }
@@ -76,76 +62,69 @@ final class ChangeLogCommands {
             // pager) holds for ever. A SIGINT the process was started ignoring (a background job of a script)
             // stays ignored, as POSIX asks: the JVM installs no handler for it.
             Signal.handle(new Signal("INT"), signal -> Runtime.getRuntime().halt(ExitCode.OK.code()));
-            String query = RegistryClient.query("since", since == null ? null : since.toString(), "service", service,
-                    "type", type, "host", host);
-            Duration backoff = Duration.ofSeconds(1);
-            while (true) {
-                OptionalLong resume = last < 0 ? OptionalLong.empty() : OptionalLong.of(last);
-                HttpURLConnection connection;
-                try {
-                    connection = registry.openEvents(query, resume, IDLE);
-                } catch (CliException e) {
-                    if (e.exitCode() != ExitCode.UNREACHABLE || last < 0) {
-                        throw e; // a refusal (400, 401, 410), or a registry that was never there
-                    }
-                    reconnecting(e.getMessage(), backoff);
-                    Duration doubled = backoff.multipliedBy(2);
-                    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
-                    continue;
-                }
-                backoff = Duration.ofSeconds(1);
-                try {
-                    follow(connection);
-                    reconnecting("the registry closed the stream", Duration.ZERO);
-                } catch (IOException e) {
-                    reconnecting(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-                            Duration.ZERO);
-                } finally {
-                    connection.disconnect();
-                }
+            WatchOptions watching = new WatchOptions(service, type, host, since);
+            Printer printer = new Printer();
+            try (Watch watch = registry.watch(watching, printer)) {
+                Throwable failure = printer.ended.join(); // only a failure ends a watch: Ctrl-C halts the process
+                throw session().failure(failure);
             }
         }
 
-        /** Prints the stream's events as they arrive, until it ends. */
-        private void follow(HttpURLConnection connection) throws IOException {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                StringBuilder data = new StringBuilder();
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    Matcher start = STARTS_AFTER.matcher(line);
-                    if (last < 0 && start.matches()) {
-                        last = Long.parseLong(start.group(1)); // a resume before any event must not skip one
-                    } else if (line.startsWith("data:")) {
-                        data.append(line.substring(5).strip());
-                    } else if (line.isEmpty() && data.length() > 0) {
-                        print(RegistryClient.event(data.toString()), data.toString());
-                        data.setLength(0);
-                    }
+        /**
+         * Prints each event as it arrives and says on stderr when the stream broke and when it resumes. A registry
+         * that cannot be reached before the watch was ever connected ends it, as any other command; afterwards the
+         * watch waits for it (a restart), and only a refusal (400, 401, 410) ends it.
+         */
+        private final class Printer implements WatchListener {
+            final CompletableFuture<Throwable> ended = new CompletableFuture<>();
+            private volatile long last = -1;
+
+            @Override
+            public void onConnected(long afterRevision) {
+                if (last < 0) {
+                    last = afterRevision; // where a resume starts until an event is printed
                 }
             }
-        }
 
-        private void print(EventView event, String json) {
-            if (options.json()) {
-                out().println(json);
-            } else {
+            @Override
+            public void onEvent(ChangeEvent event, String json) {
+                if (options.json()) {
+                    out().println(json); // as the registry sent it
+                    out().flush();
+                    last = event.revision();
+                } else {
+                    onEvent(event);
+                }
+            }
+
+            @Override
+            public void onEvent(ChangeEvent event) {
                 out().printf("%d  %s  %-10s %s:%d  %s  %s  %s%n", event.revision(), event.at(), event.type(),
                         event.allocation().serviceName(), event.allocation().port(), event.allocation().serviceType(),
                         event.allocation().host(), event.allocation().status());
+                out().flush();
+                last = event.revision();
             }
-            out().flush();
-            last = event.revision();
-        }
 
-        private void reconnecting(String why, Duration after) {
-            System.err.println("sirsi-nexus: watch interrupted (" + why + "); resuming"
-                    + (last >= 0 ? " after revision " + last : "") + (after.isZero() ? "" : " in " + after.toSeconds()
-                    + "s"));
-            try {
-                Thread.sleep(after.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CliException(ExitCode.OK, "watch interrupted");
+            @Override
+            public void onDisconnected(Throwable cause) {
+                if (last < 0) {
+                    ended.complete(cause); // a registry that was never there
+                }
+            }
+
+            @Override
+            public void onRetrying(Throwable cause, Duration pause) {
+                if (!ended.isDone()) {
+                    System.err.println("sirsi-nexus: watch interrupted (" + session().interruption(cause)
+                            + "); resuming after revision " + last + " in " + (pause.toMillis() < 1000
+                                    ? pause.toMillis() + "ms" : pause.toSeconds() + "s"));
+                }
+            }
+
+            @Override
+            public void onFailed(RegistryException failure) {
+                ended.complete(failure);
             }
         }
     }

@@ -47,16 +47,6 @@ public class ClientOptions {
                 Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load));
     }
 
-    /** The client of what the library does not reach yet: the change stream that {@code ports watch} follows. */
-    RegistryClient registryClient() {
-        if (timeoutSeconds < 1) {
-            throw new CliException(ExitCode.USAGE, "--timeout must be at least 1 second");
-        }
-        return new RegistryClient(baseUri(), Optional.ofNullable(apiKey), Duration.ofSeconds(timeoutSeconds),
-                Optional.ofNullable(caCert).filter(file -> !file.isBlank()).map(TrustedCertificates::load)
-                        .map(javax.net.ssl.SSLContext::getSocketFactory));
-    }
-
     boolean json() {
         return output == Format.json;
     }

@@ -71,6 +71,16 @@ final class RegistrySession {
         return new CliException(ExitCode.forStatus(status), message);
     }
 
+    /** A failure that is not the registry's answer (a connection that could not be made) as the CLI reports it. */
+    CliException failure(Throwable cause) {
+        return cause instanceof RegistryException refused ? failure(refused) : unreachable(why(cause));
+    }
+
+    /** Why a watch's stream broke or could not be opened again, in a few words for its "resuming" line. */
+    String interruption(Throwable cause) {
+        return cause instanceof RegistryException refused ? failure(refused).getMessage() : why(cause);
+    }
+
     private String why(Throwable cause) {
         if (has(cause, SSLException.class)) {
             return "TLS failed, the registry's certificate cannot be verified (" + innermost(cause) + "); give the CA"

@@ -2,8 +2,11 @@ package io.sirsi.nexus.client;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +69,60 @@ class WatchIT {
                 assertTrue(connections.size() >= 2, "reconnected: " + connections);
                 assertEquals(events.get(events.size() - 1).revision(), watch.lastRevision().getAsLong());
             }
+        }
+    }
+
+    /**
+     * What a CLI needs to say what a watch does: each event's JSON as the registry sent it, and each try to reconnect
+     * with its pause, which grows while the registry stays away.
+     */
+    @Test
+    void aWatchHandsOnEachEventAsSentAndTellsEachRetryWithItsPause() throws Exception {
+        RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("watch-hooks"),
+                RegistryProcess.freePort());
+        try {
+            SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(registry.url()).build();
+            Allocation allocated = client.allocate(AllocationRequest.of("told", "grpc"));
+            List<String> texts = new CopyOnWriteArrayList<>();
+            List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+            List<Duration> pauses = new CopyOnWriteArrayList<>();
+            List<Throwable> causes = new CopyOnWriteArrayList<>();
+            try (Watch watch = client.watch(WatchOptions.fromNow().since(0), new WatchListener() {
+                @Override
+                public void onEvent(ChangeEvent event) {
+                    throw new AssertionError("the event came without its JSON");
+                }
+
+                @Override
+                public void onEvent(ChangeEvent event, String json) {
+                    events.add(event);
+                    texts.add(json);
+                }
+
+                @Override
+                public void onRetrying(Throwable cause, Duration pause) {
+                    causes.add(cause);
+                    pauses.add(pause);
+                }
+            })) {
+                await().atMost(PATIENCE).until(() -> texts.size() == 1);
+                JsonNode sent = new ObjectMapper().readTree(texts.get(0));
+                assertEquals(events.get(0).revision(), sent.path("revision").asLong());
+                assertEquals(allocated.allocationId().toString(),
+                        sent.path("allocation").path("allocation_id").asText());
+                assertFalse(texts.get(0).contains("\n") || texts.get(0).startsWith("data:"), texts.get(0));
+                assertTrue(pauses.isEmpty(), "no retry while the stream is open: " + causes);
+
+                registry.close();
+                await().atMost(PATIENCE).until(() -> pauses.size() >= 4);
+                for (int i = 1; i < pauses.size(); i++) {
+                    assertTrue(pauses.get(i).compareTo(pauses.get(i - 1)) >= 0, "growing: " + pauses);
+                }
+                assertTrue(pauses.get(3).compareTo(pauses.get(0)) > 0, "growing: " + pauses);
+                assertTrue(causes.stream().allMatch(cause -> cause != null), causes.toString());
+            }
+        } finally {
+            registry.close();
         }
     }
 
