@@ -179,6 +179,10 @@ class PortsCommandsIT {
         assertEquals("5000ms", check.path("interval").asText());
         assertEquals("500ms", check.path("timeout").asText());
         assertEquals("pending", check.path("status").asText(), "pending until the host's agent has run it");
+        assertThat(ports("service", "checked-api").out(),
+                containsString("http /health?deep=1 every 5000ms, timeout 500ms: pending"));
+        Run listed = ports("list");
+        assertThat(listed.out(), matchesPattern("(?s).*CHECK.*checked-api[^\\n]*pending.*"));
 
         Run tcp = ports("allocate", "checked-db", "database", "--check", "tcp", "-o", "json");
         assertEquals(0, tcp.exitCode(), tcp.err());
@@ -208,6 +212,11 @@ class PortsCommandsIT {
         assertEquals(ExitCode.USAGE.code(), execRefused.exitCode(), execRefused.err());
         assertThat(execRefused.err(), containsString("--check-interval needs --check"));
         assertEquals(ExitCode.NOT_FOUND.code(), ports("service", "unchecked").exitCode());
+
+        for (Run allocated : List.of(http, tcp)) { // the other tests' tables have no CHECK column
+            assertEquals(0, ports("release", json(allocated).path("allocation").path("allocation_id").asText())
+                    .exitCode());
+        }
     }
 
     @Test
