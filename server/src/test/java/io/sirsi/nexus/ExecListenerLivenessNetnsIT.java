@@ -64,6 +64,8 @@ class ExecListenerLivenessNetnsIT {
     @AfterAll
     static void stopAll() throws Exception {
         for (Process process : STARTED) {
+            // exec's child and the listener first: a failed test's exec, killed, would leave them running
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             process.waitFor();
         }
