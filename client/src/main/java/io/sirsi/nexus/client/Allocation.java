@@ -18,9 +18,36 @@ import java.util.UUID;
  *        ends unless undrained)
  * @param processId the process id the service gave, if any
  * @param host the host the port is on
+ * @param liveness {@code listener} when its listening socket keeps it alive (as the host's agent sees it); null for
+ *        heartbeats, the default
+ * @param listening whether the host's agent sees its port listening; null where no agent reports
+ * @param check the check the host's agent runs on it, and its status; null without one
  */
 public record Allocation(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
-        Instant lastHeartbeat, String status, Long processId, String host) {
+        Instant lastHeartbeat, String status, Long processId, String host, String liveness, Boolean listening,
+        Check check) {
+
+    /**
+     * An allocation's check as the registry last heard of it.
+     *
+     * @param type {@code tcp} or {@code http}
+     * @param path the HTTP check's path, null for tcp
+     * @param interval how often it runs, e.g. {@code 10000ms}
+     * @param timeout how long one run may take
+     * @param status {@code pending}, {@code passing}, {@code warning} or {@code critical} (out of discovery)
+     * @param output the last run's output, once the agent has reported one
+     * @param since when the status began, on the registry's clock
+     */
+    public record Check(String type, String path, String interval, String timeout, String status, String output,
+            Instant since) {
+    }
+
+    /** An allocation without a host agent's word or a check, as the spec describes it. */
+    public Allocation(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
+            Instant lastHeartbeat, String status, Long processId, String host) {
+        this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host, null,
+                null, null);
+    }
 
     /** The status of a live allocation that heartbeats. */
     public static final String ACTIVE = "Active";
@@ -39,6 +66,11 @@ public record Allocation(int port, String serviceName, String serviceType, UUID 
     /** Whether the allocation is Draining: it still holds its port, but should receive no new work. */
     public boolean draining() {
         return DRAINING.equals(status);
+    }
+
+    /** Its check, if it has one. */
+    public Optional<Check> healthCheck() {
+        return Optional.ofNullable(check);
     }
 
     /** The process id the service gave at allocation, if any. */

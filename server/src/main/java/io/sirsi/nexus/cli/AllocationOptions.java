@@ -1,6 +1,8 @@
 package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.client.AllocationRequest;
+import io.sirsi.nexus.registry.HealthCheck;
+import io.sirsi.nexus.registry.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -36,6 +38,22 @@ public class AllocationOptions {
             + " listener for exec.")
     String liveness;
 
+    @Option(names = "--check", paramLabel = "CHECK", description = "A check the host's agent runs on the service:"
+            + " tcp (a connect to its port) or http:PATH (a GET of PATH, 2xx passes), e.g. http:/health. A critical"
+            + " check keeps the instance out of discovery until it passes again.")
+    String check;
+
+    @Option(names = "--check-interval", paramLabel = "DURATION", description = "How often the check runs: 1s to 10m"
+            + " (default 10s).")
+    String checkInterval;
+
+    @Option(names = "--check-timeout", paramLabel = "DURATION", description = "How long one run may take: 100ms to"
+            + " 60s, at most the interval (default 2s).")
+    String checkTimeout;
+
+    /** The check as {@link #request} found it valid; a later request ({@link #again}) asks for it too. */
+    private AllocationRequest.Check askedCheck;
+
     /** The allocate request; {@code required} only goes with a preferred port, which it is about. */
     AllocationRequest request(CommandSpec spec, String name, String type, Long processId) {
         return request(spec, name, type, processId, Set.of());
@@ -49,11 +67,41 @@ public class AllocationOptions {
         }
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
+        askedCheck = check(spec).orElse(null);
         AllocationRequest request = common(name, type, processId);
         if (preferredPort != null) {
             request = request.withPreferredPort(preferredPort).withRequired(required);
         }
         return avoid.isEmpty() ? request : request.withAvoidPorts(new ArrayList<>(avoid));
+    }
+
+    /**
+     * The check the options ask for, checked here by the registry's own rules (so that a wrong one is a usage error,
+     * named by its option, before anything is allocated); the registry checks it again.
+     */
+    private Optional<AllocationRequest.Check> check(CommandSpec spec) {
+        if (check == null) {
+            if (checkInterval != null || checkTimeout != null) {
+                throw new ParameterException(spec.commandLine(), (checkInterval != null ? "--check-interval"
+                        : "--check-timeout") + " needs --check");
+            }
+            return Optional.empty();
+        }
+        int colon = check.indexOf(':');
+        String kind = colon < 0 ? check : check.substring(0, colon);
+        String path = colon < 0 ? null : check.substring(colon + 1);
+        if (!kind.equals("tcp") && !kind.equals("http") || kind.equals("tcp") && path != null
+                || kind.equals("http") && (path == null || path.isEmpty())) {
+            throw new ParameterException(spec.commandLine(), "--check must be tcp or http:PATH, such as"
+                    + " http:/health; got '" + check + "'");
+        }
+        try {
+            HealthCheck.requested(kind, path, checkInterval, checkTimeout);
+        } catch (InvalidRequestException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage().replace("check.path", "--check's PATH")
+                    .replace("check.interval", "--check-interval").replace("check.timeout", "--check-timeout"));
+        }
+        return Optional.of(new AllocationRequest.Check(kind, path, checkInterval, checkTimeout));
     }
 
     /** The liveness to ask for when the command line names none. */
@@ -97,6 +145,9 @@ public class AllocationOptions {
         }
         if (liveness != null) {
             request = request.withLiveness(liveness);
+        }
+        if (askedCheck != null) {
+            request = request.withCheck(askedCheck);
         }
         return strategy.strategy == null ? request : request.withStrategy(strategy.strategy);
     }

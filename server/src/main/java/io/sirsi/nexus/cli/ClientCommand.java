@@ -108,6 +108,11 @@ abstract class ClientCommand implements Callable<Integer> {
         if (withHost) {
             headers.add(0, "HOST");
         }
+        // a check's column only where some allocation has one: without checks the table is as it was
+        boolean checks = allocations.stream().anyMatch(allocation -> allocation.check() != null);
+        if (checks) {
+            headers.add("CHECK");
+        }
         Table table = new Table(headers.toArray(String[]::new));
         for (Allocation allocation : allocations) {
             List<Object> cells = new ArrayList<>(Arrays.asList(allocation.port(), allocation.serviceName(),
@@ -115,6 +120,9 @@ abstract class ClientCommand implements Callable<Integer> {
                     allocation.allocationId()));
             if (withHost) {
                 cells.add(0, allocation.host());
+            }
+            if (checks) {
+                cells.add(allocation.healthCheck().map(Allocation.Check::status).orElse("-"));
             }
             table.row(cells.toArray());
         }
@@ -126,7 +134,7 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     protected static Table allocationTable(Allocation allocation) {
-        return new Table("FIELD", "VALUE").row("service", allocation.serviceName())
+        Table table = new Table("FIELD", "VALUE").row("service", allocation.serviceName())
                 .row("port", allocation.port())
                 .row("type", allocation.serviceType())
                 .row("status", Table.status(allocation.status()))
@@ -135,6 +143,18 @@ abstract class ClientCommand implements Callable<Integer> {
                 .row("last heartbeat", allocation.lastHeartbeat() + " (" + age(allocation.lastHeartbeat()) + ")")
                 .row("process id", allocation.processId())
                 .row("host", allocation.host());
+        // what a host agent adds, only where it has something to say
+        if (allocation.liveness() != null) {
+            table.row("liveness", allocation.liveness());
+        }
+        if (allocation.listening() != null) {
+            table.row("listening", allocation.listening() ? "yes" : "no");
+        }
+        allocation.healthCheck().ifPresent(check -> table.row("check", check.type() + (check.path() == null ? ""
+                : " " + check.path()) + " every " + check.interval() + ", timeout " + check.timeout() + ": "
+                + check.status() + (check.output() == null ? ""
+                : " (" + check.output().replaceAll("\\s+", " ") + ")")));
+        return table;
     }
 
     /** "4s ago", "3m ago", "2h ago", "5d ago". */

@@ -16,7 +16,8 @@ import io.sirsi.nexus.client.ScaleResult;
  * the client commands run there too, and the library (plain Java, no Quarkus) cannot say so itself. The server's own
  * wire records need no such list, as its REST endpoints name them. Never loaded by the commands themselves.
  */
-@RegisterForReflection(targets = {Allocation.class, AllocationRequest.class, ChangeEvent.class, DrainResult.class,
+@RegisterForReflection(targets = {Allocation.class, Allocation.Check.class, AllocationRequest.class,
+        AllocationRequest.Check.class, ChangeEvent.class, DrainResult.class,
         ScaleRequest.class, ScaleResult.class, HostReport.class, HostReport.PortSpan.class, HostReport.Receipt.class,
         Analytics.class, Analytics.TypeUsage.class, Analytics.Flapping.class,
         Analytics.ReusedPort.class, RegistryViews.Health.class, RegistryViews.Stats.class, RegistryViews.Range.class,

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.cli.Cli.Run;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -165,6 +166,57 @@ class PortsCommandsIT {
 
         Run noCommand = launch();
         assertEquals(ExitCode.USAGE.code(), noCommand.exitCode());
+    }
+
+    @Test
+    void allocateAsksForACheckAndAWrongOneIsAUsageErrorThatAllocatesNothing() throws Exception {
+        Run http = ports("allocate", "checked-api", "rest-api", "--check", "http:/health?deep=1", "--check-interval",
+                "5s", "--check-timeout", "500ms", "-o", "json");
+        assertEquals(0, http.exitCode(), http.err());
+        JsonNode check = json(ports("service", "checked-api", "-o", "json")).path("check");
+        assertEquals("http", check.path("type").asText(), check.toString());
+        assertEquals("/health?deep=1", check.path("path").asText());
+        assertEquals("5000ms", check.path("interval").asText());
+        assertEquals("500ms", check.path("timeout").asText());
+        assertEquals("pending", check.path("status").asText(), "pending until the host's agent has run it");
+        assertThat(ports("service", "checked-api").out(),
+                containsString("http /health?deep=1 every 5000ms, timeout 500ms: pending"));
+        Run listed = ports("list");
+        assertThat(listed.out(), matchesPattern("(?s).*CHECK.*checked-api[^\\n]*pending.*"));
+
+        Run tcp = ports("allocate", "checked-db", "database", "--check", "tcp", "-o", "json");
+        assertEquals(0, tcp.exitCode(), tcp.err());
+        JsonNode defaults = json(ports("service", "checked-db", "-o", "json")).path("check");
+        assertEquals("tcp", defaults.path("type").asText(), defaults.toString());
+        assertEquals("10000ms", defaults.path("interval").asText());
+
+        Map<List<String>, String> wrong = Map.of(
+                List.of("--check", "ftp"), "--check must be tcp or http:PATH",
+                List.of("--check", "http"), "--check must be tcp or http:PATH",
+                List.of("--check", "tcp:/health"), "--check must be tcp or http:PATH",
+                List.of("--check", "http:health"), "--check's PATH must start with /",
+                List.of("--check", "tcp", "--check-interval", "0s"), "--check-interval must be 1000ms to",
+                List.of("--check", "tcp", "--check-interval", "often"), "invalid --check-interval 'often'",
+                List.of("--check", "tcp", "--check-interval", "2s", "--check-timeout", "5s"),
+                "--check-timeout (5000ms) must not be longer than --check-interval (2000ms)",
+                List.of("--check-timeout", "1s"), "--check-timeout needs --check");
+        for (var options : wrong.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("ports", "allocate", "unchecked", "rest-api"));
+            args.addAll(options.getKey());
+            Run refused = launch(args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE.code(), refused.exitCode(), options.getKey() + ": " + refused.err());
+            assertThat(options.getKey().toString(), refused.err().lines().findFirst().orElse(""),
+                    containsString(options.getValue()));
+        }
+        Run execRefused = launch("ports", "exec", "unchecked", "rest-api", "--check-interval", "5s", "--", "true");
+        assertEquals(ExitCode.USAGE.code(), execRefused.exitCode(), execRefused.err());
+        assertThat(execRefused.err(), containsString("--check-interval needs --check"));
+        assertEquals(ExitCode.NOT_FOUND.code(), ports("service", "unchecked").exitCode());
+
+        for (Run allocated : List.of(http, tcp)) { // the other tests' tables have no CHECK column
+            assertEquals(0, ports("release", json(allocated).path("allocation").path("allocation_id").asText())
+                    .exitCode());
+        }
     }
 
     @Test
