@@ -106,8 +106,8 @@ class ExecListenerLivenessNetnsIT {
                         + "; exec sleep 100000"));
         STARTED.add(exec);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> Files.exists(
-                listenerPid) && !Files.readString(listenerPid).isBlank() && admin().get("/ports/service/web?host="
-                + "node-c").jsonPath().getBoolean("listening") == Boolean.TRUE);
+                listenerPid) && !Files.readString(listenerPid).isBlank() && Boolean.TRUE.equals(admin()
+                .get("/ports/service/web?host=node-c").jsonPath().get("listening"))); // absent until exec allocates
         long pid = Long.parseLong(Files.readString(listenerPid).strip());
         JsonPath seen = service("web");
         assertEquals("listener", seen.getString("liveness"), "exec asks for liveness by listener by default");
