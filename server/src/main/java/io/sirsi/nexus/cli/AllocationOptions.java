@@ -51,9 +51,6 @@ public class AllocationOptions {
             + " 60s, at most the interval (default 2s).")
     String checkTimeout;
 
-    /** The check as {@link #request} found it valid; a later request ({@link #again}) asks for it too. */
-    private AllocationRequest.Check askedCheck;
-
     /** The allocate request; {@code required} only goes with a preferred port, which it is about. */
     AllocationRequest request(CommandSpec spec, String name, String type, Long processId) {
         return request(spec, name, type, processId, Set.of());
@@ -67,7 +64,7 @@ public class AllocationOptions {
         }
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
-        askedCheck = check(spec).orElse(null);
+        validateCheck(spec);
         AllocationRequest request = common(name, type, processId);
         if (preferredPort != null) {
             request = request.withPreferredPort(preferredPort).withRequired(required);
@@ -76,20 +73,19 @@ public class AllocationOptions {
     }
 
     /**
-     * The check the options ask for, checked here by the registry's own rules (so that a wrong one is a usage error,
+     * Checks the check the options ask for here, by the registry's own rules (so that a wrong one is a usage error,
      * named by its option, before anything is allocated); the registry checks it again.
      */
-    private Optional<AllocationRequest.Check> check(CommandSpec spec) {
+    private void validateCheck(CommandSpec spec) {
         if (check == null) {
             if (checkInterval != null || checkTimeout != null) {
                 throw new ParameterException(spec.commandLine(), (checkInterval != null ? "--check-interval"
                         : "--check-timeout") + " needs --check");
             }
-            return Optional.empty();
+            return;
         }
-        int colon = check.indexOf(':');
-        String kind = colon < 0 ? check : check.substring(0, colon);
-        String path = colon < 0 ? null : check.substring(colon + 1);
+        String kind = checkKind();
+        String path = checkPath();
         if (!kind.equals("tcp") && !kind.equals("http") || kind.equals("tcp") && path != null
                 || kind.equals("http") && (path == null || path.isEmpty())) {
             throw new ParameterException(spec.commandLine(), "--check must be tcp or http:PATH, such as"
@@ -101,7 +97,18 @@ public class AllocationOptions {
             throw new ParameterException(spec.commandLine(), e.getMessage().replace("check.path", "--check's PATH")
                     .replace("check.interval", "--check-interval").replace("check.timeout", "--check-timeout"));
         }
-        return Optional.of(new AllocationRequest.Check(kind, path, checkInterval, checkTimeout));
+    }
+
+    /** {@code --check}'s kind: {@code tcp} or {@code http}, before the colon. */
+    private String checkKind() {
+        int colon = check.indexOf(':');
+        return colon < 0 ? check : check.substring(0, colon);
+    }
+
+    /** {@code --check}'s PATH, after the colon; null without one. */
+    private String checkPath() {
+        int colon = check.indexOf(':');
+        return colon < 0 ? null : check.substring(colon + 1);
     }
 
     /** The liveness to ask for when the command line names none. */
@@ -146,8 +153,9 @@ public class AllocationOptions {
         if (liveness != null) {
             request = request.withLiveness(liveness);
         }
-        if (askedCheck != null) {
-            request = request.withCheck(askedCheck);
+        if (check != null) { // checked by validateCheck when the first request was made
+            request = request.withCheck(new AllocationRequest.Check(checkKind(), checkPath(), checkInterval,
+                    checkTimeout));
         }
         return strategy.strategy == null ? request : request.withStrategy(strategy.strategy);
     }
