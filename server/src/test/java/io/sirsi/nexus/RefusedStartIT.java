@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.sirsi.nexus.testing.RegistryProcess;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +49,21 @@ class RefusedStartIT {
     void aDnsPortAnotherProcessHolds() throws Exception {
         try (java.net.DatagramSocket holder = new java.net.DatagramSocket(0)) {
             int port = holder.getLocalPort();
+            assertThat(refusedStart(fresh(), "-Dsirsi.dns.port=" + port),
+                    containsString("sirsi.dns.port: cannot listen on 0.0.0.0:" + port + " (UDP)"));
+        }
+    }
+
+    /**
+     * A holder that shares its port (SO_REUSEPORT, as the registry's own sockets do): Linux would let the registry
+     * join it without a word and split the queries between the two; the registry must see the port is taken.
+     */
+    @Test
+    void aDnsPortAnotherProcessHoldsOpenToSharing() throws Exception {
+        try (DatagramChannel holder = DatagramChannel.open(StandardProtocolFamily.INET)) {
+            holder.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            holder.bind(new InetSocketAddress(0));
+            int port = ((InetSocketAddress) holder.getLocalAddress()).getPort();
             assertThat(refusedStart(fresh(), "-Dsirsi.dns.port=" + port),
                     containsString("sirsi.dns.port: cannot listen on 0.0.0.0:" + port + " (UDP)"));
         }

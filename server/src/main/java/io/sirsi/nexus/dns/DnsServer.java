@@ -25,8 +25,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +41,8 @@ import org.jboss.logging.Logger;
 /**
  * The registry's DNS server: UDP and TCP on one port, on the Vert.x event loops the HTTP server runs on, answering
  * the zone from the registry's index ({@link ZoneAnswers}). Started after the registry has opened its store;
- * {@code sirsi.dns.port=0} binds a free port (UDP first, then TCP on the same number, picking again when that is
- * taken) and logs it.
+ * {@code sirsi.dns.port=0} binds a free port (TCP first, then UDP on the same number, picking again when another
+ * socket holds that) and logs it.
  */
 @Singleton
 public class DnsServer {
@@ -73,7 +77,7 @@ public class DnsServer {
         if (!config.enabled()) {
             return;
         }
-        // port 0: the free UDP port the kernel picks may have its TCP twin taken; pick again rather than refuse
+        // port 0: the free TCP port the kernel picks may have its UDP twin taken; pick again rather than refuse
         int attempts = config.port() == 0 ? PICK_ATTEMPTS : 1;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -110,19 +114,8 @@ public class DnsServer {
                 config.ttl().toSeconds()), clients, observer);
         VertxInternal internal = (VertxInternal) vertx;
         Transport transport = internal.transport();
-        Bootstrap datagrams = new Bootstrap().group(internal.getEventLoopGroup())
-                .channelFactory(transport::datagramChannel)
-                .option(vertx.isNativeTransportEnabled() ? UnixChannelOption.SO_REUSEPORT
-                        : NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
-                .handler(new UdpHandler(handler));
-        Channel udp = bound("UDP", config.port(), datagrams.bind(config.host(), config.port()).awaitUninterruptibly());
-        int bound = ((InetSocketAddress) udp.localAddress()).getPort();
-        int sockets = 1;
-        while (sockets < Math.min(MAX_UDP_SOCKETS, Runtime.getRuntime().availableProcessors())
-                && moreDatagrams(datagrams, bound)) {
-            sockets++;
-        }
-        Channel tcp = bound("TCP", bound, new ServerBootstrap()
+        // TCP first: a listener is never shared, so port 0 gets a number no other server listens on
+        Channel tcp = bound("TCP", config.port(), new ServerBootstrap()
                 .group(internal.getAcceptorEventLoopGroup(), internal.getEventLoopGroup())
                 .channelFactory(transport.serverChannelFactory(false))
                 .childHandler(new ChannelInitializer<>() {
@@ -134,10 +127,40 @@ public class DnsServer {
                                 new LengthFieldPrepender(LENGTH_FIELD), new TcpHandler(handler));
                     }
                 })
-                .bind(config.host(), bound).awaitUninterruptibly());
+                .bind(config.host(), config.port()).awaitUninterruptibly());
+        int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
+        requireUdpUnheld(bound);
+        Bootstrap datagrams = new Bootstrap().group(internal.getEventLoopGroup())
+                .channelFactory(transport::datagramChannel)
+                .option(vertx.isNativeTransportEnabled() ? UnixChannelOption.SO_REUSEPORT
+                        : NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
+                .handler(new UdpHandler(handler));
+        bound("UDP", bound, datagrams.bind(config.host(), bound).awaitUninterruptibly());
+        int sockets = 1;
+        while (sockets < Math.min(MAX_UDP_SOCKETS, Runtime.getRuntime().availableProcessors())
+                && moreDatagrams(datagrams, bound)) {
+            sockets++;
+        }
         port = OptionalInt.of(bound);
         LOG.infof("DNS: answering zone %s on %s:%d (UDP and TCP)", zone, config.host(), bound);
         LOG.debugf("DNS: %d UDP sockets on the port", sockets);
+    }
+
+    /**
+     * Refuses a UDP port that another socket holds. Our sockets share the port among themselves (SO_REUSEPORT), and
+     * Linux lets such a socket join any other socket of the same user that set it too, without a word: the two would
+     * split the queries between them, and clients would get another server's answers half the time. A socket without
+     * the option cannot join, so it asks first; the moment between its close and our bind is the only gap left.
+     */
+    private void requireUdpUnheld(int port) {
+        InetSocketAddress address = new InetSocketAddress(config.host(), port);
+        ProtocolFamily family = address.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6
+                : StandardProtocolFamily.INET;
+        try (DatagramChannel probe = DatagramChannel.open(family)) {
+            probe.bind(address);
+        } catch (IOException held) {
+            throw refusal("UDP", port, held);
+        }
     }
 
     /**
@@ -156,12 +179,16 @@ public class DnsServer {
     /** The bound channel, or a refusal to start that says which port could not be had and what to do. */
     private Channel bound(String protocol, int wanted, ChannelFuture binding) {
         if (!binding.isSuccess()) {
-            throw new IllegalStateException("sirsi.dns.port: cannot listen on " + config.host() + ":" + wanted + " ("
-                    + protocol + "): " + binding.cause().getMessage() + "; set sirsi.dns.port to a free port (0 picks"
-                    + " one), or sirsi.dns.enabled=false", binding.cause());
+            throw refusal(protocol, wanted, binding.cause());
         }
         channels.add(binding.channel());
         return binding.channel();
+    }
+
+    private IllegalStateException refusal(String protocol, int wanted, Throwable cause) {
+        return new IllegalStateException("sirsi.dns.port: cannot listen on " + config.host() + ":" + wanted + " ("
+                + protocol + "): " + cause.getMessage() + "; set sirsi.dns.port to a free port (0 picks one), or"
+                + " sirsi.dns.enabled=false", cause);
     }
 
     /**
