@@ -15,6 +15,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import io.sirsi.nexus.api.security.ApiKeys;
+import io.sirsi.nexus.dns.Dig;
 import io.sirsi.nexus.testing.RegistryProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,6 +48,7 @@ class HostAgentsNetnsIT {
     private static NetworkNamespace hostB;
     private static RegistryProcess registry;
     private static int registryPort;
+    private static int dnsPort;
     private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
@@ -56,6 +58,7 @@ class HostAgentsNetnsIT {
         hostA = NetworkNamespace.create(1);
         hostB = NetworkNamespace.create(2);
         registryPort = RegistryProcess.freePort();
+        dnsPort = RegistryProcess.freePort();
         registry = startRegistry();
     }
 
@@ -63,7 +66,7 @@ class HostAgentsNetnsIT {
         return RegistryProcess.start(work.resolve("data"), registryPort, "-Dquarkus.http.host=0.0.0.0",
                 "-Dsirsi.auth.keys.agents=agent:" + ApiKeys.sha256Hex(AGENT_KEY) + ":node-a,node-b",
                 "-Dsirsi.auth.keys.operator=admin:" + ApiKeys.sha256Hex(ADMIN_KEY),
-                "-Dsirsi.ports.agents.dark-after=3s");
+                "-Dsirsi.ports.agents.dark-after=3s", "-Dsirsi.dns.port=" + dnsPort);
     }
 
     @AfterAll
@@ -119,10 +122,11 @@ class HostAgentsNetnsIT {
         return agentOnce(host, name, AGENT_KEY);
     }
 
-    private static Run agentOnce(NetworkNamespace host, String name, String key)
+    private static Run agentOnce(NetworkNamespace host, String name, String key, String... options)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(agentCommand(host, name, key));
         command.addAll(List.of("--reports", "1"));
+        command.addAll(List.of(options));
         Path err = Files.createTempFile(work, "agent-", ".err");
         Process agent = host.start(err, command.toArray(String[]::new));
         if (!agent.waitFor(60, TimeUnit.SECONDS)) {
@@ -164,6 +168,25 @@ class HostAgentsNetnsIT {
         assertEquals(0, cli.exitValue(), shown);
         assertTrue(shown.contains("node-a: agent ") && shown.lines().anyMatch(line -> line.contains("6300")
                 && line.contains("python3")), shown);
+    }
+
+    /** The DNS interface answers a host's name with the address its agent sees, or the one it is told to give. */
+    @Test
+    void aHostsNameIsAnsweredWithTheAddressItsAgentReports() throws Exception {
+        assertEquals(0, agentOnce(hostA, "node-a").exitCode());
+        // the namespace's own address: not its loopback, nor the fe80:: address its link has
+        assertEquals(List.of("10.213.1.2"), Dig.query(dnsPort, "node-a.host.sirsi.", "A").answerData());
+        assertEquals(List.of(), Dig.query(dnsPort, "node-a.host.sirsi.", "AAAA").answerData());
+
+        Run told = agentOnce(hostB, "node-b", AGENT_KEY, "--address", "192.0.2.7", "--address", "2001:db8::7");
+        assertEquals(0, told.exitCode(), told.err());
+        assertEquals(List.of("192.0.2.7"), Dig.query(dnsPort, "node-b.host.sirsi.", "A").answerData());
+        assertEquals(List.of("2001:db8::7"), Dig.query(dnsPort, "node-b.host.sirsi.", "AAAA").answerData());
+
+        Run wrong = agentOnce(hostB, "node-b", AGENT_KEY, "--address", "node-b.example");
+        assertEquals(2, wrong.exitCode(), wrong.err());
+        assertEquals("sirsi-nexus: --address node-b.example: not an IP address (write e.g. 10.0.0.7 or fd00::7)",
+                wrong.err().strip());
     }
 
     @Test

@@ -215,6 +215,16 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
+    public Map<String, List<String>> reportedAddresses() {
+        return store.reportedAddresses();
+    }
+
+    @Override
+    public void saveReportedAddresses(String host, List<String> addresses, Instant at) {
+        store.saveReportedAddresses(host, addresses, at);
+    }
+
+    @Override
     public void ping() {
         store.ping();
     }

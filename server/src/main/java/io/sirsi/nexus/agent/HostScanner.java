@@ -21,12 +21,17 @@ public final class HostScanner {
     private final Path procRoot;
     private final String agentVersion;
     private final InstantSource clock;
+    private final List<String> advertised;
 
-    /** @param procRoot {@code /proc}, or a copy of its files (tests) */
-    public HostScanner(Path procRoot, String agentVersion, InstantSource clock) {
+    /**
+     * @param procRoot {@code /proc}, or a copy of its files (tests)
+     * @param advertised the addresses to report as the host's; empty: those of its interfaces that are up
+     */
+    public HostScanner(Path procRoot, String agentVersion, InstantSource clock, List<String> advertised) {
         this.procRoot = procRoot;
         this.agentVersion = agentVersion;
         this.clock = clock;
+        this.advertised = List.copyOf(advertised);
     }
 
     /** The host's full picture now. */
@@ -45,7 +50,7 @@ public final class HostScanner {
         }
         return new HostReport(agentVersion, clock.instant(), listeners,
                 KernelPorts.ephemeralRange(procRoot).orElse(null), KernelPorts.reservedPorts(procRoot),
-                addresses());
+                advertised.isEmpty() ? addresses() : advertised);
     }
 
     /** The addresses of the host's interfaces that are up, loopback included, sorted. */

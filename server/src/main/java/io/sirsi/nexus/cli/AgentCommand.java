@@ -5,6 +5,7 @@ import io.sirsi.nexus.agent.HostScanner;
 import io.sirsi.nexus.agent.ReportLoop;
 import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.RegistryViews;
+import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.HostViews;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,11 @@ public class AgentCommand implements Callable<Integer> {
                     + " non-zero when the report failed.")
     long reports;
 
+    @Option(names = "--address", paramLabel = "IP", description = "An address other machines reach this host at,"
+            + " which the registry's DNS answers the host's name with; repeat it for several (default: the addresses"
+            + " of every interface that is up; loopback and link-local ones are never published).")
+    List<String> addresses = new ArrayList<>();
+
     @Option(names = "--proc", paramLabel = "DIR", defaultValue = "/proc",
             description = "Where the host's /proc is, e.g. /host/proc in a container that mounts it there"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -60,12 +67,17 @@ public class AgentCommand implements Callable<Integer> {
         if (intervalSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
+        List<String> advertised = new ArrayList<>();
+        for (String address : addresses) {
+            advertised.add(Hosts.address(address.strip()).orElseThrow(() -> new CliException(ExitCode.USAGE,
+                    "--address " + address + ": not an IP address (write e.g. 10.0.0.7 or fd00::7)")));
+        }
         String reportingHost = host != null ? host : localHostName();
         RegistrySession registry = options.session();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         CheckRunner checks = new CheckRunner(Clock.systemUTC());
         // the answer names the checks to run on this host; their results go with the next report
-        ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
+        ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC(), advertised),
                 report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
                 Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
         if (reports == 1) {

@@ -1,6 +1,7 @@
 package io.sirsi.nexus.dns;
 
 import io.sirsi.nexus.registry.Allocation;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +26,15 @@ interface DnsDirectory {
 
     /** The hosts the registry knows: configured ones and those holding ports. */
     List<String> hosts();
+
+    /** The addresses the host's agent reported that other machines can reach it at; empty when none did. */
+    List<String> reportedAddresses(String host);
+
+    /** The hosts whose agents reported addresses: their names exist in the zone even while they hold nothing. */
+    Collection<String> reportingHosts();
+
+    /** Changes whenever a host's reported addresses do; an answer read before it changed is not reused. */
+    long addressesVersion();
 
     /** The revision of this replica's index, the SOA's serial: it changes when the zone may have. */
     long revision();

@@ -109,7 +109,7 @@ public class DnsServer {
 
     private void start() {
         String zone = zone(config.domain());
-        HostAddressBook addresses = HostAddressBook.of(config.hostAddresses());
+        HostAddressBook addresses = HostAddressBook.of(config.hostAddresses(), directory::reportedAddresses);
         QueryHandler handler = new QueryHandler(new ZoneAnswers(directory, addresses, zone,
                 config.ttl().toSeconds()), clients, observer);
         VertxInternal internal = (VertxInternal) vertx;

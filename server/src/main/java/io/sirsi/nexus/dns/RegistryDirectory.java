@@ -3,6 +3,7 @@ package io.sirsi.nexus.dns;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.PortRegistry;
 import jakarta.inject.Singleton;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,21 @@ class RegistryDirectory implements DnsDirectory {
     @Override
     public List<String> hosts() {
         return registry.knownHosts();
+    }
+
+    @Override
+    public List<String> reportedAddresses(String host) {
+        return registry.reportedAddresses().of(host);
+    }
+
+    @Override
+    public Collection<String> reportingHosts() {
+        return registry.reportedAddresses().hosts();
+    }
+
+    @Override
+    public long addressesVersion() {
+        return registry.reportedAddresses().version();
     }
 
     @Override

@@ -57,28 +57,31 @@ final class ZoneAnswers {
 
     /**
      * The answer, as fresh as every read of the registry: the one given to the same question (same spelling, type
-     * and class) is reused while the registry's revision is unchanged, rotated again; any commit makes it stale.
+     * and class) is reused while the registry's revision and the hosts' reported addresses are unchanged, rotated
+     * again; any commit or new address makes it stale.
      */
     CompletionStage<Reply> answer(String questionName, DnsRecordType type, int questionClass) {
         String question = questionName + ' ' + type.intValue() + ' ' + questionClass;
         return directory.fresh().thenCompose(fresh -> {
             long revision = directory.revision(); // read before the index: an answer is never older than its label
+            long addressesVersion = directory.addressesVersion();
             Remembered remembered = replies.get(question);
-            if (remembered != null && remembered.revision() == revision) {
+            if (remembered != null && remembered.revision() == revision
+                    && remembered.addressesVersion() == addressesVersion) {
                 return done(rotated(remembered.reply()));
             }
             return answerNow(questionName, type, questionClass).thenApply(reply -> {
                 if (replies.size() >= MAX_REMEMBERED) {
                     replies.clear(); // clients choose the names: what is kept must stay bounded
                 }
-                replies.put(question, new Remembered(revision, reply));
+                replies.put(question, new Remembered(revision, addressesVersion, reply));
                 return rotated(reply);
             });
         });
     }
 
-    /** An answer and the revision it was read at. */
-    private record Remembered(long revision, Reply reply) {
+    /** An answer and the revision and hosts' addresses it was read at. */
+    private record Remembered(long revision, long addressesVersion, Reply reply) {
     }
 
     private CompletionStage<Reply> answerNow(String questionName, DnsRecordType type, int questionClass) {
@@ -185,6 +188,9 @@ final class ZoneAnswers {
                     byLabel.putIfAbsent(HostAddressBook.label(host), host);
                 }
                 for (String host : directory.hosts()) {
+                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                }
+                for (String host : directory.reportingHosts()) {
                     byLabel.putIfAbsent(HostAddressBook.label(host), host);
                 }
             }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -92,6 +93,12 @@ public interface AllocationStore extends CatchUpReads {
 
     /** Every host maintenance stored, ended or not, read in a transaction of its own. */
     List<Maintenance> maintenances();
+
+    /** The addresses each host's agent last reported, by host, read in a transaction of its own. */
+    Map<String, List<String>> reportedAddresses();
+
+    /** Stores the addresses a host's agent reports, replacing the host's earlier ones, in a transaction of its own. */
+    void saveReportedAddresses(String host, List<String> addresses, Instant at);
 
     /** Fails unless the store can be read right now. */
     void ping();

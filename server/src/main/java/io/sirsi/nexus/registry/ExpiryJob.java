@@ -8,8 +8,8 @@ import org.jboss.logging.Logger;
  * The registry's clockwork: marks allocations Expired when their heartbeat timeout passes (every
  * {@code sirsi.ports.expiry-interval}), releases Draining ones whose drain time ended (as often), frees the ports
  * of Expired ones (every {@code sirsi.ports.cleanup-interval}),
- * writes the heartbeat times held in memory and records that the registry is alive (every second), and prunes the
- * change log (every minute).
+ * writes the heartbeat times held in memory and records that the registry is alive (every second), reads the hosts'
+ * reported addresses again where replicas share the store (every 5 s), and prunes the change log (every minute).
  */
 @ApplicationScoped
 public class ExpiryJob {
@@ -70,6 +70,20 @@ public class ExpiryJob {
             registry.flushHeartbeats();
         } catch (RegistryException e) {
             LOG.warnf("Heartbeat times not written yet, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** As often as agents report by default: a host's new address reaches every replica's DNS within seconds. */
+    @Scheduled(identity = "reload-host-addresses", every = "5s", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void reloadHostAddresses() {
+        if (!registry.isOpen()) {
+            return;
+        }
+        try {
+            registry.reloadReportedAddresses();
+        } catch (RegistryException e) {
+            LOG.warnf("Hosts' reported addresses not read again, will retry: %s", e.getMessage());
         }
     }
 

@@ -75,6 +75,18 @@ public final class Hosts {
         }
     }
 
+    /** The one form of an IP address written as text; empty for a name or for text that is no host. Never asks DNS. */
+    public static Optional<String> address(String text) {
+        if (text == null || text.isEmpty() || text.length() > MAX_NAME_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            return HostAddresses.canonical(text);
+        } catch (IllegalArgumentException malformed) {
+            return Optional.empty();
+        }
+    }
+
     /** Whether the host is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x.y.z) by its one form; never asks DNS. */
     public static boolean isLoopbackAddress(String host) {
         return normalize(host).map(form -> form.equals("::1") || isIpv4Loopback(form)).orElse(false);

@@ -68,6 +68,7 @@ public class PortRegistry {
     private final Draining draining;
     private final HostMaintenance maintenance;
     private final HostAgents agents;
+    private final ReportedAddresses reportedAddresses;
     /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
     private final Set<String> alwaysKept;
 
@@ -84,6 +85,7 @@ public class PortRegistry {
         this.defaultStrategy = config.strategy();
         Map<ServiceType, PortRange> ranges = types.ranges();
         this.agents = new HostAgents(config.agents(), ranges, clock);
+        this.reportedAddresses = new ReportedAddresses(store);
         this.index = new RegistryIndex(host -> newTable(ranges, host));
         LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout());
         this.replica = new IndexReplica(store, lock, index, deadlines);
@@ -144,6 +146,7 @@ public class PortRegistry {
         store.open();
         replica.load(config.reuseDelay(), clock);
         maintenance.load();
+        reportedAddresses.load();
         warnOfUnconfiguredTypes();
         Instant expiryResumedAt = leases.resumeAtStart();
         replica.start();
@@ -637,6 +640,7 @@ public class PortRegistry {
     public HostAgents.Reconciled report(String host, HostObservation observation) {
         String reporting = hosts.resolve(Optional.of(host));
         HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
+        reportedAddresses.reported(reporting, observation.addresses(), clock.instant());
         observer.agentReported(reporting);
         leases.listenersHeard(reconciled.liveness().heard());
         logListening(reporting, reconciled);
@@ -684,6 +688,16 @@ public class PortRegistry {
             changes.index().byId(seen.allocationId()).filter(now -> now.status() == AllocationStatus.ACTIVE)
                     .ifPresent(now -> changes.note(event, now));
         }
+    }
+
+    /** The addresses hosts' agents reported, which the DNS interface answers their names with. */
+    public ReportedAddresses reportedAddresses() {
+        return reportedAddresses;
+    }
+
+    /** Reads the hosts' reported addresses again, if replicas share the store: another may have taken a report. */
+    public void reloadReportedAddresses() {
+        reportedAddresses.reload();
     }
 
     /** The hosts' agents, as {@code api/} shows them. */

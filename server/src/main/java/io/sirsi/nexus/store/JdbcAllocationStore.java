@@ -49,6 +49,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final ChangeLogTable changeLog = new ChangeLogTable();
     private final LivenessTable liveness = new LivenessTable();
     private final MaintenanceTable maintenance = new MaintenanceTable();
+    private final HostAddressTable hostAddresses = new HostAddressTable();
     private final WriteHealth writeHealth = new WriteHealth();
     private final KeptStatements keptStatements = new KeptStatements();
 
@@ -274,6 +275,18 @@ public class JdbcAllocationStore implements AllocationStore {
     @Override
     public List<Maintenance> maintenances() {
         return inTransaction("read the host maintenances", Begin.DEFERRED, maintenance::all);
+    }
+
+    @Override
+    public Map<String, List<String>> reportedAddresses() {
+        return inTransaction("read the hosts' reported addresses", Begin.DEFERRED, hostAddresses::all);
+    }
+
+    /** Writes without reading first, yet takes the write lock at once: SQLite would refuse an upgrade mid-way. */
+    @Override
+    public void saveReportedAddresses(String host, List<String> addresses, Instant at) {
+        writeHealth.track(() -> inTransaction("store " + host + "'s reported addresses", Begin.WRITE_LOCK_FIRST,
+                transaction -> hostAddresses.put(transaction, host, addresses, at)));
     }
 
     @Override

@@ -59,7 +59,7 @@ class HostScannerTest {
         Files.createSymbolicLink(proc.resolve("4242/fd/4"), Path.of("socket:[666]"));
         Files.createSymbolicLink(proc.resolve("4242/fd/5"), Path.of("/dev/null"));
 
-        HostReport report = new HostScanner(proc, "1.2.3", Clock.fixed(SCANNED, ZoneOffset.UTC)).scan();
+        HostReport report = new HostScanner(proc, "1.2.3", Clock.fixed(SCANNED, ZoneOffset.UTC), List.of()).scan();
 
         assertEquals(List.of(
                 new HostReport.Listener("tcp", "0.0.0.0", 8080, 4242L, "python3"),
@@ -79,7 +79,7 @@ class HostScannerTest {
         write("net/tcp", TCP_HEADER);
         write("sys/net/ipv4/ip_local_reserved_ports", "\n");
 
-        HostReport report = new HostScanner(proc, "1.2.3", Clock.systemUTC()).scan();
+        HostReport report = new HostScanner(proc, "1.2.3", Clock.systemUTC(), List.of()).scan();
 
         assertEquals(List.of(), report.listeners());
         assertEquals(List.of(), report.reservedPorts());
@@ -93,7 +93,7 @@ class HostScannerTest {
                 DatagramSocket datagrams = new DatagramSocket(new InetSocketAddress(
                         InetAddress.getLoopbackAddress(), 0));
                 Socket outgoing = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort())) {
-            HostReport report = new HostScanner(Path.of("/proc"), "test", Clock.systemUTC()).scan();
+            HostReport report = new HostScanner(Path.of("/proc"), "test", Clock.systemUTC(), List.of()).scan();
 
             long self = ProcessHandle.current().pid();
             assertTrue(report.listeners().stream().anyMatch(seen -> seen.port() == listener.getLocalPort()

@@ -40,7 +40,7 @@ class ReportLoopTest {
         };
         List<Duration> waits = new ArrayList<>();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ReportLoop loop = new ReportLoop(new HostScanner(proc, "t", Clock.systemUTC()), sender,
+        ReportLoop loop = new ReportLoop(new HostScanner(proc, "t", Clock.systemUTC(), List.of()), sender,
                 Duration.ofSeconds(5), new PrintStream(err, true, StandardCharsets.UTF_8), waits::add);
 
         loop.run(7);
@@ -58,7 +58,7 @@ class ReportLoopTest {
     @Test
     void aScanThatFailsIsAFailedReport() throws IOException {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        ReportLoop loop = new ReportLoop(new HostScanner(proc.resolve("absent"), "t", Clock.systemUTC()),
+        ReportLoop loop = new ReportLoop(new HostScanner(proc.resolve("absent"), "t", Clock.systemUTC(), List.of()),
                 report -> { }, Duration.ofSeconds(5), new PrintStream(err, true, StandardCharsets.UTF_8),
                 duration -> { });
 

@@ -9,21 +9,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** BIND's {@code dig}, run as a process against a DNS port, and its answer read from its text. */
-final class Dig {
+public final class Dig {
 
     private static final Pattern STATUS = Pattern.compile("status: (\\w+)");
     private static final Pattern FLAGS = Pattern.compile(";; flags: ([a-z ]*);");
 
     /** What dig printed: the status, the header flags, and each section's records, one line each, tabs as spaces. */
-    record Answer(String status, List<String> flags, List<String> answer, List<String> authority,
+    public record Answer(String status, List<String> flags, List<String> answer, List<String> authority,
             List<String> additional, String text) {
 
         /** The data of the answer's records (what follows type), e.g. {@code 1 1 8080 node-a.host.sirsi.}. */
-        List<String> answerData() {
+        public List<String> answerData() {
             return answer.stream().map(Answer::data).toList();
         }
 
-        List<String> additionalData() {
+        public List<String> additionalData() {
             return additional.stream().filter(line -> !line.contains(" OPT ")).map(Answer::data).toList();
         }
 
@@ -37,12 +37,12 @@ final class Dig {
     }
 
     /** {@code dig @127.0.0.1 -p port +norec ...options}: one try, a generous timeout for a busy machine. */
-    static Answer query(int port, String... options) throws IOException, InterruptedException {
+    public static Answer query(int port, String... options) throws IOException, InterruptedException {
         return query("127.0.0.1", port, options);
     }
 
     /** {@link #query(int, String...)} to another address of the server (dig sends from the same). */
-    static Answer query(String server, int port, String... options) throws IOException, InterruptedException {
+    public static Answer query(String server, int port, String... options) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("dig", "@" + server, "-p", Integer.toString(port), "+norec",
                 "+tries=1", "+time=10"));
         command.addAll(List.of(options));

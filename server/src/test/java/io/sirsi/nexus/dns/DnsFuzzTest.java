@@ -19,6 +19,7 @@ import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.ServiceType;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,9 +55,10 @@ class DnsFuzzTest {
             DnsRecordType.SRV, DnsRecordType.SOA, DnsRecordType.ANY, DnsRecordType.TXT, DnsRecordType.AXFR);
 
     private final AtomicInteger failures = new AtomicInteger();
+    private final FixedZone zone = new FixedZone();
     private final EmbeddedChannel channel = new EmbeddedChannel(new DnsServer.UdpHandler(new QueryHandler(
-            new ZoneAnswers(new FixedZone(), HostAddressBook.of(Map.of("node-1", List.of("10.0.0.1", "fd00::1"))),
-                    "sirsi.", 5), client -> true, new CountingObserver(failures))));
+            new ZoneAnswers(zone, HostAddressBook.of(Map.of("node-1", List.of("10.0.0.1", "fd00::1")),
+                    zone::reportedAddresses), "sirsi.", 5), client -> true, new CountingObserver(failures))));
 
     @Property(tries = 3000)
     void randomPacketsGetOneReplyOrNoneAndNeverALargerOne(@ForAll @Size(max = 700) byte[] packet) {
@@ -160,6 +162,21 @@ class DnsFuzzTest {
         @Override
         public List<String> hosts() {
             return orders.stream().map(Allocation::host).toList();
+        }
+
+        @Override
+        public List<String> reportedAddresses(String host) {
+            return host.equals("node-2") ? List.of("10.0.0.2", "fd00::2") : List.of();
+        }
+
+        @Override
+        public Collection<String> reportingHosts() {
+            return List.of("node-2", "node-31");
+        }
+
+        @Override
+        public long addressesVersion() {
+            return 1;
         }
 
         @Override

@@ -1,10 +1,14 @@
 package io.sirsi.nexus.dns;
 
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.TestPostgresql;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.List;
 import javax.naming.Context;
@@ -48,6 +52,26 @@ class DnsIT {
         }
     }
 
+    private static void report(RegistryProcess registry, String host, String address) {
+        registry.request().contentType("application/json").body("{\"agent_version\":\"test\",\"scanned_at\":"
+                + "\"2026-12-05T01:00:00Z\",\"listeners\":[],\"addresses\":[\"" + address + "\"]}")
+                .post("/ports/hosts/" + host + "/report").then().statusCode(200);
+    }
+
+    /** A host's reported addresses are stored: a restarted registry answers with them before any agent reports. */
+    @Test
+    void reportedAddressesOutliveARestart() throws Exception {
+        Path dataDir = Files.createTempDirectory("sirsi-nexus-dns-restart");
+        int dnsPort = RegistryProcess.freePort();
+        try (RegistryProcess registry = RegistryProcess.start(dataDir, "-Dsirsi.dns.port=" + dnsPort)) {
+            report(registry, "node-r", "10.7.0.1");
+            assertEquals(List.of("10.7.0.1"), Dig.query(dnsPort, "node-r.host.sirsi.", "A").answerData());
+        }
+        try (RegistryProcess registry = RegistryProcess.start(dataDir, "-Dsirsi.dns.port=" + dnsPort)) {
+            assertEquals(List.of("10.7.0.1"), Dig.query(dnsPort, "node-r.host.sirsi.", "A").answerData());
+        }
+    }
+
     @Test
     void twoReplicasAnswerAlikeFromTheirIndexes() throws Exception {
         TestPostgresql database = TestPostgresql.require();
@@ -72,6 +96,11 @@ class DnsIT {
             assertEquals(List.of("1 1 8080 node-b.host.sirsi."),
                     Dig.query(secondPort, "orders.service.sirsi.", "SRV").answerData());
             assertEquals("NXDOMAIN", Dig.query(secondPort, "orders.service.node-a.host.sirsi.", "SRV").status());
+
+            // a host's agent reports to one replica: the other answers its name with the addresses within seconds
+            report(first, "node-b", "10.7.0.2");
+            await().atMost(Duration.ofSeconds(60)).until(
+                    () -> Dig.query(secondPort, "node-b.host.sirsi.", "A").answerData(), equalTo(List.of("10.7.0.2")));
         }
     }
 

@@ -122,6 +122,42 @@ class DnsTest {
                 dig("orders.service.fd00--9.host.sirsi.", "SRV").answerData());
     }
 
+    private static void report(String host, String... addresses) {
+        String listed = String.join(",", Arrays.stream(addresses).map(address -> "\"" + address + "\"").toList());
+        io.restassured.RestAssured.given().contentType("application/json").body("{\"agent_version\":\"test\","
+                + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],\"addresses\":[" + listed + "]}")
+                .post("/ports/hosts/" + host + "/report").then().statusCode(200);
+    }
+
+    @Test
+    void aHostsAgentGivesTheAddressesItsNameIsAnsweredWith() throws Exception {
+        int orders = allocate("orders", "rest-api", "node-r");
+        report("node-r", "127.0.0.1", "10.9.0.7", "fe80::1", "::1", "fd00::7", "0.0.0.0", "224.0.0.1");
+
+        // only what another machine can reach: no loopback, link-local, wildcard or multicast address
+        assertEquals(List.of("10.9.0.7"), dig("node-r.host.sirsi.", "A").answerData());
+        assertEquals(List.of("fd00::7"), dig("node-r.host.sirsi.", "AAAA").answerData());
+        Dig.Answer srv = dig("orders.service.node-r.host.sirsi.", "SRV");
+        assertEquals(List.of("1 1 " + orders + " node-r.host.sirsi."), srv.answerData());
+        assertThat(srv.additionalData(), containsInAnyOrder("10.9.0.7", "fd00::7"));
+
+        // the next report's addresses replace them in the next answer
+        report("node-r", "10.9.0.8");
+        assertEquals(List.of("10.9.0.8"), dig("node-r.host.sirsi.", "A").answerData());
+        assertEquals(List.of(), dig("node-r.host.sirsi.", "AAAA").answerData());
+
+        // a host that reports but holds nothing has a name too
+        report("node-idle", "10.9.0.9");
+        assertEquals(List.of("10.9.0.9"), dig("node-idle.host.sirsi.", "A").answerData());
+
+        // the operator's configuration and a host's own address are never replaced by a report
+        allocate("orders", "rest-api", "10.0.0.2");
+        report("node-a", "10.9.9.9");
+        report("10.0.0.2", "10.9.9.8");
+        assertEquals(List.of("10.0.0.1"), dig("node-a.host.sirsi.", "A").answerData());
+        assertEquals(List.of("10.0.0.2"), dig("10.0.0.2.host.sirsi.", "A").answerData());
+    }
+
     @Test
     void aNameThatDoesNotExistIsNxdomainAndOneWithoutTheTypeIsNodataBothWithTheSoa() throws Exception {
         allocate("orders", "rest-api", "node-a");
