@@ -69,6 +69,7 @@ public class PortRegistry {
     private final HostMaintenance maintenance;
     private final HostAgents agents;
     private final ReportedAddresses reportedAddresses;
+    private final HostReports reports;
     /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
     private final Set<String> alwaysKept;
 
@@ -97,6 +98,8 @@ public class PortRegistry {
                 deadlines, agents::dark, agents::listenerDecides);
         this.maintenance = new HostMaintenance(store, replica.shared());
         this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance);
+        this.reports = new HostReports(config.agents(), agents, reportedAddresses, leases, decisions, queries,
+                observer, clock, this::release);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
     }
 
@@ -631,63 +634,9 @@ public class PortRegistry {
         return store.location();
     }
 
-    /**
-     * Takes a host agent's report: reconciled with the host's allocations ({@link HostAgents}), the allocations
-     * kept alive by their listener heartbeated or expired by it, both edges of "listening" logged, and the
-     * configured action taken on each allocation that has just stopped listening. An agent never takes or frees a
-     * port by itself: expiry keeps the port until cleanup, and release is the operator's configured choice.
-     */
+    /** Takes a host agent's report ({@link HostReports}): what it changes is committed before this returns. */
     public HostAgents.Reconciled report(String host, HostObservation observation) {
-        String reporting = hosts.resolve(Optional.of(host));
-        HostAgents.Reconciled reconciled = agents.report(reporting, observation, queries.onHost(reporting));
-        reportedAddresses.reported(reporting, observation.addresses(), clock.instant());
-        observer.agentReported(reporting);
-        leases.listenersHeard(reconciled.liveness().heard());
-        logListening(reporting, reconciled);
-        HostChanges.await(leases.listenersLost(reporting, reconciled.liveness().lost()));
-        if (config.agents().notListeningAction() == RegistryConfig.NotListeningAction.release) {
-            for (Allocation silent : reconciled.stoppedListening()) {
-                release(silent.allocationId()).exceptionally(failure -> {
-                    LOG.warnf("Not-listening allocation %s not released: %s", silent.allocationId(),
-                            failure.getMessage());
-                    return null;
-                });
-            }
-        }
-        return reconciled;
-    }
-
-    /**
-     * Puts both edges of "listening" in the change log, so that a watcher sees them: {@code not_listening} and
-     * {@code listening} again; and each check's change of status, which is stored with the allocation (discovery
-     * reads it on every replica). Each names the allocation as the index holds it now; one released or no longer Active
-     * meanwhile gets no event. Waited for, so that the report's answer follows its events.
-     */
-    private void logListening(String host, HostAgents.Reconciled reconciled) {
-        if (reconciled.stoppedListening().isEmpty() && reconciled.listeningAgain().isEmpty()
-                && reconciled.checkChanges().isEmpty()) {
-            return;
-        }
-        HostChanges.await(decisions.change(Set.of(host), changes -> {
-            noteEach(changes, reconciled.stoppedListening(), EventType.NOT_LISTENING);
-            noteEach(changes, reconciled.listeningAgain(), EventType.LISTENING);
-            for (HostAgents.CheckChange change : reconciled.checkChanges()) {
-                changes.index().byId(change.allocationId()).filter(now -> now.check().isPresent()).ifPresent(now -> {
-                    changes.replace(now, now.withCheckStatus(change.status()), EventType.ofCheck(change.status()));
-                    changes.onCommit(() -> LOG.infof("Check of %s on %s:%d is %s now (allocation %s)",
-                            now.serviceName(), now.host(), now.port(), change.status().wireName(),
-                            now.allocationId()));
-                });
-            }
-            return null;
-        }));
-    }
-
-    private static void noteEach(ChangeSet changes, List<Allocation> allocations, EventType event) {
-        for (Allocation seen : allocations) {
-            changes.index().byId(seen.allocationId()).filter(now -> now.status() == AllocationStatus.ACTIVE)
-                    .ifPresent(now -> changes.note(event, now));
-        }
+        return reports.take(hosts.resolve(Optional.of(host)), observation);
     }
 
     /** The addresses hosts' agents reported, which the DNS interface answers their names with. */
