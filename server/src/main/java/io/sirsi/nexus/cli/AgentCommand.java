@@ -61,18 +61,19 @@ public class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
         String reportingHost = host != null ? host : localHostName();
-        RegistrySession registry = options.session();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         CheckRunner checks = new CheckRunner(Clock.systemUTC());
-        // the answer names the checks to run on this host; their results go with the next report
-        ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
-                report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
-                Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
-        if (reports == 1) {
-            return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
+        try (RegistrySession registry = options.session()) {
+            // the answer names the checks to run on this host; their results go with the next report
+            ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC()),
+                    report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
+                    Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
+            if (reports == 1) {
+                return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
+            }
+            loop.run(reports);
+            return ExitCode.OK.code();
         }
-        loop.run(reports);
-        return ExitCode.OK.code();
     }
 
     /**
