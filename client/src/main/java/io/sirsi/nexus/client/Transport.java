@@ -42,10 +42,12 @@ final class Transport {
     private final List<URI> baseUrls;
     private final String apiKey;
     private final Duration requestTimeout;
+    private final ClosableHttpClient closable;
     private final HttpClient http;
     private final ObjectMapper json;
     private final AtomicInteger current = new AtomicInteger();
     private final Consumer<RegistryAnswer> answers;
+    private volatile boolean closed;
 
     Transport(List<URI> baseUrls, String apiKey, Duration connectTimeout, Duration requestTimeout,
             javax.net.ssl.SSLContext tls, Consumer<RegistryAnswer> answers) {
@@ -60,8 +62,25 @@ final class Transport {
         } else if (plainHttpOnly(this.baseUrls)) {
             builder.sslContext(PlainHttpOnly.context()); // not the JDK's default, costly to set up and never used
         }
-        this.http = builder.build();
+        this.closable = ClosableHttpClient.build(builder);
+        this.http = closable.http();
         this.json = mapper();
+    }
+
+    /** Ends the JDK client: its connections and its selector thread. Requests made afterwards are refused. */
+    void close() {
+        closed = true;
+        closable.close();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void refuseWhenClosed() {
+        if (closed) {
+            throw new IllegalStateException("this SirsiNexusClient is closed");
+        }
     }
 
     /** Whether no URL is {@code https}: a loop, not a stream, as each lambda costs a short-lived client's start. */
@@ -152,6 +171,7 @@ final class Transport {
 
     private <T> Answer<T> send(String method, String path, Map<String, Object> query, Object body, JavaType type,
             boolean unavailableAnswers) {
+        refuseWhenClosed();
         byte[] bytes = body == null ? null : write(body);
         RegistryUnavailableException unavailable = null;
         int first = current.get();
@@ -191,6 +211,7 @@ final class Transport {
     /** Opens a streaming GET (the change stream) on the first base URL that answers, starting with the current. */
     HttpResponse<InputStream> stream(String path, Map<String, Object> query, Map<String, String> headers)
             throws IOException, InterruptedException {
+        refuseWhenClosed();
         IOException failure = null;
         int first = current.get();
         for (int tried = 0; tried < baseUrls.size(); tried++) {

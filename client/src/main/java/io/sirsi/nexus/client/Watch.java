@@ -99,6 +99,11 @@ public final class Watch implements AutoCloseable {
                         return;
                     }
                     cause = e;
+                } catch (IllegalStateException e) {
+                    if (transport.isClosed()) {
+                        return; // the client was closed under the watch: nothing more can come
+                    }
+                    throw e;
                 }
                 if (wasOpen) {
                     pause = FIRST_PAUSE; // it was open, however it broke: the pauses start afresh

@@ -73,18 +73,19 @@ public class AgentCommand implements Callable<Integer> {
                     "--address " + address + ": not an IP address (write e.g. 10.0.0.7 or fd00::7)")));
         }
         String reportingHost = host != null ? host : localHostName();
-        RegistrySession registry = options.session();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         CheckRunner checks = new CheckRunner(Clock.systemUTC());
-        // the answer names the checks to run on this host; their results go with the next report
-        ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC(), advertised),
-                report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
-                Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
-        if (reports == 1) {
-            return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
+        try (RegistrySession registry = options.session()) {
+            // the answer names the checks to run on this host; their results go with the next report
+            ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC(), advertised),
+                    report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
+                    Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
+            if (reports == 1) {
+                return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();
+            }
+            loop.run(reports);
+            return ExitCode.OK.code();
         }
-        loop.run(reports);
-        return ExitCode.OK.code();
     }
 
     /**

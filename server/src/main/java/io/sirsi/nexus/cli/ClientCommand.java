@@ -33,9 +33,9 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        session = options.session();
-        try {
-            return run(session.client());
+        try (RegistrySession opened = options.session()) {
+            session = opened;
+            return run(opened.client());
         } catch (RegistryException e) {
             throw session.failure(e);
         }
