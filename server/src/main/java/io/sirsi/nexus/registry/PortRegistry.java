@@ -85,7 +85,7 @@ public class PortRegistry {
         Map<ServiceType, PortRange> ranges = types.ranges();
         this.agents = new HostAgents(config.agents(), ranges, clock);
         this.index = new RegistryIndex(host -> newTable(ranges, host));
-        LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout());
+        LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout(), index);
         this.replica = new IndexReplica(store, lock, index, deadlines);
         this.groupCommit = new GroupCommit(store, lock, index, deadlines, replica, this::settled, clock);
         this.decisions = new HostChanges(groupCommit, replica, index);
