@@ -77,7 +77,8 @@ final class LeaseDeadlines {
      * time forward and queues nothing.
      */
     void changed(Allocation previous, Allocation next) {
-        if (live(next) && (!live(previous) || deadline(next) < deadline(previous))) {
+        // the times compared, not the deadlines: nothing made on the way of every heartbeat
+        if (live(next) && (!live(previous) || next.lastHeartbeat().isBefore(previous.lastHeartbeat()))) {
             schedule(next.allocationId(), deadline(next));
         }
     }
