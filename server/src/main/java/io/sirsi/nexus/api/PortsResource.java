@@ -148,8 +148,9 @@ public class PortsResource {
             content = @Content(schema = @Schema(implementation = Responses.Done.class)))
     @APIResponse(responseCode = "404", description = "No such allocation",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<Response> heartbeat(@PathParam("allocation_id") String allocationId) {
-        return registry.heartbeat(AllocationIds.parse(allocationId)).thenApply(alive -> written.heartbeat());
+    public CompletionStage<Responses.Done> heartbeat(@PathParam("allocation_id") String allocationId) {
+        return registry.heartbeat(AllocationIds.parse(allocationId))
+                .thenApply(alive -> Responses.Done.of("Heartbeat successful"));
     }
 
     @POST

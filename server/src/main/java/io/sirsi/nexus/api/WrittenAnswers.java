@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * The JSON of the hottest requests ({@code GET /ports/service/{name}}, {@code GET /ports/ranges}, and a heartbeat's
- * answer, which never changes), written once per distinct answer and its bytes reused: they are read far more often than they change, and writing them through
+ * The JSON of the hottest reads ({@code GET /ports/service/{name}}, {@code GET /ports/ranges}), written once per
+ * distinct answer and its bytes reused: they are read far more often than they change, and writing them through
  * Jackson (reflection per field, a generator and a type resolution per response) was a fifth to a third of their
  * CPU. Safe by construction: bytes are reused only for an answer {@code equals} to the one they were written from
  * (every field, the host agent's part too; for ranges the ranges in order), so any change writes the answer anew.
@@ -35,18 +35,11 @@ public class WrittenAnswers {
 
     private final Kind<UUID, AllocationView> lookups;
     private final Kind<String, List<Responses.Range>> ranges;
-    private final byte[] heartbeat;
 
     public WrittenAnswers(ObjectMapper mapper) {
         ObjectWriter writer = mapper.writer();
         this.lookups = new Kind<>(writer, view -> view);
         this.ranges = new Kind<>(writer, WrittenAnswers::byType);
-        this.heartbeat = write(writer, Responses.Done.of("Heartbeat successful"));
-    }
-
-    /** {@code POST /ports/heartbeat/{id}}: the same answer to every heartbeat recorded. */
-    Response heartbeat() {
-        return Response.ok(heartbeat, TYPE).build();
     }
 
     /** A lookup's answer: the allocation's view. */
@@ -63,14 +56,6 @@ public class WrittenAnswers {
         Map<String, Responses.Range> byType = new LinkedHashMap<>();
         inOrder.forEach(range -> byType.put(range.serviceType(), range));
         return byType;
-    }
-
-    private static byte[] write(ObjectWriter writer, Object answer) {
-        try {
-            return writer.writeValueAsBytes(answer);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // records of strings, numbers, times and lists: cannot happen
-        }
     }
 
     /** The answers of one kind by key, each with the value its bytes were written from. */
@@ -93,7 +78,12 @@ public class WrittenAnswers {
             if (written != null && written.value().equals(value)) {
                 return written.json();
             }
-            byte[] json = write(writer, shape.apply(value));
+            byte[] json;
+            try {
+                json = writer.writeValueAsBytes(shape.apply(value));
+            } catch (JsonProcessingException e) {
+                throw new UncheckedIOException(e); // records of strings, numbers, times and lists: cannot happen
+            }
             if (byKey.size() >= REMEMBERED) {
                 byKey.clear();
             }
