@@ -35,12 +35,15 @@ note_command() {
 # --- processes ---------------------------------------------------------------------------------------------
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# A port nothing listens on now. Other people's services run on this machine: never assume a fixed port.
+# A port nothing listens on now. Other people's services run on this machine: never assume a fixed port. Nor any
+# socket holds: the range overlaps the ephemeral ports, and a client's TIME-WAIT on one (thousands after a wrk run)
+# makes the registry's bind fail ("Port already bound").
 free_port() {
     local port
     for _ in $(seq 100); do
         port=$((40000 + RANDOM % 20000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        if [[ -z $(ss -Htan "( sport = :$port )" 2>/dev/null) ]] \
+            && ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             echo "$port"
             return
         fi

@@ -53,23 +53,20 @@ final class ChangeSet {
 
     void add(Allocation allocation, EventType event) {
         index.put(allocation);
-        deadlines.watch(allocation);
+        deadlines.added(allocation);
         writes.add(new StoreWrite.Insert(allocation));
         log(event, allocation);
-        undo.push(() -> {
-            index.remove(allocation);
-            deadlines.forget(allocation.allocationId());
-        });
+        undo.push(() -> index.remove(allocation)); // its deadline is dropped when it comes
     }
 
     void replace(Allocation previous, Allocation next, EventType event) {
         index.put(next);
-        deadlines.watch(next);
+        deadlines.changed(previous, next);
         writes.add(new StoreWrite.Update(next));
         log(event, next);
         undo.push(() -> {
             index.restore(previous, next);
-            deadlines.watch(previous);
+            deadlines.changed(next, previous);
         });
     }
 
@@ -77,15 +74,12 @@ final class ChangeSet {
         if (allocations.isEmpty()) {
             return;
         }
-        allocations.forEach(allocation -> {
-            index.free(allocation, now);
-            deadlines.forget(allocation.allocationId());
-        });
+        allocations.forEach(allocation -> index.free(allocation, now)); // their deadlines are dropped when they come
         writes.add(new StoreWrite.Delete(allocations.stream().map(Allocation::allocationId).toList()));
         allocations.forEach(allocation -> log(event, allocation));
         undo.push(() -> allocations.forEach(allocation -> {
             index.put(allocation);
-            deadlines.watch(allocation);
+            deadlines.added(allocation);
         }));
     }
 

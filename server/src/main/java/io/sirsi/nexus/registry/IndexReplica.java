@@ -136,7 +136,7 @@ final class IndexReplica implements GroupCommit.Log {
     /** Loads the index whole, and with it every allocation's deadline. */
     private void reset(AllocationStore.Snapshot snapshot) {
         index.reset(snapshot);
-        deadlines.rebuild(index.all());
+        deadlines.rebuild();
     }
 
     /** The events with their revisions, consecutive from {@code first}. */
@@ -180,9 +180,12 @@ final class IndexReplica implements GroupCommit.Log {
                 }
                 List<ChangeEvent> applying = events.stream().filter(event -> event.revision() < before).toList();
                 applying.forEach(event -> {
-                    index.apply(event);
                     UUID allocationId = event.allocation().allocationId();
-                    index.byId(allocationId).ifPresentOrElse(deadlines::watch, () -> deadlines.forget(allocationId));
+                    Optional<Allocation> previous = index.byId(allocationId);
+                    index.apply(event);
+                    // gone: its deadline is dropped when it comes
+                    index.byId(allocationId).ifPresent(next -> previous.ifPresentOrElse(
+                            was -> deadlines.changed(was, next), () -> deadlines.added(next)));
                 });
                 feed.publish(applying);
                 if (applying.size() < events.size() || events.size() < CATCH_UP_PAGE) {

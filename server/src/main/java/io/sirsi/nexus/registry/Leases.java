@@ -210,7 +210,7 @@ final class Leases {
                     }
                     Allocation renewed = allocation.withHeartbeat(now());
                     index.touch(renewed);
-                    deadlines.watch(renewed); // queued only if quiet, or the clock went back; else read lazily
+                    deadlines.changed(allocation, renewed); // queues nothing unless the clock went back
                     unflushedHeartbeats.put(allocationId, renewed.lastHeartbeat());
                     LOG.debugf("Heartbeat from %s (allocation %s)", allocation.serviceName(), allocationId);
                     return CompletableFuture.completedFuture(renewed);
@@ -234,7 +234,7 @@ final class Leases {
                 return renewed.withStatus(AllocationStatus.ACTIVE);
             }
             changeSet.index().touch(renewed);
-            deadlines.watch(renewed);
+            deadlines.changed(allocation, renewed);
             changeSet.touch(Map.of(allocationId, renewed.lastHeartbeat()));
             return renewed;
         });
@@ -302,7 +302,7 @@ final class Leases {
         Set<String> due;
         lock.lock();
         try {
-            due = deadlines.hostsQuietAt(now(), index, this::countsFrom);
+            due = deadlines.hostsQuietAt(now(), this::countsFrom);
             if (withExpired) {
                 for (String host : index.hosts()) {
                     if (index.existing(host).map(table -> table.expired() > 0).orElse(false)) {
@@ -362,7 +362,7 @@ final class Leases {
         Instant quietBefore = now.minus(timeout.dividedBy(2));
         List<Allocation> expiredNow = new ArrayList<>();
         // only the hosts with quiet allocations, and those in self-preservation (to see it end), have anything to do
-        Map<String, List<Allocation>> quietByHost = deadlines.quietAt(now, index, this::countsFrom);
+        Map<String, List<Allocation>> quietByHost = deadlines.quietAt(now, this::countsFrom);
         for (String host : locked) { // a host quiet since the pass was queued waits for the next: it is not locked
             if (!quietByHost.containsKey(host) && !selfPreserving.contains(host)
                     || changeSet.index().existing(host).isEmpty()) {

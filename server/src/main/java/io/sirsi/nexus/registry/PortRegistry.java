@@ -88,7 +88,7 @@ public class PortRegistry {
         this.agents = new HostAgents(config.agents(), ranges, clock);
         this.reportedAddresses = new ReportedAddresses(store);
         this.index = new RegistryIndex(host -> newTable(ranges, host));
-        LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout());
+        LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout(), index);
         this.replica = new IndexReplica(store, lock, index, deadlines);
         this.groupCommit = new GroupCommit(store, lock, index, deadlines, replica, this::settled, clock);
         this.decisions = new HostChanges(groupCommit, replica, index);

@@ -81,6 +81,15 @@ final class RegistryIndex {
         return found;
     }
 
+    /** How many allocations every host holds. */
+    int size() {
+        int size = 0;
+        for (PortTable table : tables.values()) {
+            size += table.size();
+        }
+        return size;
+    }
+
     Stream<Allocation> all() {
         return tables.values().stream().flatMap(table -> table.all().stream());
     }

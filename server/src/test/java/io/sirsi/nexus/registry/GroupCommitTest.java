@@ -21,9 +21,11 @@ class GroupCommitTest {
     @Test
     void aChangeIsQueuedWhileTheWriterHoldsTheRegistrysLock() throws InterruptedException {
         ReentrantLock registryLock = new ReentrantLock();
-        GroupCommit groupCommit = new GroupCommit(null, registryLock, new RegistryIndex(host -> {
+        RegistryIndex index = new RegistryIndex(host -> {
             throw new AssertionError("queueing reads no host");
-        }), new LeaseDeadlines(Duration.ofSeconds(30)), null, null, Clock.systemUTC());
+        });
+        GroupCommit groupCommit = new GroupCommit(null, registryLock, index,
+                new LeaseDeadlines(Duration.ofSeconds(30), index), null, null, Clock.systemUTC());
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread writer = new Thread(() -> {
