@@ -58,6 +58,9 @@ import org.jboss.resteasy.reactive.RestResponse;
  * The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. Reading needs role
  * {@code reader}, changing allocations {@code writer}, cleanup {@code admin} (see {@link Role}). Every endpoint
  * but the health check spends the client's read or write rate-limit budget.
+ *
+ * <p>A little past 400 lines for a reason: most of it is the OpenAPI annotations of the spec's endpoints, which
+ * belong beside the methods they describe; each endpoint's own code is a few lines.
  */
 @Path("/ports")
 @RolesAllowed(Role.Names.READER)
