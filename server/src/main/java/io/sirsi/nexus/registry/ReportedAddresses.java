@@ -56,7 +56,7 @@ public final class ReportedAddresses {
      */
     void reported(String host, List<String> addresses, Instant at) {
         List<String> reachable = reachable(addresses);
-        if (reachable.equals(byHost.getOrDefault(host, List.of())) && byHost.containsKey(host)) {
+        if (reachable.equals(byHost.get(host))) { // a host heard of for the first time is stored, even with none
             return;
         }
         try {
