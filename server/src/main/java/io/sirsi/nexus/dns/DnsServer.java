@@ -32,10 +32,14 @@ import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -129,6 +133,10 @@ public class DnsServer {
                 })
                 .bind(config.host(), config.port()).awaitUninterruptibly());
         int bound = ((InetSocketAddress) tcp.localAddress()).getPort();
+        if (config.port() == 0 && httpPorts().contains(bound)) {
+            // the HTTP server binds after us: a free port picked now may be the one it is configured to take
+            throw refusal("TCP", bound, new IOException("the port this registry's HTTP server is to listen on"));
+        }
         requireUdpUnheld(bound);
         Bootstrap datagrams = new Bootstrap().group(internal.getEventLoopGroup())
                 .channelFactory(transport::datagramChannel)
@@ -144,6 +152,15 @@ public class DnsServer {
         port = OptionalInt.of(bound);
         LOG.infof("DNS: answering zone %s on %s:%d (UDP and TCP)", zone, config.host(), bound);
         LOG.debugf("DNS: %d UDP sockets on the port", sockets);
+    }
+
+    /** The ports the HTTP server is configured to bind, which a picked DNS port must leave to it. */
+    private static Set<Integer> httpPorts() {
+        Config settings = ConfigProvider.getConfig();
+        Set<Integer> ports = new HashSet<>();
+        settings.getOptionalValue("quarkus.http.port", Integer.class).ifPresent(ports::add);
+        settings.getOptionalValue("quarkus.http.ssl-port", Integer.class).ifPresent(ports::add);
+        return ports;
     }
 
     /**
