@@ -1,0 +1,80 @@
+package io.sirsi.nexus.registry;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The cooling ports' own bookkeeping: a service's chain of freed ports, the pages by port, the counts, and that all of
+ * it empties when the delay has passed (the property test of {@link PortTable} checks the placement built on it).
+ */
+class CoolingPortsTest {
+
+    private static final Duration DELAY = Duration.ofSeconds(60);
+    private static final PortRange RANGE = new PortRange(2000, 6000);
+    private static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
+
+    private final CoolingPorts cooling = new CoolingPorts(DELAY, Map.of(ServiceType.CUSTOM, RANGE));
+
+    @Test
+    void aServiceGetsBackEveryPortItFreedThatStillCoolsLowestFirst() {
+        cooling.start(5000, "web", T0);
+        cooling.start(2001, "web", T0.plusSeconds(1));
+        cooling.start(3500, "web", T0.plusSeconds(2));
+        cooling.start(2002, "db", T0.plusSeconds(3));
+        assertArrayEquals(new int[] {2001, 3500, 5000}, cooling.ownPorts("web", RANGE));
+        assertArrayEquals(new int[] {2002}, cooling.ownPorts("db", RANGE));
+        assertArrayEquals(new int[] {2001}, cooling.ownPorts("web", new PortRange(2000, 3000)));
+
+        cooling.stop(3500); // taken again
+        assertArrayEquals(new int[] {2001, 5000}, cooling.ownPorts("web", RANGE));
+        cooling.stop(2001); // the chain's newest then middle entries are gone: the oldest is still found
+        cooling.stop(5000);
+        assertArrayEquals(new int[0], cooling.ownPorts("web", RANGE));
+        assertEquals(1, cooling.count(ServiceType.CUSTOM, T0.plusSeconds(4)));
+    }
+
+    @Test
+    void aPortFreedAgainByAnotherServiceIsThatServicesOnly() {
+        cooling.start(2500, "web", T0);
+        cooling.start(2500, "db", T0.plusSeconds(1));
+        assertArrayEquals(new int[0], cooling.ownPorts("web", RANGE));
+        assertArrayEquals(new int[] {2500}, cooling.ownPorts("db", RANGE));
+        assertTrue(cooling.keptFrom(2500, "web", T0.plusSeconds(2)).isPresent());
+        assertFalse(cooling.keptFrom(2500, "db", T0.plusSeconds(2)).isPresent());
+        assertEquals("db", cooling.keptFrom(2500, "web", T0.plusSeconds(2)).get().serviceName());
+        assertEquals(1, cooling.count(ServiceType.CUSTOM, T0.plusSeconds(2)));
+    }
+
+    @Test
+    void theDelayEndsInTheOrderPortsWereFreedAndLeavesNothingBehind() {
+        for (int i = 0; i < 3000; i++) { // ports over three pages, and a service freeing many of them
+            cooling.start(2000 + i, i % 2 == 0 ? "even" : "svc-" + i, T0.plusMillis(i));
+        }
+        assertEquals(3000, cooling.count(ServiceType.CUSTOM, T0.plusSeconds(10)));
+        assertEquals(2000, cooling.freedLongestAgo(RANGE, port -> true));
+        assertEquals(2002, cooling.freedLongestAgo(RANGE, port -> port != 2000 && port != 2001));
+        assertEquals(1999, cooling.nextNotCooling(1999));
+        assertEquals(5000, cooling.nextNotCooling(2000));
+
+        // the first 1,500 ports' delay has passed (the last of them half a millisecond ago): free for anyone again
+        Instant later = T0.plus(DELAY).plusMillis(1499).plusNanos(500_000);
+        assertEquals(1500, cooling.count(ServiceType.CUSTOM, later));
+        assertFalse(cooling.keptFrom(2000, "other", later).isPresent());
+        assertTrue(cooling.keptFrom(3600, "other", later).isPresent());
+        assertEquals(750, cooling.ownPorts("even", RANGE).length);
+        assertEquals(2000, cooling.nextNotCooling(2000));
+        assertEquals(5000, cooling.nextNotCooling(3500));
+
+        assertTrue(cooling.isEmpty(T0.plus(DELAY).plusSeconds(3)));
+        assertArrayEquals(new int[0], cooling.ownPorts("even", RANGE));
+        assertEquals(-1, cooling.freedLongestAgo(RANGE, port -> true));
+        assertEquals(2000, cooling.nextNotCooling(2000));
+    }
+}
