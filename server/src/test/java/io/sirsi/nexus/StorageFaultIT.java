@@ -20,6 +20,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,6 +95,56 @@ class StorageFaultIT {
             assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
         } finally {
             chattr("-i", files);
+        }
+    }
+
+    /**
+     * The pool may open connections while the file cannot be written (here: store reads in parallel during the
+     * fault), and SQLite opens such a connection read-only for good. Once the file takes writes again, neither
+     * readiness nor any write may draw one of them: the first look at readiness is 200, and every write after it
+     * succeeds, whichever connection it would have drawn (CI once saw readiness stay 503 on SQLITE_READONLY).
+     */
+    @Test
+    void connectionsOpenedDuringAFaultDoNotOutliveIt() throws Exception {
+        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-fault");
+        List<Path> files = List.of(dataDir.resolve("registry.db"), dataDir.resolve("registry.db-wal"));
+        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+            allocate(registry, "before").statusCode(200);
+            chattr("+i", files);
+            try {
+                allocate(registry, "during").statusCode(503);
+                readHistoryInParallel(registry);
+                registry.request().get("/q/health/ready").then().statusCode(503);
+                readHistoryInParallel(registry);
+            } finally {
+                chattr("-i", files);
+            }
+            registry.request().get("/q/health/ready").then().statusCode(200);
+            for (int i = 0; i < 4; i++) {
+                readHistoryInParallel(registry); // draws on every connection of the pool
+                for (int j = 0; j < 3; j++) {
+                    allocate(registry, "after-" + i + "-" + j).statusCode(200);
+                }
+            }
+            assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
+        } finally {
+            chattr("-i", files);
+        }
+    }
+
+    /** History reads from the store, eight at once: the pool needs more than one connection for them. */
+    private static void readHistoryInParallel(RegistryProcess registry) throws Exception {
+        ExecutorService readers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(readers.submit(() -> registry.request().get("/ports/history?limit=5").statusCode()));
+            }
+            for (Future<Integer> answer : answers) {
+                assertEquals(200, answer.get(30, TimeUnit.SECONDS), "a history read");
+            }
+        } finally {
+            readers.shutdownNow();
         }
     }
 

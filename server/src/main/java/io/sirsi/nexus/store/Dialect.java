@@ -60,6 +60,16 @@ interface Dialect {
      */
     void probeWrite(Connection connection) throws SQLException;
 
+    /**
+     * Whether the failure says that the connection itself is stuck in a state the fault left it in, and is to be
+     * replaced by a new one: SQLite opens a file it cannot write (read-only or immutable at that moment) read-only,
+     * for as long as the connection lives, so a connection the pool opened during a storage fault would refuse every
+     * write after the fault is over.
+     */
+    default boolean connectionOutlivedFault(SQLException failure) {
+        return false;
+    }
+
     /** Serialises schema migrations of processes starting together, until the transaction ends. */
     void lockForMigration(Statement statement) throws SQLException;
 

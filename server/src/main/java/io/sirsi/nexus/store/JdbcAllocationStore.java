@@ -16,8 +16,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.Instance;
-import java.time.Duration;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -50,7 +50,9 @@ public class JdbcAllocationStore implements AllocationStore {
     private final LivenessTable liveness = new LivenessTable();
     private final MaintenanceTable maintenance = new MaintenanceTable();
     private final HostAddressTable hostAddresses = new HostAddressTable();
-    private final WriteHealth writeHealth = new WriteHealth();
+    private final WriteHealth writeHealth;
+    /** No pool of ours holds more (quarkus.datasource.*.jdbc.max-size: 4 for SQLite, 16 for PostgreSQL). */
+    private static final int MAX_POOLED_CONNECTIONS = 16;
     private final KeptStatements keptStatements = new KeptStatements();
 
     /**
@@ -63,7 +65,13 @@ public class JdbcAllocationStore implements AllocationStore {
             @ConfigProperty(name = "quarkus.datasource.postgresql.jdbc.url") Optional<String> postgresqlUrl) {
         this.dialect = config.store() == StoreKind.POSTGRESQL ? new PostgresqlDialect(postgresqlUrl, postgresql)
                 : new SqliteDialect(config.dataDir(), sqlite);
+        // once writes succeed again, the connections opened while they failed are replaced (see the dialect)
+        this.writeHealth = new WriteHealth(this::writesRecovered);
         this.transactions = new StoreTransactions(dialect, writeHealth);
+    }
+
+    private void writesRecovered() {
+        transactions.replaceConnections("the database takes writes again");
     }
 
     @Override
@@ -302,11 +310,28 @@ public class JdbcAllocationStore implements AllocationStore {
      * that took writes again (StorageFaultIT, on a busy machine).
      */
     private void probeWrite(WriteHealth.Failure seen) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                probeWrite();
+                break;
+            } catch (StoreUnavailableException failed) {
+                // A connection the fault left read-only answers for itself, not for the store, and is destroyed
+                // as it goes back: ask again, until the pool has none of them left (StorageFaultIT).
+                boolean connectionsOwn = failed.getCause() instanceof SQLException cause
+                        && dialect.connectionOutlivedFault(cause);
+                if (!connectionsOwn || attempt > MAX_POOLED_CONNECTIONS) {
+                    throw failed;
+                }
+            }
+        }
+        writeHealth.recovered(seen);
+    }
+
+    private void probeWrite() {
         inTransaction("take writes", Begin.WRITE_LOCK_FIRST, transaction -> {
             dialect.probeWrite(transaction.connection());
             return null;
         });
-        writeHealth.recovered(seen);
     }
 
     @Override

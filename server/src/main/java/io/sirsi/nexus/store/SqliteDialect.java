@@ -23,6 +23,8 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteDialect implements Dialect {
 
+    private static final int SQLITE_READONLY = 8;
+
     private final SqliteDataDirectory dataDirectory;
     private final Instance<AgroalDataSource> dataSources;
 
@@ -129,6 +131,15 @@ final class SqliteDialect implements Dialect {
                         + (version.next() ? version.getInt(1) : 0))) {
             write.execute();
         }
+    }
+
+    /**
+     * SQLITE_READONLY (8, and its extended codes): the connection was opened while the file could not be written.
+     * The driver reports the primary code or an extended one, whose low byte is the primary.
+     */
+    @Override
+    public boolean connectionOutlivedFault(SQLException failure) {
+        return (failure.getErrorCode() & 0xff) == SQLITE_READONLY;
     }
 
     /** Nothing to take: the migration runs in a {@link Begin#WRITE_LOCK_FIRST} transaction, the one writer. */

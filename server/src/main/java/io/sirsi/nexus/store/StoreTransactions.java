@@ -1,6 +1,7 @@
 package io.sirsi.nexus.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.pool.wrapper.ConnectionWrapper;
 import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import java.sql.BatchUpdateException;
@@ -54,6 +55,7 @@ final class StoreTransactions {
                 }
                 return result;
             } catch (SQLException | RuntimeException e) {
+                retireIfOutlivedFault(connection, e);
                 try {
                     deferNextBegin.run();
                     connection.rollback();
@@ -66,6 +68,19 @@ final class StoreTransactions {
             throw failed(transaction, translate(what, e));
         } catch (StoreUnavailableException e) { // translated where the work joined the transaction
             throw failed(transaction, e);
+        }
+    }
+
+    /**
+     * A connection the fault left refusing writes is destroyed when it goes back to the pool, never handed out again;
+     * the others are replaced as {@link #translate} says. (The pool's own API only flushes all of them, and does it
+     * later, on its housekeeping thread.)
+     */
+    private void retireIfOutlivedFault(Connection connection, Exception failure) {
+        Throwable cause = failure instanceof SQLException ? failure : failure.getCause();
+        if (cause instanceof SQLException sql && dialect.connectionOutlivedFault(rowFailure(sql))
+                && connection instanceof ConnectionWrapper pooled) {
+            pooled.getHandler().setFlushOnly();
         }
     }
 
@@ -101,6 +116,9 @@ final class StoreTransactions {
                     + " retry", e);
         }
         LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
+        if (dialect.connectionOutlivedFault(e)) {
+            replaceConnections("a connection opened while it could not be written refuses writes since");
+        }
         return new StoreUnavailableException("the registry cannot " + what
                 + ": its database is unavailable; nothing was changed", e);
     }
@@ -119,6 +137,16 @@ final class StoreTransactions {
             }
         }
         return failure;
+    }
+
+    /**
+     * Closes the pool's connections, each in use as soon as it is returned, so that the next ones are opened afresh:
+     * after a storage fault, a connection opened during it may stay as the fault left it (see
+     * {@link Dialect#connectionOutlivedFault}).
+     */
+    void replaceConnections(String why) {
+        LOG.infof("Opening new connections to %s: %s", dialect.location(), why);
+        dataSource().flush(AgroalDataSource.FlushMode.GRACEFUL);
     }
 
     private AgroalDataSource dataSource() {

@@ -9,7 +9,8 @@ import java.util.function.Supplier;
  * Whether the store takes writes, as the writes themselves found: failing from a write that failed until one
  * succeeds. A store can answer reads while refusing every write (a full disk, a read-only or immutable file), so a
  * read alone cannot tell readiness the truth. While failing, readiness probes with a write of its own
- * ({@link #recovered}), so the state clears by itself once the store is back, even when no client writes.
+ * ({@link #recovered}), so the state clears by itself once the store is back, even when no client writes. When it
+ * clears, {@code onRecovery} runs: connections opened during the fault may keep what it did to them.
  */
 final class WriteHealth {
 
@@ -18,6 +19,11 @@ final class WriteHealth {
     }
 
     private final AtomicReference<Failure> failure = new AtomicReference<>();
+    private final Runnable onRecovery;
+
+    WriteHealth(Runnable onRecovery) {
+        this.onRecovery = onRecovery;
+    }
 
     /** Runs a write and records how it went; a refusal by a constraint says nothing about the store's health. */
     <T> T track(Supplier<T> write) {
@@ -34,7 +40,9 @@ final class WriteHealth {
 
     /** A write committed. */
     void succeeded() {
-        failure.set(null);
+        if (failure.get() != null && failure.getAndSet(null) != null) {
+            onRecovery.run();
+        }
     }
 
     /** A write failed for want of the store (not a constraint). */
@@ -49,6 +57,8 @@ final class WriteHealth {
 
     /** A probe write succeeded after {@code seen}; a write that failed meanwhile keeps its failure. */
     void recovered(Failure seen) {
-        failure.compareAndSet(seen, null);
+        if (failure.compareAndSet(seen, null)) {
+            onRecovery.run();
+        }
     }
 }
