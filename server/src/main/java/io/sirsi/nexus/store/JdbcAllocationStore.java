@@ -43,6 +43,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class JdbcAllocationStore implements AllocationStore {
 
+    /** No pool of ours holds more (quarkus.datasource.*.jdbc.max-size: 4 for SQLite, 16 for PostgreSQL). */
+    private static final int MAX_POOLED_CONNECTIONS = 16;
+
     private final Dialect dialect;
     private final StoreTransactions transactions;
     private final AllocationTable allocations = new AllocationTable();
@@ -51,8 +54,6 @@ public class JdbcAllocationStore implements AllocationStore {
     private final MaintenanceTable maintenance = new MaintenanceTable();
     private final HostAddressTable hostAddresses = new HostAddressTable();
     private final WriteHealth writeHealth;
-    /** No pool of ours holds more (quarkus.datasource.*.jdbc.max-size: 4 for SQLite, 16 for PostgreSQL). */
-    private static final int MAX_POOLED_CONNECTIONS = 16;
     private final KeptStatements keptStatements = new KeptStatements();
 
     /**
