@@ -72,9 +72,12 @@ final class StoreTransactions {
     }
 
     /**
-     * A connection the fault left refusing writes is destroyed when it goes back to the pool, never handed out again;
-     * the others are replaced as {@link #translate} says. (The pool's own API only flushes all of them, and does it
-     * later, on its housekeeping thread.)
+     * A connection the fault left refusing writes is destroyed when it goes back to the pool, never handed out again.
+     * Only that one: the others are replaced once writes succeed again ({@link WriteHealth}), not during the fault,
+     * when closing the last connection that opened the file writable leaves SQLite unable to open it again even for
+     * reading (its write-ahead log would need recovering). The pool's own API only flushes all connections, later, on
+     * its housekeeping thread; this one is marked at once. Every failure of a transaction comes here, its own or one
+     * a joined piece of work translated, while the connection is still held.
      */
     private void retireIfOutlivedFault(Connection connection, Exception failure) {
         Throwable cause = failure instanceof SQLException ? failure : failure.getCause();
@@ -116,9 +119,6 @@ final class StoreTransactions {
                     + " retry", e);
         }
         LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
-        if (dialect.connectionOutlivedFault(e)) {
-            replaceConnections("a connection opened while it could not be written refuses writes since");
-        }
         return new StoreUnavailableException("the registry cannot " + what
                 + ": its database is unavailable; nothing was changed", e);
     }

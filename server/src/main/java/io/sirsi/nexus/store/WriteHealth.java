@@ -40,6 +40,7 @@ final class WriteHealth {
 
     /** A write committed. */
     void succeeded() {
+        // read first: every commit comes here, and one in a healthy state need not write the shared field
         if (failure.get() != null && failure.getAndSet(null) != null) {
             onRecovery.run();
         }
