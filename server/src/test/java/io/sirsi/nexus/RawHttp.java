@@ -45,6 +45,23 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Writes the request's head and then all of its body before reading anything, as most clients do; unlike
+     * {@link #send}, a write the server cuts off (a reset, a broken pipe) fails here.
+     */
+    public static Answer sendWhole(int port, String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000); // a hang guard, not a timing
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.UTF_8));
+            for (int at = 0; at < body.length; at += 65_536) {
+                out.write(body, at, Math.min(65_536, body.length - at));
+            }
+            out.flush();
+            return parse(readAll(socket.getInputStream()));
+        }
+    }
+
     /** A request line, headers and body, with {@code Connection: close} and a {@code Content-Length}. */
     public static String post(String path, String contentType, String body) {
         return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"

@@ -23,11 +23,12 @@ import java.io.InputStream;
  * Rejects request bodies larger than any valid request could be, with a problem+json 413, however the body is
  * framed. A body with a {@code Content-Length} is refused before it is read, here on the event loop, ahead of the
  * HTTP layer's own check of {@code quarkus.http.limits.max-body-size} (which answers a bare 413); the connection
- * is closed, as the body may already be on its way. A chunked body that turns out malformed (a chunk size
+ * is closed once the rest of the body, which may already be on its way, has arrived and been discarded
+ * ({@link HttpConformance#refuse}). A chunked body that turns out malformed (a chunk size
  * {@code zz}, {@code -5} or past 2^63) is answered with a problem+json 400 where the connection still takes it.
  * An HTTP/1.1 body without one
  * ({@code Transfer-Encoding: chunked}) is read here, counting, refused as soon as it passes the limit (closing the
- * connection, which still carries the rest), and within it handed to JAX-RS already read. An HTTP/2 (or h2c) body
+ * connection, which still carries the rest, in the same way), and within it handed to JAX-RS already read. An HTTP/2 (or h2c) body
  * without a length is counted as JAX-RS reads it ({@link StreamedBodies}): Quarkus REST cannot take an HTTP/2 body
  * that was read before it. The HTTP layer's own limit ({@code quarkus.http.limits.max-body-size}) stays as a
  * higher backstop: it answers without a body.
@@ -79,11 +80,9 @@ public class BodySizeLimit {
                 return; // refused already: the rest is discarded
             }
             if (body.length() + chunk.length() > limit) {
-                if (request.version() != HttpVersion.HTTP_2) {
-                    // the rest of the body is still on its way; the connection cannot carry another request
-                    context.response().putHeader(HttpHeaders.CONNECTION, "close");
-                }
-                writer.send(context, tooLarge("request body is over the limit of " + limit + " bytes"));
+                // the rest of the body is still on its way; the connection cannot carry another request
+                HttpConformance.refuse(writer, context, tooLarge("request body is over the limit of " + limit
+                        + " bytes"));
                 return;
             }
             body.appendBuffer(chunk);

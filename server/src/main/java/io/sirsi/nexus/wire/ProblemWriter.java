@@ -3,6 +3,7 @@ package io.sirsi.nexus.wire;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
@@ -31,9 +32,12 @@ public class ProblemWriter {
         return response.build();
     }
 
-    /** Ends the HTTP exchange with the problem; headers already set on the response (a challenge) stay. */
-    public void send(RoutingContext context, Problem problem) {
-        context.response().setStatusCode(problem.status())
+    /**
+     * Ends the HTTP exchange with the problem; headers already set on the response (a challenge) stay. The future
+     * completes once the answer is written to the connection.
+     */
+    public Future<Void> send(RoutingContext context, Problem problem) {
+        return context.response().setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                 // also where the configured headers are not added: failures before any route ran
                 .putHeader(NOSNIFF_HEADER, "nosniff")
