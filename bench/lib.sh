@@ -94,6 +94,50 @@ forget_pid() {
 
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
+# --- warm-up -----------------------------------------------------------------------------------------------
+# A JVM measured while its JIT compiler is still at work measures the compiler. With three registries and
+# PostgreSQL sharing two cores, a replica 5 s into its load spent 1,350 µs of CPU per registration, 820 of them in
+# the C2 compiler thread; 40 s in, 200 µs (docs/benchmarks.md). A fixed warm-up long enough for one JVM alone is far
+# too short for four, so each warm-up goes on until the JIT has settled.
+
+declare -A jit_seen_all=() jit_seen_compiler=()
+# jit_busy PID...: whether the JIT compiler threads of any of these JVMs took more than 5 % of its CPU since the
+# previous call for it (the first call: since it started).
+jit_busy() {
+    local pid task ticks name all compiler busy=1
+    for pid in "$@"; do
+        all=0 compiler=0
+        for task in /proc/"$pid"/task/*; do
+            # utime + stime; the thread's name, in field 2, may hold spaces ("C2 CompilerThre")
+            ticks=$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }')
+            [[ -n $ticks ]] || continue # the thread ended
+            all=$((all + ticks))
+            read -r name <"$task/comm" 2>/dev/null || continue
+            [[ $name != C[12]\ Compiler* ]] || compiler=$((compiler + ticks))
+        done
+        local spent=$((all - ${jit_seen_all[$pid]:-0})) compiling=$((compiler - ${jit_seen_compiler[$pid]:-0}))
+        jit_seen_all[$pid]=$all jit_seen_compiler[$pid]=$compiler
+        ((spent <= 0 || compiling * 20 <= spent)) || busy=0
+    done
+    return $busy
+}
+
+# warm_up SECONDS PID... -- COMMAND...: runs COMMAND (a warm-up round of SECONDS), then again while the JIT of
+# any of the PIDs is still busy, for at most 120 s more.
+warm_up() {
+    local secs=$1 pids_to_watch=() extra=0
+    shift
+    while [[ $1 != -- ]]; do pids_to_watch+=("$1"); shift; done
+    shift
+    jit_busy "${pids_to_watch[@]}" || true # from here on
+    "$@"
+    while ((extra < 120)) && jit_busy "${pids_to_watch[@]}"; do
+        log "the JIT is still compiling: warming up ${secs} s more"
+        "$@"
+        extra=$((extra + secs))
+    done
+}
+
 # --- load --------------------------------------------------------------------------------------------------
 # measure LABEL ROUND CONNECTIONS THREADS SECONDS SCRIPT URL [VAR=VALUE...]: one wrk run; ROUND "warmup" is
 # run but not recorded.
