@@ -95,13 +95,18 @@ public class HttpConformance {
      * (or not whole), and its bytes would be taken for the next request.
      */
     static void refuse(ProblemWriter writer, RoutingContext context, Problem problem) {
+        refuse(writer, context, problem, LINGER);
+    }
+
+    /** The same, waiting at most {@code linger} for the rest of the body (a test's shorter time). */
+    static void refuse(ProblemWriter writer, RoutingContext context, Problem problem, Duration linger) {
         HttpServerRequest request = context.request();
         if (request.version() == HttpVersion.HTTP_2) {
             writer.send(context, problem); // the stream is reset; the connection carries on
             return;
         }
         context.response().putHeader(HttpHeaders.CONNECTION, "close");
-        writer.send(context, problem).onComplete(written -> closeAfterBody(context.vertx(), request));
+        writer.send(context, problem).onComplete(written -> closeAfterBody(context.vertx(), request, linger));
     }
 
     /**
@@ -110,15 +115,16 @@ public class HttpConformance {
      * the client has read it: most clients send their whole body before they read ({@code RequestFuzzIT} saw the
      * JDK's "header parser received no bytes"). So, as Apache's and nginx' lingering close do, the output is ended
      * (the client sees the answer end), what still comes is read and dropped, and the connection closes when the
-     * body ends or after {@link #LINGER}, whichever is first; a client that closes first ends it too.
+     * body ends or after {@code linger} ({@link #LINGER}), whichever is first; a client that closes first ends it
+     * too.
      */
-    private static void closeAfterBody(Vertx vertx, HttpServerRequest request) {
+    private static void closeAfterBody(Vertx vertx, HttpServerRequest request, Duration linger) {
         HttpConnection connection = request.connection();
         if (request.isEnded()) {
             connection.close();
             return;
         }
-        long deadline = vertx.setTimer(LINGER.toMillis(), late -> connection.close());
+        long deadline = vertx.setTimer(linger.toMillis(), late -> connection.close());
         Handler<Void> close = done -> {
             vertx.cancelTimer(deadline);
             connection.close();
