@@ -2,7 +2,8 @@
 """bench/perf-report.py: reads `perf script` output of a registry (see bench/perf-profile) and prints its CPU time
 per operation, split by thread, by what was running at the sample (kernel, SQLite's native code, Java, the JVM
 itself: GC and compiler) and by the first layer on the stack that explains it (the registry, the store, Jackson,
-RESTEasy, Vert.x, Netty...). With two profiles (A and B), prints both and B - A, largest growth first.
+RESTEasy, Vert.x, Netty...), and under each of the registry's own methods (inclusive: a method's callees count
+too, so those rows overlap). With two profiles (A and B), prints both and B - A, largest growth first.
 
     perf-report.py PROFILE OPERATIONS [PROFILE_B OPERATIONS_B]
 
@@ -44,8 +45,19 @@ def leaf_of(frame):
     return "Java"
 
 
+OURS = "io.sirsi.nexus."
+
+
+def method_of(frame):
+    """The Java method a frame of perf script names (address, symbol, then the DSO in parentheses)."""
+    parts = frame.strip().split(" ", 1)
+    return parts[1].rsplit(" (", 1)[0].strip() if len(parts) == 2 else frame.strip()
+
+
 def load(path):
+    """Samples by (thread, what ran, layer), and by the registry's own methods on their stacks (inclusive)."""
     samples = collections.Counter()
+    methods = collections.Counter()
     with open(path, encoding="utf-8", errors="replace") as text:
         for block in text.read().split("\n\n"):
             lines = block.strip().split("\n")
@@ -54,7 +66,9 @@ def load(path):
             thread = thread_of(lines[0].split(" ")[0].strip())
             layer = next((name for line in lines[1:] for pattern, name in LAYERS if pattern in line), "other")
             samples[(thread, leaf_of(lines[1]), layer)] += 1
-    return samples
+            for method in {method_of(line) for line in lines[1:] if OURS in line}:
+                methods[(thread, method.replace(OURS, ""))] += 1
+    return samples, methods
 
 
 def per_operation(samples, operations, key):
@@ -65,10 +79,11 @@ def per_operation(samples, operations, key):
 
 
 def report(profiles):
-    views = [("thread", lambda s: s[0]), ("thread and what ran", lambda s: f"{s[0]}: {s[1]}"),
-             ("thread and layer", lambda s: f"{s[0]}: {s[2]}")]
-    for title, key in views:
-        tables = [per_operation(samples, operations, key) for samples, operations in profiles]
+    views = [("thread", lambda s: s[0], 0), ("thread and what ran", lambda s: f"{s[0]}: {s[1]}", 0),
+             ("thread and layer", lambda s: f"{s[0]}: {s[2]}", 0),
+             ("thread and registry method, inclusive (top 40)", lambda s: f"{s[0]}: {s[1]}", 1)]
+    for title, key, kind in views:
+        tables = [per_operation(loaded[kind], operations, key) for loaded, operations in profiles]
         groups = set().union(*tables)
         if len(tables) == 2:
             print(f"\nCPU µs per operation by {title}:     A       B   B - A")
@@ -76,6 +91,8 @@ def report(profiles):
         else:
             print(f"\nCPU µs per operation by {title}:")
             order = sorted(groups, key=lambda g: -tables[0].get(g, 0))
+        if kind == 1:
+            order = order[:40]
         for group in order:
             values = [table.get(group, 0.0) for table in tables]
             if max(values) < 0.5:
@@ -83,8 +100,9 @@ def report(profiles):
             cells = " ".join(f"{value:7.1f}" for value in values)
             delta = f" {values[1] - values[0]:+7.1f}" if len(values) == 2 else ""
             print(f"  {cells}{delta}  {group}")
-        totals = " ".join(f"{sum(table.values()):7.1f}" for table in tables)
-        print(f"  {totals}  (all)")
+        if kind == 0: # inclusive times overlap: no total
+            totals = " ".join(f"{sum(table.values()):7.1f}" for table in tables)
+            print(f"  {totals}  (all)")
 
 
 if __name__ == "__main__":
