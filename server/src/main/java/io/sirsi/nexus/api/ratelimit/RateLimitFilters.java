@@ -50,6 +50,9 @@ public final class RateLimitFilters {
 
         @Override
         public void filter(ContainerRequestContext context) {
+            if (!limiter.enabled()) {
+                return; // nor the identity resolved, nor the client's name built, for a budget nobody keeps
+            }
             String key = identity.isAnonymous() ? null : identity.getAttribute(ApiKeys.KEY_NAME);
             limiter.admit(key != null ? "API key '" + key + "'" : RateLimiter.byAddress(request), budget);
         }
