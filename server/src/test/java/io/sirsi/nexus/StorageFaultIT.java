@@ -69,33 +69,23 @@ class StorageFaultIT {
      */
     @Test
     void readinessFollowsWhetherTheStoreTakesWrites() throws Exception {
-        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-fault");
-        List<Path> files = List.of(dataDir.resolve("registry.db"), dataDir.resolve("registry.db-wal"));
-        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
-            allocate(registry, "before").statusCode(200);
+        duringAFault(registry -> {
             String overview = registry.request().get("/ports/overview").then().statusCode(200).extract().asString();
-            chattr("+i", files);
-            try {
-                allocate(registry, "during").statusCode(503).contentType("application/problem+json")
-                        .body("type", equalTo("urn:sirsi-nexus:problem:store-unavailable"));
-                registry.request().get("/ports/health").then().statusCode(503)
-                        .body("status", equalTo("unhealthy")).body("store", equalTo("down"));
-                registry.request().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
-                // still down on a second look: a failed probe keeps it down
-                registry.request().get("/ports/health").then().statusCode(503);
-                assertEquals(overview, registry.request().get("/ports/overview").then().extract().asString());
-            } finally {
-                chattr("-i", files);
-            }
+            allocate(registry, "during").statusCode(503).contentType("application/problem+json")
+                    .body("type", equalTo("urn:sirsi-nexus:problem:store-unavailable"));
+            registry.request().get("/ports/health").then().statusCode(503)
+                    .body("status", equalTo("unhealthy")).body("store", equalTo("down"));
+            registry.request().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+            // still down on a second look: a failed probe keeps it down
+            registry.request().get("/ports/health").then().statusCode(503);
+            assertEquals(overview, registry.request().get("/ports/overview").then().extract().asString());
+        }, registry -> {
             // at the first look: readiness probes with a write of its own while the last write failed
             registry.request().get("/q/health/ready").then().statusCode(200);
             registry.request().get("/ports/health").then().statusCode(200)
                     .body("status", equalTo("healthy")).body("store", equalTo("up"));
             allocate(registry, "after").statusCode(200);
-            assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
-        } finally {
-            chattr("-i", files);
-        }
+        });
     }
 
     /**
@@ -106,19 +96,12 @@ class StorageFaultIT {
      */
     @Test
     void connectionsOpenedDuringAFaultDoNotOutliveIt() throws Exception {
-        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-fault");
-        List<Path> files = List.of(dataDir.resolve("registry.db"), dataDir.resolve("registry.db-wal"));
-        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
-            allocate(registry, "before").statusCode(200);
-            chattr("+i", files);
-            try {
-                allocate(registry, "during").statusCode(503);
-                readHistoryInParallel(registry);
-                registry.request().get("/q/health/ready").then().statusCode(503);
-                readHistoryInParallel(registry);
-            } finally {
-                chattr("-i", files);
-            }
+        duringAFault(registry -> {
+            allocate(registry, "during").statusCode(503);
+            readHistoryInParallel(registry);
+            registry.request().get("/q/health/ready").then().statusCode(503);
+            readHistoryInParallel(registry);
+        }, registry -> {
             registry.request().get("/q/health/ready").then().statusCode(200);
             for (int i = 0; i < 4; i++) {
                 readHistoryInParallel(registry); // draws on every connection of the pool
@@ -126,6 +109,31 @@ class StorageFaultIT {
                     allocate(registry, "after-" + i + "-" + j).statusCode(200);
                 }
             }
+        });
+    }
+
+    /** What a test does with the registry at one stage of a fault. */
+    private interface Stage {
+        void run(RegistryProcess registry) throws Exception;
+    }
+
+    /**
+     * A registry on a data directory of its own that has allocated once; its database files are immutable while
+     * {@code during} runs and writable again before {@code after}; its log has no stack trace at the end. The files
+     * are made writable again whatever fails, so that the next test (and cleanup) can use the directory.
+     */
+    private static void duringAFault(Stage during, Stage after) throws Exception {
+        Path dataDir = Files.createTempDirectory(TARGET, "sirsi-nexus-fault");
+        List<Path> files = List.of(dataDir.resolve("registry.db"), dataDir.resolve("registry.db-wal"));
+        try (RegistryProcess registry = RegistryProcess.start(dataDir)) {
+            allocate(registry, "before").statusCode(200);
+            chattr("+i", files);
+            try {
+                during.run(registry);
+            } finally {
+                chattr("-i", files);
+            }
+            after.run(registry);
             assertFalse(registry.log().contains("\tat "), "a stack trace in the log:\n" + registry.log());
         } finally {
             chattr("-i", files);
