@@ -95,6 +95,31 @@ class ObservabilityTest {
                 "sirsi_allocations_conflicts_total{reason=\"port_unavailable\"}"));
     }
 
+    /**
+     * The store writer's meters follow its commits: every change a commit carried is a change counted, each commit
+     * lands in the histogram (its +Inf bucket counts them all), and the writer's busy time grows with them.
+     */
+    @Test
+    void storeWriterMetersFollowItsCommits() {
+        Map<String, Double> before = Metrics.scrape();
+        Registry.Granted first = Registry.grant("written-1", "analytics");
+        Registry.grant("written-2", "analytics");
+        Registry.release(first.allocationId()).statusCode(200);
+        Map<String, Double> after = Metrics.scrape();
+
+        double events = Metrics.delta(before, after, "sirsi_store_commit_events_sum");
+        assertEquals(Metrics.sum(after, "sirsi_changes_total") - Metrics.sum(before, "sirsi_changes_total"), events);
+        assertTrue(events >= 3, "three changes committed, " + events + " counted");
+        double commits = Metrics.delta(before, after, "sirsi_store_commit_seconds_count");
+        // one request after the other: each answer came before the next request, so each had a commit of its own
+        assertTrue(commits >= 3, commits + " commits");
+        assertEquals(commits, Metrics.delta(before, after, "sirsi_store_commit_events_count"));
+        assertEquals(after.get("sirsi_store_commit_seconds_count"),
+                after.get("sirsi_store_commit_seconds_bucket{le=\"+Inf\"}"));
+        assertTrue(Metrics.delta(before, after, "sirsi_store_commit_seconds_sum") > 0);
+        assertTrue(Metrics.delta(before, after, "sirsi_store_writer_busy_seconds_total") > 0);
+    }
+
     @Test
     void openApiDescribesEveryEndpoint() {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)

@@ -1,9 +1,11 @@
 package io.sirsi.nexus.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.ChangeEvent;
@@ -28,7 +30,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
  * The registry's meters. Counters are driven by what the registry reports ({@link RegistryObserver}): committed
@@ -48,6 +52,12 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
 
     /** A scrape reads every gauge within a moment; a snapshot this young is reused. */
     private static final Duration MAX_AGE = Duration.ofSeconds(1);
+    /**
+     * The commit histogram's buckets, 1 ms doubling to 8 s as etcd's backend commit histogram has them: a healthy
+     * local disk commits within a few milliseconds, and a commit of a second or more is a slow or failing disk.
+     */
+    private static final Duration[] COMMIT_BUCKETS = IntStream.rangeClosed(0, 13)
+            .mapToObj(doubling -> Duration.ofNanos(1_000_000L << doubling)).toArray(Duration[]::new);
 
     private final MeterRegistry meters;
     private final Instance<PortRegistry> registry;
@@ -59,6 +69,10 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
     /** Expired allocations removed by cleanup (the name predates the {@code expired} event). */
     private final Counter removedExpired;
     private final Map<RegistryObserver.Conflict, Counter> conflicts = new ConcurrentHashMap<>();
+    /** The store writer's commits: how long each took, how many events each carried, and how busy the writer is. */
+    private final Timer commits;
+    private final DistributionSummary commitEvents;
+    private final Counter writerBusy;
     /**
      * Per host: its grant counters by type, and its gauges once bound. Meters are registered and removed outside any
      * lock of this class: a scrape registers gauges while it reads the registry, and Micrometer has locks of its own.
@@ -98,7 +112,21 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
         this.heartbeats = meters.counter("sirsi.heartbeats");
         this.released = meters.counter("sirsi.allocations.released");
         this.removedExpired = meters.counter("sirsi.allocations.expired");
+        this.commits = Timer.builder("sirsi.store.commit")
+                .description("Store transactions of the registry's writer, each committing one group of changes,"
+                        + " from their start to the end of their commit (fsync included)")
+                .serviceLevelObjectives(COMMIT_BUCKETS)
+                .register(meters);
+        this.commitEvents = DistributionSummary.builder("sirsi.store.commit.events")
+                .description("Change-log events per store commit: how many changes group commit put in one"
+                        + " transaction")
+                .register(meters);
+        this.writerBusy = Counter.builder("sirsi.store.writer.busy").baseUnit("seconds")
+                .description("Time the registry's one store writer spent deciding, committing and answering"
+                        + " groups of changes; its rate is the writer's utilisation, from 0 to 1")
+                .register(meters);
     }
+
 
     // ---- counters, driven by the registry ----------------------------------------------------------------------
 
@@ -117,6 +145,17 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
                 }
             }
         }
+    }
+
+    @Override
+    public void groupCommitted(int events, long transactionNanos) {
+        commits.record(transactionNanos, TimeUnit.NANOSECONDS);
+        commitEvents.record(events);
+    }
+
+    @Override
+    public void writerBusy(long nanos) {
+        writerBusy.increment(nanos / 1e9);
     }
 
     @Override

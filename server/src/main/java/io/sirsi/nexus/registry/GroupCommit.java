@@ -82,6 +82,7 @@ final class GroupCommit {
     private final LeaseDeadlines deadlines;
     private final Log log;
     private final Settled settled;
+    private final RegistryObserver observer;
     private final InstantSource clock;
     private final BlockingQueue<Queued<?>> queue = new LinkedBlockingQueue<>();
     /**
@@ -94,13 +95,14 @@ final class GroupCommit {
     private volatile boolean closing;
 
     GroupCommit(AllocationStore store, ReentrantLock lock, RegistryIndex index, LeaseDeadlines deadlines, Log log,
-            Settled settled, InstantSource clock) {
+            Settled settled, RegistryObserver observer, InstantSource clock) {
         this.store = store;
         this.lock = lock;
         this.index = index;
         this.deadlines = deadlines;
         this.log = log;
         this.settled = settled;
+        this.observer = observer;
         this.clock = clock;
         writer.setDaemon(true);
     }
@@ -145,9 +147,14 @@ final class GroupCommit {
                 if (first == null) {
                     continue;
                 }
+                long taken = System.nanoTime();
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                commit(batch);
+                try {
+                    commit(batch);
+                } finally {
+                    observer.writerBusy(System.nanoTime() - taken);
+                }
             } catch (InterruptedException e) {
                 LOG.debug("Store writer interrupted; it stops only when the registry closes");
             } catch (Throwable e) { // an Error too: the thread must live on, or every later write would hang
@@ -168,6 +175,7 @@ final class GroupCommit {
             batch.forEach(queued -> hosts.addAll(queued.hosts));
             List<ChangeEvent> events = new ArrayList<>();
             long first;
+            long begun = System.nanoTime();
             try {
                 first = store.inHostTransaction(hosts, transaction -> {
                     List<StoreWrite> writes = new ArrayList<>();
@@ -195,6 +203,9 @@ final class GroupCommit {
                 refused.forEach(Refusal::answer);
                 fail(batch, unavailable(e));
                 throw e;
+            }
+            if (first >= 0) {
+                observer.groupCommitted(events.size(), System.nanoTime() - begun);
             }
             if (first >= 0 && !events.isEmpty()) {
                 lock.lock();

@@ -90,7 +90,8 @@ public class PortRegistry {
         this.index = new RegistryIndex(host -> newTable(ranges, host));
         LeaseDeadlines deadlines = new LeaseDeadlines(config.heartbeatTimeout(), index);
         this.replica = new IndexReplica(store, lock, index, deadlines);
-        this.groupCommit = new GroupCommit(store, lock, index, deadlines, replica, this::settled, clock);
+        this.groupCommit = new GroupCommit(store, lock, index, deadlines, replica, this::settled, observer,
+                clock);
         this.decisions = new HostChanges(groupCommit, replica, index);
         this.queries = new RegistryQueries(index, replica, decisions, hosts, ranges, reservedPorts, clock);
         this.placement = new Placement(observer, hosts, queries::knownHosts);

@@ -26,6 +26,22 @@ public interface RegistryObserver {
     /** The registry dropped the host's state: it holds nothing, and nothing on it cools. */
     void hostIdle(String host);
 
+    /**
+     * The store writer committed one group of changes ({@link GroupCommit}) in one transaction: the change-log events
+     * it wrote (none for a group that changed only rows without events), and how long the transaction took from its
+     * start to the end of its commit, which on SQLite includes the fsync and on PostgreSQL the round trips. Called on
+     * the writer thread before any request of the group is answered.
+     */
+    default void groupCommitted(int events, long transactionNanos) {
+    }
+
+    /**
+     * The store writer spent this long on one group, from taking it off the queue to answering its requests, whether
+     * it committed or not: the sum over time, against the time passed, is how busy the one writer is.
+     */
+    default void writerBusy(long nanos) {
+    }
+
     /** The host's agent reported ({@link HostAgents}); by default nothing follows. */
     default void agentReported(String host) {
     }

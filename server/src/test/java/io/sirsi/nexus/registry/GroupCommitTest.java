@@ -25,7 +25,7 @@ class GroupCommitTest {
             throw new AssertionError("queueing reads no host");
         });
         GroupCommit groupCommit = new GroupCommit(null, registryLock, index,
-                new LeaseDeadlines(Duration.ofSeconds(30), index), null, null, Clock.systemUTC());
+                new LeaseDeadlines(Duration.ofSeconds(30), index), null, null, null, Clock.systemUTC());
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(1);
         Thread writer = new Thread(() -> {
