@@ -216,6 +216,25 @@ verdict() {
         ok = how == "at-least" ? r >= goal : r <= goal
         print (r == "nan" ? "not measured" : ok ? "**met**" : "**missed**") }'
 }
+# writer_meters URL: the store writer's counters now (its /q/metrics): events committed, commits, seconds in them,
+# seconds busy. writer_record LABEL ROUND SECONDS BEFORE AFTER: a result line of what happened between two of them:
+# events per commit, mean commit ms, and the writer's utilisation over the round.
+writer_meters() {
+    curl -sf "$1/q/metrics" | awk '
+        $1 == "sirsi_store_commit_events_sum" { e = $2 } $1 == "sirsi_store_commit_seconds_count" { c = $2 }
+        $1 == "sirsi_store_commit_seconds_sum" { s = $2 } $1 == "sirsi_store_writer_busy_seconds_total" { b = $2 }
+        END { print e + 0, c + 0, s + 0, b + 0 }'
+}
+writer_record() {
+    local label=$1 round=$2 secs=$3 before after
+    read -ra before <<<"$4"
+    read -ra after <<<"$5"
+    awk -v l="$label" -v r="$round" -v t="$secs" -v e0="${before[0]}" -v c0="${before[1]}" -v s0="${before[2]}" \
+        -v b0="${before[3]}" -v e1="${after[0]}" -v c1="${after[1]}" -v s1="${after[2]}" -v b1="${after[3]}" \
+        'BEGIN { c = c1 - c0; if (c <= 0) exit
+                 printf "%s %s events_per_commit=%.2f commit_ms=%.3f writer_busy=%.3f\n", l, r, (e1 - e0) / c,
+                     1000 * (s1 - s0) / c, (b1 - b0) / t }' >>"$results"
+}
 ops() { cell "$1" ops_per_sec "%.0f"; }
 lat() { printf '%s / %s' "$(median "$1" p50_ms | awk '{ printf "%.2f", $1 }')" \
     "$(median "$1" p99_ms | awk '{ printf "%.2f", $1 }')"; }
