@@ -127,7 +127,6 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
                 .register(meters);
     }
 
-
     // ---- counters, driven by the registry ----------------------------------------------------------------------
 
     @Override
