@@ -206,13 +206,13 @@ final class GroupCommit {
             }
             if (first >= 0) {
                 observer.groupCommitted(events.size(), System.nanoTime() - begun);
-            }
-            if (first >= 0 && !events.isEmpty()) {
-                lock.lock();
-                try {
-                    log.committed(first, events);
-                } finally {
-                    lock.unlock();
+                if (!events.isEmpty()) {
+                    lock.lock();
+                    try {
+                        log.committed(first, events);
+                    } finally {
+                        lock.unlock();
+                    }
                 }
             }
             try {
