@@ -107,11 +107,14 @@ class ObservabilityTest {
         Registry.Granted first = Registry.grant("written-1", "analytics");
         Registry.grant("written-2", "analytics");
         Registry.release(first.allocationId()).statusCode(200);
-        // a group's commit meters and its change counters are updated one after the other, so a scrape taken by
-        // chance between the two while another group commits (an expiry) reads them apart: read until they agree
+        // a group's meters (the histogram, the summary, the change counters) are updated one after the other, so
+        // a scrape taken by chance between two while another group commits (an expiry, the registry's liveness)
+        // reads them apart: read until they agree
         Map<String, Double> after = await().atMost(Duration.ofSeconds(10)).until(Metrics::scrape, scraped ->
                 Metrics.delta(before, scraped, "sirsi_store_commit_events_sum")
-                        == Metrics.sum(scraped, "sirsi_changes_total") - Metrics.sum(before, "sirsi_changes_total"));
+                        == Metrics.sum(scraped, "sirsi_changes_total") - Metrics.sum(before, "sirsi_changes_total")
+                        && Metrics.delta(before, scraped, "sirsi_store_commit_seconds_count")
+                        == Metrics.delta(before, scraped, "sirsi_store_commit_events_count"));
 
         double events = Metrics.delta(before, after, "sirsi_store_commit_events_sum");
         assertTrue(events >= 3, "three changes committed, " + events + " counted");

@@ -49,6 +49,11 @@ class RateLimitTest {
                 () -> as("writer").contentType(ContentType.JSON).body(body).post("/ports/allocate"));
         long refused = responses.stream().filter(r -> r.statusCode() == 429).count();
         assertTrue(refused > 0, "expected writes past the burst to be refused");
+        responses.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow().then()
+                .contentType("application/problem+json").body("status", equalTo(429))
+                .body("type", equalTo("urn:sirsi-nexus:problem:rate-limited"))
+                .body("detail", containsString("too many writes from API key 'writer'"))
+                .header("Retry-After", "1");
         assertTrue(responses.stream().allMatch(r -> r.statusCode() == 200 || r.statusCode() == 429));
         // The same client still reads: reads are a separate budget.
         as("writer").get("/ports/service/limited-writer").then().statusCode(200);

@@ -5,6 +5,7 @@ import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
+import io.sirsi.nexus.registry.Grant;
 import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
@@ -42,6 +43,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -74,6 +76,9 @@ public class PortsResource {
 
     /** On {@code /ports/service/{name}}: how many instances the service has across hosts. */
     static final String INSTANCES_HEADER = "X-Sirsi-Instances";
+    /** The answers to a release and to a heartbeat ({@link DirectRoutes} gives them too). */
+    static final Responses.Done RELEASED = Responses.Done.of("Port released successfully");
+    static final Responses.Done ALIVE = Responses.Done.of("Heartbeat successful");
     private static final Pattern PORT_NUMBER = Pattern.compile("\\d{1,5}");
 
     private final PortRegistry registry;
@@ -98,11 +103,16 @@ public class PortsResource {
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Allocated> allocate(AllocateRequest request) {
-        return registry.allocate(present(request).toRegistryRequest(registry.types()))
-                .thenApply(grant -> new Responses.Allocated(true, view(grant.allocation()), grant.why()
-                        .map(why -> "Port allocated: " + why)
-                        .orElse(grant.created() ? "Port allocated successfully"
-                                : "Service already holds this port; allocation renewed")));
+        return registry.allocate(present(request).toRegistryRequest(registry.types())).thenApply(allocated(registry));
+    }
+
+    /** The answer to an allocation; {@link DirectRoutes} answers with it too. */
+    static Function<Grant, Responses.Allocated> allocated(PortRegistry registry) {
+        return grant -> new Responses.Allocated(true, AllocationView.of(grant.allocation(),
+                registry.agents().listening(grant.allocation())), grant.why()
+                .map(why -> "Port allocated: " + why)
+                .orElse(grant.created() ? "Port allocated successfully"
+                        : "Service already holds this port; allocation renewed"));
     }
 
     @POST
@@ -138,7 +148,7 @@ public class PortsResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Done> release(ReleaseRequest request) {
         return registry.release(AllocationIds.parse(present(request).allocationId()))
-                .thenApply(released -> Responses.Done.of("Port released successfully"));
+                .thenApply(released -> RELEASED);
     }
 
     @POST
@@ -153,7 +163,7 @@ public class PortsResource {
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Done> heartbeat(@PathParam("allocation_id") String allocationId) {
         return registry.heartbeat(AllocationIds.parse(allocationId))
-                .thenApply(alive -> Responses.Done.of("Heartbeat successful"));
+                .thenApply(alive -> ALIVE);
     }
 
     @POST

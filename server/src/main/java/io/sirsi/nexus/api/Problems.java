@@ -27,6 +27,8 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -53,13 +55,18 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response registry(RegistryException e) {
+        return writer.response(of(e), Map.of());
+    }
+
+    /** The registry's refusal as a problem; {@link DirectRoutes} answers with it too. */
+    static Problem of(RegistryException e) {
         return switch (e.reason()) {
-            case INVALID -> problem(400, "invalid-request", "Invalid request", e.getMessage());
-            case NOT_FOUND -> problem(404, "not-found", "Not found", e.getMessage());
-            case CONFLICT -> problem(409, "conflict", "Conflict", e.getMessage());
-            case RACE -> problem(409, "store-race", "Lost a race with another writer; retry", e.getMessage());
-            case GONE -> problem(410, "revision-compacted", "Gone", e.getMessage());
-            case UNAVAILABLE -> problem(503, "store-unavailable", "Registry unavailable", e.getMessage());
+            case INVALID -> Problem.of("invalid-request", "Invalid request", 400, e.getMessage());
+            case NOT_FOUND -> Problem.of("not-found", "Not found", 404, e.getMessage());
+            case CONFLICT -> Problem.of("conflict", "Conflict", 409, e.getMessage());
+            case RACE -> Problem.of("store-race", "Lost a race with another writer; retry", 409, e.getMessage());
+            case GONE -> Problem.of("revision-compacted", "Gone", 410, e.getMessage());
+            case UNAVAILABLE -> Problem.of("store-unavailable", "Registry unavailable", 503, e.getMessage());
         };
     }
 
@@ -136,11 +143,26 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        return writer.response(incident(e), Map.of());
+    }
+
+    /** Logs a failure nobody foresaw under a new incident number, and says only that number to the client. */
+    static Problem incident(Throwable e) {
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);
-        return problem(500, "internal-error", "Internal error",
+        return Problem.of("internal-error", "Internal error", 500,
                 "the registry failed unexpectedly; nothing is known to have changed. Incident " + incident
                         + " is in the registry log");
+    }
+
+    /** What failed, out of the wrappers a completion stage puts around it. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private Response problem(int status, String type, String title, String detail) {

@@ -16,6 +16,8 @@ import java.util.Map;
 @Singleton
 public class ProblemWriter {
 
+    /** Spelled as Quarkus REST spells it, whichever of the two writes the problem. */
+    private static final String CONTENT_TYPE = "Content-Type";
     private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
 
     private final ObjectMapper json;
@@ -38,7 +40,7 @@ public class ProblemWriter {
      */
     public Future<Void> send(RoutingContext context, Problem problem) {
         return context.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(CONTENT_TYPE, Problem.MEDIA_TYPE)
                 // also where the configured headers are not added: failures before any route ran
                 .putHeader(NOSNIFF_HEADER, "nosniff")
                 .end(serialize(problem));

@@ -1,7 +1,6 @@
 package io.sirsi.nexus.api.ratelimit;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.sirsi.nexus.api.security.ApiKeys;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -53,8 +52,7 @@ public final class RateLimitFilters {
             if (!limiter.enabled()) {
                 return; // nor the identity resolved, nor the client's name built, for a budget nobody keeps
             }
-            String key = identity.isAnonymous() ? null : identity.getAttribute(ApiKeys.KEY_NAME);
-            limiter.admit(key != null ? "API key '" + key + "'" : RateLimiter.byAddress(request), budget);
+            limiter.admit(RateLimiter.clientOf(identity, request), budget);
         }
     }
 }

@@ -8,6 +8,8 @@ import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.sirsi.nexus.api.security.ApiKeys;
 import io.sirsi.nexus.api.security.Clients;
 import io.sirsi.nexus.api.security.FailedAuthentications;
 import io.vertx.core.http.HttpServerRequest;
@@ -80,6 +82,12 @@ public class RateLimiter implements FailedAuthentications {
         } catch (RateLimitExceededException tooMany) {
             return Optional.of(new Refusal(tooMany.problem(), tooMany.retryAfterSeconds()));
         }
+    }
+
+    /** Whose budget a request spends: its API key's when it sent one, else its address's. */
+    public static String clientOf(SecurityIdentity identity, HttpServerRequest request) {
+        String key = identity.isAnonymous() ? null : identity.getAttribute(ApiKeys.KEY_NAME);
+        return key != null ? "API key '" + key + "'" : byAddress(request);
     }
 
     /** The client name of a request that did not authenticate with an API key. */

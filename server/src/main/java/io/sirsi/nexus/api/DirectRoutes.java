@@ -1,0 +1,231 @@
+package io.sirsi.nexus.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.sirsi.nexus.api.ratelimit.Budget;
+import io.sirsi.nexus.api.ratelimit.RateLimitExceededException;
+import io.sirsi.nexus.api.ratelimit.RateLimiter;
+import io.sirsi.nexus.api.security.Role;
+import io.sirsi.nexus.registry.AllocationRequest;
+import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.RegistryException;
+import io.sirsi.nexus.wire.AllocateRequest;
+import io.sirsi.nexus.wire.AllocationIds;
+import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
+import io.sirsi.nexus.wire.ReleaseRequest;
+import io.sirsi.nexus.wire.Responses;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.LongAdder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The registration endpoints' everyday request ({@code POST /ports/allocate}, {@code /ports/release},
+ * {@code /ports/heartbeat/{id}}), answered by a Vert.x route of its own instead of Quarkus REST: the REST machinery
+ * around a registration (its handler chain, the filters' and interceptors' contexts, the suspended request, the
+ * dynamic writer) cost about a sixth of the registry's CPU per allocate and release (docs/benchmarks.md, issue 23).
+ *
+ * <p>{@link PortsResource} stays the one definition of these endpoints: their documentation, and every answer
+ * but a success or the registry's own refusal. A route here takes a request only when it is plainly well formed
+ * (JSON body of a known length, no query, a writer's identity) and otherwise hands it on, body included, to the
+ * JAX-RS method, which answers it exactly as before: so a bad request gets the one error message it always got.
+ * Once taken, a request is answered with the same registry call, the same answer object and the same JSON mapper as
+ * the JAX-RS method's, and a refusal of the registry's with the problem {@link Problems} gives it; its budget is
+ * spent as the rate-limit filter would. Nothing is handed on after the budget is spent or the registry is asked,
+ * so no request is counted or carried out twice. {@code sirsi.api.direct-routes=false} turns the routes off.
+ */
+@Singleton
+public class DirectRoutes {
+
+    /** After the filters and authentication ({@code order} up to -2), before Quarkus REST (20,500). */
+    private static final int ORDER = 1;
+    private static final String ALLOCATE = "/ports/allocate";
+    private static final String RELEASE = "/ports/release";
+    private static final String HEARTBEAT = "/ports/heartbeat/";
+    private static final String JSON = "application/json";
+    private static final String JSON_UTF8 = "application/json;charset=utf-8";
+    /** Spelled as Quarkus REST spells it (Vert.x's constant is lower case): the same answer, byte for byte. */
+    private static final String CONTENT_TYPE = "Content-Type";
+    private static final String ANSWER_TYPE = WrittenAnswers.TYPE.toString();
+
+    private final PortRegistry registry;
+    private final RateLimiter limiter;
+    private final ProblemWriter problems;
+    private final ObjectReader allocateBodies;
+    private final ObjectReader releaseBodies;
+    private final ObjectWriter answers;
+    private final boolean enabled;
+    private final LongAdder served = new LongAdder();
+
+    public DirectRoutes(PortRegistry registry, RateLimiter limiter, ProblemWriter problems, ObjectMapper mapper,
+            @ConfigProperty(name = "sirsi.api.direct-routes", defaultValue = "true") boolean enabled) {
+        this.registry = registry;
+        this.limiter = limiter;
+        this.problems = problems;
+        this.allocateBodies = mapper.readerFor(AllocateRequest.class);
+        this.releaseBodies = mapper.readerFor(ReleaseRequest.class);
+        this.answers = mapper.writer();
+        this.enabled = enabled;
+    }
+
+    void register(@Observes Router router) {
+        if (!enabled) {
+            return;
+        }
+        router.post(ALLOCATE).order(ORDER).handler(context -> withBody(context, ALLOCATE, body -> {
+            AllocationRequest request = allocateBodies.<AllocateRequest>readValue(body.getBytes())
+                    .toRegistryRequest(registry.types());
+            return () -> registry.allocate(request).thenApply(PortsResource.allocated(registry));
+        }));
+        router.post(RELEASE).order(ORDER).handler(context -> withBody(context, RELEASE, body -> {
+            UUID id = AllocationIds.parse(releaseBodies.<ReleaseRequest>readValue(body.getBytes()).allocationId());
+            return () -> registry.release(id).thenApply(released -> PortsResource.RELEASED);
+        }));
+        router.post(HEARTBEAT + ":allocation_id").order(ORDER).handler(this::heartbeat);
+    }
+
+    /** How many requests these routes answered (for tests: that the routes are really taken). */
+    long served() {
+        return served.sum();
+    }
+
+    /** What a route makes of a readable request: the registry call, made once its budget is spent. */
+    @FunctionalInterface
+    private interface Call {
+        CompletionStage<?> start();
+    }
+
+    /** What a route makes of a body; throws for anything the JAX-RS method would refuse. */
+    @FunctionalInterface
+    private interface BodyReader {
+        Call read(Buffer body) throws Exception;
+    }
+
+    private void withBody(RoutingContext context, String path, BodyReader reader) {
+        HttpServerRequest request = context.request();
+        if (!plain(context, path.equals(request.path())) || !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
+                || request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            context.next(); // a chunked body is BodySizeLimit's to count, and already set for JAX-RS
+            return;
+        }
+        request.body().onComplete(read -> {
+            if (read.failed()) {
+                return; // the connection went away; there is nobody to answer
+            }
+            Buffer body = read.result();
+            Call call;
+            try {
+                call = Utf8Bodies.isUtf8Text(body.getBytes()) ? reader.read(body) : null;
+            } catch (Exception refused) {
+                call = null;
+            }
+            if (call == null) {
+                context.setBody(body);
+                context.next();
+                return;
+            }
+            answer(context, Budget.WRITES, call);
+        });
+        request.resume();
+    }
+
+    private void heartbeat(RoutingContext context) {
+        UUID id;
+        try {
+            String path = context.request().path();
+            id = plain(context, path.startsWith(HEARTBEAT) && path.lastIndexOf('/') == HEARTBEAT.length() - 1)
+                    && !HttpConformance.hasBody(context.request())
+                    ? AllocationIds.parse(context.pathParam("allocation_id")) : null;
+        } catch (RuntimeException refused) {
+            id = null;
+        }
+        if (id == null) {
+            context.next();
+            return;
+        }
+        UUID allocation = id;
+        answer(context, Budget.READS, () -> registry.heartbeat(allocation).thenApply(alive -> PortsResource.ALIVE));
+    }
+
+    /**
+     * The path as written in the route (no trailing slash, no encoding), no query (each is checked by name in
+     * JAX-RS), no {@code Expect}, and a writer's identity (else JAX-RS says 401 or 403).
+     */
+    private static boolean plain(RoutingContext context, boolean exactPath) {
+        HttpServerRequest request = context.request();
+        if (!exactPath || request.query() != null || request.getHeader(HttpHeaders.EXPECT) != null) {
+            return false;
+        }
+        SecurityIdentity identity = context.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
+        return identity != null && identity.hasRole(Role.Names.WRITER);
+    }
+
+    /** What {@link MediaTypes#requireJson} accepts, as its Vert.x filter has tidied it: the common spellings. */
+    private static boolean isJson(String type) {
+        return type != null && (type.equalsIgnoreCase(JSON) || type.equalsIgnoreCase(JSON_UTF8));
+    }
+
+    private void answer(RoutingContext context, Budget budget, Call call) {
+        served.increment();
+        try {
+            spend(context, budget);
+        } catch (RateLimitExceededException tooMany) {
+            context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+            problems.send(context, tooMany.problem());
+            return;
+        }
+        if (registry.isOpen()) {
+            context.response().putHeader(BlockingReads.HEADER, Long.toString(registry.revision()));
+        }
+        CompletionStage<?> result;
+        try {
+            result = call.start();
+        } catch (RuntimeException failure) {
+            fail(context, failure);
+            return;
+        }
+        result.whenComplete((answer, failure) -> {
+            if (failure != null) {
+                fail(context, failure);
+                return;
+            }
+            byte[] json;
+            try {
+                json = answers.writeValueAsBytes(answer);
+            } catch (Exception unwritable) {
+                fail(context, unwritable);
+                return;
+            }
+            context.response().putHeader(CONTENT_TYPE, ANSWER_TYPE).end(Buffer.buffer(json));
+        });
+    }
+
+    /** As the rate-limit filter does: by API key when the client sent one, else by address. */
+    private void spend(RoutingContext context, Budget budget) {
+        if (!limiter.enabled()) {
+            return;
+        }
+        SecurityIdentity identity = ((QuarkusHttpUser) context.user()).getSecurityIdentity();
+        limiter.admit(RateLimiter.clientOf(identity, context.request()), budget);
+    }
+
+    private void fail(RoutingContext context, Throwable failure) {
+        Throwable cause = Problems.unwrap(failure);
+        Problem problem = cause instanceof RegistryException refused ? Problems.of(refused)
+                : Problems.incident(cause);
+        if (!context.response().ended()) {
+            problems.send(context, problem);
+        }
+    }
+}
