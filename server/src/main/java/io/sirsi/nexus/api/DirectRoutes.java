@@ -1,5 +1,6 @@
 package io.sirsi.nexus.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -12,6 +13,7 @@ import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.AllocationRequest;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.RegistryException;
+import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.wire.AllocateRequest;
 import io.sirsi.nexus.wire.AllocationIds;
 import io.sirsi.nexus.wire.Problem;
@@ -21,29 +23,34 @@ import io.sirsi.nexus.wire.Responses;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The registration endpoints' everyday request ({@code POST /ports/allocate}, {@code /ports/release},
- * {@code /ports/heartbeat/{id}}), answered by a Vert.x route of its own instead of Quarkus REST: the REST machinery
- * around a registration (its handler chain, the filters' and interceptors' contexts, the suspended request, the
- * dynamic writer) cost about a sixth of the registry's CPU per allocate and release (docs/benchmarks.md, issue 23).
+ * The hottest endpoints' everyday request ({@code POST /ports/allocate}, {@code /ports/release},
+ * {@code /ports/heartbeat/{id}}, {@code GET /ports/service/{name}}), answered by a Vert.x route of its own instead
+ * of Quarkus REST: the REST machinery around such a request (its handler chain, the filters' and interceptors'
+ * contexts, the suspended request, the dynamic writer) cost about a sixth of the registry's CPU per allocate and
+ * release, a fifth per heartbeat (docs/benchmarks.md, issue 23).
  *
  * <p>{@link PortsResource} stays the one definition of these endpoints: their documentation, and every answer
  * but a success or the registry's own refusal. A route here takes a request only when it is plainly well formed
- * (JSON body of a known length, no query, a writer's identity) and otherwise hands it on, body included, to the
- * JAX-RS method, which answers it exactly as before: so a bad request gets the one error message it always got.
- * Once taken, a request is answered with the same registry call, the same answer object and the same JSON mapper as
- * the JAX-RS method's, and a refusal of the registry's with the problem {@link Problems} gives it; its budget is
- * spent as the rate-limit filter would. Nothing is handed on after the budget is spent or the registry is asked,
- * so no request is counted or carried out twice. {@code sirsi.api.direct-routes=false} turns the routes off.
+ * (exact path, no query, JSON body of a known length, the role the endpoint asks) and otherwise hands it on, body
+ * included, to the JAX-RS method, which answers it exactly as before: so a bad request gets the one error message it
+ * always got, and a blocking, stale or per-host lookup its own handling. Once taken, a request is answered with the
+ * same registry call, the same answer and the same JSON mapper as the JAX-RS method's, and a refusal of the
+ * registry's with the problem {@link Problems} gives it; its budget is spent as the rate-limit filter would, and it
+ * carries {@code X-Sirsi-Index} as {@link BlockingReads.Index} would set it. Nothing is handed on after the budget
+ * is spent or the registry is asked, so no request is counted or carried out twice.
+ * {@code sirsi.api.direct-routes=false} turns the routes off.
  */
 @Singleton
 public class DirectRoutes {
@@ -53,6 +60,7 @@ public class DirectRoutes {
     private static final String ALLOCATE = "/ports/allocate";
     private static final String RELEASE = "/ports/release";
     private static final String HEARTBEAT = "/ports/heartbeat/";
+    private static final String SERVICE = "/ports/service/";
     private static final String JSON = "application/json";
     private static final String JSON_UTF8 = "application/json;charset=utf-8";
     /** Spelled as Quarkus REST spells it (Vert.x's constant is lower case): the same answer, byte for byte. */
@@ -65,17 +73,19 @@ public class DirectRoutes {
     private final ObjectReader allocateBodies;
     private final ObjectReader releaseBodies;
     private final ObjectWriter answers;
+    private final WrittenAnswers written;
     private final boolean enabled;
     private final LongAdder served = new LongAdder();
 
     public DirectRoutes(PortRegistry registry, RateLimiter limiter, ProblemWriter problems, ObjectMapper mapper,
-            @ConfigProperty(name = "sirsi.api.direct-routes", defaultValue = "true") boolean enabled) {
+            WrittenAnswers written, @ConfigProperty(name = "sirsi.api.direct-routes", defaultValue = "true") boolean enabled) {
         this.registry = registry;
         this.limiter = limiter;
         this.problems = problems;
         this.allocateBodies = mapper.readerFor(AllocateRequest.class);
         this.releaseBodies = mapper.readerFor(ReleaseRequest.class);
         this.answers = mapper.writer();
+        this.written = written;
         this.enabled = enabled;
     }
 
@@ -86,13 +96,15 @@ public class DirectRoutes {
         router.post(ALLOCATE).order(ORDER).handler(context -> withBody(context, ALLOCATE, body -> {
             AllocationRequest request = allocateBodies.<AllocateRequest>readValue(body.getBytes())
                     .toRegistryRequest(registry.types());
-            return () -> registry.allocate(request).thenApply(PortsResource.allocated(registry));
+            return response -> registry.allocate(request).thenApply(PortsResource.allocated(registry))
+                    .thenApply(this::json);
         }));
         router.post(RELEASE).order(ORDER).handler(context -> withBody(context, RELEASE, body -> {
             UUID id = AllocationIds.parse(releaseBodies.<ReleaseRequest>readValue(body.getBytes()).allocationId());
-            return () -> registry.release(id).thenApply(released -> PortsResource.RELEASED);
+            return response -> registry.release(id).thenApply(released -> json(PortsResource.RELEASED));
         }));
         router.post(HEARTBEAT + ":allocation_id").order(ORDER).handler(this::heartbeat);
+        router.get(SERVICE + ":service_name").order(ORDER).handler(this::lookup);
     }
 
     /** How many requests these routes answered (for tests: that the routes are really taken). */
@@ -100,10 +112,13 @@ public class DirectRoutes {
         return served.sum();
     }
 
-    /** What a route makes of a readable request: the registry call, made once its budget is spent. */
+    /**
+     * What a route makes of a readable request: the registry call, made once its budget is spent, and its answer's
+     * JSON (headers of its own set on the response it is given).
+     */
     @FunctionalInterface
     private interface Call {
-        CompletionStage<?> start();
+        CompletionStage<byte[]> start(HttpServerResponse response);
     }
 
     /** What a route makes of a body; throws for anything the JAX-RS method would refuse. */
@@ -114,7 +129,7 @@ public class DirectRoutes {
 
     private void withBody(RoutingContext context, String path, BodyReader reader) {
         HttpServerRequest request = context.request();
-        if (!plain(context, path.equals(request.path())) || !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
+        if (!plain(context, Role.Names.WRITER, path.equals(request.path())) || !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
                 || request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
             context.next(); // a chunked body is BodySizeLimit's to count, and already set for JAX-RS
             return;
@@ -144,7 +159,7 @@ public class DirectRoutes {
         UUID id;
         try {
             String path = context.request().path();
-            id = plain(context, path.startsWith(HEARTBEAT) && path.lastIndexOf('/') == HEARTBEAT.length() - 1)
+            id = plain(context, Role.Names.WRITER, path.startsWith(HEARTBEAT) && path.lastIndexOf('/') == HEARTBEAT.length() - 1)
                     && !HttpConformance.hasBody(context.request())
                     ? AllocationIds.parse(context.pathParam("allocation_id")) : null;
         } catch (RuntimeException refused) {
@@ -155,20 +170,42 @@ public class DirectRoutes {
             return;
         }
         UUID allocation = id;
-        answer(context, Budget.READS, () -> registry.heartbeat(allocation).thenApply(alive -> PortsResource.ALIVE));
+        answer(context, Budget.READS, response -> registry.heartbeat(allocation)
+                .thenApply(alive -> json(PortsResource.ALIVE)));
+    }
+
+    /** {@code GET /ports/service/{name}} without a query: no host, no blocking or stale read. */
+    private void lookup(RoutingContext context) {
+        String path = context.request().path();
+        String name = path.startsWith(SERVICE) ? path.substring(SERVICE.length()) : "";
+        if (!plain(context, Role.Names.READER, ServiceNames.isValid(name))) {
+            context.next();
+            return;
+        }
+        answer(context, Budget.READS, response -> registry.instances(name)
+                .thenApply(instances -> PortsResource.serviceAnswer(registry, written, name, null, instances,
+                        response::putHeader)));
+    }
+
+    private byte[] json(Object answer) {
+        try {
+            return answers.writeValueAsBytes(answer);
+        } catch (JsonProcessingException impossible) {
+            throw new UncheckedIOException(impossible); // records of strings, numbers and times
+        }
     }
 
     /**
      * The path as written in the route (no trailing slash, no encoding), no query (each is checked by name in
      * JAX-RS), no {@code Expect}, and a writer's identity (else JAX-RS says 401 or 403).
      */
-    private static boolean plain(RoutingContext context, boolean exactPath) {
+    private static boolean plain(RoutingContext context, String role, boolean exactPath) {
         HttpServerRequest request = context.request();
         if (!exactPath || request.query() != null || request.getHeader(HttpHeaders.EXPECT) != null) {
             return false;
         }
         SecurityIdentity identity = context.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
-        return identity != null && identity.hasRole(Role.Names.WRITER);
+        return identity != null && identity.hasRole(role);
     }
 
     /** What {@link MediaTypes#requireJson} accepts, as its Vert.x filter has tidied it: the common spellings. */
@@ -188,26 +225,19 @@ public class DirectRoutes {
         if (registry.isOpen()) {
             context.response().putHeader(BlockingReads.HEADER, Long.toString(registry.revision()));
         }
-        CompletionStage<?> result;
+        CompletionStage<byte[]> result;
         try {
-            result = call.start();
+            result = call.start(context.response());
         } catch (RuntimeException failure) {
             fail(context, failure);
             return;
         }
-        result.whenComplete((answer, failure) -> {
+        result.whenComplete((json, failure) -> {
             if (failure != null) {
                 fail(context, failure);
-                return;
+            } else {
+                context.response().putHeader(CONTENT_TYPE, ANSWER_TYPE).end(Buffer.buffer(json));
             }
-            byte[] json;
-            try {
-                json = answers.writeValueAsBytes(answer);
-            } catch (Exception unwritable) {
-                fail(context, unwritable);
-                return;
-            }
-            context.response().putHeader(CONTENT_TYPE, ANSWER_TYPE).end(Buffer.buffer(json));
         });
     }
 

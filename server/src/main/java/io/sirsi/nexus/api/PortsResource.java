@@ -43,6 +43,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -222,9 +223,20 @@ public class PortsResource {
     }
 
     private Response.ResponseBuilder serviceAnswer(String serviceName, String on, List<Allocation> instances) {
+        Response.ResponseBuilder answer = Response.ok().type(WrittenAnswers.TYPE);
+        return answer.entity(serviceAnswer(registry, written, serviceName, on, instances, answer::header));
+    }
+
+    /**
+     * A lookup's answer: the first instance's JSON, and how many there are in {@link #INSTANCES_HEADER}, given to
+     * {@code header}; none is a 404. {@link DirectRoutes} answers with it too.
+     */
+    static byte[] serviceAnswer(PortRegistry registry, WrittenAnswers written, String serviceName, String on,
+            List<Allocation> instances, BiConsumer<String, String> header) {
         Allocation first = instances.stream().findFirst().orElseThrow(() -> new NotRegisteredException(
                 "no service named '" + serviceName + "' is registered" + (on == null ? "" : " on host " + on)));
-        return written.lookup(view(first)).header(INSTANCES_HEADER, instances.size());
+        header.accept(INSTANCES_HEADER, Integer.toString(instances.size()));
+        return written.lookup(AllocationView.of(first, registry.agents().listening(first)));
     }
 
     @GET

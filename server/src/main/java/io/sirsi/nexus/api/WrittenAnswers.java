@@ -43,8 +43,8 @@ public class WrittenAnswers {
     }
 
     /** A lookup's answer: the allocation's view. */
-    Response.ResponseBuilder lookup(AllocationView view) {
-        return Response.ok(lookups.json(view.allocationId(), view), TYPE);
+    byte[] lookup(AllocationView view) {
+        return lookups.json(view.allocationId(), view);
     }
 
     /** {@code GET /ports/ranges} of one host: an object keyed by service type, in the ranges' order. */

@@ -15,7 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * What allocate, release and heartbeat answer, whole: status, type, headers and body. Run twice, with the direct
+ * What allocate, release, heartbeat and a lookup by name answer, whole: status, type, headers and body. Run twice, with the direct
  * routes ({@link DirectRoutesTest}) and without them ({@link JaxRsRegistrationTest}): the same assertions holding for
  * both is what says the routes answer as the JAX-RS methods do.
  */
@@ -55,6 +55,13 @@ abstract class RegistrationAnswersContract {
                 .body("success", equalTo(false))
                 .body("detail", containsString("port " + port + " is not available: held by service '" + name));
 
+        String found = given().get("/ports/service/" + name).then().statusCode(200).contentType(equalTo(JSON))
+                .header(BlockingReads.HEADER, matchesPattern("\\d+")).header("X-Sirsi-Instances", "1")
+                .extract().asString();
+        assertEquals("{\"port\":" + port + ",\"service_name\":\"" + name + "\",\"service_type\":\"custom\","
+                + "\"allocation_id\":\"ID\",\"allocated_at\":\"T\",\"last_heartbeat\":\"T\",\"status\":\"Active\","
+                + "\"process_id\":null,\"host\":\"localhost\"}", normalised(found));
+
         String alive = Registry.heartbeat(id).statusCode(200).contentType(equalTo(JSON))
                 .header(BlockingReads.HEADER, matchesPattern("\\d+")).extract().asString();
         assertEquals("{\"success\":\"true\",\"message\":\"Heartbeat successful\"}", alive);
@@ -68,8 +75,11 @@ abstract class RegistrationAnswersContract {
                 .body("detail", equalTo("no allocation with id " + id));
         Registry.heartbeat(id).statusCode(404).contentType(equalTo(PROBLEM))
                 .body("detail", equalTo("no allocation with id " + id));
-        expectServed(routes.served() - before, "two allocations, a refused one, a heartbeat, a release, and a"
-                + " release and a heartbeat of an allocation that is gone");
+        given().get("/ports/service/" + name).then().statusCode(404).contentType(equalTo(PROBLEM))
+                .header(BlockingReads.HEADER, matchesPattern("\\d+"))
+                .body("detail", equalTo("no service named '" + name + "' is registered"));
+        expectServed(routes.served() - before, "two allocations, a refused one, a lookup, a heartbeat, a release,"
+                + " and a release, a heartbeat and a lookup of an allocation that is gone");
     }
 
     @Test
@@ -90,6 +100,12 @@ abstract class RegistrationAnswersContract {
                 .then().statusCode(400).body("detail", containsString("allocation_id must be a UUID"));
         Registry.heartbeat("not-an-id").statusCode(400).body("detail", containsString("allocation_id must be a UUID"));
         given().get("/ports/release").then().statusCode(405).header("Allow", "OPTIONS, POST");
+        given().get("/ports/service/Not_A_Name").then().statusCode(400).contentType(equalTo(PROBLEM))
+                .body("detail", containsString("invalid service_name 'Not_A_Name'"));
+        given().get("/ports/service/contract-none?stale").then().statusCode(404)
+                .body("detail", equalTo("no service named 'contract-none' is registered"));
+        given().get("/ports/service/contract-none?host=localhost").then().statusCode(404)
+                .body("detail", equalTo("no service named 'contract-none' is registered on host localhost"));
         assertEquals(0, routes.served() - before, "a request the JAX-RS methods refuse is theirs to answer");
     }
 
