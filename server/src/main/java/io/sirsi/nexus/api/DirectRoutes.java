@@ -29,6 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
@@ -36,7 +37,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The hottest endpoints' everyday request ({@code POST /ports/allocate}, {@code /ports/release},
- * {@code /ports/heartbeat/{id}}, {@code GET /ports/service/{name}}), answered by a Vert.x route of its own instead
+ * {@code /ports/heartbeat/{id}}, {@code GET /ports/service/{name}}, {@code GET /ports/ranges}), answered by a Vert.x route of its own instead
  * of Quarkus REST: the REST machinery around such a request (its handler chain, the filters' and interceptors'
  * contexts, the suspended request, the dynamic writer) cost about a sixth of the registry's CPU per allocate and
  * release, a fifth per heartbeat (docs/benchmarks.md, issue 23).
@@ -61,6 +62,7 @@ public class DirectRoutes {
     private static final String RELEASE = "/ports/release";
     private static final String HEARTBEAT = "/ports/heartbeat/";
     private static final String SERVICE = "/ports/service/";
+    private static final String RANGES = "/ports/ranges";
     private static final String JSON = "application/json";
     private static final String JSON_UTF8 = "application/json;charset=utf-8";
     /** Spelled as Quarkus REST spells it (Vert.x's constant is lower case): the same answer, byte for byte. */
@@ -105,6 +107,7 @@ public class DirectRoutes {
         }));
         router.post(HEARTBEAT + ":allocation_id").order(ORDER).handler(this::heartbeat);
         router.get(SERVICE + ":service_name").order(ORDER).handler(this::lookup);
+        router.get(RANGES).order(ORDER).handler(this::ranges);
     }
 
     /** How many requests these routes answered (for tests: that the routes are really taken). */
@@ -185,6 +188,17 @@ public class DirectRoutes {
         answer(context, Budget.READS, response -> registry.instances(name)
                 .thenApply(instances -> PortsResource.serviceAnswer(registry, written, name, null, instances,
                         response::putHeader)));
+    }
+
+    /** {@code GET /ports/ranges} without a query: the registry's own host. */
+    private void ranges(RoutingContext context) {
+        if (!plain(context, Role.Names.READER, RANGES.equals(context.request().path()))) {
+            context.next();
+            return;
+        }
+        String host = registry.host(Optional.empty());
+        answer(context, Budget.READS, response -> registry.rangeUsage(host)
+                .thenApply(usages -> PortsResource.rangesAnswer(registry, written, host, usages)));
     }
 
     private byte[] json(Object answer) {

@@ -9,6 +9,7 @@ import io.sirsi.nexus.registry.Grant;
 import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.RangeUsage;
 import io.sirsi.nexus.registry.RegistryStats;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.StaleRead;
@@ -398,7 +399,13 @@ public class PortsResource {
                     additionalProperties = Responses.Range.class)))
     public CompletionStage<Response> ranges(@QueryParam("host") String host) {
         String on = host(host);
-        return registry.rangeUsage(on).thenApply(usages -> written.ranges(on, usages.stream()
+        return registry.rangeUsage(on).thenApply(usages -> Response.ok(rangesAnswer(registry, written, on, usages),
+                WrittenAnswers.TYPE).build());
+    }
+
+    /** The ranges' answer for a host, as JSON; {@link DirectRoutes} answers with it too. */
+    static byte[] rangesAnswer(PortRegistry registry, WrittenAnswers written, String on, List<RangeUsage> usages) {
+        return written.ranges(on, usages.stream()
                 // a host whose agent reports has its own kernel's ranges; otherwise the registry's machine's, the
                 // one it can read
                 .map(usage -> registry.agents().kernel(on, usage.range())
@@ -406,7 +413,7 @@ public class PortsResource {
                                 .stream().map(span -> new HostReport.PortSpan(span.first(), span.last())).toList()))
                         .orElseGet(() -> Responses.Range.of(usage,
                                 registry.types().overlapsEphemeral(usage.serviceType()))))
-                .toList()));
+                .toList());
     }
 
     /** The allocations a {@code ?status=} asks for: every one when absent. */

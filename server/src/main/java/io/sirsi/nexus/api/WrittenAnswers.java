@@ -7,7 +7,6 @@ import io.sirsi.nexus.wire.AllocationView;
 import io.sirsi.nexus.wire.Responses;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -48,8 +47,8 @@ public class WrittenAnswers {
     }
 
     /** {@code GET /ports/ranges} of one host: an object keyed by service type, in the ranges' order. */
-    Response ranges(String host, List<Responses.Range> inOrder) {
-        return Response.ok(ranges.json(host, inOrder), TYPE).build();
+    byte[] ranges(String host, List<Responses.Range> inOrder) {
+        return ranges.json(host, inOrder);
     }
 
     private static Map<String, Responses.Range> byType(List<Responses.Range> inOrder) {

@@ -3,6 +3,7 @@ package io.sirsi.nexus.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,7 +16,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * What allocate, release, heartbeat and a lookup by name answer, whole: status, type, headers and body. Run twice, with the direct
+ * What allocate, release, heartbeat, a lookup by name and the ranges answer, whole: status, type, headers and body. Run twice, with the direct
  * routes ({@link DirectRoutesTest}) and without them ({@link JaxRsRegistrationTest}): the same assertions holding for
  * both is what says the routes answer as the JAX-RS methods do.
  */
@@ -62,6 +63,11 @@ abstract class RegistrationAnswersContract {
                 + "\"allocation_id\":\"ID\",\"allocated_at\":\"T\",\"last_heartbeat\":\"T\",\"status\":\"Active\","
                 + "\"process_id\":null,\"host\":\"localhost\"}", normalised(found));
 
+        given().get("/ports/ranges").then().statusCode(200).contentType(equalTo(JSON))
+                .header(BlockingReads.HEADER, matchesPattern("\\d+"))
+                .body("custom.service_type", equalTo("custom")).body("custom.first_port", equalTo(9000))
+                .body("custom.in_use", greaterThanOrEqualTo(1));
+
         String alive = Registry.heartbeat(id).statusCode(200).contentType(equalTo(JSON))
                 .header(BlockingReads.HEADER, matchesPattern("\\d+")).extract().asString();
         assertEquals("{\"success\":\"true\",\"message\":\"Heartbeat successful\"}", alive);
@@ -78,12 +84,12 @@ abstract class RegistrationAnswersContract {
         given().get("/ports/service/" + name).then().statusCode(404).contentType(equalTo(PROBLEM))
                 .header(BlockingReads.HEADER, matchesPattern("\\d+"))
                 .body("detail", equalTo("no service named '" + name + "' is registered"));
-        expectServed(routes.served() - before, "two allocations, a refused one, a lookup, a heartbeat, a release,"
+        expectServed(routes.served() - before, "two allocations, a refused one, a lookup, the ranges, a heartbeat, a release,"
                 + " and a release, a heartbeat and a lookup of an allocation that is gone");
     }
 
     @Test
-    void badRequestsGetTheirOwnMessages() {
+    void badRequestsAndQueriesAreTheJaxRsMethodsToAnswer() {
         long before = routes.served();
         Registry.allocate("{\"service_name\":\"contract-bad\",\"service_type\":\"custom\",\"x\":1}").statusCode(400)
                 .contentType(equalTo(PROBLEM)).body("type", equalTo("urn:sirsi-nexus:problem:invalid-json"))
@@ -104,6 +110,7 @@ abstract class RegistrationAnswersContract {
                 .body("detail", containsString("invalid service_name 'Not_A_Name'"));
         given().get("/ports/service/contract-none?stale").then().statusCode(404)
                 .body("detail", equalTo("no service named 'contract-none' is registered"));
+        given().get("/ports/ranges?host=localhost").then().statusCode(200).contentType(equalTo(JSON));
         given().get("/ports/service/contract-none?host=localhost").then().statusCode(404)
                 .body("detail", equalTo("no service named 'contract-none' is registered on host localhost"));
         assertEquals(0, routes.served() - before, "a request the JAX-RS methods refuse is theirs to answer");
