@@ -19,7 +19,8 @@ import io.sirsi.nexus.wire.AllocationIds;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ProblemWriter;
 import io.sirsi.nexus.wire.ReleaseRequest;
-import io.sirsi.nexus.wire.Responses;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -33,14 +34,16 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The hottest endpoints' everyday request ({@code POST /ports/allocate}, {@code /ports/release},
- * {@code /ports/heartbeat/{id}}, {@code GET /ports/service/{name}}, {@code GET /ports/ranges}), answered by a Vert.x route of its own instead
- * of Quarkus REST: the REST machinery around such a request (its handler chain, the filters' and interceptors'
- * contexts, the suspended request, the dynamic writer) cost about a sixth of the registry's CPU per allocate and
- * release, a fifth per heartbeat (docs/benchmarks.md, issue 23).
+ * {@code /ports/heartbeat/{id}}, {@code GET /ports/service/{name}}, {@code GET /ports/ranges}), answered by a Vert.x
+ * route of its own instead of Quarkus REST: the REST machinery around such a request (its handler chain, the
+ * filters' and interceptors' contexts, the suspended request, the dynamic writer) cost about a sixth of the
+ * registry's CPU per allocate and release, a fifth per heartbeat (docs/benchmarks.md, issue 23).
  *
  * <p>{@link PortsResource} stays the one definition of these endpoints: their documentation, and every answer
  * but a success or the registry's own refusal. A route here takes a request only when it is plainly well formed
@@ -75,18 +78,24 @@ public class DirectRoutes {
     private final ObjectReader allocateBodies;
     private final ObjectReader releaseBodies;
     private final ObjectWriter answers;
+    /** The answers to a release and a heartbeat never change: written once. */
+    private final byte[] releasedJson;
+    private final byte[] aliveJson;
     private final WrittenAnswers written;
     private final boolean enabled;
     private final LongAdder served = new LongAdder();
 
     public DirectRoutes(PortRegistry registry, RateLimiter limiter, ProblemWriter problems, ObjectMapper mapper,
-            WrittenAnswers written, @ConfigProperty(name = "sirsi.api.direct-routes", defaultValue = "true") boolean enabled) {
+            WrittenAnswers written,
+            @ConfigProperty(name = "sirsi.api.direct-routes", defaultValue = "true") boolean enabled) {
         this.registry = registry;
         this.limiter = limiter;
         this.problems = problems;
         this.allocateBodies = mapper.readerFor(AllocateRequest.class);
         this.releaseBodies = mapper.readerFor(ReleaseRequest.class);
         this.answers = mapper.writer();
+        this.releasedJson = json(PortsResource.RELEASED);
+        this.aliveJson = json(PortsResource.ALIVE);
         this.written = written;
         this.enabled = enabled;
     }
@@ -98,12 +107,12 @@ public class DirectRoutes {
         router.post(ALLOCATE).order(ORDER).handler(context -> withBody(context, ALLOCATE, body -> {
             AllocationRequest request = allocateBodies.<AllocateRequest>readValue(body.getBytes())
                     .toRegistryRequest(registry.types());
-            return response -> registry.allocate(request).thenApply(PortsResource.allocated(registry))
-                    .thenApply(this::json);
+            return new Call<>(() -> registry.allocate(request),
+                    (grant, response) -> json(PortsResource.allocated(registry).apply(grant)));
         }));
         router.post(RELEASE).order(ORDER).handler(context -> withBody(context, RELEASE, body -> {
             UUID id = AllocationIds.parse(releaseBodies.<ReleaseRequest>readValue(body.getBytes()).allocationId());
-            return response -> registry.release(id).thenApply(released -> json(PortsResource.RELEASED));
+            return new Call<>(() -> registry.release(id), (released, response) -> releasedJson);
         }));
         router.post(HEARTBEAT + ":allocation_id").order(ORDER).handler(this::heartbeat);
         router.get(SERVICE + ":service_name").order(ORDER).handler(this::lookup);
@@ -116,23 +125,22 @@ public class DirectRoutes {
     }
 
     /**
-     * What a route makes of a readable request: the registry call, made once its budget is spent, and its answer's
-     * JSON (headers of its own set on the response it is given).
+     * What a route makes of a readable request: the registry call, made once its budget is spent, and how its result
+     * is written, on the request's event loop (headers of its own set on the response it is given).
      */
-    @FunctionalInterface
-    private interface Call {
-        CompletionStage<byte[]> start(HttpServerResponse response);
+    private record Call<T>(Supplier<CompletionStage<T>> start, BiFunction<T, HttpServerResponse, byte[]> json) {
     }
 
     /** What a route makes of a body; throws for anything the JAX-RS method would refuse. */
     @FunctionalInterface
     private interface BodyReader {
-        Call read(Buffer body) throws Exception;
+        Call<?> read(Buffer body) throws Exception;
     }
 
     private void withBody(RoutingContext context, String path, BodyReader reader) {
         HttpServerRequest request = context.request();
-        if (!plain(context, Role.Names.WRITER, path.equals(request.path())) || !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
+        if (!plain(context, Role.Names.WRITER, path.equals(request.path()))
+                || !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
                 || request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
             context.next(); // a chunked body is BodySizeLimit's to count, and already set for JAX-RS
             return;
@@ -142,7 +150,7 @@ public class DirectRoutes {
                 return; // the connection went away; there is nobody to answer
             }
             Buffer body = read.result();
-            Call call;
+            Call<?> call;
             try {
                 call = Utf8Bodies.isUtf8Text(body.getBytes()) ? reader.read(body) : null;
             } catch (Exception refused) {
@@ -162,8 +170,8 @@ public class DirectRoutes {
         UUID id;
         try {
             String path = context.request().path();
-            id = plain(context, Role.Names.WRITER, path.startsWith(HEARTBEAT) && path.lastIndexOf('/') == HEARTBEAT.length() - 1)
-                    && !HttpConformance.hasBody(context.request())
+            boolean exactPath = path.startsWith(HEARTBEAT) && path.lastIndexOf('/') == HEARTBEAT.length() - 1;
+            id = plain(context, Role.Names.WRITER, exactPath) && !HttpConformance.hasBody(context.request())
                     ? AllocationIds.parse(context.pathParam("allocation_id")) : null;
         } catch (RuntimeException refused) {
             id = null;
@@ -173,8 +181,8 @@ public class DirectRoutes {
             return;
         }
         UUID allocation = id;
-        answer(context, Budget.READS, response -> registry.heartbeat(allocation)
-                .thenApply(alive -> json(PortsResource.ALIVE)));
+        answer(context, Budget.READS, new Call<>(() -> registry.heartbeat(allocation),
+                (alive, response) -> aliveJson));
     }
 
     /** {@code GET /ports/service/{name}} without a query: no host, no blocking or stale read. */
@@ -185,9 +193,8 @@ public class DirectRoutes {
             context.next();
             return;
         }
-        answer(context, Budget.READS, response -> registry.instances(name)
-                .thenApply(instances -> PortsResource.serviceAnswer(registry, written, name, null, instances,
-                        response::putHeader)));
+        answer(context, Budget.READS, new Call<>(() -> registry.instances(name), (instances, response) ->
+                PortsResource.serviceAnswer(registry, written, name, null, instances, response::putHeader)));
     }
 
     /** {@code GET /ports/ranges} without a query: the registry's own host. */
@@ -197,8 +204,8 @@ public class DirectRoutes {
             return;
         }
         String host = registry.host(Optional.empty());
-        answer(context, Budget.READS, response -> registry.rangeUsage(host)
-                .thenApply(usages -> PortsResource.rangesAnswer(registry, written, host, usages)));
+        answer(context, Budget.READS, new Call<>(() -> registry.rangeUsage(host),
+                (usages, response) -> PortsResource.rangesAnswer(registry, written, host, usages)));
     }
 
     private byte[] json(Object answer) {
@@ -227,7 +234,7 @@ public class DirectRoutes {
         return type != null && (type.equalsIgnoreCase(JSON) || type.equalsIgnoreCase(JSON_UTF8));
     }
 
-    private void answer(RoutingContext context, Budget budget, Call call) {
+    private <T> void answer(RoutingContext context, Budget budget, Call<T> call) {
         served.increment();
         try {
             spend(context, budget);
@@ -239,20 +246,38 @@ public class DirectRoutes {
         if (registry.isOpen()) {
             context.response().putHeader(BlockingReads.HEADER, Long.toString(registry.revision()));
         }
-        CompletionStage<byte[]> result;
+        CompletionStage<T> result;
         try {
-            result = call.start(context.response());
+            result = call.start().get();
         } catch (RuntimeException failure) {
             fail(context, failure);
             return;
         }
-        result.whenComplete((json, failure) -> {
-            if (failure != null) {
-                fail(context, failure);
+        // A change completes on the store writer, whose time is the registry's throughput: the answer is written on
+        // the request's event loop instead. A read that completed at once is written where it is.
+        Context loop = Vertx.currentContext();
+        result.whenComplete((value, failure) -> {
+            if (Vertx.currentContext() == loop) {
+                respond(context, call, value, failure);
             } else {
-                context.response().putHeader(CONTENT_TYPE, ANSWER_TYPE).end(Buffer.buffer(json));
+                loop.runOnContext(ignored -> respond(context, call, value, failure));
             }
         });
+    }
+
+    private <T> void respond(RoutingContext context, Call<T> call, T value, Throwable failure) {
+        if (failure != null) {
+            fail(context, failure);
+            return;
+        }
+        byte[] json;
+        try {
+            json = call.json().apply(value, context.response());
+        } catch (RuntimeException refused) {
+            fail(context, refused); // a lookup of a service that has no instance: the registry's 404
+            return;
+        }
+        context.response().putHeader(CONTENT_TYPE, ANSWER_TYPE).end(Buffer.buffer(json));
     }
 
     /** As the rate-limit filter does: by API key when the client sent one, else by address. */
