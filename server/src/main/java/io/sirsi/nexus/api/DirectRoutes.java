@@ -31,7 +31,9 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
@@ -66,6 +68,8 @@ public class DirectRoutes {
     private static final String HEARTBEAT = "/ports/heartbeat/";
     private static final String SERVICE = "/ports/service/";
     private static final String RANGES = "/ports/ranges";
+    /** {@code ?stale} as Consul spells it, and {@code ?stale=true}: every other query is JAX-RS's to read. */
+    private static final Set<String> STALE_QUERIES = Set.of(StaleReads.PARAMETER, StaleReads.PARAMETER + "=true");
     private static final String JSON = "application/json";
     private static final String JSON_UTF8 = "application/json;charset=utf-8";
     /** Spelled as Quarkus REST spells it (Vert.x's constant is lower case): the same answer, byte for byte. */
@@ -185,12 +189,27 @@ public class DirectRoutes {
                 (alive, response) -> aliveJson));
     }
 
-    /** {@code GET /ports/service/{name}} without a query: no host, no blocking or stale read. */
+    /**
+     * {@code GET /ports/service/{name}}, with no query or with {@code ?stale} alone (the read mode clients that
+     * accept a bounded lag use on replicas): no host, no blocking read.
+     */
     private void lookup(RoutingContext context) {
         String path = context.request().path();
         String name = path.startsWith(SERVICE) ? path.substring(SERVICE.length()) : "";
-        if (!plain(context, Role.Names.READER, ServiceNames.isValid(name))) {
+        String query = context.request().query();
+        boolean stale = query != null && STALE_QUERIES.contains(query);
+        if (!plain(context, Role.Names.READER, ServiceNames.isValid(name), stale)) {
             context.next();
+            return;
+        }
+        if (stale) {
+            answer(context, Budget.READS, new Call<>(() -> CompletableFuture.completedStage(
+                    registry.instancesStale(name)), (read, response) -> {
+                byte[] json = PortsResource.serviceAnswer(registry, written, name, null, read.answer(),
+                        response::putHeader);
+                StaleReads.headers(read, response::putHeader);
+                return json;
+            }));
             return;
         }
         answer(context, Budget.READS, new Call<>(() -> registry.instances(name), (instances, response) ->
@@ -221,8 +240,13 @@ public class DirectRoutes {
      * JAX-RS), no {@code Expect}, and a writer's identity (else JAX-RS says 401 or 403).
      */
     private static boolean plain(RoutingContext context, String role, boolean exactPath) {
+        return plain(context, role, exactPath, false);
+    }
+
+    /** The same, a query allowed when {@code knownQuery} (the route has recognised it). */
+    private static boolean plain(RoutingContext context, String role, boolean exactPath, boolean knownQuery) {
         HttpServerRequest request = context.request();
-        if (!exactPath || request.query() != null || request.getHeader(HttpHeaders.EXPECT) != null) {
+        if (!exactPath || (request.query() != null && !knownQuery) || request.getHeader(HttpHeaders.EXPECT) != null) {
             return false;
         }
         SecurityIdentity identity = context.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;

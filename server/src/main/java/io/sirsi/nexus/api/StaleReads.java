@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -40,10 +41,18 @@ final class StaleReads {
     }
 
     static Response.ResponseBuilder headers(Response.ResponseBuilder answer, StaleRead<?> read) {
-        return answer.header(REVISION, read.revision()).header(LAG, read.lag().toMillis());
+        headers(read, answer::header);
+        return answer;
+    }
+
+    /** The revision and lag headers, given to {@code header} ({@link DirectRoutes} sets them on its response). */
+    static void headers(StaleRead<?> read, BiConsumer<String, String> header) {
+        header.accept(REVISION, Long.toString(read.revision()));
+        header.accept(LAG, Long.toString(read.lag().toMillis()));
     }
 
     static <T> RestResponse.ResponseBuilder<T> headers(RestResponse.ResponseBuilder<T> answer, StaleRead<?> read) {
-        return answer.header(REVISION, read.revision()).header(LAG, read.lag().toMillis());
+        headers(read, answer::header);
+        return answer;
     }
 }

@@ -63,6 +63,11 @@ abstract class RegistrationAnswersContract {
                 + "\"allocation_id\":\"ID\",\"allocated_at\":\"T\",\"last_heartbeat\":\"T\",\"status\":\"Active\","
                 + "\"process_id\":null,\"host\":\"localhost\"}", normalised(found));
 
+        String stale = given().get("/ports/service/" + name + "?stale").then().statusCode(200)
+                .contentType(equalTo(JSON)).header("X-Sirsi-Instances", "1").header("X-Sirsi-Lag", "0")
+                .header("X-Sirsi-Revision", matchesPattern("\\d+")).extract().asString();
+        assertEquals(found, stale);
+
         given().get("/ports/ranges").then().statusCode(200).contentType(equalTo(JSON))
                 .header(BlockingReads.HEADER, matchesPattern("\\d+"))
                 .body("custom.service_type", equalTo("custom")).body("custom.first_port", equalTo(9000))
@@ -84,7 +89,7 @@ abstract class RegistrationAnswersContract {
         given().get("/ports/service/" + name).then().statusCode(404).contentType(equalTo(PROBLEM))
                 .header(BlockingReads.HEADER, matchesPattern("\\d+"))
                 .body("detail", equalTo("no service named '" + name + "' is registered"));
-        expectServed(routes.served() - before, "two allocations, a refused one, a lookup, the ranges, a heartbeat, a release,"
+        expectServed(routes.served() - before, "two allocations, a refused one, a lookup, a stale one, the ranges, a heartbeat, a release,"
                 + " and a release, a heartbeat and a lookup of an allocation that is gone");
     }
 
@@ -108,8 +113,8 @@ abstract class RegistrationAnswersContract {
         given().get("/ports/release").then().statusCode(405).header("Allow", "OPTIONS, POST");
         given().get("/ports/service/Not_A_Name").then().statusCode(400).contentType(equalTo(PROBLEM))
                 .body("detail", containsString("invalid service_name 'Not_A_Name'"));
-        given().get("/ports/service/contract-none?stale").then().statusCode(404)
-                .body("detail", equalTo("no service named 'contract-none' is registered"));
+        given().get("/ports/service/contract-none?stale=maybe").then().statusCode(400)
+                .body("detail", containsString("stale"));
         given().get("/ports/ranges?host=localhost").then().statusCode(200).contentType(equalTo(JSON));
         given().get("/ports/service/contract-none?host=localhost").then().statusCode(404)
                 .body("detail", equalTo("no service named 'contract-none' is registered on host localhost"));
