@@ -109,13 +109,13 @@ public class DirectRoutes {
             return;
         }
         router.post(ALLOCATE).order(ORDER).handler(context -> withBody(context, ALLOCATE, body -> {
-            AllocationRequest request = allocateBodies.<AllocateRequest>readValue(body.getBytes())
+            AllocationRequest request = allocateBodies.<AllocateRequest>readValue(body)
                     .toRegistryRequest(registry.types());
             return new Call<>(() -> registry.allocate(request),
                     (grant, response) -> json(PortsResource.allocated(registry).apply(grant)));
         }));
         router.post(RELEASE).order(ORDER).handler(context -> withBody(context, RELEASE, body -> {
-            UUID id = AllocationIds.parse(releaseBodies.<ReleaseRequest>readValue(body.getBytes()).allocationId());
+            UUID id = AllocationIds.parse(releaseBodies.<ReleaseRequest>readValue(body).allocationId());
             return new Call<>(() -> registry.release(id), (released, response) -> releasedJson);
         }));
         router.post(HEARTBEAT + ":allocation_id").order(ORDER).handler(this::heartbeat);
@@ -138,7 +138,7 @@ public class DirectRoutes {
     /** What a route makes of a body; throws for anything the JAX-RS method would refuse. */
     @FunctionalInterface
     private interface BodyReader {
-        Call<?> read(Buffer body) throws Exception;
+        Call<?> read(byte[] body) throws Exception;
     }
 
     private void withBody(RoutingContext context, String path, BodyReader reader) {
@@ -154,9 +154,10 @@ public class DirectRoutes {
                 return; // the connection went away; there is nobody to answer
             }
             Buffer body = read.result();
+            byte[] bytes = body.getBytes();
             Call<?> call;
             try {
-                call = Utf8Bodies.isUtf8Text(body.getBytes()) ? reader.read(body) : null;
+                call = Utf8Bodies.isUtf8Text(bytes) ? reader.read(bytes) : null;
             } catch (Exception refused) {
                 call = null;
             }
@@ -237,7 +238,7 @@ public class DirectRoutes {
 
     /**
      * The path as written in the route (no trailing slash, no encoding), no query (each is checked by name in
-     * JAX-RS), no {@code Expect}, and a writer's identity (else JAX-RS says 401 or 403).
+     * JAX-RS), no {@code Expect}, and an identity that holds the endpoint's role (else JAX-RS says 401 or 403).
      */
     private static boolean plain(RoutingContext context, String role, boolean exactPath) {
         return plain(context, role, exactPath, false);
