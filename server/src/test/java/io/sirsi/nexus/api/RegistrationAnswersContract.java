@@ -64,7 +64,8 @@ abstract class RegistrationAnswersContract {
                 + "\"process_id\":null,\"host\":\"localhost\"}", normalised(found));
 
         String stale = given().get("/ports/service/" + name + "?stale").then().statusCode(200)
-                .contentType(equalTo(JSON)).header("X-Sirsi-Instances", "1").header("X-Sirsi-Lag", "0")
+                .contentType(equalTo(JSON)).header("X-Sirsi-Instances", "1")
+                .header("X-Sirsi-Lag", matchesPattern("\\d+")) // 0 on SQLite; PostgreSQL's follower may lag
                 .header("X-Sirsi-Revision", matchesPattern("\\d+")).extract().asString();
         assertEquals(found, stale);
 
