@@ -112,7 +112,7 @@ public class DirectRoutes {
             AllocationRequest request = allocateBodies.<AllocateRequest>readValue(body)
                     .toRegistryRequest(registry.types());
             return new Call<>(() -> registry.allocate(request),
-                    (grant, response) -> json(PortsResource.allocated(registry).apply(grant)));
+                    (grant, response) -> json(PortsResource.allocated(registry, grant)));
         }));
         router.post(RELEASE).order(ORDER).handler(context -> withBody(context, RELEASE, body -> {
             UUID id = AllocationIds.parse(releaseBodies.<ReleaseRequest>readValue(body).allocationId());
@@ -305,13 +305,9 @@ public class DirectRoutes {
         context.response().putHeader(CONTENT_TYPE, ANSWER_TYPE).end(Buffer.buffer(json));
     }
 
-    /** As the rate-limit filter does: by API key when the client sent one, else by address. */
+    /** As the rate-limit filter does ({@link RateLimiter#admit(SecurityIdentity, HttpServerRequest, Budget)}). */
     private void spend(RoutingContext context, Budget budget) {
-        if (!limiter.enabled()) {
-            return;
-        }
-        SecurityIdentity identity = ((QuarkusHttpUser) context.user()).getSecurityIdentity();
-        limiter.admit(RateLimiter.clientOf(identity, context.request()), budget);
+        limiter.admit(((QuarkusHttpUser) context.user()).getSecurityIdentity(), context.request(), budget);
     }
 
     private void fail(RoutingContext context, Throwable failure) {

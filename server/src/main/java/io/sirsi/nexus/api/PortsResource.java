@@ -45,7 +45,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -105,13 +104,13 @@ public class PortsResource {
     @APIResponse(responseCode = "409", description = "Required port unavailable, or range exhausted",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public CompletionStage<Responses.Allocated> allocate(AllocateRequest request) {
-        return registry.allocate(present(request).toRegistryRequest(registry.types())).thenApply(allocated(registry));
+        return registry.allocate(present(request).toRegistryRequest(registry.types()))
+                .thenApply(grant -> allocated(registry, grant));
     }
 
     /** The answer to an allocation; {@link DirectRoutes} answers with it too. */
-    static Function<Grant, Responses.Allocated> allocated(PortRegistry registry) {
-        return grant -> new Responses.Allocated(true, AllocationView.of(grant.allocation(),
-                registry.agents().listening(grant.allocation())), grant.why()
+    static Responses.Allocated allocated(PortRegistry registry, Grant grant) {
+        return new Responses.Allocated(true, view(registry, grant.allocation()), grant.why()
                 .map(why -> "Port allocated: " + why)
                 .orElse(grant.created() ? "Port allocated successfully"
                         : "Service already holds this port; allocation renewed"));
@@ -237,7 +236,7 @@ public class PortsResource {
         Allocation first = instances.stream().findFirst().orElseThrow(() -> new NotRegisteredException(
                 "no service named '" + serviceName + "' is registered" + (on == null ? "" : " on host " + on)));
         header.accept(INSTANCES_HEADER, Integer.toString(instances.size()));
-        return written.lookup(AllocationView.of(first, registry.agents().listening(first)));
+        return written.lookup(view(registry, first));
     }
 
     @GET
@@ -439,6 +438,11 @@ public class PortsResource {
     }
 
     private AllocationView view(Allocation allocation) {
+        return view(registry, allocation);
+    }
+
+    /** An allocation as the API shows it, with what its host's agent sees of its listener. */
+    private static AllocationView view(PortRegistry registry, Allocation allocation) {
         return AllocationView.of(allocation, registry.agents().listening(allocation));
     }
 

@@ -49,10 +49,7 @@ public final class RateLimitFilters {
 
         @Override
         public void filter(ContainerRequestContext context) {
-            if (!limiter.enabled()) {
-                return; // nor the identity resolved, nor the client's name built, for a budget nobody keeps
-            }
-            limiter.admit(RateLimiter.clientOf(identity, request), budget);
+            limiter.admit(identity, request, budget);
         }
     }
 }
