@@ -3,12 +3,11 @@ package io.sirsi.nexus.registry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.IntPredicate;
 
 /**
@@ -24,15 +23,43 @@ import java.util.function.IntPredicate;
  */
 final class CoolingPorts {
 
-    /** A port freed by a service at a moment. */
-    record Freed(int port, String serviceName, Instant at) {
+    /**
+     * A port freed by a service at a moment; {@code next} links the other ports the same service freed that still
+     * cool, newest first. One small object per port cooling: a full range keeps tens of thousands of them for the
+     * whole delay, long enough for every young collection to copy them until they are promoted (issue 23).
+     */
+    static final class Freed {
+        private final int port;
+        private final String serviceName;
+        private final Instant at;
+        private Freed next;
+
+        Freed(int port, String serviceName, Instant at) {
+            this.port = port;
+            this.serviceName = serviceName;
+            this.at = at;
+        }
+
+        int port() {
+            return port;
+        }
+
+        String serviceName() {
+            return serviceName;
+        }
+
+        Instant at() {
+            return at;
+        }
     }
 
+    private static final int[] NONE = new int[0];
+
     private final Duration delay;
-    private final Map<ServiceType, PortRange> ranges;
     private final Map<Integer, Freed> byPort = new HashMap<>();
     private final BitSet ports = new BitSet(PortRange.MAX_PORT + 1);
-    private final Map<String, Set<Integer>> byService = new HashMap<>();
+    /** Each service's newest port still cooling, the head of its chain ({@link Freed#next}). */
+    private final Map<String, Freed> byService = new HashMap<>();
     /**
      * The entries in the order they were freed. Their times may be out of order (a clock set back, or frees another
      * replica made by its clock): an entry behind a later one then stops cooling when that one does, late, never
@@ -40,11 +67,19 @@ final class CoolingPorts {
      * taken or freed again since stays until it reaches the head, and is dropped there.
      */
     private final ArrayDeque<Freed> order = new ArrayDeque<>();
-    private final Map<ServiceType, Integer> counts = new HashMap<>();
+    /** The types' ranges, and how many ports of each cool, at the same index: counted without boxing. */
+    private final PortRange[] countedRanges;
+    private final Map<ServiceType, Integer> rangeIndex = new HashMap<>();
+    private final int[] counts;
 
     CoolingPorts(Duration delay, Map<ServiceType, PortRange> ranges) {
         this.delay = delay;
-        this.ranges = ranges;
+        this.countedRanges = new PortRange[ranges.size()];
+        this.counts = new int[ranges.size()];
+        ranges.forEach((type, range) -> {
+            rangeIndex.put(type, rangeIndex.size());
+            countedRanges[rangeIndex.get(type)] = range;
+        });
     }
 
     boolean enabled() {
@@ -60,7 +95,7 @@ final class CoolingPorts {
         Freed freed = new Freed(port, serviceName, at);
         byPort.put(port, freed);
         ports.set(port);
-        byService.computeIfAbsent(serviceName, name -> new HashSet<>()).add(port);
+        freed.next = byService.put(serviceName, freed);
         order.add(freed);
         count(port, 1);
     }
@@ -72,11 +107,7 @@ final class CoolingPorts {
             return;
         }
         ports.clear(port);
-        Set<Integer> own = byService.get(freed.serviceName());
-        own.remove(port);
-        if (own.isEmpty()) {
-            byService.remove(freed.serviceName());
-        }
+        unlink(freed);
         count(port, -1);
     }
 
@@ -85,11 +116,15 @@ final class CoolingPorts {
      * then the port freed longest ago, which a full range grants next ({@link #freedLongestAgo}).
      */
     synchronized void prune(Instant now) {
-        for (Freed head = order.peek(); head != null && (!stillCooling(head, now) || byPort.get(head.port()) != head);
-                head = order.peek()) {
+        Instant freedBefore = now.minus(delay); // one Instant, not one for each entry looked at
+        for (Freed head = order.peek(); head != null; head = order.peek()) {
+            boolean current = byPort.get(head.port) == head;
+            if (current && head.at.isAfter(freedBefore)) {
+                return; // the head still cools
+            }
             order.poll();
-            if (byPort.get(head.port()) == head) {
-                stop(head.port());
+            if (current) {
+                stop(head.port);
             }
         }
     }
@@ -117,8 +152,24 @@ final class CoolingPorts {
 
     /** The ports of the range this service freed that still cool, lowest first: a copy, to probe outside the lock. */
     synchronized int[] ownPorts(String serviceName, PortRange range) {
-        return byService.getOrDefault(serviceName, Set.of()).stream().mapToInt(Integer::intValue)
-                .filter(range::contains).sorted().toArray();
+        Freed newest = byService.get(serviceName);
+        if (newest == null) {
+            return NONE; // most allocations: a service that freed nothing lately
+        }
+        int length = 0;
+        for (Freed freed = newest; freed != null; freed = freed.next) {
+            length++;
+        }
+        int[] own = new int[length];
+        int found = 0;
+        for (Freed freed = newest; freed != null; freed = freed.next) {
+            if (range.contains(freed.port)) {
+                own[found++] = freed.port;
+            }
+        }
+        own = found == length ? own : Arrays.copyOf(own, found);
+        Arrays.sort(own);
+        return own;
     }
 
     /**
@@ -143,14 +194,38 @@ final class CoolingPorts {
     /** How many ports of the type's range cool now. */
     synchronized int count(ServiceType type, Instant now) {
         prune(now);
-        return counts.getOrDefault(type, 0);
+        Integer index = rangeIndex.get(type);
+        return index == null ? 0 : counts[index];
+    }
+
+    /**
+     * Takes the entry out of its service's chain: usually the chain's only one, else a short walk. Its own link is
+     * cleared, so that an entry left in {@link #order} until it reaches the head holds no older ones alive.
+     */
+    private void unlink(Freed freed) {
+        Freed newest = byService.get(freed.serviceName);
+        if (newest == freed) {
+            if (freed.next == null) {
+                byService.remove(freed.serviceName);
+            } else {
+                byService.put(freed.serviceName, freed.next);
+            }
+        } else {
+            for (Freed before = newest; before != null; before = before.next) {
+                if (before.next == freed) {
+                    before.next = freed.next;
+                    break;
+                }
+            }
+        }
+        freed.next = null;
     }
 
     private void count(int port, int delta) {
-        ranges.forEach((type, range) -> {
-            if (range.contains(port)) {
-                counts.merge(type, delta, Integer::sum);
+        for (int i = 0; i < countedRanges.length; i++) {
+            if (countedRanges[i].contains(port)) {
+                counts[i] += delta;
             }
-        });
+        }
     }
 }

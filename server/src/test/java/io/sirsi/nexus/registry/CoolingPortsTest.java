@@ -41,6 +41,25 @@ class CoolingPortsTest {
     }
 
     @Test
+    void aPortLeavesItsServicesChainWhereverItIsInIt() {
+        cooling.start(2100, "web", T0);
+        cooling.start(2200, "web", T0.plusSeconds(1));
+        cooling.start(2300, "web", T0.plusSeconds(2)); // the chain, newest first: 2300, 2200, 2100
+        cooling.stop(2200); // the middle
+        assertArrayEquals(new int[] {2100, 2300}, cooling.ownPorts("web", RANGE));
+        cooling.stop(2100); // the oldest, the chain's end
+        assertArrayEquals(new int[] {2300}, cooling.ownPorts("web", RANGE));
+        cooling.start(2300, "web", T0.plusSeconds(3)); // freed again by the same service: once in its chain
+        assertArrayEquals(new int[] {2300}, cooling.ownPorts("web", RANGE));
+        cooling.start(2400, "db", T0.plusSeconds(4));
+        cooling.stop(2300);
+        assertArrayEquals(new int[0], cooling.ownPorts("web", RANGE));
+        assertArrayEquals(new int[] {2400}, cooling.ownPorts("db", RANGE));
+        assertEquals(1, cooling.count(ServiceType.CUSTOM, T0.plusSeconds(5)));
+        assertEquals(2400, cooling.freedLongestAgo(RANGE, port -> true)); // the stale entries before it skipped
+    }
+
+    @Test
     void aPortFreedAgainByAnotherServiceIsThatServicesOnly() {
         cooling.start(2500, "web", T0);
         cooling.start(2500, "db", T0.plusSeconds(1));
