@@ -76,10 +76,11 @@ final class CoolingPorts {
         this.delay = delay;
         this.countedRanges = new PortRange[ranges.size()];
         this.counts = new int[ranges.size()];
-        ranges.forEach((type, range) -> {
-            rangeIndex.put(type, rangeIndex.size());
-            countedRanges[rangeIndex.get(type)] = range;
-        });
+        int index = 0;
+        for (Map.Entry<ServiceType, PortRange> range : ranges.entrySet()) {
+            rangeIndex.put(range.getKey(), index);
+            countedRanges[index++] = range.getValue();
+        }
     }
 
     boolean enabled() {
@@ -119,7 +120,7 @@ final class CoolingPorts {
         Instant freedBefore = now.minus(delay); // one Instant, not one for each entry looked at
         for (Freed head = order.peek(); head != null; head = order.peek()) {
             boolean current = byPort.get(head.port) == head;
-            if (current && head.at.isAfter(freedBefore)) {
+            if (current && stillCooling(head, freedBefore)) {
                 return; // the head still cools
             }
             order.poll();
@@ -129,14 +130,15 @@ final class CoolingPorts {
         }
     }
 
-    private boolean stillCooling(Freed freed, Instant now) {
-        return freed.at().plus(delay).isAfter(now);
+    /** Whether the port was freed less than the delay ago: after {@code freedBefore}, which is now less the delay. */
+    private static boolean stillCooling(Freed freed, Instant freedBefore) {
+        return freed.at.isAfter(freedBefore);
     }
 
     /** Who freed the port and when, if it is kept from this service now. */
     synchronized Optional<Freed> keptFrom(int port, String serviceName, Instant now) {
         Freed freed = byPort.get(port);
-        return freed != null && stillCooling(freed, now) && !freed.serviceName().equals(serviceName)
+        return freed != null && stillCooling(freed, now.minus(delay)) && !freed.serviceName().equals(serviceName)
                 ? Optional.of(freed) : Optional.empty();
     }
 

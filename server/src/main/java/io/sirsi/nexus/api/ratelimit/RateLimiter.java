@@ -49,11 +49,6 @@ public class RateLimiter implements FailedAuthentications {
         }
     }
 
-    /** Whether budgets are kept at all ({@code sirsi.rate-limit.enabled}). */
-    public boolean enabled() {
-        return config.enabled();
-    }
-
     /** Takes one request from the client's budget, or throws when the bucket is empty. */
     public void admit(String client, Budget budget) {
         if (!config.enabled()) {
