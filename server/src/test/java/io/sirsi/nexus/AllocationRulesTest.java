@@ -2,6 +2,7 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,7 +12,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +78,25 @@ class AllocationRulesTest {
                 .body("allocation.port", equalTo(first.port()))
                 .body("message", containsString("already holds"));
         given().when().get("/ports/type/websocket").then().body("$", hasSize(1));
+    }
+
+    /**
+     * Ids are version 7 UUIDs led by the allocation's time (issue 23: the store's id index then grows at its end),
+     * and that time is the one the answer says.
+     */
+    @Test
+    void anAllocationsIdIsATimeOrderedUuidOfItsAllocationTime() {
+        var granted = Registry.allocate("timed", "custom").statusCode(200).extract();
+        String id = granted.path("allocation.allocation_id");
+        String allocatedAt = granted.path("allocation.allocated_at");
+        UUID uuid = UUID.fromString(id);
+        assertEquals(7, uuid.version());
+        assertEquals(Instant.parse(allocatedAt).toEpochMilli(), uuid.getMostSignificantBits() >>> 16);
+
+        clock.advance(Duration.ofSeconds(1));
+        String later = Registry.allocate("timed-later", "custom").statusCode(200).extract()
+                .path("allocation.allocation_id");
+        assertTrue(later.compareTo(id) > 0, later + " sorts after " + id);
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -23,6 +22,7 @@ final class Placement {
     private final RegistryObserver observer;
     private final Hosts hosts;
     private final Supplier<List<String>> knownHosts;
+    private final AllocationIds ids = new AllocationIds();
 
     Placement(RegistryObserver observer, Hosts hosts, Supplier<List<String>> knownHosts) {
         this.observer = observer;
@@ -64,7 +64,7 @@ final class Placement {
             refused(RegistryObserver.Conflict.SERVICE_CONFLICT);
             throw e;
         }
-        Allocation allocation = new Allocation(UUID.randomUUID(), host, choice.port(), placement.serviceName(), type,
+        Allocation allocation = new Allocation(ids.next(now), host, choice.port(), placement.serviceName(), type,
                 processId, now, now, AllocationStatus.ACTIVE, liveness, check);
         changes.add(allocation, EventType.ALLOCATED);
         // concatenated, not infof: a printf pattern is parsed anew for every line (measured: 3 % of an
