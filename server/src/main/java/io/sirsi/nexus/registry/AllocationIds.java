@@ -9,10 +9,10 @@ import java.util.UUID;
  * and 74 random bits after it.
  *
  * <p>Why time first: the store keeps allocations under a unique index on their id, and a random (version 4) id lands
- * on a random page of it. Read from the WAL of a registry under registration load, that index was the one that
- * changed most pages per commit, 6.8 of 22.6, each written to the WAL and fsynced (issue 23). Ids that grow with
- * time are added at the index's end, on the page the previous ones went to. Clients still see an opaque UUID; the
- * random bits keep it unguessable, as a version 4 id is (74 bits against 122).
+ * on a random page of it. Read from the WAL of a registry under registration load (bench/wal-pages), that index was
+ * the one that changed most pages per commit, 4.9 of 19.6, each written to the WAL and fsynced (issue 23). Ids that
+ * grow with time are added at the index's end, on the page the previous ones went to. Clients still see an opaque
+ * UUID; the random bits keep it unguessable, as a version 4 id is (74 bits against 122).
  */
 final class AllocationIds {
 
