@@ -14,8 +14,8 @@ import org.jboss.logmanager.handlers.ConsoleHandler;
  * after every line: a write system call per line, two per registration cycle (its allocation and its release),
  * about 9 µs of CPU a cycle on a thread that competes with the store writer for a core (issue 23). The console
  * handler under the queue now leaves flushing to the queue's thread, which flushes whenever the queue runs empty:
- * under load a write carries many lines, and an idle registry's line still appears at once. Nothing more is lost on a
- * crash than before (what is queued was already lost).
+ * under load a write carries several lines, and an idle registry's line still appears at once. A kill -9 loses what
+ * was queued, as before, and now also the unflushed lines of the burst being written (a buffer of a few KB at most).
  */
 @ApplicationScoped
 class BatchedConsoleLog {
@@ -30,8 +30,9 @@ class BatchedConsoleLog {
         if (!(handler instanceof ExtHandler ext)) {
             return;
         }
+        boolean queueFlushes = handler instanceof AsyncHandler queue && queue.isAutoFlush();
         for (Handler nested : ext.getHandlers()) {
-            if (handler instanceof AsyncHandler queue && queue.isAutoFlush() && nested instanceof ConsoleHandler console) {
+            if (queueFlushes && nested instanceof ConsoleHandler console) {
                 console.setAutoFlush(false);
             } else {
                 batch(nested);
