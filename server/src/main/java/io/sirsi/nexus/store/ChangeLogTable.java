@@ -154,15 +154,22 @@ final class ChangeLogTable {
     }
 
     /**
-     * Deletes the events older than the time and the oldest beyond the count, never the head. It reads before it
-     * writes, so it must run in a transaction begun with {@link Begin#WRITE_LOCK_FIRST}.
+     * Deletes the events older than the time and the oldest beyond the count (never the head row), at most
+     * {@code chunk} of them, the oldest first: the caller repeats it, each time in a transaction of its own, so that
+     * a long prune never holds the write lock for long. It reads before it writes, so it must run in a transaction
+     * begun with {@link Begin#WRITE_LOCK_FIRST}.
      */
-    int prune(StoreTransaction transaction, Instant olderThan, long maxEvents) throws SQLException {
+    int prune(StoreTransaction transaction, Instant olderThan, long maxEvents, int chunk) throws SQLException {
         Connection connection = transaction.connection();
         long head = head(transaction);
+        long oldest = oldest(transaction);
         long cutoff = head - maxEvents;
+        // "revision + 0", not "revision": SQLite answers max(revision) by walking the revision key down from the
+        // head until a row matches, which is the whole log when nothing is old enough (most prunes), under the
+        // write lock: a stall of every write for a quarter of a second a minute at 500,000 events. Over an
+        // expression it reads the time index's matching entries instead, none or the few about to go.
         try (PreparedStatement select = connection.prepareStatement(
-                "select max(revision) from change_event where at < ?")) {
+                "select max(revision + 0) from change_event where at < ?")) {
             select.setLong(1, olderThan.toEpochMilli());
             try (ResultSet rows = select.executeQuery()) {
                 if (rows.next()) {
@@ -170,7 +177,8 @@ final class ChangeLogTable {
                 }
             }
         }
-        if (cutoff < oldest(transaction)) {
+        cutoff = Math.min(cutoff, oldest + chunk - 1);
+        if (cutoff < oldest) {
             return 0;
         }
         int deleted;

@@ -10,7 +10,6 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -41,9 +40,7 @@ class AllocationTableTest {
 
     @BeforeEach
     void emptyTable() throws SQLException {
-        database = DriverManager.getConnection("jdbc:sqlite::memory:");
-        database.setAutoCommit(false);
-        SchemaMigrations.migrate(database, new SqliteDialect("unused", null));
+        database = MigratedSqlite.open();
         statements = new Statements(countingBatches(database));
     }
 
