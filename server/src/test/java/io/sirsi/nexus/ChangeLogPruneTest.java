@@ -63,7 +63,7 @@ class ChangeLogPruneTest {
             long start = store.headRevision();
             await("writers under way").atMost(Duration.ofMinutes(1)).until(() -> store.headRevision() > start + 50);
             for (int i = 0; i < PRUNES; i++) {
-                pruned += store.prune(Instant.EPOCH, KEPT); // throws as the scheduled prune did
+                pruned += store.prune(Instant.EPOCH, KEPT, 1_000); // throws as the scheduled prune did
             }
         } finally {
             stop.set(true);

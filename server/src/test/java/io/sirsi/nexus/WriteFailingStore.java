@@ -195,8 +195,8 @@ public class WriteFailingStore implements AllocationStore {
     }
 
     @Override
-    public int prune(Instant olderThan, long maxEvents) {
-        return store.prune(olderThan, maxEvents);
+    public int prune(Instant olderThan, long maxEvents, int chunk) {
+        return store.prune(olderThan, maxEvents, chunk);
     }
 
     @Override

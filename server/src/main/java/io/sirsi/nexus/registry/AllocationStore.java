@@ -73,10 +73,11 @@ public interface AllocationStore extends CatchUpReads {
     List<ChangeEvent> hostEvents(String host, long first, long last, int limit);
 
     /**
-     * Deletes events older than the time, and the oldest ones beyond the count; returns how many were deleted.
-     * The log's head is never deleted, so revisions keep growing after a prune.
+     * Deletes events older than the time, and the oldest ones beyond the count, at most {@code chunk} of them (the
+     * oldest first) in one transaction; returns how many were deleted. The log's head is never deleted, so
+     * revisions keep growing after a prune.
      */
-    int prune(Instant olderThan, long maxEvents);
+    int prune(Instant olderThan, long maxEvents, int chunk);
 
     /**
      * Records that a registry process is alive now. If none was for longer than {@code downAfter} (the last mark is

@@ -47,6 +47,10 @@ import org.jboss.logging.Logger;
 public class PortRegistry {
 
     private static final Logger LOG = Logger.getLogger(PortRegistry.class);
+    /** Change-log events one prune transaction deletes at most: about 10 ms of the write lock on SQLite. */
+    private static final int PRUNE_CHUNK = 1_000;
+    /** Between a prune's chunks. */
+    private static final Duration PRUNE_PAUSE = Duration.ofMillis(10);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AllocationStore store;
@@ -435,17 +439,42 @@ public class PortRegistry {
         return draining.releaseDue();
     }
 
-    /** Deletes change-log events older than the retention, and the oldest beyond the maximum count. */
+    /**
+     * Deletes change-log events older than the retention, and the oldest beyond the maximum count: {@link
+     * #PRUNE_CHUNK} at a time, each chunk a transaction of its own, with a pause between them. A minute's prune is
+     * a few chunks on most platforms, but hundreds of thousands of events once the count limit is reached under
+     * heavy churn; each chunk holds the write lock (on SQLite the whole database's) for a few milliseconds, and the
+     * pause lets the registrations waiting for it through. Paced as etcd paces its compaction (a batch limit and a
+     * sleep between batches), for the same reason.
+     */
     public int pruneHistory() {
         if (!decisions.isOpen()) {
             return 0;
         }
-        int pruned = store.prune(clock.instant().minus(config.history().retention()), config.history().maxEvents());
+        Instant olderThan = clock.instant().minus(config.history().retention());
+        int pruned = 0;
+        int deleted = store.prune(olderThan, config.history().maxEvents(), PRUNE_CHUNK);
+        pruned += deleted;
+        while (deleted == PRUNE_CHUNK && pauseBetweenPruneChunks()) {
+            deleted = store.prune(olderThan, config.history().maxEvents(), PRUNE_CHUNK);
+            pruned += deleted;
+        }
         if (pruned > 0) {
             LOG.infof("Pruned %d change-log events; the oldest retained revision is now %d", pruned,
                     store.oldestRevision());
         }
         return pruned;
+    }
+
+    /** False when interrupted (the registry stopping): the prune ends there, and the next one goes on. */
+    private static boolean pauseBetweenPruneChunks() {
+        try {
+            Thread.sleep(PRUNE_PAUSE.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     // ---- lookups: RegistryQueries ------------------------------------------------------------------------------

@@ -37,10 +37,9 @@ interface Dialect {
 
     /**
      * Makes the next transaction begun on the connection take the write lock at once (see
-     * {@link Begin#WRITE_LOCK_FIRST}); the returned action undoes that and must run before the transaction ends, as
-     * the driver begins the following one at commit.
+     * {@link Begin#WRITE_LOCK_FIRST}), once this process's writers before it have had their turn.
      */
-    Runnable beginWithWriteLock(Connection connection) throws SQLException;
+    WriteTurn beginWithWriteLock(Connection connection) throws SQLException;
 
     /**
      * Takes, until the transaction ends, the locks that serialise the changes of these hosts across every process

@@ -45,8 +45,6 @@ public class JdbcAllocationStore implements AllocationStore {
 
     /** No pool of ours holds more (quarkus.datasource.*.jdbc.max-size: 4 for SQLite, 16 for PostgreSQL). */
     private static final int MAX_POOLED_CONNECTIONS = 16;
-    /** Events one prune transaction deletes at most: some tens of milliseconds of the write lock on SQLite. */
-    static final int PRUNE_CHUNK = 5_000;
 
     private final Dialect dialect;
     private final StoreTransactions transactions;
@@ -264,22 +262,11 @@ public class JdbcAllocationStore implements AllocationStore {
                 transaction -> changeLog.ofHost(transaction, host, first, last, limit));
     }
 
-    /**
-     * In transactions of {@link #PRUNE_CHUNK} events at most, so that the registry's writer waits for one chunk at
-     * a time, not for the whole prune (which deletes a minute of events, and hundreds of thousands when the count
-     * limit is reached under heavy churn). Each reads before it writes: with the write lock from the start, or
-     * SQLite refuses it whenever others write.
-     */
+    /** Reads before it writes: with the write lock from the start, or SQLite refuses it whenever others write. */
     @Override
-    public int prune(Instant olderThan, long maxEvents) {
-        int pruned = 0;
-        int deleted;
-        do {
-            deleted = inTransaction("prune the change log", Begin.WRITE_LOCK_FIRST,
-                    transaction -> changeLog.prune(transaction, olderThan, maxEvents, PRUNE_CHUNK));
-            pruned += deleted;
-        } while (deleted == PRUNE_CHUNK);
-        return pruned;
+    public int prune(Instant olderThan, long maxEvents, int chunk) {
+        return inTransaction("prune the change log", Begin.WRITE_LOCK_FIRST,
+                transaction -> changeLog.prune(transaction, olderThan, maxEvents, chunk));
     }
 
     @Override

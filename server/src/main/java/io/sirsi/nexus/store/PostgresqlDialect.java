@@ -63,9 +63,8 @@ final class PostgresqlDialect implements Dialect {
 
     /** PostgreSQL has no database-wide write lock: rows and the hosts' advisory locks serialise writers. */
     @Override
-    public Runnable beginWithWriteLock(Connection connection) {
-        return () -> {
-        };
+    public WriteTurn beginWithWriteLock(Connection connection) {
+        return WriteTurn.NONE;
     }
 
     /**

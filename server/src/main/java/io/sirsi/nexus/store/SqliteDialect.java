@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Collection;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -27,6 +29,8 @@ final class SqliteDialect implements Dialect {
 
     private final SqliteDataDirectory dataDirectory;
     private final Instance<AgroalDataSource> dataSources;
+    /** This process's writers, queued fairly for SQLite's one write lock ({@link #beginWithWriteLock}). */
+    private final ReentrantLock writers = new ReentrantLock(true);
 
     SqliteDialect(String dataDir, Instance<AgroalDataSource> dataSources) {
         this.dataDirectory = new SqliteDataDirectory(dataDir);
@@ -104,11 +108,45 @@ final class SqliteDialect implements Dialect {
         return false;
     }
 
+    /**
+     * After this process's writers before it, in the order they asked, and for no longer than the connection's busy
+     * timeout: SQLite admits one writer at a time, and the others wait in its busy handler, which sleeps and tries
+     * again (after 1, 2, 5 ... up to 100 ms). A writer that ends a transaction and begins the next at once takes the
+     * lock again before a sleeper wakes: the change log's prune, a loop of short transactions, kept the registry's
+     * writer out for two seconds that way (issue 23, tenth session). Queued here, each writer gets its turn as the
+     * one before lets go. Other processes (none shares a data directory) still meet the busy handler.
+     */
     @Override
-    public Runnable beginWithWriteLock(Connection connection) throws SQLException {
-        SQLiteConnectionConfig mode = connection.unwrap(SQLiteConnection.class).getConnectionConfig();
+    public WriteTurn beginWithWriteLock(Connection connection) throws SQLException {
+        SQLiteConnection sqlite = connection.unwrap(SQLiteConnection.class);
+        try {
+            if (!writers.tryLock(sqlite.getBusyTimeout(), TimeUnit.MILLISECONDS)) {
+                throw new SQLiteException("[SQLITE_BUSY] The database file is locked: this process's other writers"
+                        + " held it for " + sqlite.getBusyTimeout() + " ms", SQLiteErrorCode.SQLITE_BUSY);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLiteException("[SQLITE_INTERRUPT] interrupted while waiting to write",
+                    SQLiteErrorCode.SQLITE_INTERRUPT);
+        }
+        SQLiteConnectionConfig mode = sqlite.getConnectionConfig();
         mode.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-        return () -> mode.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        return new WriteTurn() {
+            @Override
+            public void beforeEnd() {
+                mode.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED); // the driver begins the next at commit
+            }
+
+            @Override
+            public void close() {
+                writers.unlock();
+            }
+        };
+    }
+
+    /** How many of this process's writers wait for their turn now. */
+    int writersWaiting() {
+        return writers.getQueueLength();
     }
 
     /** No lock statement: SQLite admits one writer to the whole database at a time. */

@@ -36,10 +36,9 @@ final class StoreTransactions {
      */
     <T> T run(String what, Begin begin, SqlWork<T> work) {
         StoreTransaction transaction = null;
-        try (Connection connection = dataSource().getConnection()) {
-            Runnable deferNextBegin = begin == Begin.WRITE_LOCK_FIRST ? dialect.beginWithWriteLock(connection)
-                    : () -> {
-                    };
+        try (Connection connection = dataSource().getConnection();
+                WriteTurn turn = begin == Begin.WRITE_LOCK_FIRST ? dialect.beginWithWriteLock(connection)
+                        : WriteTurn.NONE) { // closed first: after the transaction has ended
             if (begin == Begin.SINGLE_READ) {
                 connection.setAutoCommit(true);
                 return work.run(new StoreTransaction(connection));
@@ -48,7 +47,7 @@ final class StoreTransactions {
             transaction = new StoreTransaction(connection);
             try {
                 T result = work.run(transaction);
-                deferNextBegin.run(); // the driver begins the next transaction at commit: not with the lock
+                turn.beforeEnd();
                 connection.commit();
                 if (transaction.wrote()) {
                     writeHealth.succeeded();
@@ -57,7 +56,7 @@ final class StoreTransactions {
             } catch (SQLException | RuntimeException e) {
                 retireIfOutlivedFault(connection, e);
                 try {
-                    deferNextBegin.run();
+                    turn.beforeEnd();
                     connection.rollback();
                 } catch (SQLException rollbackFailed) {
                     e.addSuppressed(rollbackFailed); // the connection is gone; the database discards the work
