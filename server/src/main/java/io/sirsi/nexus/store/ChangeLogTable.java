@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,45 @@ final class ChangeLogTable {
      */
     private static final String ADVANCE_HEAD = "update change_log_head set revision = revision + ? where id = 1"
             + " returning revision";
+
+    /**
+     * {@link #ADVANCE_HEAD} and the events' insert as one statement, one round trip where a statement is one
+     * (PostgreSQL, issue 23): the events go as one array per column, numbered from the advanced head. The head's
+     * lock is taken as in {@link #ADVANCE_HEAD}, by the same update.
+     */
+    private static final String APPEND_ALL = "with head as (update change_log_head set revision = revision + ?"
+            + " where id = 1 returning revision), appended as (insert into change_event (" + RowMapping.EVENT_COLUMNS
+            + ") select head.revision - ? + event.number, " + prefixed("event.", RowMapping.EVENT_VALUE_COLUMNS)
+            + " from head, unnest(" + String.join(", ", arrayParameters()) + ") with ordinality as event("
+            + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
+
+    private final boolean appendInOneStatement;
+
+    /** {@code appendInOneStatement}: with {@link #APPEND_ALL}, PostgreSQL's SQL, rather than two statements. */
+    ChangeLogTable(boolean appendInOneStatement) {
+        this.appendInOneStatement = appendInOneStatement;
+    }
+
+    private static String prefixed(String prefix, String columns) {
+        return prefix + String.join(", " + prefix, columns.split(", "));
+    }
+
+    private static List<String> arrayParameters() {
+        List<String> parameters = new ArrayList<>();
+        for (int type : RowMapping.EVENT_VALUE_TYPES) {
+            parameters.add("?::" + arrayElement(type) + "[]");
+        }
+        return parameters;
+    }
+
+    private static String arrayElement(int jdbcType) {
+        return switch (jdbcType) {
+            case Types.BIGINT -> "bigint";
+            case Types.INTEGER -> "integer";
+            case Types.VARCHAR -> "varchar";
+            default -> throw new IllegalArgumentException("no array type for JDBC type " + jdbcType);
+        };
+    }
 
     /** The last revision handed out (0 for an empty log). */
     long head(StoreTransaction transaction) throws SQLException {
@@ -59,6 +99,9 @@ final class ChangeLogTable {
         if (events.isEmpty()) {
             return head(transaction);
         }
+        if (appendInOneStatement) {
+            return appendAll(transaction, statements, events);
+        }
         PreparedStatement advance = statements.get(ADVANCE_HEAD);
         advance.setInt(1, events.size());
         long first;
@@ -76,6 +119,31 @@ final class ChangeLogTable {
         }
         insert.executeBatch();
         return first;
+    }
+
+    private static long appendAll(StoreTransaction transaction, Statements statements, List<ChangeEvent> events)
+            throws SQLException {
+        int[] types = RowMapping.EVENT_VALUE_TYPES;
+        Object[][] columns = new Object[types.length][events.size()];
+        for (int row = 0; row < events.size(); row++) {
+            Object[] values = RowMapping.eventValues(events.get(row));
+            for (int column = 0; column < types.length; column++) {
+                columns[column][row] = values[column];
+            }
+        }
+        PreparedStatement append = statements.get(APPEND_ALL);
+        append.setInt(1, events.size());
+        append.setInt(2, events.size());
+        Connection connection = transaction.connection();
+        for (int column = 0; column < types.length; column++) {
+            append.setArray(column + 3, connection.createArrayOf(arrayElement(types[column]), columns[column]));
+        }
+        try (ResultSet head = append.executeQuery()) {
+            if (!head.next()) {
+                throw new SQLException("the change log's head row is missing", "58000");
+            }
+            return head.getLong(1) - events.size() + 1;
+        }
     }
 
     List<ChangeEvent> after(StoreTransaction transaction, long revision, int limit) throws SQLException {

@@ -42,6 +42,12 @@ interface Dialect {
     WriteTurn beginWithWriteLock(Connection connection) throws SQLException;
 
     /**
+     * Whether each statement is a round trip to a server (PostgreSQL), so that writing in fewer statements, in SQL
+     * of its own, pays; SQLite runs in the process.
+     */
+    boolean roundTripPerStatement();
+
+    /**
      * Takes, until the transaction ends, the locks that serialise the changes of these hosts across every process
      * sharing the database; sorted by the caller, so two transactions take them in the same order.
      */

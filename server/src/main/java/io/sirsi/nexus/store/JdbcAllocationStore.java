@@ -49,7 +49,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final Dialect dialect;
     private final StoreTransactions transactions;
     private final AllocationTable allocations = new AllocationTable();
-    private final ChangeLogTable changeLog = new ChangeLogTable();
+    private final ChangeLogTable changeLog;
     private final LivenessTable liveness = new LivenessTable();
     private final MaintenanceTable maintenance = new MaintenanceTable();
     private final HostAddressTable hostAddresses = new HostAddressTable();
@@ -67,6 +67,7 @@ public class JdbcAllocationStore implements AllocationStore {
         this.dialect = config.store() == StoreKind.POSTGRESQL ? new PostgresqlDialect(postgresqlUrl, postgresql)
                 : new SqliteDialect(config.dataDir(), sqlite);
         // once writes succeed again, the connections opened while they failed are replaced (see the dialect)
+        this.changeLog = new ChangeLogTable(dialect.roundTripPerStatement());
         this.writeHealth = new WriteHealth(this::writesRecovered);
         this.transactions = new StoreTransactions(dialect, writeHealth);
     }

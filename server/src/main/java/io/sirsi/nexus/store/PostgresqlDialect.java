@@ -33,6 +33,11 @@ final class PostgresqlDialect implements Dialect {
     }
 
     @Override
+    public boolean roundTripPerStatement() {
+        return true;
+    }
+
+    @Override
     public boolean shared() {
         return true;
     }

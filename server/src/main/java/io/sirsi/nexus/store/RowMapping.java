@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * Allocations and change events to and from their rows: an allocation row and an event share eight columns in the
- * same order, which {@link #bindFields} and {@link #readFields} write and read for both.
+ * same order, which {@link #readFields} reads for both; {@link #bindFields} writes them for a row, {@link
+ * #eventValues} gives an event's as values, which go one event at a time or, on PostgreSQL, as arrays of a group's.
  */
 final class RowMapping {
 
@@ -27,8 +28,14 @@ final class RowMapping {
             + " check_status";
     static final String ALLOCATION_COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
             + " allocated_at, last_heartbeat, reserved, expired, drain_until, " + RowMapping.V5_COLUMNS;
-    static final String EVENT_COLUMNS = "revision, type, at, allocation_id, host, port, service_name,"
-            + " service_type, process_id, allocated_at, last_heartbeat, status, " + RowMapping.V5_COLUMNS;
+    /** An event's columns after its revision, in order; {@link #eventValues} gives their values. */
+    static final String EVENT_VALUE_COLUMNS = "type, at, allocation_id, host, port, service_name, service_type,"
+            + " process_id, allocated_at, last_heartbeat, status, " + RowMapping.V5_COLUMNS;
+    static final String EVENT_COLUMNS = "revision, " + EVENT_VALUE_COLUMNS;
+    /** The JDBC types of {@link #EVENT_VALUE_COLUMNS}, in order. */
+    static final int[] EVENT_VALUE_TYPES = {Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.INTEGER,
+        Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
+        Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.VARCHAR};
 
     private RowMapping() {
     }
@@ -49,11 +56,25 @@ final class RowMapping {
     /** The columns of {@link #EVENT_COLUMNS}, from the first parameter. */
     static void bindEvent(PreparedStatement statement, long revision, ChangeEvent event) throws SQLException {
         statement.setLong(1, revision);
-        statement.setString(2, event.type().wireName());
-        statement.setLong(3, event.at().toEpochMilli());
-        bindFields(statement, 4, event.allocation());
-        statement.setString(12, event.allocation().status().label());
-        bindV5(statement, 13, event.allocation());
+        Object[] values = eventValues(event);
+        for (int i = 0; i < values.length; i++) {
+            statement.setObject(i + 2, values[i], EVENT_VALUE_TYPES[i]);
+        }
+    }
+
+    /** The values of {@link #EVENT_VALUE_COLUMNS}, in order; null where a column is empty. */
+    static Object[] eventValues(ChangeEvent event) {
+        Allocation allocation = event.allocation();
+        Optional<HealthCheck> check = allocation.check();
+        return new Object[] {event.type().wireName(), event.at().toEpochMilli(),
+            allocation.allocationId().toString(), allocation.host(), allocation.port(), allocation.serviceName(),
+            allocation.serviceType().wireName(), allocation.processId().orElse(null),
+            allocation.allocatedAt().toEpochMilli(), allocation.lastHeartbeat().toEpochMilli(),
+            allocation.status().label(), allocation.liveness().wireName(),
+            check.map(given -> given.kind().wireName()).orElse(null), check.flatMap(HealthCheck::path).orElse(null),
+            check.map(given -> given.interval().toMillis()).orElse(null),
+            check.map(given -> given.timeout().toMillis()).orElse(null),
+            check.map(given -> given.status().wireName()).orElse(null)};
     }
 
     /** The {@link #V5_COLUMNS}, from {@code first}. */

@@ -38,6 +38,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public boolean roundTripPerStatement() {
+        return false;
+    }
+
+    @Override
     public boolean shared() {
         return false;
     }

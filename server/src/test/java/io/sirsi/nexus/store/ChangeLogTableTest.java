@@ -29,7 +29,7 @@ class ChangeLogTableTest {
     /** SQLite calls the progress handler after every this many virtual machine instructions. */
     private static final int INSTRUCTIONS_PER_CALL = 100;
 
-    private final ChangeLogTable changeLog = new ChangeLogTable();
+    private final ChangeLogTable changeLog = new ChangeLogTable(false);
     private Connection database;
     private StoreTransaction transaction;
 
