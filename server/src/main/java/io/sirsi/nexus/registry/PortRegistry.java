@@ -453,12 +453,11 @@ public class PortRegistry {
         }
         Instant olderThan = clock.instant().minus(config.history().retention());
         int pruned = 0;
-        int deleted = store.prune(olderThan, config.history().maxEvents(), PRUNE_CHUNK);
-        pruned += deleted;
-        while (deleted == PRUNE_CHUNK && pauseBetweenPruneChunks()) {
+        int deleted;
+        do {
             deleted = store.prune(olderThan, config.history().maxEvents(), PRUNE_CHUNK);
             pruned += deleted;
-        }
+        } while (deleted == PRUNE_CHUNK && pauseBetweenPruneChunks());
         if (pruned > 0) {
             LOG.infof("Pruned %d change-log events; the oldest retained revision is now %d", pruned,
                     store.oldestRevision());
