@@ -18,8 +18,8 @@ import java.util.UUID;
 
 /**
  * Allocations and change events to and from their rows: an allocation row and an event share eight columns in the
- * same order, which {@link #readFields} reads for both; {@link #bindFields} writes them for a row, {@link
- * #eventValues} gives an event's as values, which go one event at a time or, on PostgreSQL, as arrays of a group's.
+ * same order, which {@link #fieldValues} gives and {@link #readFields} reads for both. An event's values
+ * ({@link #eventValues}) go one event at a time or, on PostgreSQL, as arrays of a group's.
  */
 final class RowMapping {
 
@@ -32,10 +32,15 @@ final class RowMapping {
     static final String EVENT_VALUE_COLUMNS = "type, at, allocation_id, host, port, service_name, service_type,"
             + " process_id, allocated_at, last_heartbeat, status, " + RowMapping.V5_COLUMNS;
     static final String EVENT_COLUMNS = "revision, " + EVENT_VALUE_COLUMNS;
-    /** The JDBC types of {@link #EVENT_VALUE_COLUMNS}, in order. */
-    static final int[] EVENT_VALUE_TYPES = {Types.VARCHAR, Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.INTEGER,
-        Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.VARCHAR, Types.VARCHAR,
-        Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.VARCHAR};
+    /** The JDBC types of the eight columns rows and events share ({@link #fieldValues}), in order. */
+    private static final int[] FIELD_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.VARCHAR,
+        Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT};
+    /** The JDBC types of the {@link #V5_COLUMNS} ({@link #v5Values}), in order. */
+    private static final int[] V5_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT,
+        Types.VARCHAR};
+    /** The JDBC types of {@link #EVENT_VALUE_COLUMNS}, in order: the type and time, the fields, status, V5. */
+    static final int[] EVENT_VALUE_TYPES = joined(new int[] {Types.VARCHAR, Types.BIGINT}, FIELD_TYPES,
+            new int[] {Types.VARCHAR}, V5_TYPES);
 
     private RowMapping() {
     }
@@ -47,66 +52,67 @@ final class RowMapping {
      * update keeps them.
      */
     static void bindAllocation(PreparedStatement statement, Allocation allocation) throws SQLException {
-        bindFields(statement, 1, allocation);
+        bind(statement, 1, fieldValues(allocation), FIELD_TYPES);
         statement.setInt(9, allocation.reserved() ? 1 : 0);
         statement.setInt(10, allocation.expired() ? 1 : 0);
-        bindV5(statement, 11, allocation);
+        bind(statement, 11, v5Values(allocation), V5_TYPES);
     }
 
     /** The columns of {@link #EVENT_COLUMNS}, from the first parameter. */
     static void bindEvent(PreparedStatement statement, long revision, ChangeEvent event) throws SQLException {
         statement.setLong(1, revision);
-        Object[] values = eventValues(event);
-        for (int i = 0; i < values.length; i++) {
-            statement.setObject(i + 2, values[i], EVENT_VALUE_TYPES[i]);
-        }
+        bind(statement, 2, eventValues(event), EVENT_VALUE_TYPES);
     }
 
     /** The values of {@link #EVENT_VALUE_COLUMNS}, in order; null where a column is empty. */
     static Object[] eventValues(ChangeEvent event) {
         Allocation allocation = event.allocation();
+        Object[] values = new Object[EVENT_VALUE_TYPES.length];
+        values[0] = event.type().wireName();
+        values[1] = event.at().toEpochMilli();
+        Object[] fields = fieldValues(allocation);
+        System.arraycopy(fields, 0, values, 2, fields.length);
+        values[2 + fields.length] = allocation.status().label();
+        Object[] v5 = v5Values(allocation);
+        System.arraycopy(v5, 0, values, 3 + fields.length, v5.length);
+        return values;
+    }
+
+    /** The eight columns that rows and events share, in their order; null where a column is empty. */
+    private static Object[] fieldValues(Allocation allocation) {
+        return new Object[] {allocation.allocationId().toString(), allocation.host(), allocation.port(),
+            allocation.serviceName(), allocation.serviceType().wireName(), allocation.processId().orElse(null),
+            allocation.allocatedAt().toEpochMilli(), allocation.lastHeartbeat().toEpochMilli()};
+    }
+
+    /** The {@link #V5_COLUMNS}, in order; null where a column is empty. */
+    private static Object[] v5Values(Allocation allocation) {
         Optional<HealthCheck> check = allocation.check();
-        return new Object[] {event.type().wireName(), event.at().toEpochMilli(),
-            allocation.allocationId().toString(), allocation.host(), allocation.port(), allocation.serviceName(),
-            allocation.serviceType().wireName(), allocation.processId().orElse(null),
-            allocation.allocatedAt().toEpochMilli(), allocation.lastHeartbeat().toEpochMilli(),
-            allocation.status().label(), allocation.liveness().wireName(),
-            check.map(given -> given.kind().wireName()).orElse(null), check.flatMap(HealthCheck::path).orElse(null),
-            check.map(given -> given.interval().toMillis()).orElse(null),
+        return new Object[] {allocation.liveness().wireName(), check.map(given -> given.kind().wireName()).orElse(null),
+            check.flatMap(HealthCheck::path).orElse(null), check.map(given -> given.interval().toMillis()).orElse(null),
             check.map(given -> given.timeout().toMillis()).orElse(null),
             check.map(given -> given.status().wireName()).orElse(null)};
     }
 
-    /** The {@link #V5_COLUMNS}, from {@code first}. */
-    private static void bindV5(PreparedStatement statement, int first, Allocation allocation) throws SQLException {
-        statement.setString(first, allocation.liveness().wireName());
-        Optional<HealthCheck> check = allocation.check();
-        statement.setString(first + 1, check.map(given -> given.kind().wireName()).orElse(null));
-        statement.setString(first + 2, check.flatMap(HealthCheck::path).orElse(null));
-        if (check.isPresent()) {
-            statement.setLong(first + 3, check.get().interval().toMillis());
-            statement.setLong(first + 4, check.get().timeout().toMillis());
-        } else {
-            statement.setNull(first + 3, Types.BIGINT);
-            statement.setNull(first + 4, Types.BIGINT);
+    private static void bind(PreparedStatement statement, int first, Object[] values, int[] types)
+            throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            statement.setObject(first + i, values[i], types[i]);
         }
-        statement.setString(first + 5, check.map(given -> given.status().wireName()).orElse(null));
     }
 
-    /** The eight columns that rows and events share, in their order, from {@code first}. */
-    private static void bindFields(PreparedStatement statement, int first, Allocation allocation) throws SQLException {
-        statement.setString(first, allocation.allocationId().toString());
-        statement.setString(first + 1, allocation.host());
-        statement.setInt(first + 2, allocation.port());
-        statement.setString(first + 3, allocation.serviceName());
-        statement.setString(first + 4, allocation.serviceType().wireName());
-        if (allocation.processId().isPresent()) {
-            statement.setLong(first + 5, allocation.processId().get());
-        } else {
-            statement.setNull(first + 5, Types.BIGINT);
+    private static int[] joined(int[]... parts) {
+        int length = 0;
+        for (int[] part : parts) {
+            length += part.length;
         }
-        statement.setLong(first + 6, allocation.allocatedAt().toEpochMilli());
-        statement.setLong(first + 7, allocation.lastHeartbeat().toEpochMilli());
+        int[] all = new int[length];
+        int at = 0;
+        for (int[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     static Allocation readAllocation(ResultSet row) throws SQLException {
