@@ -142,9 +142,14 @@ final class SqliteDialect implements Dialect {
                 mode.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED); // the driver begins the next at commit
             }
 
+            /** Undone here too, for a begin that failed: the connection goes back to the pool deferred. */
             @Override
             public void close() {
-                writers.unlock();
+                try {
+                    beforeEnd();
+                } finally {
+                    writers.unlock();
+                }
             }
         };
     }

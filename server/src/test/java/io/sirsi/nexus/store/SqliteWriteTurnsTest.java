@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -80,6 +82,15 @@ class SqliteWriteTurnsTest {
             try (WriteTurn free = dialect.beginWithWriteLock(impatient)) {
                 assertEquals(0, dialect.writersWaiting());
             }
+        }
+    }
+
+    @Test
+    void aTurnEndedWithoutItsTransactionLeavesTheConnectionDeferred() throws Exception {
+        try (Connection connection = open(5_000)) {
+            dialect.beginWithWriteLock(connection).close(); // as when the begin itself failed
+            assertEquals(SQLiteConfig.TransactionMode.DEFERRED,
+                    connection.unwrap(SQLiteConnection.class).getConnectionConfig().getTransactionMode());
         }
     }
 
