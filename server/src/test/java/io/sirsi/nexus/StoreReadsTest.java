@@ -54,7 +54,7 @@ class StoreReadsTest {
             asked.add(i == 0 ? UUID.fromString(granted.get(0)) : i == 600 ? UUID.fromString(granted.get(1))
                     : i == 1_199 ? UUID.fromString(granted.get(2)) : UUID.randomUUID());
         }
-        Map<UUID, Instant> times = store.inHostTransaction(Set.of(), transaction -> transaction.lastHeartbeats(asked));
+        Map<UUID, Instant> times = store.inHostTransaction(Set.of(), 0, transaction -> transaction.lastHeartbeats(asked));
         assertEquals(3, times.size(), times.toString());
         for (String id : granted) {
             String lastHeartbeat = given().get("/ports/allocations").then().statusCode(200).extract().jsonPath()
@@ -75,7 +75,7 @@ class StoreReadsTest {
                 Optional.empty(), now, now, AllocationStatus.ACTIVE);
         RuntimeException rollBack = new IllegalStateException("roll back");
         RuntimeException thrown = assertThrows(IllegalStateException.class, () -> store.inHostTransaction(
-                Set.of("tx-host"), transaction -> {
+                Set.of("tx-host"), 0, transaction -> {
                     long first = transaction.write(List.of(new StoreWrite.Insert(uncommitted)),
                             List.of(new ChangeEvent(0, EventType.ALLOCATED, now, uncommitted)));
                     assertEquals(head + 1, first);
@@ -96,10 +96,37 @@ class StoreReadsTest {
         assertTrue(store.load().allocations().stream().noneMatch(held -> held.equals(uncommitted)));
     }
 
+    /**
+     * The catch-up a decision begins with: the events after the revision the caller's index holds, which a shared
+     * store reads as it takes the hosts' locks and answers from then on (a later revision, a smaller page), and a
+     * store of this process alone reads when asked; the maintenance of a host read with them, or alone.
+     */
+    @Test
+    void aHostTransactionAnswersTheCatchUpFromTheRevisionItWasGiven() {
+        Registry.grant("ahead-a", "custom");
+        Registry.grant("ahead-b", "custom");
+        Registry.grant("ahead-c", "custom");
+        long head = store.headRevision();
+        List<String> names = store.inHostTransaction(Set.of("ahead-host"), head - 3, transaction -> {
+            assertEquals(Optional.empty(), transaction.maintenance("ahead-host"));
+            assertEquals(List.of(), transaction.eventsAfter(head, 10));
+            assertEquals(List.of(head), transaction.eventsAfter(head - 1, 10).stream().map(ChangeEvent::revision)
+                    .toList());
+            assertEquals(List.of(head - 1), transaction.eventsAfter(head - 2, 1).stream()
+                    .map(ChangeEvent::revision).toList());
+            return transaction.eventsAfter(head - 3, 10).stream().map(event -> event.allocation().serviceName())
+                    .toList();
+        });
+        assertEquals(List.of("ahead-a", "ahead-b", "ahead-c"), names);
+        // asked from before the revision given: read, not answered from what was read ahead
+        assertEquals(3, store.inHostTransaction(Set.of("ahead-host"), head, transaction -> transaction
+                .eventsAfter(head - 3, 10)).size());
+    }
+
     /** The transaction a decision is handed is valid while the work runs; kept and used later, it says so. */
     @Test
     void aHostTransactionCannotBeUsedAfterItsWorkEnded() {
-        HostTransaction kept = store.inHostTransaction(Set.of(), transaction -> transaction);
+        HostTransaction kept = store.inHostTransaction(Set.of(), 0, transaction -> transaction);
         IllegalStateException used = assertThrows(IllegalStateException.class, () -> kept.eventsAfter(0, 1));
         assertTrue(used.getMessage().contains("has ended"), used.getMessage());
     }

@@ -82,8 +82,10 @@ public class WriteFailingStore implements AllocationStore {
 
     /** The real transaction, except that its write fails while {@link #writesToFail} says so. */
     @Override
-    public <T> T inHostTransaction(Collection<String> hosts, Function<HostTransaction, T> work) {
-        return store.inHostTransaction(hosts, transaction -> work.apply(new FailingWrites(transaction)));
+    public <T> T inHostTransaction(Collection<String> hosts, long appliedRevision,
+            Function<HostTransaction, T> work) {
+        return store.inHostTransaction(hosts, appliedRevision,
+                transaction -> work.apply(new FailingWrites(transaction)));
     }
 
     private final class FailingWrites implements HostTransaction {
@@ -98,6 +100,12 @@ public class WriteFailingStore implements AllocationStore {
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
             failIfAsked();
             return transaction.write(writes, events);
+        }
+
+        @Override
+        public long commit(List<StoreWrite> writes, List<ChangeEvent> events) {
+            failIfAsked();
+            return transaction.commit(writes, events);
         }
 
         @Override

@@ -37,8 +37,12 @@ public interface AllocationStore extends CatchUpReads {
      * (taken in sorted order, so two such transactions never deadlock). The work reads and writes through the
      * {@link HostTransaction} it is handed, and only through it: a call on the store itself is a transaction of its
      * own. Commits when the work returns, rolls back when it throws.
+     *
+     * <p>{@code appliedRevision} is the revision up to which the caller's index holds the log. A store that replicas
+     * share reads the events after it as it takes the locks (on PostgreSQL in the same round trip), and answers the
+     * transaction's first {@link HostTransaction#eventsAfter} from them; a store of this process alone ignores it.
      */
-    <T> T inHostTransaction(Collection<String> hosts, Function<HostTransaction, T> work);
+    <T> T inHostTransaction(Collection<String> hosts, long appliedRevision, Function<HostTransaction, T> work);
 
     /** The last revision committed to the log (0 for an empty log). */
     long headRevision();

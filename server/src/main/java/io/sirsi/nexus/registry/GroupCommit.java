@@ -44,6 +44,9 @@ final class GroupCommit {
          */
         void catchUp(HostTransaction transaction);
 
+        /** The revision up to which the index holds the log, for the store to read on from (see catchUp). */
+        long appliedRevision();
+
         /** Reports committed events (their revisions set) in order; called with the lock held. */
         void committed(long first, List<ChangeEvent> events);
     }
@@ -177,10 +180,10 @@ final class GroupCommit {
             long first;
             long begun = System.nanoTime();
             try {
-                first = store.inHostTransaction(hosts, transaction -> {
+                first = store.inHostTransaction(hosts, log.appliedRevision(), transaction -> {
                     List<StoreWrite> writes = new ArrayList<>();
                     decide(transaction, batch, decided, refused, writes, events);
-                    return writes.isEmpty() && events.isEmpty() ? -1L : transaction.write(writes, events);
+                    return writes.isEmpty() && events.isEmpty() ? -1L : transaction.commit(writes, events);
                 });
             } catch (StoreConflictException lost) {
                 undo(decided);

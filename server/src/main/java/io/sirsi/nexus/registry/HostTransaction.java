@@ -34,4 +34,13 @@ public interface HostTransaction extends CatchUpReads {
      * @return the revision of the first event; with no events, the log's last revision
      */
     long write(List<StoreWrite> writes, List<ChangeEvent> events);
+
+    /**
+     * {@link #write}, then commits: the work's last act, after which the transaction may not be used, and the work
+     * returns at once (what it throws after this cannot roll the writes back). Where a statement costs a round trip
+     * (PostgreSQL), the commit goes with the writes, in one (issue 23).
+     *
+     * @return as {@link #write}
+     */
+    long commit(List<StoreWrite> writes, List<ChangeEvent> events);
 }

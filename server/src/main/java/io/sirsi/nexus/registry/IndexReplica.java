@@ -119,6 +119,11 @@ final class IndexReplica implements GroupCommit.Log {
         }
     }
 
+    @Override
+    public long appliedRevision() {
+        return index.revision();
+    }
+
     /** This process's events, committed with revisions from {@code first}: already in the index since decided. */
     @Override
     public void committed(long first, List<ChangeEvent> drafts) {

@@ -10,7 +10,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,18 +21,6 @@ import java.util.UUID;
 /** The {@code allocation} table: one row per allocation, every host's. */
 final class AllocationTable {
 
-    private static final String INSERT = "insert into allocation (allocation_id, host, port, service_name,"
-            + " service_type, process_id, allocated_at, last_heartbeat, reserved, expired, liveness, check_kind,"
-            + " check_path, check_interval_ms, check_timeout_ms, check_status)"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String UPDATE = "update allocation set allocation_id = ?, host = ?, port = ?,"
-            + " service_name = ?, service_type = ?, process_id = ?, allocated_at = ?, last_heartbeat = ?, reserved = ?,"
-            + " expired = ?, liveness = ?, check_kind = ?, check_path = ?, check_interval_ms = ?, check_timeout_ms = ?,"
-            + " check_status = ? where allocation_id = ?";
-    private static final String TOUCH = "update allocation set last_heartbeat = ? where allocation_id = ?";
-    private static final String DRAIN = "update allocation set drain_until = ?, drain_reason = ?"
-            + " where allocation_id = ?";
-    private static final String DELETE = "delete from allocation where allocation_id = ?";
     /** Ids per query when heartbeat times are read back (well within both databases' limits on parameters). */
     private static final int HEARTBEAT_BATCH = 500;
 
@@ -108,50 +99,140 @@ final class AllocationTable {
     }
 
     /**
-     * The order in which a group's batches are sent: every kind that frees a port or a name (delete, then update)
-     * before every kind that may take one (update, insert), and the writes that change no unique column (heartbeat
-     * and drain times) last. Two writes of different allocations can then only conflict through a port or name that
-     * the earlier one took and the later one freed, which cannot happen within one group without a write of the same
-     * allocation in between; writes of the same allocation keep their order ({@link #apply}).
+     * A kind of write to this table, with its SQL for one row (a JDBC batch of it on SQLite) and for many rows as
+     * one array per column (one statement on PostgreSQL, in the group's {@link Exchange}), and the JDBC types of a
+     * row's values, in the order of the row statement's parameters. The kinds are declared in the order a group's
+     * batches are sent: every kind that frees a port or a name (delete, then update) before every kind that may take
+     * one (update, insert), and the writes that change no unique column (heartbeat and drain times) last. Two writes
+     * of different allocations can then only conflict through a port or name that the earlier one took and the later
+     * one freed, which cannot happen within one group without a write of the same allocation in between; writes of
+     * the same allocation keep their order ({@link #apply}).
      */
-    private static final List<String> BATCH_ORDER = List.of(DELETE, UPDATE, INSERT, TOUCH, DRAIN);
+    private enum Kind {
+        DELETE("delete from allocation where allocation_id = ?",
+                "delete from allocation where allocation_id = any(?::varchar[])", true, Types.VARCHAR),
+        UPDATE("update allocation set " + assigned(RowMapping.ALLOCATION_WRITE_COLUMNS, "?")
+                + " where allocation_id = ?",
+                "update allocation set " + assigned(RowMapping.ALLOCATION_WRITE_COLUMNS, "given.") + " from unnest("
+                        + RowMapping.arrayParameters(withId(RowMapping.ALLOCATION_VALUE_TYPES)) + ") as given("
+                        + RowMapping.ALLOCATION_WRITE_COLUMNS + ", id) where allocation.allocation_id = given.id",
+                true, withId(RowMapping.ALLOCATION_VALUE_TYPES)),
+        INSERT("insert into allocation (" + RowMapping.ALLOCATION_WRITE_COLUMNS + ") values ("
+                + "?, ".repeat(RowMapping.ALLOCATION_VALUE_TYPES.length - 1) + "?)",
+                "insert into allocation (" + RowMapping.ALLOCATION_WRITE_COLUMNS + ") select * from unnest("
+                        + RowMapping.arrayParameters(RowMapping.ALLOCATION_VALUE_TYPES) + ")",
+                false, RowMapping.ALLOCATION_VALUE_TYPES),
+        TOUCH("update allocation set last_heartbeat = ? where allocation_id = ?",
+                "update allocation set last_heartbeat = given.at from unnest(?::bigint[], ?::varchar[])"
+                        + " as given(at, id) where allocation.allocation_id = given.id", true, Types.BIGINT, Types.VARCHAR),
+        DRAIN("update allocation set drain_until = ?, drain_reason = ? where allocation_id = ?",
+                "update allocation set drain_until = given.until, drain_reason = given.reason from"
+                        + " unnest(?::bigint[], ?::varchar[], ?::varchar[]) as given(until, reason, id)"
+                        + " where allocation.allocation_id = given.id",
+                true, Types.BIGINT, Types.VARCHAR, Types.VARCHAR);
+
+        final String rowSql;
+        final String arraySql;
+        /**
+         * Whether a row's last value is the allocation id it changes, and the last of two rows of one id wins, as
+         * it would row by row: an update over arrays that joins one row twice applies either, so the array form
+         * keeps the last only.
+         */
+        final boolean lastWinsById;
+        final int[] types;
+
+        Kind(String rowSql, String arraySql, boolean lastWinsById, int... types) {
+            this.rowSql = rowSql;
+            this.arraySql = arraySql;
+            this.lastWinsById = lastWinsById;
+            this.types = types;
+        }
+    }
+
+    private static int[] withId(int[] types) {
+        int[] withId = Arrays.copyOf(types, types.length + 1);
+        withId[types.length] = Types.VARCHAR;
+        return withId;
+    }
+
+    /** "column = ?, ..." or, with a prefix, "column = prefix.column, ...". */
+    private static String assigned(String columns, String value) {
+        StringBuilder assigned = new StringBuilder();
+        for (String column : columns.split(", ")) {
+            assigned.append(assigned.length() == 0 ? "" : ", ").append(column).append(" = ")
+                    .append(value.equals("?") ? value : value + column);
+        }
+        return assigned.toString();
+    }
+
+    /** Rows of one kind of write, sent together. */
+    private record Batch(Kind kind, List<Object[]> rows) {
+    }
+
+    private final boolean arrays;
+
+    /** {@code arrays}: each batch as one statement over arrays in the group's exchange (PostgreSQL's SQL). */
+    AllocationTable(boolean arrays) {
+        this.arrays = arrays;
+    }
 
     /**
-     * Applies the group's writes with the group's statements, as if in their order, in as few round trips as that
-     * allows: one JDBC batch per kind of write (on PostgreSQL one round trip rather than one per row, issue 23),
-     * sent in {@link #BATCH_ORDER}. A write of an allocation that a pending write of another kind also changes (a
-     * port allocated and released in one group) sends what is pending first, so that the two keep their order.
-     * Writes to other tables (host maintenance) are left to them.
+     * Applies the group's writes as if in their order, in as few statements as that allows: one batch per kind of
+     * write, the kinds in their declared order (issue 23). A write of an allocation that a pending write of another
+     * kind also changes (a port allocated and released in one group) sends what is pending first, so that the two
+     * keep their order. On SQLite each batch runs at once as a JDBC batch; with {@code arrays} each is one statement
+     * added to the exchange, sent with the group's other statements in one round trip. Writes to other tables (host
+     * maintenance) are left to them.
      */
-    void apply(List<StoreWrite> writes, Statements statements) throws SQLException {
-        Map<String, PreparedStatement> pending = new HashMap<>();
-        Map<UUID, String> pendingKinds = new HashMap<>(); // each allocation with a pending write: of which kind
+    void apply(List<StoreWrite> writes, Statements statements, Exchange exchange) throws SQLException {
+        for (Batch batch : batches(writes)) {
+            if (arrays) {
+                List<Object[]> rows = batch.kind().lastWinsById ? lastById(batch.rows()) : batch.rows();
+                exchange.update(batch.kind().arraySql,
+                        (statement, first) -> RowMapping.bindArrays(statement, first, batch.kind().types, rows));
+            } else {
+                PreparedStatement statement = statements.get(batch.kind().rowSql);
+                for (Object[] row : batch.rows()) {
+                    RowMapping.bind(statement, 1, row, batch.kind().types);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            }
+        }
+    }
+
+    /** The writes' rows as batches, in the order they are to be sent. */
+    private static List<Batch> batches(List<StoreWrite> writes) {
+        List<Batch> batches = new ArrayList<>();
+        Map<Kind, List<Object[]>> pending = new EnumMap<>(Kind.class);
+        Map<UUID, Kind> pendingKinds = new HashMap<>(); // each allocation with a pending write: of which kind
         for (StoreWrite write : writes) {
-            String sql = sql(write);
-            if (sql == null) {
+            Kind kind = kind(write);
+            if (kind == null) {
                 continue; // another table's write (host maintenance)
             }
             List<UUID> ids = allocationIds(write);
-            if (ids.stream().map(pendingKinds::get).anyMatch(kind -> kind != null && !kind.equals(sql))) {
-                send(pending);
+            if (ids.stream().map(pendingKinds::get).anyMatch(other -> other != null && other != kind)) {
+                pending.forEach((pendingKind, rows) -> batches.add(new Batch(pendingKind, rows)));
+                pending.clear();
                 pendingKinds.clear();
             }
-            PreparedStatement statement = statements.get(sql);
-            bind(write, statement);
-            pending.put(sql, statement);
-            ids.forEach(id -> pendingKinds.put(id, sql));
+            pending.computeIfAbsent(kind, any -> new ArrayList<>()).addAll(rows(write));
+            ids.forEach(id -> pendingKinds.put(id, kind));
         }
-        send(pending);
+        pending.forEach((kind, rows) -> batches.add(new Batch(kind, rows))); // an EnumMap: in the kinds' order
+        return batches;
     }
 
-    private static void send(Map<String, PreparedStatement> pending) throws SQLException {
-        for (String sql : BATCH_ORDER) {
-            PreparedStatement batch = pending.get(sql);
-            if (batch != null) {
-                batch.executeBatch();
-            }
+    /** The rows, each id's last only, in the order of their last rows. */
+    private static List<Object[]> lastById(List<Object[]> rows) {
+        Map<Object, Object[]> last = new LinkedHashMap<>();
+        for (Object[] row : rows) {
+            Object id = row[row.length - 1];
+            last.remove(id);
+            last.put(id, row);
         }
-        pending.clear();
+        return last.size() == rows.size() ? rows : List.copyOf(last.values());
     }
 
     /** The allocations a write to this table changes. */
@@ -172,51 +253,42 @@ final class AllocationTable {
         return List.of();
     }
 
-    private static String sql(StoreWrite write) {
+    private static Kind kind(StoreWrite write) {
         if (write instanceof StoreWrite.Insert) {
-            return INSERT;
+            return Kind.INSERT;
         } else if (write instanceof StoreWrite.Update) {
-            return UPDATE;
+            return Kind.UPDATE;
         } else if (write instanceof StoreWrite.Touch) {
-            return TOUCH;
+            return Kind.TOUCH;
         } else if (write instanceof StoreWrite.Drain || write instanceof StoreWrite.Undrain) {
-            return DRAIN;
+            return Kind.DRAIN;
         } else if (write instanceof StoreWrite.Delete) {
-            return DELETE;
+            return Kind.DELETE;
         }
         return null;
     }
 
-    /** Adds the write's rows to the statement's batch. */
-    private static void bind(StoreWrite write, PreparedStatement statement) throws SQLException {
+    /** The write's rows: each the values of its kind's row statement, in order. */
+    private static List<Object[]> rows(StoreWrite write) {
         if (write instanceof StoreWrite.Insert insert) {
-            RowMapping.bindAllocation(statement, insert.allocation());
-            statement.addBatch();
+            return List.<Object[]>of(RowMapping.allocationValues(insert.allocation()));
         } else if (write instanceof StoreWrite.Update update) {
-            RowMapping.bindAllocation(statement, update.allocation());
-            statement.setString(17, update.allocation().allocationId().toString());
-            statement.addBatch();
+            Object[] values = RowMapping.allocationValues(update.allocation());
+            Object[] row = Arrays.copyOf(values, values.length + 1);
+            row[values.length] = update.allocation().allocationId().toString();
+            return List.<Object[]>of(row);
         } else if (write instanceof StoreWrite.Touch touch) {
-            for (Map.Entry<UUID, Instant> heartbeat : touch.lastHeartbeats().entrySet()) {
-                statement.setLong(1, heartbeat.getValue().toEpochMilli());
-                statement.setString(2, heartbeat.getKey().toString());
-                statement.addBatch();
-            }
+            List<Object[]> rows = new ArrayList<>(touch.lastHeartbeats().size());
+            touch.lastHeartbeats().forEach((id, at) -> rows.add(new Object[] {at.toEpochMilli(), id.toString()}));
+            return rows;
         } else if (write instanceof StoreWrite.Drain drain) {
-            statement.setLong(1, drain.until().toEpochMilli());
-            statement.setString(2, drain.reason().orElse(null));
-            statement.setString(3, drain.allocationId().toString());
-            statement.addBatch();
+            return List.<Object[]>of(new Object[] {drain.until().toEpochMilli(), drain.reason().orElse(null),
+                drain.allocationId().toString()});
         } else if (write instanceof StoreWrite.Undrain undrain) {
-            statement.setNull(1, Types.BIGINT);
-            statement.setNull(2, Types.VARCHAR);
-            statement.setString(3, undrain.allocationId().toString());
-            statement.addBatch();
+            return List.<Object[]>of(new Object[] {null, null, undrain.allocationId().toString()});
         } else if (write instanceof StoreWrite.Delete delete) {
-            for (UUID id : delete.allocationIds()) {
-                statement.setString(1, id.toString());
-                statement.addBatch();
-            }
+            return delete.allocationIds().stream().map(id -> new Object[] {id.toString()}).toList();
         }
+        return List.of();
     }
 }

@@ -7,11 +7,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * The change log: the {@code change_event} table, one row per revision, and {@code change_log_head}, the one row
@@ -39,35 +40,23 @@ final class ChangeLogTable {
     private static final String APPEND_ALL = "with head as (update change_log_head set revision = revision + ?"
             + " where id = 1 returning revision), appended as (insert into change_event (" + RowMapping.EVENT_COLUMNS
             + ") select head.revision - ? + event.number, " + prefixed("event.", RowMapping.EVENT_VALUE_COLUMNS)
-            + " from head, unnest(" + String.join(", ", arrayParameters()) + ") with ordinality as event("
-            + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
+            + " from head, unnest(" + RowMapping.arrayParameters(RowMapping.EVENT_VALUE_TYPES)
+            + ") with ordinality as event(" + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
+    private static final String SELECT_HEAD = "select revision from change_log_head where id = 1";
+    private static final String SELECT_AFTER = eventsQuery("revision > ?", "revision");
 
     private final boolean appendInOneStatement;
 
-    /** {@code appendInOneStatement}: with {@link #APPEND_ALL}, PostgreSQL's SQL, rather than two statements. */
+    /**
+     * {@code appendInOneStatement}: with {@link #APPEND_ALL}, PostgreSQL's SQL, in the group's {@link Exchange},
+     * rather than two statements run at once.
+     */
     ChangeLogTable(boolean appendInOneStatement) {
         this.appendInOneStatement = appendInOneStatement;
     }
 
     private static String prefixed(String prefix, String columns) {
         return prefix + String.join(", " + prefix, columns.split(", "));
-    }
-
-    private static List<String> arrayParameters() {
-        List<String> parameters = new ArrayList<>();
-        for (int type : RowMapping.EVENT_VALUE_TYPES) {
-            parameters.add("?::" + arrayElement(type) + "[]");
-        }
-        return parameters;
-    }
-
-    private static String arrayElement(int jdbcType) {
-        return switch (jdbcType) {
-            case Types.BIGINT -> "bigint";
-            case Types.INTEGER -> "integer";
-            case Types.VARCHAR -> "varchar";
-            default -> throw new IllegalArgumentException("no array type for JDBC type " + jdbcType);
-        };
     }
 
     /** The last revision handed out (0 for an empty log). */
@@ -84,33 +73,42 @@ final class ChangeLogTable {
         try (PreparedStatement select = connection.prepareStatement(
                 "select " + column + " from change_log_head where id = 1");
                 ResultSet rows = select.executeQuery()) {
-            if (!rows.next()) {
-                throw new SQLException("the change log's head row is missing", "58000");
-            }
-            return rows.getLong(1);
+            return single(rows);
         }
     }
 
     /**
-     * Appends the events with consecutive revisions, after the batch's other writes; returns the first revision, or
-     * the head when there are none.
+     * Appends the events with consecutive revisions, after the batch's other writes; the answer, once the exchange
+     * is sent, is the first revision, or the head when there are none. On SQLite the statements run at once; with
+     * {@code appendInOneStatement} they are one statement in the exchange.
      */
-    long append(StoreTransaction transaction, Statements statements, List<ChangeEvent> events) throws SQLException {
-        if (events.isEmpty()) {
-            return head(transaction);
-        }
+    LongSupplier append(StoreTransaction transaction, Statements statements, Exchange exchange,
+            List<ChangeEvent> events) throws SQLException {
         if (appendInOneStatement) {
-            return appendAll(transaction, statements, events);
+            long[] head = {-1};
+            Exchange.Rows readHead = rows -> head[0] = single(rows);
+            if (events.isEmpty()) {
+                exchange.query(SELECT_HEAD, (statement, first) -> { }, readHead);
+                return () -> head[0];
+            }
+            List<Object[]> rows = events.stream().map(RowMapping::eventValues).toList();
+            exchange.query(APPEND_ALL, (statement, first) -> {
+                statement.setInt(first, events.size());
+                statement.setInt(first + 1, events.size());
+                RowMapping.bindArrays(statement, first + 2, RowMapping.EVENT_VALUE_TYPES, rows);
+            }, readHead);
+            return () -> head[0] - events.size() + 1;
+        }
+        if (events.isEmpty()) {
+            long head = head(transaction);
+            return () -> head;
         }
         PreparedStatement advance = statements.get(ADVANCE_HEAD);
         advance.setInt(1, events.size());
         long first;
-        // the new head comes back with the update: one statement (on PostgreSQL one round trip) rather than two
+        // the new head comes back with the update: one statement rather than two
         try (ResultSet head = advance.executeQuery()) {
-            if (!head.next()) {
-                throw new SQLException("the change log's head row is missing", "58000");
-            }
-            first = head.getLong(1) - events.size() + 1;
+            first = single(head) - events.size() + 1;
         }
         PreparedStatement insert = statements.get(INSERT_EVENT);
         for (int i = 0; i < events.size(); i++) {
@@ -118,36 +116,27 @@ final class ChangeLogTable {
             insert.addBatch();
         }
         insert.executeBatch();
-        return first;
+        return () -> first;
     }
 
-    private static long appendAll(StoreTransaction transaction, Statements statements, List<ChangeEvent> events)
-            throws SQLException {
-        int[] types = RowMapping.EVENT_VALUE_TYPES;
-        Object[][] columns = new Object[types.length][events.size()];
-        for (int row = 0; row < events.size(); row++) {
-            Object[] values = RowMapping.eventValues(events.get(row));
-            for (int column = 0; column < types.length; column++) {
-                columns[column][row] = values[column];
-            }
+    /** The head row's one value. */
+    private static long single(ResultSet head) throws SQLException {
+        if (!head.next()) {
+            throw new SQLException("the change log's head row is missing", "58000");
         }
-        PreparedStatement append = statements.get(APPEND_ALL);
-        append.setInt(1, events.size());
-        append.setInt(2, events.size());
-        Connection connection = transaction.connection();
-        for (int column = 0; column < types.length; column++) {
-            append.setArray(column + 3, connection.createArrayOf(arrayElement(types[column]), columns[column]));
-        }
-        try (ResultSet head = append.executeQuery()) {
-            if (!head.next()) {
-                throw new SQLException("the change log's head row is missing", "58000");
-            }
-            return head.getLong(1) - events.size() + 1;
-        }
+        return head.getLong(1);
     }
 
     List<ChangeEvent> after(StoreTransaction transaction, long revision, int limit) throws SQLException {
         return events(transaction, "revision > ?", "revision", limit, List.of(revision));
+    }
+
+    /** {@link #after}, read in the exchange, handed to {@code read} once it is sent. */
+    void after(Exchange exchange, long revision, int limit, Consumer<List<ChangeEvent>> read) {
+        exchange.query(SELECT_AFTER, (statement, first) -> {
+            statement.setLong(first, revision);
+            statement.setInt(first + 1, limit);
+        }, rows -> read.accept(readEvents(rows)));
     }
 
     /** A range of the primary key: each page starts where the last one ended, whatever the window's length. */
@@ -179,22 +168,29 @@ final class ChangeLogTable {
 
     private static List<ChangeEvent> events(StoreTransaction transaction, String where, String order, int limit,
             List<Object> values) throws SQLException {
-        try (PreparedStatement select = transaction.connection().prepareStatement("select "
-                + RowMapping.EVENT_COLUMNS + " from change_event where " + where + " order by " + order
-                + " limit ?")) {
+        try (PreparedStatement select = transaction.connection().prepareStatement(eventsQuery(where, order))) {
             int index = 1;
             for (Object value : values) {
                 select.setObject(index++, value);
             }
             select.setInt(index, limit);
             try (ResultSet rows = select.executeQuery()) {
-                List<ChangeEvent> events = new ArrayList<>();
-                while (rows.next()) {
-                    events.add(RowMapping.readEvent(rows));
-                }
-                return events;
+                return readEvents(rows);
             }
         }
+    }
+
+    private static String eventsQuery(String where, String order) {
+        return "select " + RowMapping.EVENT_COLUMNS + " from change_event where " + where + " order by " + order
+                + " limit ?";
+    }
+
+    private static List<ChangeEvent> readEvents(ResultSet rows) throws SQLException {
+        List<ChangeEvent> events = new ArrayList<>();
+        while (rows.next()) {
+            events.add(RowMapping.readEvent(rows));
+        }
+        return events;
     }
 
     /** Two lookups on the time index rather than "order by at, revision", which would sort the whole window. */

@@ -48,10 +48,19 @@ interface Dialect {
     boolean roundTripPerStatement();
 
     /**
-     * Takes, until the transaction ends, the locks that serialise the changes of these hosts across every process
-     * sharing the database; sorted by the caller, so two transactions take them in the same order.
+     * Adds to the transaction's opening exchange the statement that takes, until the transaction ends, the locks
+     * that serialise the changes of these hosts across every process sharing the database (nothing where no other
+     * process writes); sorted by the caller, so two transactions take them in the same order.
      */
-    void lockHosts(Connection connection, Collection<String> sortedHosts) throws SQLException;
+    void lockHosts(Exchange opening, Collection<String> sortedHosts);
+
+    /**
+     * Commits the transaction at the end of the exchange, where the exchange is a round trip of its own (and only
+     * what it returns says whether the commit happened); elsewhere nothing: the transaction template commits when
+     * the work returns, as always. Either way the commit follows the exchange's statements, and a failure of one of
+     * them fails the transaction whole.
+     */
+    void commitWith(Exchange exchange);
 
     /**
      * Runs reads that must agree with each other in one snapshot: replaying the log from the head revision they read

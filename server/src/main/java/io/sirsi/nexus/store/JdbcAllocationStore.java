@@ -24,9 +24,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -46,9 +48,12 @@ public class JdbcAllocationStore implements AllocationStore {
     /** No pool of ours holds more (quarkus.datasource.*.jdbc.max-size: 4 for SQLite, 16 for PostgreSQL). */
     private static final int MAX_POOLED_CONNECTIONS = 16;
 
+    /** Events read ahead with the hosts' locks: as many as a catch-up reads at once. */
+    private static final int READ_AHEAD = 1000;
+
     private final Dialect dialect;
     private final StoreTransactions transactions;
-    private final AllocationTable allocations = new AllocationTable();
+    private final AllocationTable allocations;
     private final ChangeLogTable changeLog;
     private final LivenessTable liveness = new LivenessTable();
     private final MaintenanceTable maintenance = new MaintenanceTable();
@@ -67,6 +72,7 @@ public class JdbcAllocationStore implements AllocationStore {
         this.dialect = config.store() == StoreKind.POSTGRESQL ? new PostgresqlDialect(postgresqlUrl, postgresql)
                 : new SqliteDialect(config.dataDir(), sqlite);
         // once writes succeed again, the connections opened while they failed are replaced (see the dialect)
+        this.allocations = new AllocationTable(dialect.roundTripPerStatement());
         this.changeLog = new ChangeLogTable(dialect.roundTripPerStatement());
         this.writeHealth = new WriteHealth(this::writesRecovered);
         this.transactions = new StoreTransactions(dialect, writeHealth);
@@ -111,11 +117,11 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     @Override
-    public <T> T inHostTransaction(Collection<String> hosts, Function<HostTransaction, T> work) {
+    public <T> T inHostTransaction(Collection<String> hosts, long appliedRevision, Function<HostTransaction, T> work) {
         return transactions.run("commit the change", Begin.WRITE_LOCK_FIRST, transaction -> {
-            // sorted, so two transactions wanting the same hosts take them in the same order
-            dialect.lockHosts(transaction.connection(), new TreeSet<>(hosts));
             OpenHostTransaction open = new OpenHostTransaction(transaction);
+            // sorted, so two transactions wanting the same hosts take them in the same order
+            open.begin(new TreeSet<>(hosts), appliedRevision);
             try {
                 return work.apply(open);
             } finally {
@@ -135,9 +141,35 @@ public class JdbcAllocationStore implements AllocationStore {
          * transaction ends, so a group of several allocations on one host reads it once, not once each (issue 23).
          */
         private final Map<String, Optional<Maintenance>> maintenanceRead = new HashMap<>();
+        /** On a shared store: the events after {@link #readAheadFrom} as the hosts' locks were taken. */
+        private List<ChangeEvent> readAhead;
+        private long readAheadFrom;
 
         OpenHostTransaction(StoreTransaction transaction) {
             this.transaction = transaction;
+        }
+
+        /**
+         * Takes the hosts' locks and, on a store that replicas share, reads what the decisions will ask first: the
+         * events after the caller's revision (its catch-up) and the hosts' maintenances. On PostgreSQL that is one
+         * round trip rather than three, inside the hosts' locks, where another replica waits for them (issue 23).
+         * Read after the locks are held, they are what the locks protect.
+         */
+        void begin(SortedSet<String> hosts, long appliedRevision) throws SQLException {
+            Exchange opening = new Exchange();
+            dialect.lockHosts(opening, hosts);
+            if (dialect.shared()) {
+                readAheadFrom = appliedRevision;
+                changeLog.after(opening, appliedRevision, READ_AHEAD, events -> readAhead = events);
+                maintenance.of(opening, hosts, found -> {
+                    hosts.forEach(host -> maintenanceRead.put(host, Optional.empty()));
+                    found.forEach(each -> maintenanceRead.put(each.host(), Optional.of(each)));
+                });
+            }
+            withKeptStatements(statements -> {
+                opening.send(statements);
+                return null;
+            });
         }
 
         /**
@@ -151,8 +183,21 @@ public class JdbcAllocationStore implements AllocationStore {
             return join("load allocations", open -> JdbcAllocationStore.this.load());
         }
 
+        /**
+         * From the events read with the locks, when they hold the answer: every event after the revision that was
+         * committed when the locks were taken, which is all a decision under them needs (what others commit later
+         * reaches the index after this group commits).
+         */
         @Override
         public List<ChangeEvent> eventsAfter(long revision, int limit) {
+            checkOpen("read the change log");
+            if (readAhead != null && revision >= readAheadFrom) {
+                List<ChangeEvent> after = readAhead.stream().filter(event -> event.revision() > revision).limit(limit)
+                        .toList();
+                if (after.size() == limit || readAhead.size() < READ_AHEAD) {
+                    return after;
+                }
+            }
             return join("read the change log", open -> changeLog.after(open, revision, limit));
         }
 
@@ -177,6 +222,7 @@ public class JdbcAllocationStore implements AllocationStore {
 
         @Override
         public Optional<Maintenance> maintenance(String host) {
+            checkOpen("read the host's maintenance");
             Optional<Maintenance> read = maintenanceRead.get(host);
             if (read == null) {
                 read = join("read the host's maintenance", open -> maintenance.of(open, host));
@@ -187,30 +233,70 @@ public class JdbcAllocationStore implements AllocationStore {
 
         @Override
         public long write(List<StoreWrite> writes, List<ChangeEvent> events) {
-            maintenanceRead.clear(); // a write may change them
+            return write(writes, events, false);
+        }
+
+        @Override
+        public long commit(List<StoreWrite> writes, List<ChangeEvent> events) {
+            try {
+                return write(writes, events, true);
+            } finally {
+                ended = true;
+            }
+        }
+
+        /** With {@code commit}, the dialect may commit with the writes, in their exchange. */
+        private long write(List<StoreWrite> writes, List<ChangeEvent> events, boolean commit) {
+            // a write may change them: what was read ahead is read again if asked
+            maintenanceRead.clear();
+            readAhead = null;
             return join("write allocations", open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
-                Statements statements = keptStatements.of(open.connection());
-                try {
+                return withKeptStatements(statements -> {
+                    Exchange exchange = new Exchange();
                     // in order: a later write may depend on an earlier one (a port released, then allocated again)
-                    allocations.apply(writes, statements);
+                    allocations.apply(writes, statements, exchange);
                     for (StoreWrite write : writes) {
                         maintenance.apply(write, statements);
                     }
-                    return changeLog.append(open, statements, events);
-                } catch (SQLException | RuntimeException e) {
-                    keptStatements.forget(open.connection());
-                    throw e;
-                }
+                    LongSupplier first = changeLog.append(open, statements, exchange, events);
+                    if (commit) {
+                        dialect.commitWith(exchange);
+                    }
+                    exchange.send(statements);
+                    return first.getAsLong();
+                });
             });
         }
 
+        /**
+         * Runs the work with the connection's kept statements; a failure forgets them, in case the pool replaces the
+         * connection.
+         */
+        private <T> T withKeptStatements(KeptWork<T> work) throws SQLException {
+            Statements statements = keptStatements.of(transaction.connection());
+            try {
+                return work.run(statements);
+            } catch (SQLException | RuntimeException e) {
+                keptStatements.forget(transaction.connection());
+                throw e;
+            }
+        }
+
         private <T> T join(String what, SqlWork<T> work) {
+            checkOpen(what);
+            return transactions.join(what, transaction, work);
+        }
+
+        private void checkOpen(String what) {
             if (ended) {
                 throw new IllegalStateException("the host transaction has ended; " + what + " in a new one");
             }
-            return transactions.join(what, transaction, work);
         }
+    }
+
+    private interface KeptWork<T> {
+        T run(Statements statements) throws SQLException;
     }
 
     private Snapshot snapshot(StoreTransaction transaction) throws SQLException {

@@ -7,8 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The {@code host_maintenance} table: one row per host put in maintenance (kept after it ends, until replaced). */
 final class MaintenanceTable {
@@ -35,6 +37,23 @@ final class MaintenanceTable {
                 return rows.next() ? Optional.of(read(rows)) : Optional.empty();
             }
         }
+    }
+
+    /**
+     * The maintenances of these hosts, read in the exchange and handed to {@code read} once it is sent; a host
+     * without a row is left out.
+     */
+    void of(Exchange exchange, Collection<String> hosts, Consumer<List<Maintenance>> read) {
+        exchange.query(SELECT + " where host = any(?::varchar[])",
+                (statement, first) -> statement.setArray(first,
+                        statement.getConnection().createArrayOf("varchar", hosts.toArray())),
+                rows -> {
+                    List<Maintenance> found = new ArrayList<>();
+                    while (rows.next()) {
+                        found.add(read(rows));
+                    }
+                    read.accept(found);
+                });
     }
 
     /** Applies one write with the batch's statements; a new maintenance replaces the host's old one. */

@@ -7,12 +7,14 @@ import io.sirsi.nexus.registry.EventType;
 import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.ServiceType;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,6 +30,9 @@ final class RowMapping {
             + " check_status";
     static final String ALLOCATION_COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
             + " allocated_at, last_heartbeat, reserved, expired, drain_until, " + RowMapping.V5_COLUMNS;
+    /** The columns an allocation's insert and update write: all but the drain's; {@link #allocationValues}. */
+    static final String ALLOCATION_WRITE_COLUMNS = "allocation_id, host, port, service_name, service_type,"
+            + " process_id, allocated_at, last_heartbeat, reserved, expired, " + RowMapping.V5_COLUMNS;
     /** An event's columns after its revision, in order; {@link #eventValues} gives their values. */
     static final String EVENT_VALUE_COLUMNS = "type, at, allocation_id, host, port, service_name, service_type,"
             + " process_id, allocated_at, last_heartbeat, status, " + RowMapping.V5_COLUMNS;
@@ -38,6 +43,9 @@ final class RowMapping {
     /** The JDBC types of the {@link #V5_COLUMNS} ({@link #v5Values}), in order. */
     private static final int[] V5_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT,
         Types.VARCHAR};
+    /** The JDBC types of {@link #ALLOCATION_WRITE_COLUMNS}, in order: the fields, reserved, expired, V5. */
+    static final int[] ALLOCATION_VALUE_TYPES = joined(FIELD_TYPES, new int[] {Types.INTEGER, Types.INTEGER},
+            V5_TYPES);
     /** The JDBC types of {@link #EVENT_VALUE_COLUMNS}, in order: the type and time, the fields, status, V5. */
     static final int[] EVENT_VALUE_TYPES = joined(new int[] {Types.VARCHAR, Types.BIGINT}, FIELD_TYPES,
             new int[] {Types.VARCHAR}, V5_TYPES);
@@ -46,16 +54,19 @@ final class RowMapping {
     }
 
     /**
-     * The columns of {@link #ALLOCATION_COLUMNS} but the drain's, from the first parameter (liveness and the check
-     * from the eleventh):
-     * the drain's own columns are written by {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone, so that an
-     * update keeps them.
+     * The values of {@link #ALLOCATION_WRITE_COLUMNS}, in order; null where a column is empty. The drain's own
+     * columns are left out: {@link io.sirsi.nexus.registry.StoreWrite.Drain} alone writes them, so that an update
+     * keeps them.
      */
-    static void bindAllocation(PreparedStatement statement, Allocation allocation) throws SQLException {
-        bind(statement, 1, fieldValues(allocation), FIELD_TYPES);
-        statement.setInt(9, allocation.reserved() ? 1 : 0);
-        statement.setInt(10, allocation.expired() ? 1 : 0);
-        bind(statement, 11, v5Values(allocation), V5_TYPES);
+    static Object[] allocationValues(Allocation allocation) {
+        Object[] values = new Object[ALLOCATION_VALUE_TYPES.length];
+        Object[] fields = fieldValues(allocation);
+        System.arraycopy(fields, 0, values, 0, fields.length);
+        values[fields.length] = allocation.reserved() ? 1 : 0;
+        values[fields.length + 1] = allocation.expired() ? 1 : 0;
+        Object[] v5 = v5Values(allocation);
+        System.arraycopy(v5, 0, values, fields.length + 2, v5.length);
+        return values;
     }
 
     /** The columns of {@link #EVENT_COLUMNS}, from the first parameter. */
@@ -94,11 +105,50 @@ final class RowMapping {
             check.map(given -> given.status().wireName()).orElse(null)};
     }
 
-    private static void bind(PreparedStatement statement, int first, Object[] values, int[] types)
+    /** Binds the values, of these JDBC types, to the parameters from {@code first} on. */
+    static void bind(PreparedStatement statement, int first, Object[] values, int[] types)
             throws SQLException {
         for (int i = 0; i < values.length; i++) {
             statement.setObject(first + i, values[i], types[i]);
         }
+    }
+
+    /**
+     * PostgreSQL's parameters of one array per column, cast to the columns' types ({@code ?::bigint[], ...}), for
+     * {@code unnest}: a group's rows as one statement, rather than a statement per row.
+     */
+    static String arrayParameters(int[] types) {
+        StringBuilder parameters = new StringBuilder();
+        for (int type : types) {
+            parameters.append(parameters.length() == 0 ? "" : ", ").append("?::").append(arrayElement(type))
+                    .append("[]");
+        }
+        return parameters.toString();
+    }
+
+    /**
+     * Binds rows, each of the types' values in order, as one array per column to the parameters from
+     * {@code first} on ({@link #arrayParameters}).
+     */
+    static void bindArrays(PreparedStatement statement, int first, int[] types, List<Object[]> rows)
+            throws SQLException {
+        Connection connection = statement.getConnection();
+        for (int column = 0; column < types.length; column++) {
+            Object[] values = new Object[rows.size()];
+            for (int row = 0; row < values.length; row++) {
+                values[row] = rows.get(row)[column];
+            }
+            statement.setArray(first + column, connection.createArrayOf(arrayElement(types[column]), values));
+        }
+    }
+
+    private static String arrayElement(int jdbcType) {
+        return switch (jdbcType) {
+            case Types.BIGINT -> "bigint";
+            case Types.INTEGER -> "integer";
+            case Types.VARCHAR -> "varchar";
+            default -> throw new IllegalArgumentException("no array type for JDBC type " + jdbcType);
+        };
     }
 
     private static int[] joined(int[]... parts) {

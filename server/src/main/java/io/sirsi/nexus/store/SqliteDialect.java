@@ -161,7 +161,12 @@ final class SqliteDialect implements Dialect {
 
     /** No lock statement: SQLite admits one writer to the whole database at a time. */
     @Override
-    public void lockHosts(Connection connection, Collection<String> sortedHosts) {
+    public void lockHosts(Exchange opening, Collection<String> sortedHosts) {
+    }
+
+    /** The template commits: a statement costs no round trip here. */
+    @Override
+    public void commitWith(Exchange exchange) {
     }
 
     /** A SQLite transaction is a snapshot already. */
