@@ -166,10 +166,12 @@ public class JdbcAllocationStore implements AllocationStore {
                     found.forEach(each -> maintenanceRead.put(each.host(), Optional.of(each)));
                 });
             }
-            withKeptStatements(statements -> {
-                opening.send(statements);
-                return null;
-            });
+            if (!opening.isEmpty()) { // SQLite: no other process to lock out, nothing to read ahead
+                withKeptStatements(statements -> {
+                    opening.send(statements);
+                    return null;
+                });
+            }
         }
 
         /**
