@@ -54,7 +54,8 @@ class StoreReadsTest {
             asked.add(i == 0 ? UUID.fromString(granted.get(0)) : i == 600 ? UUID.fromString(granted.get(1))
                     : i == 1_199 ? UUID.fromString(granted.get(2)) : UUID.randomUUID());
         }
-        Map<UUID, Instant> times = store.inHostTransaction(Set.of(), 0, transaction -> transaction.lastHeartbeats(asked));
+        Map<UUID, Instant> times = store.inHostTransaction(Set.of(), 0,
+                transaction -> transaction.lastHeartbeats(asked));
         assertEquals(3, times.size(), times.toString());
         for (String id : granted) {
             String lastHeartbeat = given().get("/ports/allocations").then().statusCode(200).extract().jsonPath()

@@ -124,7 +124,8 @@ final class AllocationTable {
                 false, RowMapping.ALLOCATION_VALUE_TYPES),
         TOUCH("update allocation set last_heartbeat = ? where allocation_id = ?",
                 "update allocation set last_heartbeat = given.at from unnest(?::bigint[], ?::varchar[])"
-                        + " as given(at, id) where allocation.allocation_id = given.id", true, Types.BIGINT, Types.VARCHAR),
+                        + " as given(at, id) where allocation.allocation_id = given.id",
+                true, Types.BIGINT, Types.VARCHAR),
         DRAIN("update allocation set drain_until = ?, drain_reason = ? where allocation_id = ?",
                 "update allocation set drain_until = given.until, drain_reason = given.reason from"
                         + " unnest(?::bigint[], ?::varchar[], ?::varchar[]) as given(until, reason, id)"
