@@ -32,6 +32,9 @@ public final class RegistryProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration READY_WITHIN = Duration.ofSeconds(90);
 
+    /** How often a start on a free port is tried when the port was taken before the registry bound it. */
+    private static final int PORT_ATTEMPTS = 3;
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -42,9 +45,23 @@ public final class RegistryProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code sirsi-nexus start} on a free port and waits until it is ready. */
+    /**
+     * Starts {@code sirsi-nexus start} on a free port and waits until it is ready. A port found free may be taken
+     * before the registry binds it: it comes from the ephemeral range, where every outgoing connection of this
+     * machine takes its local port (a replica's database connections, started at the same moment, took one once,
+     * in CI). Then the registry is started again, on another free port.
+     */
     public static RegistryProcess start(Path dataDir, String... extraProperties) throws IOException {
-        return start(dataDir, freePort(), extraProperties);
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            try {
+                return start(dataDir, port, extraProperties);
+            } catch (IllegalStateException refused) {
+                if (attempt == PORT_ATTEMPTS || !refused.getMessage().contains("Port already bound: " + port + ":")) {
+                    throw refused;
+                }
+            }
+        }
     }
 
     /** Starts {@code sirsi-nexus start} on this port (a restart where clients expect it) and waits until ready. */
