@@ -110,29 +110,28 @@ final class AllocationTable {
      */
     private enum Kind {
         DELETE("delete from allocation where allocation_id = ?",
-                "delete from allocation where allocation_id = any(?::varchar[])", true, Types.VARCHAR),
+                "delete from allocation where allocation_id = any(%s)", true, Types.VARCHAR),
         UPDATE("update allocation set " + assigned(RowMapping.ALLOCATION_WRITE_COLUMNS, "?")
                 + " where allocation_id = ?",
-                "update allocation set " + assigned(RowMapping.ALLOCATION_WRITE_COLUMNS, "given.") + " from unnest("
-                        + RowMapping.arrayParameters(withId(RowMapping.ALLOCATION_VALUE_TYPES)) + ") as given("
-                        + RowMapping.ALLOCATION_WRITE_COLUMNS + ", id) where allocation.allocation_id = given.id",
+                "update allocation set " + assigned(RowMapping.ALLOCATION_WRITE_COLUMNS, "given.")
+                        + " from unnest(%s) as given(" + RowMapping.ALLOCATION_WRITE_COLUMNS + ", id)"
+                        + " where allocation.allocation_id = given.id",
                 true, withId(RowMapping.ALLOCATION_VALUE_TYPES)),
         INSERT("insert into allocation (" + RowMapping.ALLOCATION_WRITE_COLUMNS + ") values ("
                 + "?, ".repeat(RowMapping.ALLOCATION_VALUE_TYPES.length - 1) + "?)",
-                "insert into allocation (" + RowMapping.ALLOCATION_WRITE_COLUMNS + ") select * from unnest("
-                        + RowMapping.arrayParameters(RowMapping.ALLOCATION_VALUE_TYPES) + ")",
+                "insert into allocation (" + RowMapping.ALLOCATION_WRITE_COLUMNS + ") select * from unnest(%s)",
                 false, RowMapping.ALLOCATION_VALUE_TYPES),
         TOUCH("update allocation set last_heartbeat = ? where allocation_id = ?",
-                "update allocation set last_heartbeat = given.at from unnest(?::bigint[], ?::varchar[])"
-                        + " as given(at, id) where allocation.allocation_id = given.id",
+                "update allocation set last_heartbeat = given.at from unnest(%s) as given(at, id)"
+                        + " where allocation.allocation_id = given.id",
                 true, Types.BIGINT, Types.VARCHAR),
         DRAIN("update allocation set drain_until = ?, drain_reason = ? where allocation_id = ?",
-                "update allocation set drain_until = given.until, drain_reason = given.reason from"
-                        + " unnest(?::bigint[], ?::varchar[], ?::varchar[]) as given(until, reason, id)"
-                        + " where allocation.allocation_id = given.id",
+                "update allocation set drain_until = given.until, drain_reason = given.reason"
+                        + " from unnest(%s) as given(until, reason, id) where allocation.allocation_id = given.id",
                 true, Types.BIGINT, Types.VARCHAR, Types.VARCHAR);
 
         final String rowSql;
+        /** Over one array per column, typed from {@link #types}. */
         final String arraySql;
         /**
          * Whether a row's last value is the allocation id it changes, and the last of two rows of one id wins, as
@@ -142,9 +141,10 @@ final class AllocationTable {
         final boolean lastWinsById;
         final int[] types;
 
+        /** {@code arraySql} with {@code %s} where the arrays' parameters go. */
         Kind(String rowSql, String arraySql, boolean lastWinsById, int... types) {
             this.rowSql = rowSql;
-            this.arraySql = arraySql;
+            this.arraySql = arraySql.formatted(RowMapping.arrayParameters(types));
             this.lastWinsById = lastWinsById;
             this.types = types;
         }

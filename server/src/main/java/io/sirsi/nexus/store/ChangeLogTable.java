@@ -42,7 +42,7 @@ final class ChangeLogTable {
             + ") select head.revision - ? + event.number, " + prefixed("event.", RowMapping.EVENT_VALUE_COLUMNS)
             + " from head, unnest(" + RowMapping.arrayParameters(RowMapping.EVENT_VALUE_TYPES)
             + ") with ordinality as event(" + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
-    private static final String SELECT_HEAD = "select revision from change_log_head where id = 1";
+    private static final String SELECT_HEAD = headQuery("revision");
     private static final String SELECT_AFTER = eventsQuery("revision > ?", "revision");
 
     private final boolean appendInOneStatement;
@@ -70,11 +70,14 @@ final class ChangeLogTable {
     }
 
     private static long headColumn(Connection connection, String column) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "select " + column + " from change_log_head where id = 1");
+        try (PreparedStatement select = connection.prepareStatement(headQuery(column));
                 ResultSet rows = select.executeQuery()) {
             return single(rows);
         }
+    }
+
+    private static String headQuery(String column) {
+        return "select " + column + " from change_log_head where id = 1";
     }
 
     /**

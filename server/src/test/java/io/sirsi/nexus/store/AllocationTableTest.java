@@ -98,8 +98,7 @@ class AllocationTableTest {
                 new StoreWrite.Touch(Map.of(renewed.allocationId(), NOW.plusSeconds(2))));
 
         assertEquals(Map.of("after", 6_001, "renewed", 6_002), stored());
-        Allocation read = table.all(new StoreTransaction(database)).stream()
-                .filter(allocation -> allocation.serviceName().equals("renewed")).findFirst().orElseThrow();
+        Allocation read = storedByName().get("renewed");
         assertEquals(AllocationStatus.EXPIRED, read.status());
         assertEquals(NOW.plusSeconds(2), read.lastHeartbeat());
     }
@@ -126,8 +125,7 @@ class AllocationTableTest {
                 new StoreWrite.Drain(drained.allocationId(), until, Optional.of("second")),
                 new StoreWrite.Drain(UUID.randomUUID(), until, Optional.empty()));
 
-        Map<String, Allocation> read = table.all(new StoreTransaction(database)).stream()
-                .collect(Collectors.toMap(Allocation::serviceName, allocation -> allocation));
+        Map<String, Allocation> read = storedByName();
         assertEquals(AllocationStatus.ACTIVE, read.get("beating").status());
         assertEquals(NOW.plusSeconds(3), read.get("beating").lastHeartbeat());
         assertEquals(AllocationStatus.DRAINING, read.get("drained").status());
@@ -135,9 +133,15 @@ class AllocationTableTest {
                 table.drainsDue(new StoreTransaction(database), until));
     }
 
+    /** Each stored allocation's port, by service name. */
     private Map<String, Integer> stored() throws SQLException {
+        return storedByName().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, stored -> stored.getValue().port()));
+    }
+
+    private Map<String, Allocation> storedByName() throws SQLException {
         return table.all(new StoreTransaction(database)).stream()
-                .collect(Collectors.toMap(Allocation::serviceName, Allocation::port));
+                .collect(Collectors.toMap(Allocation::serviceName, allocation -> allocation));
     }
 
     private static Allocation allocation(String name, int port) {
