@@ -65,7 +65,7 @@ public record TestPostgresql(String host, String port, String database, String u
     static void dropTables(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             for (String table : List.of("allocation", "change_event", "change_log_head", "registry_liveness",
-                    "host_maintenance", "host_addresses", "flyway_schema_history")) {
+                    "host_maintenance", "host_addresses", "service_history", "port_history", "flyway_schema_history")) {
                 statement.execute("drop table if exists " + table);
             }
         }

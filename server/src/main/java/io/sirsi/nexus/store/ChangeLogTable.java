@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 
 /**
  * The change log: the {@code change_event} table, one row per revision, and {@code change_log_head}, the one row
@@ -44,6 +45,14 @@ final class ChangeLogTable {
             + ") with ordinality as event(" + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
     private static final String SELECT_HEAD = headQuery("revision");
     private static final String SELECT_AFTER = eventsQuery("revision > ?", "revision");
+    private static final String EVENT_COLUMNS_OF_E = prefixed("e.", RowMapping.EVENT_COLUMNS);
+    /** The last revision whose history keys are written. */
+    private static final String INDEXED = "select history_indexed from change_log_head where id = 1";
+    /**
+     * Events between two writes of their history keys ({@link #indexHistory}): the log's newest rows that a history
+     * query by service or port reads one by one, at most about this many.
+     */
+    static final int HISTORY_BATCH = 1_000;
 
     private final boolean appendInOneStatement;
 
@@ -149,19 +158,54 @@ final class ChangeLogTable {
                 List.of(first, last, host));
     }
 
-    /** Newest first. */
+    /**
+     * Newest first. By service or by port, the keys written behind the log ({@link #indexHistory}) find the events up
+     * to the last revision they hold, and the events after it are read from the log itself, newest first: the few
+     * not yet keyed, a scan of at most about {@link #HISTORY_BATCH} of the newest rows. Both in one statement, one
+     * snapshot, so that an event is found once whether or not it is keyed yet. Other queries read the log in
+     * revision order.
+     */
     List<ChangeEvent> history(StoreTransaction transaction, HistoryQuery query) throws SQLException {
+        EventFilter filter = query.filter();
+        // by service when asked, else by port; the other, if both are asked, is a condition like the rest
+        Optional<HistoryKey> key = filter.serviceName().map(name -> new HistoryKey("service_history", "service_name",
+                name)).or(() -> filter.port().map(port -> new HistoryKey("port_history", "port", port)));
         List<String> where = new ArrayList<>();
         List<Object> values = new ArrayList<>();
-        EventFilter filter = query.filter();
-        filter.serviceName().ifPresent(name -> condition(where, values, "service_name = ?", name));
-        filter.port().ifPresent(port -> condition(where, values, "port = ?", port));
-        filter.host().ifPresent(host -> condition(where, values, "host = ?", host));
-        filter.serviceType().ifPresent(type -> condition(where, values, "service_type = ?", type.wireName()));
-        query.from().ifPresent(from -> condition(where, values, "at >= ?", from.toEpochMilli()));
-        query.to().ifPresent(to -> condition(where, values, "at <= ?", to.toEpochMilli()));
-        return events(transaction, where.isEmpty() ? "1 = 1" : String.join(" and ", where), "revision desc",
-                query.limit(), values);
+        if (key.isEmpty()) {
+            filter.serviceName().ifPresent(name -> condition(where, values, "e.service_name = ?", name));
+        }
+        if (key.isEmpty() || filter.serviceName().isPresent()) {
+            filter.port().ifPresent(port -> condition(where, values, "e.port = ?", port));
+        }
+        filter.host().ifPresent(host -> condition(where, values, "e.host = ?", host));
+        filter.serviceType().ifPresent(type -> condition(where, values, "e.service_type = ?", type.wireName()));
+        query.from().ifPresent(from -> condition(where, values, "e.at >= ?", from.toEpochMilli()));
+        query.to().ifPresent(to -> condition(where, values, "e.at <= ?", to.toEpochMilli()));
+        String also = where.stream().map(condition -> " and " + condition).collect(Collectors.joining());
+        if (key.isEmpty()) {
+            return events(transaction, "select " + EVENT_COLUMNS_OF_E + " from change_event e"
+                    + " where 1 = 1" + also + " order by e.revision desc limit ?", values, query.limit());
+        }
+        HistoryKey by = key.get();
+        String keyed = "select " + EVENT_COLUMNS_OF_E + " from " + by.table() + " k"
+                + " join change_event e on e.revision = k.revision where k." + by.column() + " = ? and k.revision <= ("
+                + INDEXED + ")" + also + " order by k.revision desc limit ?";
+        String after = "select " + EVENT_COLUMNS_OF_E + " from change_event e"
+                + " where e.revision > (" + INDEXED + ") and e." + by.column() + " = ?" + also
+                + " order by e.revision desc limit ?";
+        List<Object> all = new ArrayList<>();
+        for (int part = 0; part < 2; part++) {
+            all.add(by.value());
+            all.addAll(values);
+            all.add(query.limit());
+        }
+        return events(transaction, "select * from (" + keyed + ") keyed union all select * from (" + after
+                + ") after_keyed order by revision desc limit ?", all, query.limit());
+    }
+
+    /** The table of keys a history query by service or by port reads, its column, and the value asked for. */
+    private record HistoryKey(String table, String column, Object value) {
     }
 
     private static void condition(List<String> where, List<Object> values, String sql, Object value) {
@@ -169,9 +213,57 @@ final class ChangeLogTable {
         values.add(value);
     }
 
+    /**
+     * Writes the history keys of the events after the last revision keyed, up to the head and at most {@code limit}
+     * of them, and moves the mark; returns how far the keys now go. Several processes may do it at once (replicas):
+     * a key written twice is written once, and the mark only moves forward, so each does what the others have not.
+     * On PostgreSQL the head read first is committed, so every event up to it is too.
+     */
+    long indexHistory(StoreTransaction transaction, int limit) throws SQLException {
+        Connection connection = transaction.connection();
+        long head;
+        long indexed;
+        try (PreparedStatement select = connection.prepareStatement(
+                "select revision, history_indexed from change_log_head where id = 1");
+                ResultSet rows = select.executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("the change log's head row is missing", "58000");
+            }
+            head = rows.getLong(1);
+            indexed = rows.getLong(2);
+        }
+        long upTo = Math.min(head, indexed + limit);
+        if (upTo <= indexed) {
+            return indexed;
+        }
+        for (String keys : List.of("service_history (service_name, revision) select service_name",
+                "port_history (port, revision) select port")) {
+            try (PreparedStatement insert = connection.prepareStatement("insert into " + keys + ", revision"
+                    + " from change_event where revision > ? and revision <= ? on conflict do nothing")) {
+                insert.setLong(1, indexed);
+                insert.setLong(2, upTo);
+                insert.executeUpdate();
+            }
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "update change_log_head set history_indexed = ? where id = 1 and history_indexed < ?")) {
+            update.setLong(1, upTo);
+            update.setLong(2, upTo);
+            update.executeUpdate();
+        }
+        transaction.wrote(true);
+        return upTo;
+    }
+
     private static List<ChangeEvent> events(StoreTransaction transaction, String where, String order, int limit,
             List<Object> values) throws SQLException {
-        try (PreparedStatement select = transaction.connection().prepareStatement(eventsQuery(where, order))) {
+        return events(transaction, eventsQuery(where, order), values, limit);
+    }
+
+    /** The events the query selects, its parameters the values and then the limit. */
+    private static List<ChangeEvent> events(StoreTransaction transaction, String sql, List<Object> values, int limit)
+            throws SQLException {
+        try (PreparedStatement select = transaction.connection().prepareStatement(sql)) {
             int index = 1;
             for (Object value : values) {
                 select.setObject(index++, value);
@@ -221,6 +313,34 @@ final class ChangeLogTable {
     }
 
     /**
+     * Deletes the history keys of the events up to the revision (the prune's chunk), each by its key, in one batch per
+     * table: a delete of the keys by revision would read every key of the table, and so, planned as a join, does
+     * PostgreSQL's for a set of keys of a thousand events.
+     */
+    private static void deleteHistoryKeys(Connection connection, long upTo) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select service_name, port, revision from change_event where revision <= ?");
+                PreparedStatement services = connection.prepareStatement(
+                        "delete from service_history where service_name = ? and revision = ?");
+                PreparedStatement ports = connection.prepareStatement(
+                        "delete from port_history where port = ? and revision = ?")) {
+            select.setLong(1, upTo);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    services.setString(1, rows.getString(1));
+                    services.setLong(2, rows.getLong(3));
+                    services.addBatch();
+                    ports.setInt(1, rows.getInt(2));
+                    ports.setLong(2, rows.getLong(3));
+                    ports.addBatch();
+                }
+            }
+            services.executeBatch();
+            ports.executeBatch();
+        }
+    }
+
+    /**
      * Deletes the events older than the time and the oldest beyond the count (never the head row), at most
      * {@code chunk} of them, the oldest first: the caller repeats it, each time in a transaction of its own, so that
      * a long prune never holds the write lock for long. It reads before it writes, so it must run in a transaction
@@ -248,6 +368,7 @@ final class ChangeLogTable {
         if (cutoff < oldest) {
             return 0;
         }
+        deleteHistoryKeys(connection, cutoff);
         int deleted;
         try (PreparedStatement delete = connection.prepareStatement("delete from change_event where revision <= ?")) {
             delete.setLong(1, cutoff);

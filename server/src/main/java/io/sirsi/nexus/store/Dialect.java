@@ -87,6 +87,13 @@ interface Dialect {
     /** Serialises schema migrations of processes starting together, until the transaction ends. */
     void lockForMigration(Statement statement) throws SQLException;
 
+    /**
+     * What follows a table's definition to store it as its primary key's b-tree, when its rows are nothing but their
+     * key ({@link SchemaMigrations#CLUSTERED}): SQLite's {@code without rowid}, one b-tree a row is written to instead
+     * of a table and its key's index; nothing on PostgreSQL, which keeps every table in a heap.
+     */
+    String clusteredTable();
+
     /** The column type and default of the migration history's {@code installed_on}, as Flyway writes it. */
     String installedOnColumn();
 }

@@ -60,6 +60,7 @@ public class JdbcAllocationStore implements AllocationStore {
     private final HostAddressTable hostAddresses = new HostAddressTable();
     private final WriteHealth writeHealth;
     private final KeptStatements keptStatements = new KeptStatements();
+    private final HistoryIndexer historyIndexer;
 
     /**
      * Both datasources are injected as {@link Instance}s because only the one {@code sirsi.ports.store} names is
@@ -76,6 +77,8 @@ public class JdbcAllocationStore implements AllocationStore {
         this.changeLog = new ChangeLogTable(dialect.roundTripPerStatement());
         this.writeHealth = new WriteHealth(this::writesRecovered);
         this.transactions = new StoreTransactions(dialect, writeHealth);
+        this.historyIndexer = new HistoryIndexer(limit -> transactions.run("write the change log's history keys",
+                Begin.WRITE_LOCK_FIRST, transaction -> changeLog.indexHistory(transaction, limit)));
     }
 
     private void writesRecovered() {
@@ -113,21 +116,29 @@ public class JdbcAllocationStore implements AllocationStore {
     /** Lets the next registry in this JVM (a restart in tests) take the data directory. */
     @PreDestroy
     void releaseDataDir() {
+        historyIndexer.close();
         dialect.release();
     }
 
     @Override
     public <T> T inHostTransaction(Collection<String> hosts, long appliedRevision, Function<HostTransaction, T> work) {
-        return transactions.run("commit the change", Begin.WRITE_LOCK_FIRST, transaction -> {
+        long[] head = {-1};
+        T result = transactions.run("commit the change", Begin.WRITE_LOCK_FIRST, transaction -> {
             OpenHostTransaction open = new OpenHostTransaction(transaction);
             // sorted, so two transactions wanting the same hosts take them in the same order
             open.begin(new TreeSet<>(hosts), appliedRevision);
             try {
-                return work.apply(open);
+                T done = work.apply(open);
+                head[0] = open.appendedHead;
+                return done;
             } finally {
                 open.ended = true;
             }
         });
+        if (head[0] > 0) { // committed, with events
+            historyIndexer.committed(head[0]);
+        }
+        return result;
     }
 
     /** A host transaction as the registry's work sees it; each call joins the one open transaction. */
@@ -144,6 +155,8 @@ public class JdbcAllocationStore implements AllocationStore {
         /** On a shared store: the events after {@link #readAheadFrom} as the hosts' locks were taken. */
         private List<ChangeEvent> readAhead;
         private long readAheadFrom;
+        /** The log's head after this transaction's last append of events; -1 before any. */
+        private long appendedHead = -1;
 
         OpenHostTransaction(StoreTransaction transaction) {
             this.transaction = transaction;
@@ -266,7 +279,11 @@ public class JdbcAllocationStore implements AllocationStore {
                         dialect.commitWith(exchange);
                     }
                     exchange.send(statements);
-                    return first.getAsLong();
+                    long firstRevision = first.getAsLong();
+                    if (!events.isEmpty()) {
+                        appendedHead = firstRevision + events.size() - 1;
+                    }
+                    return firstRevision;
                 });
             });
         }

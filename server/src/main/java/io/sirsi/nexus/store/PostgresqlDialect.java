@@ -125,6 +125,11 @@ final class PostgresqlDialect implements Dialect {
     }
 
     @Override
+    public String clusteredTable() {
+        return "";
+    }
+
+    @Override
     public String installedOnColumn() {
         return "timestamp not null default now()";
     }

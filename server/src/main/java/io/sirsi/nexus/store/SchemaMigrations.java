@@ -32,19 +32,21 @@ import org.jboss.logging.Logger;
  * its one writer. DDL is transactional in both, so a failed migration leaves the database as it was.
  *
  * <p>A script is plain SQL whose statements end with {@code ;} at the end of a line; lines starting with
- * {@code --} are comments.
+ * {@code --} are comments. {@value #CLUSTERED} after a table's definition is the dialect's clause for a table
+ * stored as its primary key's b-tree ({@link Dialect#clusteredTable}); the checksum is the script's as written.
  */
 final class SchemaMigrations {
 
     /** Every migration, in version order: a new one is a file in {@code db/migration} and a line here. */
     static final List<String> SCRIPTS = List.of("V1__allocations.sql", "V2__change_log.sql", "V3__liveness.sql",
             "V4__draining.sql", "V5__liveness_and_checks.sql", "V6__host_addresses.sql",
-            "V7__partial_drain_index.sql");
+            "V7__partial_drain_index.sql", "V8__history_keys.sql");
     static final String LOCATION = "db/migration/";
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class);
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     private static final Pattern STATEMENT_END = Pattern.compile(";\\s*(?:\\n|$)");
     private static final String HISTORY = "flyway_schema_history";
+    static final String CLUSTERED = "${clustered}";
     private static final String CREATE_HISTORY = "create table if not exists " + HISTORY + " ("
             + " installed_rank integer not null primary key, version varchar(50), description varchar(200) not null,"
             + " type varchar(20) not null, script varchar(1000) not null, checksum integer,"
@@ -129,7 +131,7 @@ final class SchemaMigrations {
             long started = System.nanoTime();
             try (Statement statement = connection.createStatement()) {
                 for (String sql : migration.statements()) {
-                    statement.execute(sql);
+                    statement.execute(sql.replace(CLUSTERED, dialect.clusteredTable()));
                 }
             }
             try (PreparedStatement record = connection.prepareStatement("insert into " + HISTORY

@@ -201,6 +201,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String clusteredTable() {
+        return "without rowid";
+    }
+
+    @Override
     public String installedOnColumn() {
         return "text not null default (strftime('%Y-%m-%d %H:%M:%f','now'))";
     }

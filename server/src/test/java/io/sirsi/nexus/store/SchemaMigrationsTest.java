@@ -28,7 +28,8 @@ class SchemaMigrationsTest {
     /** Only its migration lock and column types are used: no data directory, no datasource. */
     private static final Dialect SQLITE = new SqliteDialect("unused", null);
     private static final List<Integer> FLYWAY_CHECKSUMS = List.of(-1166708672, 1929001321, 305448426,
-            644564940, 1307963049, -44081620, -1713356625); // V4 and later were never Flyway's: the same function, computed here
+            644564940, 1307963049, -44081620, -1713356625, 167553153); // V4 and later were never Flyway's: the same
+    // function, computed here
 
     @TempDir
     Path dir;
@@ -51,10 +52,10 @@ class SchemaMigrationsTest {
     @Test
     void aFreshDatabaseGetsEveryScriptOnceAndASecondRunNothing() throws Exception {
         try (Connection connection = open("fresh")) {
-            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), versions(migrate(connection)));
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), versions(migrate(connection)));
             assertEquals(List.of(), versions(migrate(connection)));
             assertEquals(1, count(connection, "select count(*) from change_log_head"));
-            assertEquals(7, count(connection, "select count(*) from flyway_schema_history where success"));
+            assertEquals(8, count(connection, "select count(*) from flyway_schema_history where success"));
         }
     }
 
@@ -62,12 +63,37 @@ class SchemaMigrationsTest {
     void aDatabaseFlywayMigratedIsTakenAsItIs() throws Exception {
         try (Connection connection = open("flyway")) {
             flywayMigrated(connection, 3);
-            assertEquals(List.of(4, 5, 6, 7), versions(migrate(connection))); // V4 and later came after Flyway
+            assertEquals(List.of(4, 5, 6, 7, 8), versions(migrate(connection))); // V4 and later came after Flyway
         }
         try (Connection connection = open("flyway-older")) {
             flywayMigrated(connection, 2);
-            assertEquals(List.of(3, 4, 5, 6, 7), versions(migrate(connection)));
-            assertEquals(7, count(connection, "select max(installed_rank) from flyway_schema_history"));
+            assertEquals(List.of(3, 4, 5, 6, 7, 8), versions(migrate(connection)));
+            assertEquals(8, count(connection, "select max(installed_rank) from flyway_schema_history"));
+        }
+    }
+
+    /**
+     * V8 moved the history by service and by port from two indexes of the log to tables of keys written behind it:
+     * a log that was there before keeps its whole history, keyed at once, and SQLite stores each table as its key.
+     */
+    @Test
+    void theHistoryOfALogMigratedToKeysIsKeyedWhole() throws Exception {
+        try (Connection connection = open("keys")) {
+            flywayMigrated(connection, 7);
+            execute(connection, "insert into change_event (revision, type, at, allocation_id, host, port, service_name,"
+                    + " service_type, allocated_at, last_heartbeat, status) values"
+                    + " (1, 'allocated', 1, 'a', 'local', 5001, 'web', 'custom', 1, 1, 'active'),"
+                    + " (2, 'released', 2, 'a', 'local', 5001, 'web', 'custom', 1, 1, 'released'),"
+                    + " (3, 'allocated', 3, 'b', 'local', 5001, 'api', 'custom', 3, 3, 'active')");
+            execute(connection, "update change_log_head set revision = 3");
+            connection.commit();
+            assertEquals(List.of(8), versions(migrate(connection)));
+            assertEquals(2, count(connection, "select count(*) from service_history where service_name = 'web'"));
+            assertEquals(3, count(connection, "select count(*) from port_history where port = 5001"));
+            assertEquals(3, count(connection, "select history_indexed from change_log_head"));
+            assertEquals(0, count(connection, "select count(*) from sqlite_schema where name in"
+                    + " ('change_event_service', 'change_event_port')"), "the log's history indexes are gone");
+            assertEquals(2, count(connection, "select count(*) from sqlite_schema where sql like '%without rowid%'"));
         }
     }
 
@@ -75,7 +101,7 @@ class SchemaMigrationsTest {
     void aSchemaThisBuildCannotUseStopsItWithAReason() throws Exception {
         try (Connection connection = open("newer")) {
             flywayMigrated(connection, 3);
-            history(connection, 8, "8", "db/migration/V8__later.sql", 0, true);
+            history(connection, 9, "9", "db/migration/V9__later.sql", 0, true);
             assertTrue(refused(connection).contains("a newer sirsi-nexus migrated it"));
         }
         try (Connection connection = open("changed")) {

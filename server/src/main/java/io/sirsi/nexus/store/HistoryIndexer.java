@@ -1,0 +1,91 @@
+package io.sirsi.nexus.store;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes the change log's history keys behind it ({@link ChangeLogTable#indexHistory}): once commits have taken the
+ * log's head {@link ChangeLogTable#HISTORY_BATCH} events past the last revision keyed, a thread of its own keys them
+ * in one transaction, so the batch's keys share their pages. On its own thread rather than the committer's: the
+ * committer answers its group first, and on SQLite the indexer then waits its turn for the write lock like any
+ * writer. Nothing depends on it being on time: a history query reads the events not yet keyed from the log, so a
+ * late or failed run only makes that read longer.
+ */
+final class HistoryIndexer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HistoryIndexer.class);
+    /** Events one transaction keys at most: a run that fell far behind (after a failure) goes in such steps. */
+    static final int STEP = 10 * ChangeLogTable.HISTORY_BATCH;
+
+    /** Keys at most so many events in a transaction of its own; answers the last revision keyed. */
+    private final IntFunction<Long> indexStep;
+    private final Executor thread;
+    private final AtomicBoolean queued = new AtomicBoolean();
+    /**
+     * The head at which the next run is due: a batch past the last revision keyed, as this process last saw it, or
+     * past the head at which a run failed (so that a failing database is not asked again on every commit).
+     */
+    private volatile long dueAt = ChangeLogTable.HISTORY_BATCH;
+
+    HistoryIndexer(IntFunction<Long> indexStep) {
+        this(indexStep, Executors.newSingleThreadExecutor(run -> {
+            Thread indexer = new Thread(run, "sirsi-history-indexer");
+            indexer.setDaemon(true);
+            return indexer;
+        }));
+    }
+
+    /** {@code thread} runs the steps: the indexer's own, or the committer's in tests. */
+    HistoryIndexer(IntFunction<Long> indexStep, Executor thread) {
+        this.indexStep = indexStep;
+        this.thread = thread;
+    }
+
+    /** A transaction committed and left the log's head here. */
+    void committed(long head) {
+        if (head >= dueAt && queued.compareAndSet(false, true)) {
+            try {
+                thread.execute(() -> run(head));
+            } catch (RuntimeException stopped) { // the registry is stopping
+                queued.set(false);
+            }
+        }
+    }
+
+    private void run(long head) {
+        try {
+            long keyed = -1;
+            long previous;
+            do { // steps while a batch or more is left and each moves the mark
+                previous = keyed;
+                keyed = indexStep.apply(STEP);
+            } while (keyed > previous && head - keyed >= ChangeLogTable.HISTORY_BATCH);
+            dueAt = keyed + ChangeLogTable.HISTORY_BATCH;
+        } catch (RuntimeException e) {
+            dueAt = head + ChangeLogTable.HISTORY_BATCH;
+            LOG.warnf("Could not write the change log's history keys (%s); history queries by service or port read"
+                    + " the events not yet keyed from the log until a later try succeeds, after %d more events",
+                    e.getMessage(), ChangeLogTable.HISTORY_BATCH);
+        } finally {
+            queued.set(false);
+        }
+    }
+
+    /** Lets a run in progress end, for a few seconds; the next start keys what is left. */
+    @Override
+    public void close() {
+        if (thread instanceof ExecutorService own) {
+            own.shutdown();
+            try {
+                own.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package io.sirsi.nexus.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the history keys are written: once commits take the log's head a batch past the last revision keyed, in
+ * steps when far behind, and after a failure not again until another batch has been committed.
+ */
+class HistoryIndexerTest {
+
+    private static final int BATCH = ChangeLogTable.HISTORY_BATCH;
+
+    /** The log as the indexer's steps see it: its head, and how far the keys go. */
+    private final AtomicLong head = new AtomicLong();
+    private final AtomicLong keyed = new AtomicLong();
+    private final AtomicBoolean failing = new AtomicBoolean();
+    private final List<Long> steps = new CopyOnWriteArrayList<>();
+    private final HistoryIndexer indexer = new HistoryIndexer(limit -> {
+        if (failing.get()) {
+            throw new IllegalStateException("disk full");
+        }
+        keyed.set(Math.min(head.get(), keyed.get() + limit));
+        steps.add(keyed.get());
+        return keyed.get();
+    }, Runnable::run); // on the committing thread: each step has run when committed() returns
+
+    @AfterEach
+    void close() {
+        indexer.close();
+    }
+
+    private void commit(long newHead) {
+        head.set(newHead);
+        indexer.committed(newHead);
+    }
+
+    @Test
+    void keysAreWrittenOnceABatchIsCommittedPastTheLastKeyed() {
+        commit(BATCH - 1);
+        commit(BATCH - 1);
+        assertEquals(List.of(), steps, "less than a batch: the history reads it from the log");
+        commit(BATCH + 5);
+        assertEquals(List.of((long) BATCH + 5), steps);
+        commit(2L * BATCH);
+        assertEquals(List.of((long) BATCH + 5), steps, "due a batch past the last revision keyed, not the head");
+        commit(2L * BATCH + 5);
+        assertEquals(List.of((long) BATCH + 5, 2L * BATCH + 5), steps);
+    }
+
+    @Test
+    void farBehindItCatchesUpInSteps() {
+        commit(3L * HistoryIndexer.STEP + 7);
+        assertEquals(List.of((long) HistoryIndexer.STEP, 2L * HistoryIndexer.STEP, 3L * HistoryIndexer.STEP), steps,
+                "the last seven, less than a batch, are left to the next run");
+    }
+
+    @Test
+    void afterAFailureItTriesAgainABatchLater() {
+        failing.set(true);
+        commit(BATCH);
+        failing.set(false);
+        commit(BATCH + 1);
+        commit(2L * BATCH - 1);
+        assertEquals(List.of(), steps, "not asked again on every commit");
+        commit(2L * BATCH);
+        assertEquals(List.of(2L * BATCH), steps);
+    }
+}
