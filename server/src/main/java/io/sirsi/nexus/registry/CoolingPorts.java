@@ -25,19 +25,22 @@ final class CoolingPorts {
 
     /**
      * A port freed by a service at a moment; {@code next} links the other ports the same service freed that still
-     * cool, newest first. One small object per port cooling: a full range keeps tens of thousands of them for the
-     * whole delay, long enough for every young collection to copy them until they are promoted (issue 23).
+     * cool, newest first. One small object per port cooling, its time a number in it rather than an {@link Instant}
+     * of its own, and found by port in an array rather than a map of boxed ports: a full range keeps tens of
+     * thousands of them for the whole delay, long enough for every young collection to copy each object of them until
+     * it is promoted (issue 23).
      */
     static final class Freed {
         private final int port;
         private final String serviceName;
-        private final Instant at;
+        /** Nanoseconds since the epoch: until the year 2262. */
+        private final long atNanos;
         private Freed next;
 
         Freed(int port, String serviceName, Instant at) {
             this.port = port;
             this.serviceName = serviceName;
-            this.at = at;
+            this.atNanos = epochNanos(at);
         }
 
         int port() {
@@ -49,14 +52,20 @@ final class CoolingPorts {
         }
 
         Instant at() {
-            return at;
+            return Instant.ofEpochSecond(0, atNanos);
         }
     }
 
     private static final int[] NONE = new int[0];
+    /** The ports of a page of {@link #byPort}: a page is made when one of its ports first cools. */
+    private static final int PAGE_BITS = 10;
+    private static final int PAGE_SIZE = 1 << PAGE_BITS;
 
+    private final long delayNanos;
     private final Duration delay;
-    private final Map<Integer, Freed> byPort = new HashMap<>();
+    /** Each cooling port's entry, by port, in pages: a host whose ports never cool has none. */
+    private final Freed[][] byPort = new Freed[(PortRange.MAX_PORT >> PAGE_BITS) + 1][];
+    private int size;
     private final BitSet ports = new BitSet(PortRange.MAX_PORT + 1);
     /** Each service's newest port still cooling, the head of its chain ({@link Freed#next}). */
     private final Map<String, Freed> byService = new HashMap<>();
@@ -74,6 +83,7 @@ final class CoolingPorts {
 
     CoolingPorts(Duration delay, Map<ServiceType, PortRange> ranges) {
         this.delay = delay;
+        this.delayNanos = delay.compareTo(Duration.ofDays(100 * 365)) > 0 ? Long.MAX_VALUE / 2 : delay.toNanos();
         this.countedRanges = new PortRange[ranges.size()];
         this.counts = new int[ranges.size()];
         int index = 0;
@@ -94,7 +104,7 @@ final class CoolingPorts {
     synchronized void start(int port, String serviceName, Instant at) {
         stop(port);
         Freed freed = new Freed(port, serviceName, at);
-        byPort.put(port, freed);
+        put(port, freed);
         ports.set(port);
         freed.next = byService.put(serviceName, freed);
         order.add(freed);
@@ -103,10 +113,12 @@ final class CoolingPorts {
 
     /** The port was taken: it no longer cools. */
     synchronized void stop(int port) {
-        Freed freed = byPort.remove(port);
+        Freed freed = entry(port);
         if (freed == null) {
             return;
         }
+        byPort[port >> PAGE_BITS][port & (PAGE_SIZE - 1)] = null;
+        size--;
         ports.clear(port);
         unlink(freed);
         count(port, -1);
@@ -117,9 +129,9 @@ final class CoolingPorts {
      * then the port freed longest ago, which a full range grants next ({@link #freedLongestAgo}).
      */
     synchronized void prune(Instant now) {
-        Instant freedBefore = now.minus(delay); // one Instant, not one for each entry looked at
+        long freedBefore = epochNanos(now) - delayNanos;
         for (Freed head = order.peek(); head != null; head = order.peek()) {
-            boolean current = byPort.get(head.port) == head;
+            boolean current = entry(head.port) == head;
             if (current && stillCooling(head, freedBefore)) {
                 return; // the head still cools
             }
@@ -131,15 +143,39 @@ final class CoolingPorts {
     }
 
     /** Whether the port was freed less than the delay ago: after {@code freedBefore}, which is now less the delay. */
-    private static boolean stillCooling(Freed freed, Instant freedBefore) {
-        return freed.at.isAfter(freedBefore);
+    private static boolean stillCooling(Freed freed, long freedBefore) {
+        return freed.atNanos > freedBefore;
+    }
+
+    /** Saturated beyond what a long holds (the years 1677 and 2262): a clock that far off keeps its order. */
+    private static long epochNanos(Instant at) {
+        try {
+            return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
+        } catch (ArithmeticException beyond) {
+            return at.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    private Freed entry(int port) {
+        Freed[] page = byPort[port >> PAGE_BITS];
+        return page == null ? null : page[port & (PAGE_SIZE - 1)];
+    }
+
+    private void put(int port, Freed freed) {
+        Freed[] page = byPort[port >> PAGE_BITS];
+        if (page == null) {
+            page = new Freed[PAGE_SIZE];
+            byPort[port >> PAGE_BITS] = page;
+        }
+        page[port & (PAGE_SIZE - 1)] = freed;
+        size++;
     }
 
     /** Who freed the port and when, if it is kept from this service now. */
     synchronized Optional<Freed> keptFrom(int port, String serviceName, Instant now) {
-        Freed freed = byPort.get(port);
-        return freed != null && stillCooling(freed, now.minus(delay)) && !freed.serviceName().equals(serviceName)
-                ? Optional.of(freed) : Optional.empty();
+        Freed freed = entry(port);
+        return freed != null && stillCooling(freed, epochNanos(now) - delayNanos)
+                && !freed.serviceName().equals(serviceName) ? Optional.of(freed) : Optional.empty();
     }
 
     /** When a port freed at this moment stops cooling. */
@@ -180,7 +216,7 @@ final class CoolingPorts {
      */
     synchronized int freedLongestAgo(PortRange range, IntPredicate usable) {
         for (Freed freed : order) {
-            if (byPort.get(freed.port()) == freed && range.contains(freed.port()) && usable.test(freed.port())) {
+            if (entry(freed.port()) == freed && range.contains(freed.port()) && usable.test(freed.port())) {
                 return freed.port();
             }
         }
@@ -190,7 +226,7 @@ final class CoolingPorts {
     /** Whether no port cools any more at this moment: then nothing of it need be kept. */
     synchronized boolean isEmpty(Instant now) {
         prune(now);
-        return byPort.isEmpty();
+        return size == 0;
     }
 
     /** How many ports of the type's range cool now. */
