@@ -165,7 +165,7 @@ final class ChangeLogTable {
      * snapshot, so that an event is found once whether or not it is keyed yet. Other queries read the log in
      * revision order.
      */
-    List<ChangeEvent> history(StoreTransaction transaction, HistoryQuery query) throws SQLException {
+    List<ChangeEvent> history(Statements statements, HistoryQuery query) throws SQLException {
         EventFilter filter = query.filter();
         // by service when asked, else by port; the other, if both are asked, is a condition like the rest
         Optional<HistoryKey> key = filter.serviceName().map(name -> new HistoryKey("service_history", "service_name",
@@ -184,7 +184,7 @@ final class ChangeLogTable {
         query.to().ifPresent(to -> condition(where, values, "e.at <= ?", to.toEpochMilli()));
         String also = where.stream().map(condition -> " and " + condition).collect(Collectors.joining());
         if (key.isEmpty()) {
-            return events(transaction, "select " + EVENT_COLUMNS_OF_E + " from change_event e"
+            return events(statements, "select " + EVENT_COLUMNS_OF_E + " from change_event e"
                     + " where 1 = 1" + also + " order by e.revision desc limit ?", values, query.limit());
         }
         HistoryKey by = key.get();
@@ -200,7 +200,7 @@ final class ChangeLogTable {
             all.addAll(values);
             all.add(query.limit());
         }
-        return events(transaction, "select * from (" + keyed + ") keyed union all select * from (" + after
+        return events(statements, "select * from (" + keyed + ") keyed union all select * from (" + after
                 + ") after_keyed order by revision desc limit ?", all, query.limit());
     }
 
@@ -219,13 +219,11 @@ final class ChangeLogTable {
      * a key written twice is written once, and the mark only moves forward, so each does what the others have not.
      * On PostgreSQL the head read first is committed, so every event up to it is too.
      */
-    long indexHistory(StoreTransaction transaction, int limit) throws SQLException {
-        Connection connection = transaction.connection();
+    long indexHistory(StoreTransaction transaction, Statements statements, int limit) throws SQLException {
         long head;
         long indexed;
-        try (PreparedStatement select = connection.prepareStatement(
-                "select revision, history_indexed from change_log_head where id = 1");
-                ResultSet rows = select.executeQuery()) {
+        try (ResultSet rows = statements.get("select revision, history_indexed from change_log_head where id = 1")
+                .executeQuery()) {
             if (!rows.next()) {
                 throw new SQLException("the change log's head row is missing", "58000");
             }
@@ -238,40 +236,39 @@ final class ChangeLogTable {
         }
         for (String keys : List.of("service_history (service_name, revision) select service_name",
                 "port_history (port, revision) select port")) {
-            try (PreparedStatement insert = connection.prepareStatement("insert into " + keys + ", revision"
-                    + " from change_event where revision > ? and revision <= ? on conflict do nothing")) {
-                insert.setLong(1, indexed);
-                insert.setLong(2, upTo);
-                insert.executeUpdate();
-            }
+            PreparedStatement insert = statements.get("insert into " + keys + ", revision from change_event"
+                    + " where revision > ? and revision <= ? on conflict do nothing");
+            insert.setLong(1, indexed);
+            insert.setLong(2, upTo);
+            insert.executeUpdate();
         }
-        try (PreparedStatement update = connection.prepareStatement(
-                "update change_log_head set history_indexed = ? where id = 1 and history_indexed < ?")) {
-            update.setLong(1, upTo);
-            update.setLong(2, upTo);
-            update.executeUpdate();
-        }
+        PreparedStatement update = statements.get(
+                "update change_log_head set history_indexed = ? where id = 1 and history_indexed < ?");
+        update.setLong(1, upTo);
+        update.setLong(2, upTo);
+        update.executeUpdate();
         transaction.wrote(true);
         return upTo;
     }
 
     private static List<ChangeEvent> events(StoreTransaction transaction, String where, String order, int limit,
             List<Object> values) throws SQLException {
-        return events(transaction, eventsQuery(where, order), values, limit);
+        try (Statements once = new Statements(transaction.connection())) {
+            return events(once, eventsQuery(where, order), values, limit);
+        }
     }
 
     /** The events the query selects, its parameters the values and then the limit. */
-    private static List<ChangeEvent> events(StoreTransaction transaction, String sql, List<Object> values, int limit)
+    private static List<ChangeEvent> events(Statements statements, String sql, List<Object> values, int limit)
             throws SQLException {
-        try (PreparedStatement select = transaction.connection().prepareStatement(sql)) {
-            int index = 1;
-            for (Object value : values) {
-                select.setObject(index++, value);
-            }
-            select.setInt(index, limit);
-            try (ResultSet rows = select.executeQuery()) {
-                return readEvents(rows);
-            }
+        PreparedStatement select = statements.get(sql);
+        int index = 1;
+        for (Object value : values) {
+            select.setObject(index++, value);
+        }
+        select.setInt(index, limit);
+        try (ResultSet rows = select.executeQuery()) {
+            return readEvents(rows);
         }
     }
 

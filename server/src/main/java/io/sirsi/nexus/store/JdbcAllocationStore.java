@@ -78,7 +78,11 @@ public class JdbcAllocationStore implements AllocationStore {
         this.writeHealth = new WriteHealth(this::writesRecovered);
         this.transactions = new StoreTransactions(dialect, writeHealth);
         this.historyIndexer = new HistoryIndexer(limit -> transactions.run("write the change log's history keys",
-                Begin.WRITE_LOCK_FIRST, transaction -> changeLog.indexHistory(transaction, limit)));
+                Begin.WRITE_LOCK_FIRST, transaction -> {
+                    try (Statements once = new Statements(transaction.connection())) {
+                        return changeLog.indexHistory(transaction, once, limit);
+                    }
+                }));
     }
 
     private void writesRecovered() {
@@ -216,9 +220,18 @@ public class JdbcAllocationStore implements AllocationStore {
             return join("read the change log", open -> changeLog.after(open, revision, limit));
         }
 
+        /**
+         * Keys the events not yet keyed first, in this transaction, which holds the write lock (on SQLite) or will
+         * take the head's lock to append anyway (PostgreSQL): a decision that reads the history (sticky placement, on
+         * every allocation it makes) would otherwise read the unkeyed events one by one, up to a batch of them, each
+         * time. The first such read after a commit keys that commit's events, a few, and the next ones find none.
+         */
         @Override
         public List<ChangeEvent> history(HistoryQuery query) {
-            return join("read the history", open -> changeLog.history(open, query));
+            return join("read the history", open -> withKeptStatements(statements -> {
+                changeLog.indexHistory(open, statements, HistoryIndexer.STEP);
+                return changeLog.history(statements, query);
+            }));
         }
 
         @Override
@@ -353,7 +366,11 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public List<ChangeEvent> history(HistoryQuery query) {
-        return inTransaction("read the history", Begin.DEFERRED, transaction -> changeLog.history(transaction, query));
+        return inTransaction("read the history", Begin.DEFERRED, transaction -> {
+            try (Statements once = new Statements(transaction.connection())) {
+                return changeLog.history(once, query);
+            }
+        });
     }
 
     @Override

@@ -32,6 +32,7 @@ class HistoryKeysTest {
     private final ChangeLogTable changeLog = new ChangeLogTable(false);
     private Connection database;
     private StoreTransaction transaction;
+    private Statements statements;
 
     static List<String> stores() {
         return AllocationTableTest.stores();
@@ -44,6 +45,7 @@ class HistoryKeysTest {
     private void open(String store) throws SQLException {
         database = store.equals("postgresql") ? MigratedPostgresql.open() : MigratedSqlite.open();
         transaction = new StoreTransaction(database);
+        statements = new Statements(database);
         try (PreparedStatement insert = database.prepareStatement("insert into change_event (revision, type, at,"
                 + " allocation_id, host, port, service_name, service_type, allocated_at, last_heartbeat, status)"
                 + " values (?, 'allocated', ?, ?, ?, ?, ?, 'custom', 0, 0, 'Active')")) {
@@ -65,6 +67,7 @@ class HistoryKeysTest {
     @AfterEach
     void close() throws SQLException {
         if (database != null) {
+            statements.close();
             database.close();
         }
     }
@@ -75,7 +78,7 @@ class HistoryKeysTest {
         open(store);
         int keyed = 0;
         for (int mark : new int[] {0, 40, 299, EVENTS}) {
-            assertEquals(mark, changeLog.indexHistory(transaction, mark - keyed));
+            assertEquals(mark, changeLog.indexHistory(transaction, statements, mark - keyed));
             keyed = mark;
             String at = "keys up to " + mark;
             assertEquals(revisions(i -> i % 7 == 3, 1000), history("service-3", null, null, 1000), at);
@@ -92,13 +95,13 @@ class HistoryKeysTest {
     @MethodSource("stores")
     void theMarkMovesAtMostTheLimitAndKeysWrittenTwiceAreKeptOnce(String store) throws SQLException {
         open(store);
-        assertEquals(100, changeLog.indexHistory(transaction, 100));
-        assertEquals(200, changeLog.indexHistory(transaction, 100));
+        assertEquals(100, changeLog.indexHistory(transaction, statements, 100));
+        assertEquals(200, changeLog.indexHistory(transaction, statements, 100));
         database.commit();
         // a replica that read the mark before the other moved it keys the same events again
         execute("update change_log_head set history_indexed = 50");
-        assertEquals(EVENTS, changeLog.indexHistory(transaction, 1000));
-        assertEquals(EVENTS, changeLog.indexHistory(transaction, 1000), "nothing left to key");
+        assertEquals(EVENTS, changeLog.indexHistory(transaction, statements, 1000));
+        assertEquals(EVENTS, changeLog.indexHistory(transaction, statements, 1000), "nothing left to key");
         database.commit();
         assertEquals(EVENTS, count("select count(*) from service_history"));
         assertEquals(EVENTS, count("select count(*) from port_history"));
@@ -109,7 +112,7 @@ class HistoryKeysTest {
     @MethodSource("stores")
     void thePruneTakesTheKeysOfTheEventsItDeletes(String store) throws SQLException {
         open(store);
-        assertEquals(EVENTS, changeLog.indexHistory(transaction, 1000));
+        assertEquals(EVENTS, changeLog.indexHistory(transaction, statements, 1000));
         assertEquals(EVENTS - 100, changeLog.prune(transaction, Instant.EPOCH, 100, 1000));
         database.commit();
         assertEquals(100, count("select count(*) from service_history"));
@@ -126,7 +129,7 @@ class HistoryKeysTest {
     private List<Long> history(String service, Integer port, String host, int limit) throws SQLException {
         EventFilter filter = new EventFilter(Optional.ofNullable(service), Optional.ofNullable(port),
                 Optional.ofNullable(host), Optional.empty());
-        return changeLog.history(transaction, new HistoryQuery(filter, Optional.empty(), Optional.empty(), limit))
+        return changeLog.history(statements, new HistoryQuery(filter, Optional.empty(), Optional.empty(), limit))
                 .stream().map(ChangeEvent::revision).toList();
     }
 
