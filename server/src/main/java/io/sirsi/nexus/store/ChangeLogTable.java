@@ -46,8 +46,6 @@ final class ChangeLogTable {
     private static final String SELECT_HEAD = headQuery("revision");
     private static final String SELECT_AFTER = eventsQuery("revision > ?", "revision");
     private static final String EVENT_COLUMNS_OF_E = prefixed("e.", RowMapping.EVENT_COLUMNS);
-    /** The last revision whose history keys are written. */
-    private static final String INDEXED = "select history_indexed from change_log_head where id = 1";
     /**
      * Events between two writes of their history keys ({@link #indexHistory}): the log's newest rows that a history
      * query by service or port reads one by one, at most about this many.
@@ -161,9 +159,8 @@ final class ChangeLogTable {
     /**
      * Newest first. By service or by port, the keys written behind the log ({@link #indexHistory}) find the events up
      * to the last revision they hold, and the events after it are read from the log itself, newest first: the few
-     * not yet keyed, a scan of at most about {@link #HISTORY_BATCH} of the newest rows. Both in one statement, one
-     * snapshot, so that an event is found once whether or not it is keyed yet. Other queries read the log in
-     * revision order.
+     * not yet keyed, a scan of at most about {@link #HISTORY_BATCH} of the newest rows, read first since they are the
+     * newest. Other queries read the log in revision order.
      */
     List<ChangeEvent> history(Statements statements, HistoryQuery query) throws SQLException {
         EventFilter filter = query.filter();
@@ -188,20 +185,45 @@ final class ChangeLogTable {
                     + " where 1 = 1" + also + " order by e.revision desc limit ?", values, query.limit());
         }
         HistoryKey by = key.get();
-        String keyed = "select " + EVENT_COLUMNS_OF_E + " from " + by.table() + " k"
-                + " join change_event e on e.revision = k.revision where k." + by.column() + " = ? and k.revision <= ("
-                + INDEXED + ")" + also + " order by k.revision desc limit ?";
-        String after = "select " + EVENT_COLUMNS_OF_E + " from change_event e"
-                + " where e.revision > (" + INDEXED + ") and e." + by.column() + " = ?" + also
-                + " order by e.revision desc limit ?";
-        List<Object> all = new ArrayList<>();
-        for (int part = 0; part < 2; part++) {
-            all.add(by.value());
-            all.addAll(values);
-            all.add(query.limit());
+        // Read once, the mark splits the events between the keys (up to it: keys of a revision once written stay until
+        // the prune) and the log (after it): each part is stable whenever it is read, so the two reads need no shared
+        // snapshot (PostgreSQL's READ COMMITTED gives each statement its own) and an event is found exactly once.
+        // Two plain queries merged here cost SQLite less than one union with its co-routines (sticky placement runs
+        // one on every allocation, issue 23).
+        long mark = headAndMark(statements)[1];
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(by.value());
+        parameters.add(mark);
+        parameters.addAll(values);
+        List<ChangeEvent> found = new ArrayList<>(events(statements, "select " + EVENT_COLUMNS_OF_E
+                + " from change_event e where e.revision > ? and e." + by.column() + " = ?" + also
+                + " order by e.revision desc limit ?", swapped(parameters), query.limit()));
+        if (found.size() < query.limit()) {
+            found.addAll(events(statements, "select " + EVENT_COLUMNS_OF_E + " from " + by.table() + " k"
+                    + " join change_event e on e.revision = k.revision where k." + by.column() + " = ?"
+                    + " and k.revision <= ?" + also + " order by k.revision desc limit ?", parameters,
+                    query.limit() - found.size()));
         }
-        return events(statements, "select * from (" + keyed + ") keyed union all select * from (" + after
-                + ") after_keyed order by revision desc limit ?", all, query.limit());
+        return found;
+    }
+
+    /** The first two parameters the other way round. */
+    private static List<Object> swapped(List<Object> parameters) {
+        List<Object> swapped = new ArrayList<>(parameters);
+        swapped.set(0, parameters.get(1));
+        swapped.set(1, parameters.get(0));
+        return swapped;
+    }
+
+    /** The log's head and the last revision keyed. */
+    private static long[] headAndMark(Statements statements) throws SQLException {
+        try (ResultSet rows = statements.get("select revision, history_indexed from change_log_head where id = 1")
+                .executeQuery()) {
+            if (!rows.next()) {
+                throw new SQLException("the change log's head row is missing", "58000");
+            }
+            return new long[] {rows.getLong(1), rows.getLong(2)};
+        }
     }
 
     /** The table of keys a history query by service or by port reads, its column, and the value asked for. */
@@ -216,21 +238,20 @@ final class ChangeLogTable {
     /**
      * Writes the history keys of the events after the last revision keyed, up to the head and at most {@code limit}
      * of them, and moves the mark; returns how far the keys now go. Several processes may do it at once (replicas):
-     * a key written twice is written once, and the mark only moves forward, so each does what the others have not.
-     * On PostgreSQL the head read first is committed, so every event up to it is too.
+     * the writer of keys holds the head row's lock first, so keys are written by one transaction at a time and none
+     * waits for another's keys while holding that lock (which would deadlock with it); a key written twice is still
+     * written once, and the mark only moves forward. With nothing to key it reads and takes no lock. On PostgreSQL
+     * the head read is committed, so every event up to it is too.
      */
     long indexHistory(StoreTransaction transaction, Statements statements, int limit) throws SQLException {
-        long head;
-        long indexed;
-        try (ResultSet rows = statements.get("select revision, history_indexed from change_log_head where id = 1")
-                .executeQuery()) {
-            if (!rows.next()) {
-                throw new SQLException("the change log's head row is missing", "58000");
-            }
-            head = rows.getLong(1);
-            indexed = rows.getLong(2);
+        long[] mark = headAndMark(statements);
+        if (mark[0] <= mark[1]) {
+            return mark[1];
         }
-        long upTo = Math.min(head, indexed + limit);
+        statements.get("update change_log_head set history_indexed = history_indexed where id = 1").executeUpdate();
+        mark = headAndMark(statements); // what the lock's last holder committed
+        long indexed = mark[1];
+        long upTo = Math.min(mark[0], indexed + limit);
         if (upTo <= indexed) {
             return indexed;
         }

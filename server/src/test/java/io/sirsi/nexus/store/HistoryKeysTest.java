@@ -1,6 +1,8 @@
 package io.sirsi.nexus.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.EventFilter;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -119,6 +122,30 @@ class HistoryKeysTest {
         assertEquals(100, count("select count(*) from port_history"));
         assertEquals(EVENTS - 99, count("select min(revision) from service_history"));
         assertEquals(revisions(i -> i > EVENTS - 100 && i % 7 == 3, 1000), history("service-3", null, null, 1000));
+    }
+
+    /**
+     * Replicas key at once: each takes the head row's lock before it writes a key, so that none holds that lock while
+     * it waits for another's keys (a deadlock with it, found by reading the design: a decision keys inside its host
+     * transaction, which later takes the head's lock to append).
+     */
+    @Test
+    void onPostgresqlTheKeysAreWrittenUnderTheHeadsLockOnly() throws SQLException {
+        assumeTrue(MigratedPostgresql.wanted(), "the PostgreSQL run of the suite");
+        open("postgresql");
+        try (Connection replica = MigratedPostgresql.another();
+                PreparedStatement append = replica.prepareStatement(
+                        "update change_log_head set revision = revision where id = 1")) {
+            append.executeUpdate(); // another replica's group, appending: it holds the head's lock until it commits
+            execute("set lock_timeout = '200ms'");
+            SQLException waited = assertThrows(SQLException.class,
+                    () -> changeLog.indexHistory(transaction, statements, 1000));
+            assertEquals("55P03", waited.getSQLState(), "it waited for the head's lock: " + waited.getMessage());
+            database.rollback();
+            replica.rollback();
+        }
+        assertEquals(0, count("select count(*) from service_history"), "no key written before the lock");
+        assertEquals(EVENTS, changeLog.indexHistory(transaction, statements, 1000));
     }
 
     /** The revisions of the events matching, newest first, at most {@code limit}. */
