@@ -44,6 +44,7 @@ final class ChangeLogTable {
             + " from head, unnest(" + RowMapping.arrayParameters(RowMapping.EVENT_VALUE_TYPES)
             + ") with ordinality as event(" + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
     private static final String SELECT_HEAD = headQuery("revision");
+    private static final String SELECT_HEAD_AND_MARK = headQuery("revision, history_indexed");
     private static final String SELECT_AFTER = eventsQuery("revision > ?", "revision");
     private static final String EVENT_COLUMNS_OF_E = prefixed("e.", RowMapping.EVENT_COLUMNS);
     /**
@@ -131,10 +132,15 @@ final class ChangeLogTable {
 
     /** The head row's one value. */
     private static long single(ResultSet head) throws SQLException {
+        return onHeadRow(head).getLong(1);
+    }
+
+    /** The rows read from the head, on its one row. */
+    private static ResultSet onHeadRow(ResultSet head) throws SQLException {
         if (!head.next()) {
             throw new SQLException("the change log's head row is missing", "58000");
         }
-        return head.getLong(1);
+        return head;
     }
 
     List<ChangeEvent> after(StoreTransaction transaction, long revision, int limit) throws SQLException {
@@ -163,6 +169,18 @@ final class ChangeLogTable {
      * newest. Other queries read the log in revision order.
      */
     List<ChangeEvent> history(Statements statements, HistoryQuery query) throws SQLException {
+        return history(statements, query, () -> headAndMark(statements)[1]);
+    }
+
+    /**
+     * {@link #history(Statements, HistoryQuery)}, given the last revision keyed as it stands in this transaction
+     * (what {@link #indexHistory} answered), where a query by service or port would read it again.
+     */
+    List<ChangeEvent> history(Statements statements, HistoryQuery query, long mark) throws SQLException {
+        return history(statements, query, () -> mark);
+    }
+
+    private List<ChangeEvent> history(Statements statements, HistoryQuery query, Mark mark) throws SQLException {
         EventFilter filter = query.filter();
         // by service when asked, else by port; the other, if both are asked, is a condition like the rest
         Optional<HistoryKey> key = filter.serviceName().map(name -> new HistoryKey("service_history", "service_name",
@@ -190,14 +208,13 @@ final class ChangeLogTable {
         // snapshot (PostgreSQL's READ COMMITTED gives each statement its own) and an event is found exactly once.
         // Two plain queries merged here cost SQLite less than one union with its co-routines (sticky placement runs
         // one on every allocation, issue 23).
-        long mark = headAndMark(statements)[1];
         List<Object> parameters = new ArrayList<>();
         parameters.add(by.value());
-        parameters.add(mark);
+        parameters.add(mark.read());
         parameters.addAll(values);
         List<ChangeEvent> found = new ArrayList<>(events(statements, "select " + EVENT_COLUMNS_OF_E
-                + " from change_event e where e.revision > ? and e." + by.column() + " = ?" + also
-                + " order by e.revision desc limit ?", swapped(parameters), query.limit()));
+                + " from change_event e where e." + by.column() + " = ? and e.revision > ?" + also
+                + " order by e.revision desc limit ?", parameters, query.limit()));
         if (found.size() < query.limit()) {
             found.addAll(events(statements, "select " + EVENT_COLUMNS_OF_E + " from " + by.table() + " k"
                     + " join change_event e on e.revision = k.revision where k." + by.column() + " = ?"
@@ -207,22 +224,15 @@ final class ChangeLogTable {
         return found;
     }
 
-    /** The first two parameters the other way round. */
-    private static List<Object> swapped(List<Object> parameters) {
-        List<Object> swapped = new ArrayList<>(parameters);
-        swapped.set(0, parameters.get(1));
-        swapped.set(1, parameters.get(0));
-        return swapped;
+    /** The last revision keyed, read only by a query that needs it. */
+    private interface Mark {
+        long read() throws SQLException;
     }
 
     /** The log's head and the last revision keyed. */
     private static long[] headAndMark(Statements statements) throws SQLException {
-        try (ResultSet rows = statements.get("select revision, history_indexed from change_log_head where id = 1")
-                .executeQuery()) {
-            if (!rows.next()) {
-                throw new SQLException("the change log's head row is missing", "58000");
-            }
-            return new long[] {rows.getLong(1), rows.getLong(2)};
+        try (ResultSet rows = statements.get(SELECT_HEAD_AND_MARK).executeQuery()) {
+            return new long[] {onHeadRow(rows).getLong(1), rows.getLong(2)};
         }
     }
 

@@ -229,8 +229,8 @@ public class JdbcAllocationStore implements AllocationStore {
         @Override
         public List<ChangeEvent> history(HistoryQuery query) {
             return join("read the history", open -> withKeptStatements(statements -> {
-                changeLog.indexHistory(open, statements, HistoryIndexer.STEP);
-                return changeLog.history(statements, query);
+                long keyed = changeLog.indexHistory(open, statements, HistoryIndexer.STEP);
+                return changeLog.history(statements, query, keyed);
             }));
         }
 
