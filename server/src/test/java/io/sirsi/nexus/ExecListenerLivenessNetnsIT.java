@@ -50,7 +50,7 @@ class ExecListenerLivenessNetnsIT {
     static void hostAndRegistry() throws Exception {
         String unavailable = NetworkNamespace.unavailableBecause();
         Prerequisite.require(unavailable == null, "the host agent tests need network namespaces: " + unavailable);
-        host = NetworkNamespace.create(3);
+        host = NetworkNamespace.create();
         int port = RegistryProcess.freePort();
         registry = RegistryProcess.start(work.resolve("data"), port, "-Dquarkus.http.host=0.0.0.0",
                 "-Dsirsi.auth.keys.agents=agent:" + ApiKeys.sha256Hex(AGENT_KEY) + ":node-c",

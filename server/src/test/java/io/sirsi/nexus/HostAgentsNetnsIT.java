@@ -55,8 +55,8 @@ class HostAgentsNetnsIT {
     static void hosts() throws Exception {
         String unavailable = NetworkNamespace.unavailableBecause();
         Prerequisite.require(unavailable == null, "the host agent tests need network namespaces: " + unavailable);
-        hostA = NetworkNamespace.create(1);
-        hostB = NetworkNamespace.create(2);
+        hostA = NetworkNamespace.create();
+        hostB = NetworkNamespace.create();
         registryPort = RegistryProcess.freePort();
         dnsPort = RegistryProcess.freePort();
         registry = startRegistry();
@@ -175,7 +175,7 @@ class HostAgentsNetnsIT {
     void aHostsNameIsAnsweredWithTheAddressItsAgentReports() throws Exception {
         assertEquals(0, agentOnce(hostA, "node-a").exitCode());
         // the namespace's own address: not its loopback, nor the fe80:: address its link has
-        assertEquals(List.of("10.213.1.2"), Dig.query(dnsPort, "node-a.host.sirsi.", "A").answerData());
+        assertEquals(List.of(hostA.hostAddress()), Dig.query(dnsPort, "node-a.host.sirsi.", "A").answerData());
         assertEquals(List.of(), Dig.query(dnsPort, "node-a.host.sirsi.", "AAAA").answerData());
 
         Run told = agentOnce(hostB, "node-b", AGENT_KEY, "--address", "192.0.2.7", "--address", "2001:db8::7");
