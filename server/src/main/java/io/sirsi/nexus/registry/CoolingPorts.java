@@ -2,7 +2,6 @@ package io.sirsi.nexus.registry;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -20,62 +19,55 @@ import java.util.function.IntPredicate;
  * once; and every range's count is kept as entries come and go. Only a full range, where nothing but cooling ports is
  * left, walks the entries to find the one freed longest ago. Thread-safe: {@link PortTable}'s writer starts and ends
  * cooling, and readers count; whoever comes first after an entry's delay has passed retires it, by its own clock.
+ *
+ * <p>No object per cooling port: a full range keeps tens of thousands of them for the whole delay, long enough for
+ * every young collection to copy each object of them until it is promoted, and the collector's pauses were most of
+ * what the reuse delay still cost registration (issue 23). So an entry is a slot in arrays: by port in pages (when
+ * it was freed, by whom, the next port the same service freed), in the order of freeing in a ring of ports and
+ * stamps, and each service's newest port in an open-addressed table of names.
  */
 final class CoolingPorts {
 
-    /**
-     * A port freed by a service at a moment; {@code next} links the other ports the same service freed that still
-     * cool, newest first. One small object per port cooling, its time a number in it rather than an {@link Instant}
-     * of its own, and found by port in an array rather than a map of boxed ports: a full range keeps tens of
-     * thousands of them for the whole delay, long enough for every young collection to copy each object of them until
-     * it is promoted (issue 23).
-     */
-    static final class Freed {
-        private final int port;
-        private final String serviceName;
-        /** Nanoseconds since the epoch: until the year 2262. */
-        private final long atNanos;
-        private Freed next;
-
-        Freed(int port, String serviceName, Instant at) {
-            this.port = port;
-            this.serviceName = serviceName;
-            this.atNanos = epochNanos(at);
-        }
-
-        int port() {
-            return port;
-        }
-
-        String serviceName() {
-            return serviceName;
-        }
-
-        Instant at() {
-            return Instant.ofEpochSecond(0, atNanos);
-        }
+    /** Who freed a port and when: made only to answer {@link #keptFrom}. */
+    record Freed(int port, String serviceName, Instant at) {
     }
 
     private static final int[] NONE = new int[0];
-    /** The ports of a page of {@link #byPort}: a page is made when one of its ports first cools. */
+    private static final int NO_PORT = -1;
+    /** The ports of a page of {@link #pages}: a page is made when one of its ports first cools. */
     private static final int PAGE_BITS = 10;
     private static final int PAGE_SIZE = 1 << PAGE_BITS;
 
+    /** The cooling ports of 1,024 consecutive ports: a port cools while its name is set. */
+    private static final class Page {
+        final String[] name = new String[PAGE_SIZE];
+        /** Nanoseconds since the epoch: until the year 2262. */
+        final long[] atNanos = new long[PAGE_SIZE];
+        /** Which start made the entry: an entry of {@link #order} with another stamp is stale. */
+        final long[] stamp = new long[PAGE_SIZE];
+        /** The next older port still cooling that the same service freed, or {@link #NO_PORT}. */
+        final int[] next = new int[PAGE_SIZE];
+    }
+
     private final long delayNanos;
     private final Duration delay;
-    /** Each cooling port's entry, by port, in pages: a host whose ports never cool has none. */
-    private final Freed[][] byPort = new Freed[(PortRange.MAX_PORT >> PAGE_BITS) + 1][];
+    private final Page[] pages = new Page[(PortRange.MAX_PORT >> PAGE_BITS) + 1];
     private int size;
+    private long starts;
     private final BitSet ports = new BitSet(PortRange.MAX_PORT + 1);
-    /** Each service's newest port still cooling, the head of its chain ({@link Freed#next}). */
-    private final Map<String, Freed> byService = new HashMap<>();
+    /** Each service's newest port still cooling, the head of its chain ({@link Page#next}). */
+    private final ServiceHeads byService = new ServiceHeads();
     /**
-     * The entries in the order they were freed. Their times may be out of order (a clock set back, or frees another
-     * replica made by its clock): an entry behind a later one then stops cooling when that one does, late, never
-     * early, since only the head is retired and only by the reader's or writer's own time. An entry whose port was
-     * taken or freed again since stays until it reaches the head, and is dropped there.
+     * The entries in the order they were freed, as port and stamp. Their times may be out of order (a clock set
+     * back, or frees another replica made by its clock): an entry behind a later one then stops cooling when that
+     * one does, late, never early, since only the head is retired and only by the reader's or writer's own time. An
+     * entry whose port was taken or freed again since (its stamp no longer the port's) stays until it reaches the
+     * head, and is dropped there.
      */
-    private final ArrayDeque<Freed> order = new ArrayDeque<>();
+    private int[] orderPorts = new int[64];
+    private long[] orderStamps = new long[64];
+    private int orderHead;
+    private int orderLength;
     /** The types' ranges, and how many ports of each cool, at the same index: counted without boxing. */
     private final PortRange[] countedRanges;
     private final Map<ServiceType, Integer> rangeIndex = new HashMap<>();
@@ -103,24 +95,34 @@ final class CoolingPorts {
      */
     synchronized void start(int port, String serviceName, Instant at) {
         stop(port);
-        Freed freed = new Freed(port, serviceName, at);
-        put(port, freed);
+        Page page = pages[port >> PAGE_BITS];
+        if (page == null) {
+            page = new Page();
+            pages[port >> PAGE_BITS] = page;
+        }
+        int slot = port & (PAGE_SIZE - 1);
+        long stamp = ++starts;
+        page.name[slot] = serviceName;
+        page.atNanos[slot] = epochNanos(at);
+        page.stamp[slot] = stamp;
+        page.next[slot] = byService.put(serviceName, port);
+        size++;
         ports.set(port);
-        freed.next = byService.put(serviceName, freed);
-        order.add(freed);
+        append(port, stamp);
         count(port, 1);
     }
 
     /** The port was taken: it no longer cools. */
     synchronized void stop(int port) {
-        Freed freed = entry(port);
-        if (freed == null) {
+        Page page = pages[port >> PAGE_BITS];
+        int slot = port & (PAGE_SIZE - 1);
+        if (page == null || page.name[slot] == null) {
             return;
         }
-        byPort[port >> PAGE_BITS][port & (PAGE_SIZE - 1)] = null;
+        unlink(port, page.name[slot]);
+        page.name[slot] = null;
         size--;
         ports.clear(port);
-        unlink(freed);
         count(port, -1);
     }
 
@@ -130,21 +132,43 @@ final class CoolingPorts {
      */
     synchronized void prune(Instant now) {
         long freedBefore = epochNanos(now) - delayNanos;
-        for (Freed head = order.peek(); head != null; head = order.peek()) {
-            boolean current = entry(head.port) == head;
-            if (current && stillCooling(head, freedBefore)) {
+        while (orderLength > 0) {
+            int port = orderPorts[orderHead];
+            boolean current = isCurrent(port, orderStamps[orderHead]);
+            if (current && pages[port >> PAGE_BITS].atNanos[port & (PAGE_SIZE - 1)] > freedBefore) {
                 return; // the head still cools
             }
-            order.poll();
+            orderHead = (orderHead + 1) % orderPorts.length;
+            orderLength--;
             if (current) {
-                stop(head.port);
+                stop(port);
             }
         }
     }
 
-    /** Whether the port was freed less than the delay ago: after {@code freedBefore}, which is now less the delay. */
-    private static boolean stillCooling(Freed freed, long freedBefore) {
-        return freed.atNanos > freedBefore;
+    /** Whether the port cools by the start that made this stamp. */
+    private boolean isCurrent(int port, long stamp) {
+        Page page = pages[port >> PAGE_BITS];
+        int slot = port & (PAGE_SIZE - 1);
+        return page != null && page.name[slot] != null && page.stamp[slot] == stamp;
+    }
+
+    private void append(int port, long stamp) {
+        if (orderLength == orderPorts.length) {
+            int[] ports = new int[orderPorts.length * 2];
+            long[] stamps = new long[ports.length];
+            for (int i = 0; i < orderLength; i++) {
+                ports[i] = orderPorts[(orderHead + i) % orderPorts.length];
+                stamps[i] = orderStamps[(orderHead + i) % orderPorts.length];
+            }
+            orderPorts = ports;
+            orderStamps = stamps;
+            orderHead = 0;
+        }
+        int tail = (orderHead + orderLength) % orderPorts.length;
+        orderPorts[tail] = port;
+        orderStamps[tail] = stamp;
+        orderLength++;
     }
 
     /** Saturated beyond what a long holds (the years 1677 and 2262): a clock that far off keeps its order. */
@@ -156,26 +180,15 @@ final class CoolingPorts {
         }
     }
 
-    private Freed entry(int port) {
-        Freed[] page = byPort[port >> PAGE_BITS];
-        return page == null ? null : page[port & (PAGE_SIZE - 1)];
-    }
-
-    private void put(int port, Freed freed) {
-        Freed[] page = byPort[port >> PAGE_BITS];
-        if (page == null) {
-            page = new Freed[PAGE_SIZE];
-            byPort[port >> PAGE_BITS] = page;
-        }
-        page[port & (PAGE_SIZE - 1)] = freed;
-        size++;
-    }
-
     /** Who freed the port and when, if it is kept from this service now. */
     synchronized Optional<Freed> keptFrom(int port, String serviceName, Instant now) {
-        Freed freed = entry(port);
-        return freed != null && stillCooling(freed, epochNanos(now) - delayNanos)
-                && !freed.serviceName().equals(serviceName) ? Optional.of(freed) : Optional.empty();
+        Page page = pages[port >> PAGE_BITS];
+        int slot = port & (PAGE_SIZE - 1);
+        if (page == null || page.name[slot] == null || page.atNanos[slot] <= epochNanos(now) - delayNanos
+                || page.name[slot].equals(serviceName)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Freed(port, page.name[slot], Instant.ofEpochSecond(0, page.atNanos[slot])));
     }
 
     /** When a port freed at this moment stops cooling. */
@@ -190,19 +203,19 @@ final class CoolingPorts {
 
     /** The ports of the range this service freed that still cool, lowest first: a copy, to probe outside the lock. */
     synchronized int[] ownPorts(String serviceName, PortRange range) {
-        Freed newest = byService.get(serviceName);
-        if (newest == null) {
+        int newest = byService.get(serviceName);
+        if (newest == NO_PORT) {
             return NONE; // most allocations: a service that freed nothing lately
         }
         int length = 0;
-        for (Freed freed = newest; freed != null; freed = freed.next) {
+        for (int port = newest; port != NO_PORT; port = next(port)) {
             length++;
         }
         int[] own = new int[length];
         int found = 0;
-        for (Freed freed = newest; freed != null; freed = freed.next) {
-            if (range.contains(freed.port)) {
-                own[found++] = freed.port;
+        for (int port = newest; port != NO_PORT; port = next(port)) {
+            if (range.contains(port)) {
+                own[found++] = port;
             }
         }
         own = found == length ? own : Arrays.copyOf(own, found);
@@ -210,14 +223,20 @@ final class CoolingPorts {
         return own;
     }
 
+    private int next(int port) {
+        return pages[port >> PAGE_BITS].next[port & (PAGE_SIZE - 1)];
+    }
+
     /**
      * The range's usable port freed longest ago, as of the last {@link #prune}; -1 when none cools. Called only when
      * the range has nothing else free, so its walk (and the probes {@code usable} may make under the lock) are rare.
      */
     synchronized int freedLongestAgo(PortRange range, IntPredicate usable) {
-        for (Freed freed : order) {
-            if (entry(freed.port()) == freed && range.contains(freed.port()) && usable.test(freed.port())) {
-                return freed.port();
+        for (int i = 0; i < orderLength; i++) {
+            int at = (orderHead + i) % orderPorts.length;
+            int port = orderPorts[at];
+            if (isCurrent(port, orderStamps[at]) && range.contains(port) && usable.test(port)) {
+                return port;
             }
         }
         return -1;
@@ -236,27 +255,19 @@ final class CoolingPorts {
         return index == null ? 0 : counts[index];
     }
 
-    /**
-     * Takes the entry out of its service's chain: usually the chain's only one, else a short walk. Its own link is
-     * cleared, so that an entry left in {@link #order} until it reaches the head holds no older ones alive.
-     */
-    private void unlink(Freed freed) {
-        Freed newest = byService.get(freed.serviceName);
-        if (newest == freed) {
-            if (freed.next == null) {
-                byService.remove(freed.serviceName);
-            } else {
-                byService.put(freed.serviceName, freed.next);
-            }
-        } else {
-            for (Freed before = newest; before != null; before = before.next) {
-                if (before.next == freed) {
-                    before.next = freed.next;
-                    break;
-                }
+    /** Takes the port out of its service's chain: usually the chain's only one, else a short walk. */
+    private void unlink(int port, String serviceName) {
+        int newest = byService.get(serviceName);
+        if (newest == port) {
+            byService.replace(serviceName, next(port));
+            return;
+        }
+        for (int before = newest; before != NO_PORT; before = next(before)) {
+            if (next(before) == port) {
+                pages[before >> PAGE_BITS].next[before & (PAGE_SIZE - 1)] = next(port);
+                return;
             }
         }
-        freed.next = null;
     }
 
     private void count(int port, int delta) {
@@ -264,6 +275,99 @@ final class CoolingPorts {
             if (countedRanges[i].contains(port)) {
                 counts[i] += delta;
             }
+        }
+    }
+
+    /**
+     * Each service's newest cooling port, by name: linear probing over two arrays, so that a service costs a slot
+     * rather than a map node and a boxed port. A removal shifts back the entries its slot had pushed on, so a lookup
+     * stops at the first empty slot.
+     */
+    static final class ServiceHeads {
+        private String[] names = new String[16];
+        private int[] heads = new int[16];
+        private int size;
+
+        /** The service's newest port, or {@link #NO_PORT}. */
+        int get(String name) {
+            for (int slot = slot(name, names.length); names[slot] != null; slot = (slot + 1) & (names.length - 1)) {
+                if (names[slot].equals(name)) {
+                    return heads[slot];
+                }
+            }
+            return NO_PORT;
+        }
+
+        /** Makes the port the service's newest, and gives the one it was ({@link #NO_PORT} if none). */
+        int put(String name, int port) {
+            int slot = slot(name, names.length);
+            for (; names[slot] != null; slot = (slot + 1) & (names.length - 1)) {
+                if (names[slot].equals(name)) {
+                    int previous = heads[slot];
+                    heads[slot] = port;
+                    return previous;
+                }
+            }
+            names[slot] = name;
+            heads[slot] = port;
+            if (++size * 2 > names.length) {
+                grow();
+            }
+            return NO_PORT;
+        }
+
+        /** Sets the service's newest port, or forgets the service when it is {@link #NO_PORT}. */
+        void replace(String name, int port) {
+            int slot = slot(name, names.length);
+            while (names[slot] != null && !names[slot].equals(name)) {
+                slot = (slot + 1) & (names.length - 1);
+            }
+            if (names[slot] == null) {
+                return;
+            }
+            if (port != NO_PORT) {
+                heads[slot] = port;
+                return;
+            }
+            names[slot] = null;
+            size--;
+            int mask = names.length - 1;
+            for (int hole = slot, at = (slot + 1) & mask; names[at] != null; at = (at + 1) & mask) {
+                int home = slot(names[at], names.length);
+                // the entry moves back into the hole unless its home lies cyclically after the hole, up to it
+                if (((at - home) & mask) >= ((at - hole) & mask)) {
+                    names[hole] = names[at];
+                    heads[hole] = heads[at];
+                    names[at] = null;
+                    hole = at;
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        private void grow() {
+            String[] oldNames = names;
+            int[] oldHeads = heads;
+            names = new String[oldNames.length * 2];
+            heads = new int[names.length];
+            for (int i = 0; i < oldNames.length; i++) {
+                if (oldNames[i] != null) {
+                    int slot = slot(oldNames[i], names.length);
+                    while (names[slot] != null) {
+                        slot = (slot + 1) & (names.length - 1);
+                    }
+                    names[slot] = oldNames[i];
+                    heads[slot] = oldHeads[i];
+                }
+            }
+        }
+
+        private static int slot(String name, int length) {
+            int hash = name.hashCode();
+            return (hash ^ (hash >>> 16)) & (length - 1);
         }
     }
 }

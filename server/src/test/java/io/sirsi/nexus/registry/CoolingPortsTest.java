@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,5 +97,44 @@ class CoolingPortsTest {
         assertArrayEquals(new int[0], cooling.ownPorts("even", RANGE));
         assertEquals(-1, cooling.freedLongestAgo(RANGE, port -> true));
         assertEquals(2000, cooling.nextNotCooling(2000));
+    }
+
+    @Test
+    void theTableOfServiceHeadsAgreesWithAMapThroughGrowthAndRemovalsThatShiftEntriesBack() {
+        CoolingPorts.ServiceHeads heads = new CoolingPorts.ServiceHeads();
+        Map<String, Integer> expected = new HashMap<>();
+        Random random = new Random(23);
+        for (int i = 0; i < 200_000; i++) {
+            // few names, so that probe runs form and removals in them must shift the entries after them back
+            String name = "svc-" + random.nextInt(i < 100_000 ? 3_000 : 40);
+            int port = random.nextInt(4) == 0 ? -1 : random.nextInt(65_536);
+            if (port == -1) {
+                heads.replace(name, -1);
+                expected.remove(name);
+            } else if (random.nextBoolean()) {
+                assertEquals(expected.getOrDefault(name, -1), heads.put(name, port));
+                expected.put(name, port);
+            } else if (expected.containsKey(name)) {
+                heads.replace(name, port);
+                expected.put(name, port);
+            }
+            String probe = "svc-" + random.nextInt(3_000);
+            assertEquals(expected.getOrDefault(probe, -1), heads.get(probe), probe);
+        }
+        assertEquals(expected.size(), heads.size());
+        expected.forEach((name, port) -> assertEquals(port, heads.get(name)));
+    }
+
+    @Test
+    void anEntryTakenAndFreedAgainCoolsFromItsNewTimeNotItsFirst() {
+        cooling.start(2600, "web", T0);
+        cooling.stop(2600);
+        cooling.start(2600, "web", T0.plusSeconds(30)); // the first entry is stale in the order now
+        Instant afterTheFirst = T0.plus(DELAY).plusSeconds(1);
+        assertEquals(1, cooling.count(ServiceType.CUSTOM, afterTheFirst));
+        assertTrue(cooling.keptFrom(2600, "db", afterTheFirst).isPresent());
+        assertEquals(T0.plusSeconds(30), cooling.keptFrom(2600, "db", afterTheFirst).get().at());
+        assertEquals(T0.plusSeconds(30).plus(DELAY), cooling.until(cooling.keptFrom(2600, "db", afterTheFirst).get()));
+        assertTrue(cooling.isEmpty(T0.plusSeconds(30).plus(DELAY)));
     }
 }
