@@ -21,8 +21,8 @@ import java.util.function.IntPredicate;
  * cooling, and readers count; whoever comes first after an entry's delay has passed retires it, by its own clock.
  *
  * <p>No object per cooling port: a full range keeps tens of thousands of them for the whole delay, long enough for
- * every young collection to copy each object of them until it is promoted, and the collector's pauses were most of
- * what the reuse delay still cost registration (issue 23). So an entry is a slot in arrays: by port in pages (when
+ * every young collection to copy each object of them until it is promoted: the collector's pauses were the largest
+ * cost the reuse delay still had (issue 23). So an entry is a slot in arrays: by port in pages (when
  * it was freed, by whom, the next port the same service freed), in the order of freeing in a ring of ports and
  * stamps, and each service's newest port in an open-addressed table of names.
  */
