@@ -154,15 +154,15 @@ final class CoolingPorts {
     }
 
     private void append(int port, long stamp) {
-        if (orderLength == orderPorts.length) {
-            int[] ports = new int[orderPorts.length * 2];
-            long[] stamps = new long[ports.length];
+        if (orderLength == orderPorts.length) { // full: a ring twice the size, its head at 0
+            int[] grownPorts = new int[orderPorts.length * 2];
+            long[] grownStamps = new long[grownPorts.length];
             for (int i = 0; i < orderLength; i++) {
-                ports[i] = orderPorts[(orderHead + i) % orderPorts.length];
-                stamps[i] = orderStamps[(orderHead + i) % orderPorts.length];
+                grownPorts[i] = orderPorts[(orderHead + i) % orderPorts.length];
+                grownStamps[i] = orderStamps[(orderHead + i) % orderPorts.length];
             }
-            orderPorts = ports;
-            orderStamps = stamps;
+            orderPorts = grownPorts;
+            orderStamps = grownStamps;
             orderHead = 0;
         }
         int tail = (orderHead + orderLength) % orderPorts.length;

@@ -137,4 +137,22 @@ class CoolingPortsTest {
         assertEquals(T0.plusSeconds(30).plus(DELAY), cooling.until(cooling.keptFrom(2600, "db", afterTheFirst).get()));
         assertTrue(cooling.isEmpty(T0.plusSeconds(30).plus(DELAY)));
     }
+
+    @Test
+    void theOrderKeepsItsSequenceWhenItGrowsWithItsHeadWrappedAround() {
+        for (int i = 0; i < 50; i++) {
+            cooling.start(2000 + i, "svc-" + i, T0.plusSeconds(i));
+        }
+        // the first 40 end: the ring's head moves on, and what follows wraps around its end before it grows
+        assertEquals(10, cooling.count(ServiceType.CUSTOM, T0.plus(DELAY).plusSeconds(39).plusMillis(1)));
+        for (int i = 50; i < 200; i++) {
+            cooling.start(2000 + i, "svc-" + i, T0.plusSeconds(i));
+        }
+        assertEquals(2040, cooling.freedLongestAgo(RANGE, port -> true));
+        assertEquals(2100, cooling.freedLongestAgo(RANGE, port -> port >= 2100));
+        Instant later = T0.plus(DELAY).plusSeconds(149).plusMillis(1); // the ports freed at 0 to 149 s have ended
+        assertEquals(50, cooling.count(ServiceType.CUSTOM, later));
+        assertEquals(2150, cooling.freedLongestAgo(RANGE, port -> true));
+        assertArrayEquals(new int[] {2199}, cooling.ownPorts("svc-199", RANGE));
+    }
 }
