@@ -43,7 +43,7 @@ final class CoolingPorts {
         final String[] name = new String[PAGE_SIZE];
         /** Nanoseconds since the epoch: until the year 2262. */
         final long[] atNanos = new long[PAGE_SIZE];
-        /** Which start made the entry: an entry of {@link #order} with another stamp is stale. */
+        /** Which start made the entry: an entry of the order ({@link #orderStamps}) with another stamp is stale. */
         final long[] stamp = new long[PAGE_SIZE];
         /** The next older port still cooling that the same service freed, or {@link #NO_PORT}. */
         final int[] next = new int[PAGE_SIZE];
@@ -100,7 +100,7 @@ final class CoolingPorts {
             page = new Page();
             pages[port >> PAGE_BITS] = page;
         }
-        int slot = port & (PAGE_SIZE - 1);
+        int slot = slot(port);
         long stamp = ++starts;
         page.name[slot] = serviceName;
         page.atNanos[slot] = epochNanos(at);
@@ -114,13 +114,12 @@ final class CoolingPorts {
 
     /** The port was taken: it no longer cools. */
     synchronized void stop(int port) {
-        Page page = pages[port >> PAGE_BITS];
-        int slot = port & (PAGE_SIZE - 1);
-        if (page == null || page.name[slot] == null) {
+        Page page = pageIfCooling(port);
+        if (page == null) {
             return;
         }
-        unlink(port, page.name[slot]);
-        page.name[slot] = null;
+        unlink(port, page.name[slot(port)]);
+        page.name[slot(port)] = null;
         size--;
         ports.clear(port);
         count(port, -1);
@@ -131,14 +130,14 @@ final class CoolingPorts {
      * then the port freed longest ago, which a full range grants next ({@link #freedLongestAgo}).
      */
     synchronized void prune(Instant now) {
-        long freedBefore = epochNanos(now) - delayNanos;
+        long freedBefore = freedBefore(now);
         while (orderLength > 0) {
             int port = orderPorts[orderHead];
             boolean current = isCurrent(port, orderStamps[orderHead]);
-            if (current && pages[port >> PAGE_BITS].atNanos[port & (PAGE_SIZE - 1)] > freedBefore) {
+            if (current && pages[port >> PAGE_BITS].atNanos[slot(port)] > freedBefore) {
                 return; // the head still cools
             }
-            orderHead = (orderHead + 1) % orderPorts.length;
+            orderHead = ring(1);
             orderLength--;
             if (current) {
                 stop(port);
@@ -148,9 +147,29 @@ final class CoolingPorts {
 
     /** Whether the port cools by the start that made this stamp. */
     private boolean isCurrent(int port, long stamp) {
+        Page page = pageIfCooling(port);
+        return page != null && page.stamp[slot(port)] == stamp;
+    }
+
+    /** The port's page if the port cools, else null. */
+    private Page pageIfCooling(int port) {
         Page page = pages[port >> PAGE_BITS];
-        int slot = port & (PAGE_SIZE - 1);
-        return page != null && page.name[slot] != null && page.stamp[slot] == stamp;
+        return page != null && page.name[slot(port)] != null ? page : null;
+    }
+
+    /** The port's place in its page. */
+    private static int slot(int port) {
+        return port & (PAGE_SIZE - 1);
+    }
+
+    /** Where the order's entry this many after its head sits in the ring. */
+    private int ring(int fromHead) {
+        return (orderHead + fromHead) % orderPorts.length;
+    }
+
+    /** Entries freed at or before this moment, now less the delay, no longer cool. */
+    private long freedBefore(Instant now) {
+        return epochNanos(now) - delayNanos;
     }
 
     private void append(int port, long stamp) {
@@ -158,14 +177,14 @@ final class CoolingPorts {
             int[] grownPorts = new int[orderPorts.length * 2];
             long[] grownStamps = new long[grownPorts.length];
             for (int i = 0; i < orderLength; i++) {
-                grownPorts[i] = orderPorts[(orderHead + i) % orderPorts.length];
-                grownStamps[i] = orderStamps[(orderHead + i) % orderPorts.length];
+                grownPorts[i] = orderPorts[ring(i)];
+                grownStamps[i] = orderStamps[ring(i)];
             }
             orderPorts = grownPorts;
             orderStamps = grownStamps;
             orderHead = 0;
         }
-        int tail = (orderHead + orderLength) % orderPorts.length;
+        int tail = ring(orderLength);
         orderPorts[tail] = port;
         orderStamps[tail] = stamp;
         orderLength++;
@@ -182,10 +201,9 @@ final class CoolingPorts {
 
     /** Who freed the port and when, if it is kept from this service now. */
     synchronized Optional<Freed> keptFrom(int port, String serviceName, Instant now) {
-        Page page = pages[port >> PAGE_BITS];
-        int slot = port & (PAGE_SIZE - 1);
-        if (page == null || page.name[slot] == null || page.atNanos[slot] <= epochNanos(now) - delayNanos
-                || page.name[slot].equals(serviceName)) {
+        Page page = pageIfCooling(port);
+        int slot = slot(port);
+        if (page == null || page.atNanos[slot] <= freedBefore(now) || page.name[slot].equals(serviceName)) {
             return Optional.empty();
         }
         return Optional.of(new Freed(port, page.name[slot], Instant.ofEpochSecond(0, page.atNanos[slot])));
@@ -224,7 +242,7 @@ final class CoolingPorts {
     }
 
     private int next(int port) {
-        return pages[port >> PAGE_BITS].next[port & (PAGE_SIZE - 1)];
+        return pages[port >> PAGE_BITS].next[slot(port)];
     }
 
     /**
@@ -233,7 +251,7 @@ final class CoolingPorts {
      */
     synchronized int freedLongestAgo(PortRange range, IntPredicate usable) {
         for (int i = 0; i < orderLength; i++) {
-            int at = (orderHead + i) % orderPorts.length;
+            int at = ring(i);
             int port = orderPorts[at];
             if (isCurrent(port, orderStamps[at]) && range.contains(port) && usable.test(port)) {
                 return port;
@@ -264,7 +282,7 @@ final class CoolingPorts {
         }
         for (int before = newest; before != NO_PORT; before = next(before)) {
             if (next(before) == port) {
-                pages[before >> PAGE_BITS].next[before & (PAGE_SIZE - 1)] = next(port);
+                pages[before >> PAGE_BITS].next[slot(before)] = next(port);
                 return;
             }
         }

@@ -169,7 +169,7 @@ final class ChangeLogTable {
      * newest. Other queries read the log in revision order.
      */
     List<ChangeEvent> history(Statements statements, HistoryQuery query) throws SQLException {
-        return history(statements, query, () -> headAndMark(statements)[1]);
+        return history(statements, query, () -> headAndMark(statements).mark());
     }
 
     /**
@@ -229,10 +229,13 @@ final class ChangeLogTable {
         long read() throws SQLException;
     }
 
-    /** The log's head and the last revision keyed. */
-    private static long[] headAndMark(Statements statements) throws SQLException {
+    /** The log's head, and the last revision keyed. */
+    private record HeadAndMark(long head, long mark) {
+    }
+
+    private static HeadAndMark headAndMark(Statements statements) throws SQLException {
         try (ResultSet rows = statements.get(SELECT_HEAD_AND_MARK).executeQuery()) {
-            return new long[] {onHeadRow(rows).getLong(1), rows.getLong(2)};
+            return new HeadAndMark(onHeadRow(rows).getLong(1), rows.getLong(2));
         }
     }
 
@@ -254,14 +257,14 @@ final class ChangeLogTable {
      * the head read is committed, so every event up to it is too.
      */
     long indexHistory(StoreTransaction transaction, Statements statements, int limit) throws SQLException {
-        long[] mark = headAndMark(statements);
-        if (mark[0] <= mark[1]) {
-            return mark[1];
+        HeadAndMark read = headAndMark(statements);
+        if (read.head() <= read.mark()) {
+            return read.mark();
         }
         statements.get("update change_log_head set history_indexed = history_indexed where id = 1").executeUpdate();
-        mark = headAndMark(statements); // what the lock's last holder committed
-        long indexed = mark[1];
-        long upTo = Math.min(mark[0], indexed + limit);
+        read = headAndMark(statements); // what the lock's last holder committed
+        long indexed = read.mark();
+        long upTo = Math.min(read.head(), indexed + limit);
         if (upTo <= indexed) {
             return indexed;
         }
