@@ -64,7 +64,11 @@ public final class NetworkNamespace implements AutoCloseable {
             try {
                 namespace.join("sn" + tag + "i" + subnet);
             } catch (IOException | InterruptedException | IllegalStateException e) {
-                namespace.close();
+                try {
+                    namespace.close(); // its link may not exist yet: that failure must not hide the first
+                } catch (IOException | IllegalStateException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             }
             return namespace;
