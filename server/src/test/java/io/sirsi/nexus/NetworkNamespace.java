@@ -117,6 +117,22 @@ public final class NetworkNamespace implements AutoCloseable {
         return new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
+    /**
+     * Runs a command inside the namespace to its end and gives its standard output, whatever its exit code (a
+     * client's refusal is what a test looks at); its standard error is dropped.
+     */
+    public String output(String... command) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        all.addAll(List.of(command));
+        Process process = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", all) + " did not end within 30 s");
+        }
+        return output;
+    }
+
     /** Cuts the host off (down) or joins it again (up), from the root side of its link. */
     public void link(boolean up) throws IOException, InterruptedException {
         run("ip", "link", "set", rootSide, up ? "up" : "down");

@@ -6,57 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sirsi.nexus.api.security.ApiKeys;
 import io.sirsi.nexus.testing.RegistryProcess;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Protected mode seen from another machine: a network namespace joined to this one by a veth pair, with private
- * addresses in a /30 that only this test creates, removed afterwards. Needs root and iproute2; CI has both.
+ * Protected mode seen from another machine: a network namespace joined to this one by a veth pair
+ * ({@link NetworkNamespace}), removed afterwards. Needs root and iproute2; CI has both.
  */
 class ProtectedModeIT {
 
-    private static final long PID = ProcessHandle.current().pid();
-    private static final String NAMESPACE = "sirsi-pm-" + PID;
-    private static final String HOST_LINK = "snpm-h-" + PID % 100_000;
-    private static final String PEER_LINK = "snpm-n-" + PID % 100_000;
-    /** One /30 of 10.231.0.0/16 per test process, so that concurrent runs on one machine do not collide. */
-    private static final int BLOCK = (int) (PID % 16_384);
-    private static final String HOST_ADDRESS = "10.231." + BLOCK / 64 + "." + (BLOCK % 64 * 4 + 1);
-    private static final String PEER_ADDRESS = "10.231." + BLOCK / 64 + "." + (BLOCK % 64 * 4 + 2);
     private static final String REMOTE_KEY = "remote-writer-key-4d1f";
     private static final String SCRAPE_KEY = "remote-scrape-key-9a2e";
 
-    private static boolean created;
+    /** The other machine; the registry listens on every address, this one's link among them. */
+    private static NetworkNamespace remote;
 
     @BeforeAll
     static void createNamespace() throws Exception {
         String missing = missingPrerequisite();
         Prerequisite.require(missing == null, "cannot test protected mode in a network namespace: " + missing);
-        created = true;
-        run("ip", "netns", "add", NAMESPACE);
-        run("ip", "link", "add", HOST_LINK, "type", "veth", "peer", "name", PEER_LINK);
-        run("ip", "link", "set", PEER_LINK, "netns", NAMESPACE);
-        run("ip", "addr", "add", HOST_ADDRESS + "/30", "dev", HOST_LINK);
-        run("ip", "link", "set", HOST_LINK, "up");
-        inNamespace("ip", "addr", "add", PEER_ADDRESS + "/30", "dev", PEER_LINK);
-        inNamespace("ip", "link", "set", PEER_LINK, "up");
-        inNamespace("ip", "link", "set", "lo", "up");
+        remote = NetworkNamespace.create();
     }
 
     @AfterAll
     static void removeNamespace() throws Exception {
-        if (created) {
-            // Deleting the namespace deletes the veth end inside it, and with it the pair.
-            exec(List.of("ip", "netns", "del", NAMESPACE));
-            exec(List.of("ip", "link", "del", HOST_LINK));
+        if (remote != null) {
+            remote.close();
         }
     }
 
@@ -72,7 +52,7 @@ class ProtectedModeIT {
             assertTrue(refused.body().contains("\"type\":\"urn:sirsi-nexus:problem:protected-mode\""), refused.body());
             assertTrue(refused.body().contains("sirsi.auth.keys.<name>=<role>:<sha256-hex of the key>"),
                     refused.body());
-            assertTrue(refused.body().contains("not " + PEER_ADDRESS), refused.body());
+            assertTrue(refused.body().contains("not " + remote.hostAddress()), refused.body());
 
             Answer allocate = curl(registry, "POST", "/ports/allocate", "-H", "Content-Type: application/json",
                     "--data", "{\"service_name\":\"intruder\",\"service_type\":\"rest-api\"}");
@@ -135,11 +115,11 @@ class ProtectedModeIT {
     /** An HTTP request sent from inside the namespace, i.e. from another address than loopback. */
     private static Answer curl(RegistryProcess registry, String method, String path, String... options)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE, "curl", "-sS",
-                "--path-as-is", "--max-time", "20", "-X", method, "-w", "\n%{http_code} %{content_type}"));
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--path-as-is", "--max-time", "20", "-X",
+                method, "-w", "\n%{http_code} %{content_type}"));
         command.addAll(List.of(options));
-        command.add("http://" + HOST_ADDRESS + ":" + registry.port() + path);
-        String output = exec(command);
+        command.add("http://" + remote.registryAddress() + ":" + registry.port() + path);
+        String output = remote.output(command.toArray(String[]::new));
         int lastLine = output.lastIndexOf('\n');
         String[] statusAndType = output.substring(lastLine + 1).split(" ", 2);
         return new Answer(Integer.parseInt(statusAndType[0]), statusAndType.length > 1 ? statusAndType[1] : "",
@@ -147,36 +127,12 @@ class ProtectedModeIT {
     }
 
     private static String missingPrerequisite() throws Exception {
-        if (!"0".equals(exec(List.of("id", "-u")).trim())) {
-            return "it needs root to create a network namespace";
+        String namespaces = NetworkNamespace.unavailableBecause();
+        if (namespaces != null) {
+            return namespaces;
         }
-        for (String tool : new String[] {"ip", "curl"}) {
-            if (exec(List.of("sh", "-c", "command -v " + tool + " || true")).isBlank()) {
-                return "'" + tool + "' is not installed (Debian packages iproute2 and curl)";
-            }
-        }
-        return null;
-    }
-
-    private static void inNamespace(String... command) throws Exception {
-        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", NAMESPACE));
-        full.addAll(List.of(command));
-        run(full.toArray(String[]::new));
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output);
-        }
-    }
-
-    /** Runs a command and returns its standard output, whatever its exit code. */
-    private static String exec(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor(30, TimeUnit.SECONDS);
-        return output;
+        Process which = new ProcessBuilder("sh", "-c", "command -v curl").redirectErrorStream(true).start();
+        which.getInputStream().readAllBytes();
+        return which.waitFor() == 0 ? null : "'curl' is not installed (Debian package curl)";
     }
 }
