@@ -68,6 +68,8 @@ final class CoolingPorts {
     private long[] orderStamps = new long[64];
     private int orderHead;
     private int orderLength;
+    /** The lowest port pruned since {@link #takeDoneCooling} last took it; -1: none. */
+    private int doneCooling = -1;
     /** The types' ranges, and how many ports of each cool, at the same index: counted without boxing. */
     private final PortRange[] countedRanges;
     private final Map<ServiceType, Integer> rangeIndex = new HashMap<>();
@@ -127,7 +129,9 @@ final class CoolingPorts {
 
     /**
      * Retires the entries whose delay has passed, and the head's entries whose port was taken since: the head is
-     * then the port freed longest ago, which a full range grants next ({@link #freedLongestAgo}).
+     * then the port freed longest ago, which a full range grants next ({@link #freedLongestAgo}). Readers prune too
+     * (a count is of the ports cooling now): the lowest port that stopped cooling is kept for the writer to take
+     * ({@link #takeDoneCooling}).
      */
     synchronized void prune(Instant now) {
         long freedBefore = freedBefore(now);
@@ -141,8 +145,21 @@ final class CoolingPorts {
             orderLength--;
             if (current) {
                 stop(port);
+                doneCooling = doneCooling < 0 ? port : Math.min(doneCooling, port);
             }
         }
+    }
+
+    /** The lowest port whose delay passed since the last call, or -1: the writer's, to search from it again. */
+    synchronized int takeDoneCooling() {
+        int lowest = doneCooling;
+        doneCooling = -1;
+        return lowest;
+    }
+
+    /** Whether the port cools now, as of the last {@link #prune}. */
+    synchronized boolean cools(int port) {
+        return ports.get(port);
     }
 
     /** Whether the port cools by the start that made this stamp. */

@@ -56,6 +56,8 @@ public final class PortTable {
     private final IntPredicate boundElsewhere;
     /** Ports freed within the reuse delay, kept from other services for now; see {@link #choosePort}. */
     private final CoolingPorts cooling;
+    /** Where first-free searches each range from. Writer only. */
+    private final SearchStarts searchStarts;
     /** Random draws before the random strategy lists the free ports: few draws miss unless the range is full. */
     private static final int RANDOM_DRAWS = 16;
     /** For the random strategy; used by the writer only. */
@@ -79,6 +81,7 @@ public final class PortTable {
             Duration reuseDelay) {
         this.ranges = Map.copyOf(ranges);
         this.cooling = new CoolingPorts(reuseDelay, this.ranges);
+        this.searchStarts = new SearchStarts(this.ranges.values());
         reservedPorts.forEach(reserved::set);
         blocked.or(reserved);
         Map<ServiceType, RangeCount> counting = new HashMap<>();
@@ -127,6 +130,7 @@ public final class PortTable {
         if (previous != null && !samePlace) {
             unindex(previous);
         }
+        int vacated = previous != null && previous.port() != allocation.port() ? previous.port() : -1;
         byName.put(allocation.serviceName(), allocation);
         byPort.set(allocation.port(), allocation);
         cooling.stop(allocation.port());
@@ -136,14 +140,33 @@ public final class PortTable {
             blocked.set(allocation.port());
             count(allocation.port(), 1);
         }
+        if (vacated >= 0) {
+            untakenIfFree(vacated);
+        }
     }
 
     /** Removes the allocation with this one's id, whatever its stored value says. */
     public void remove(Allocation allocation) {
+        Allocation stored = drop(allocation);
+        if (stored != null) {
+            untakenIfFree(stored.port());
+        }
+    }
+
+    /** Takes the allocation with this one's id out of the indexes; the one that was stored, or null. */
+    private Allocation drop(Allocation allocation) {
         Allocation stored = byId.remove(allocation.allocationId());
         if (stored != null) {
             countExpired(stored, -1);
             unindex(stored);
+        }
+        return stored;
+    }
+
+    /** A port that may have been freed: first-free searches will look at it again unless it is still taken. */
+    private void untakenIfFree(int port) {
+        if (!blocked.get(port) && !cooling.cools(port)) {
+            searchStarts.untakenFrom(port);
         }
     }
 
@@ -163,12 +186,12 @@ public final class PortTable {
      * no longer holds (a free read back from the change log at start) cools its port too, unless another holds it.
      */
     public void free(Allocation allocation, Instant at) {
-        Allocation stored = byId.get(allocation.allocationId());
-        remove(allocation);
+        Allocation stored = drop(allocation);
         Allocation freed = stored != null ? stored : allocation;
         if (cooling.enabled() && !reserved.get(freed.port()) && byPort.get(freed.port()) == null) {
             cooling.start(freed.port(), freed.serviceName(), at);
         }
+        untakenIfFree(freed.port()); // after the cooling starts: a port that cools is not free to others
     }
 
     /** Holds nothing, and no port cools: the host costs nothing once this table is dropped. */
@@ -262,6 +285,10 @@ public final class PortTable {
      */
     public PortChoice choosePort(ServiceType type, Placement placement, Instant now) {
         cooling.prune(now);
+        int doneCooling = cooling.takeDoneCooling(); // a reader's count may have pruned too
+        if (doneCooling >= 0) {
+            searchStarts.untakenFrom(doneCooling);
+        }
         List<String> passedOver = new ArrayList<>();
         if (placement.preferredPort().isPresent()) {
             int preferred = placement.preferredPort().get();
@@ -322,16 +349,21 @@ public final class PortTable {
      */
     private int firstFree(PortRange range, Placement placement) {
         int free = -1;
-        for (int port = range.first(); port <= range.last(); port++) {
+        int firstUntaken = range.last() + 1;
+        for (int port = searchStarts.of(range); port <= range.last(); port++) {
             port = blocked.nextClearBit(port);
             int uncooled = cooling.nextNotCooling(port);
             if (uncooled != port) {
                 port = uncooled - 1; // past the run of cooling ports, then look for a clear one again
-            } else if (port <= range.last() && usable(port, placement)) {
-                free = port;
-                break;
+            } else if (port <= range.last()) {
+                firstUntaken = Math.min(firstUntaken, port);
+                if (usable(port, placement)) {
+                    free = port;
+                    break;
+                }
             }
         }
+        searchStarts.searched(range, firstUntaken);
         for (int own : cooling.ownPorts(placement.serviceName(), range)) {
             if (free >= 0 && own > free) {
                 break;

@@ -26,8 +26,8 @@ import net.jqwik.api.Provide;
  * The allocator's invariants under random sequences of allocations and releases, with every placement strategy
  * (first-free and random; same-port and sticky reach the table as hints): no port twice, never a reserved port, one
  * bound elsewhere or one the request avoids; a free preferred port is granted, else the first free hint in the
- * range, else a port of the range; a conflict is raised only when it is true; the range counts agree with what is
- * held.
+ * range, else the lowest free port of the range (first-free) or one of them (random); a conflict is raised only
+ * when it is true; the range counts agree with what is held.
  */
 class PortTablePropertyTest {
 
@@ -67,8 +67,9 @@ class PortTablePropertyTest {
                     && !avoid.contains(p)).orElse(false);
             Optional<Integer> freeHint = allocate.hints().stream().filter(p -> RANGE.contains(p)
                     && isFree(p, held, reserved, boundElsewhere) && !avoid.contains(p)).findFirst();
-            boolean rangeHasRoom = IntStream.rangeClosed(RANGE.first(), RANGE.last())
-                    .anyMatch(p -> isFree(p, held, reserved, boundElsewhere) && !avoid.contains(p));
+            Optional<Integer> firstFree = IntStream.rangeClosed(RANGE.first(), RANGE.last()).boxed()
+                    .filter(p -> isFree(p, held, reserved, boundElsewhere) && !avoid.contains(p)).findFirst();
+            boolean rangeHasRoom = firstFree.isPresent();
             try {
                 int port = table.choosePort(ServiceType.CUSTOM, new PortTable.Placement("prop", preferred,
                         allocate.required(), allocate.hints().stream().map(p -> new PortTable.Hint(p, "a hint"))
@@ -81,6 +82,8 @@ class PortTablePropertyTest {
                     assertEquals(preferred.get(), port, "a free preferred port must be granted");
                 } else if (freeHint.isPresent()) {
                     assertEquals(freeHint.get(), port, "the first free hint must be granted");
+                } else if (!allocate.random()) {
+                    assertEquals(firstFree, Optional.of(port), "first-free grants the lowest free port");
                 } else {
                     assertTrue(RANGE.contains(port), "fallback port " + port + " outside " + RANGE);
                 }
