@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
  * A reader sees each allocation whole (they are immutable). A new or removed allocation may be seen half indexed
  * for a moment (by id but not yet by port); one that keeps its name and port is never missing.
  *
- * <p>A little past 400 lines for a reason: its indexes (by id, name, port, and dotted-name suffix for DNS) change
+ * <p>Past 400 lines for a reason: its indexes (by id, name, port, and dotted-name suffix for DNS) change
  * together under the one writer, and splitting them would spread that rule over several classes.
  */
 public final class PortTable {
