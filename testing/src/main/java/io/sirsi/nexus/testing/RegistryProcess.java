@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -34,6 +36,9 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** How often a start on a free port is tried when the port was taken before the registry bound it. */
     private static final int PORT_ATTEMPTS = 3;
+    /** How many ports below the kernel's ephemeral range {@link #freePort} draws from. */
+    private static final int LISTEN_PORTS = 10_000;
+    private static final Random RANDOM = new Random();
 
     private final Process process;
     private final int port;
@@ -183,10 +188,44 @@ public final class RegistryProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** A port free on this machine now, for a process to listen on. */
+    /**
+     * A port free on this machine now, for TCP and UDP, for a process to listen on. Drawn below the kernel's range of
+     * ephemeral ports: a port of that range that is free now may be any outgoing connection's local port a moment
+     * later, before the process binds it, and on a busy machine one was (CI, RefusedStartIT). Outgoing connections
+     * never take a port below that range. Falls back to a port the kernel picks when the range starts too low to
+     * leave room below it.
+     */
     public static int freePort() throws IOException {
+        int ephemeralLow = ephemeralPortsFrom();
+        if (ephemeralLow - LISTEN_PORTS >= 10_000) {
+            for (int draw = 0; draw < 100; draw++) {
+                int port = ephemeralLow - 1 - RANDOM.nextInt(LISTEN_PORTS);
+                if (bindable(port)) {
+                    return port;
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux's default, 32768, where it cannot be read). */
+    private static int ephemeralPortsFrom() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
+        }
+    }
+
+    /** Whether a TCP listener and a UDP socket can both take the port on every address now. */
+    private static boolean bindable(int port) {
+        try (ServerSocket tcp = new ServerSocket(port); DatagramSocket udp = new DatagramSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
         }
     }
 }
