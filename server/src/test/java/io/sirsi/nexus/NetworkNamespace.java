@@ -112,9 +112,7 @@ public final class NetworkNamespace implements AutoCloseable {
 
     /** Starts a command inside the namespace; its output goes to a file. */
     public Process start(Path output, String... command) throws IOException {
-        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        all.addAll(List.of(command));
-        return new ProcessBuilder(all).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return new ProcessBuilder(inside(command)).redirectErrorStream(true).redirectOutput(output.toFile()).start();
     }
 
     /**
@@ -122,8 +120,7 @@ public final class NetworkNamespace implements AutoCloseable {
      * client's refusal is what a test looks at); its standard error is dropped.
      */
     public String output(String... command) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
-        all.addAll(List.of(command));
+        List<String> all = inside(command);
         Process process = new ProcessBuilder(all).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
@@ -131,6 +128,13 @@ public final class NetworkNamespace implements AutoCloseable {
             throw new IllegalStateException(String.join(" ", all) + " did not end within 30 s");
         }
         return output;
+    }
+
+    /** The command as run inside the namespace. */
+    private List<String> inside(String... command) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        all.addAll(List.of(command));
+        return all;
     }
 
     /** Cuts the host off (down) or joins it again (up), from the root side of its link. */

@@ -38,6 +38,8 @@ public final class RegistryProcess implements AutoCloseable {
     private static final int PORT_ATTEMPTS = 3;
     /** How many ports below the kernel's ephemeral range {@link #freePort} draws from. */
     private static final int LISTEN_PORTS = 10_000;
+    /** Nor below this one: the well-known and common service ports (PostgreSQL's, Prometheus's...) stay out. */
+    private static final int LOWEST_DRAWN = 10_000;
     private static final Random RANDOM = new Random();
 
     private final Process process;
@@ -197,7 +199,7 @@ public final class RegistryProcess implements AutoCloseable {
      */
     public static int freePort() throws IOException {
         int ephemeralLow = ephemeralPortsFrom();
-        if (ephemeralLow - LISTEN_PORTS >= 10_000) {
+        if (ephemeralLow - LISTEN_PORTS >= LOWEST_DRAWN) {
             for (int draw = 0; draw < 100; draw++) {
                 int port = ephemeralLow - 1 - RANDOM.nextInt(LISTEN_PORTS);
                 if (bindable(port)) {
