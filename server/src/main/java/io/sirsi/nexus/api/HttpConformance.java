@@ -40,9 +40,12 @@ public class HttpConformance {
         this.writer = writer;
     }
 
-    /** The first route of all: every later one, Quarkus' own included, may trust the request's framing. */
+    /**
+     * The first route of all but {@link RequestMetrics}' (which only counts, and so counts a refusal here too): every
+     * later one, Quarkus' own included, may trust the request's framing.
+     */
     void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE).handler(this::check);
+        router.route().order(Integer.MIN_VALUE + 1).handler(this::check);
     }
 
     private void check(RoutingContext context) {
