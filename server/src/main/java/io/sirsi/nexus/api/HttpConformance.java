@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -41,11 +42,12 @@ public class HttpConformance {
     }
 
     /**
-     * The first route of all but {@link RequestMetrics}' (which only counts, and so counts a refusal here too): every
-     * later one, Quarkus' own included, may trust the request's framing.
+     * The first route of all (of that order, after {@link RequestMetrics}', which only counts, and so counts a refusal
+     * here too; the observers' priorities order the two): every later one, Quarkus' own included, may trust the
+     * request's framing.
      */
-    void register(@Observes Router router) {
-        router.route().order(Integer.MIN_VALUE + 1).handler(this::check);
+    void register(@Observes @Priority(RequestMetrics.ROUTE_PRIORITY + 1) Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::check);
     }
 
     private void check(RoutingContext context) {

@@ -4,9 +4,11 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
@@ -20,15 +22,21 @@ import java.util.stream.Collectors;
 /**
  * {@code http_server_requests_seconds{method,uri,status,outcome}}, the HTTP server's requests by endpoint as
  * Quarkus's Micrometer binder names them (count, sum and max), and {@code http_server_active_requests}: measured here,
- * by the router's first route, instead of by that binder, which cost about 4 % of the registry's CPU a registration
- * (docs/benchmarks.md, issue 23): for every request it ran Quarkus REST's path matcher to find the endpoint's
- * template, even for a request Quarkus REST never saw, then up to six regular expressions on the path. Here the
- * template is the endpoint's, found by {@link #template} from the table below; a path no endpoint has is counted as
- * {@code NOT_FOUND} (a 404), {@code REDIRECTION} (a 3xx) or {@code UNKNOWN}, never as itself, so that no client can
- * make a series per path it invents. Management endpoints ({@code /q/...}) are not counted, as the binder did not.
+ * by the router's first route, instead of by that binder, which cost about 3 % of the registry's CPU a registration
+ * (docs/benchmarks.md, issue 23): for every request it normalised the path through up to six regular expressions
+ * and updated two byte summaries besides the timer. Here the template is the endpoint's, found by {@link #template}
+ * from the table below; a path no endpoint has is counted as {@code NOT_FOUND} (a 404), {@code REDIRECTION} (a 3xx)
+ * or {@code UNKNOWN}, never as itself, and a method that is not HTTP's as {@code UNKNOWN}, so that no client can make
+ * a series per path or method it invents. Management endpoints ({@code /q/...}) are not counted, as the binder did
+ * not. A request is active from its first route to the end of its answer or its connection; a watch stream
+ * ({@code /ports/events}) is active for as long as it is open, and counted, for its whole life, only if the server
+ * ends it.
  */
 @ApplicationScoped
 public class RequestMetrics {
+
+    /** Orders this route's registration before {@link HttpConformance}'s, of the same order: its refusals count. */
+    static final int ROUTE_PRIORITY = 1;
 
     static final String REQUESTS = "http.server.requests";
     static final String ACTIVE = "http.server.active.requests";
@@ -39,6 +47,9 @@ public class RequestMetrics {
     /** The dashboard's files, one series for them all. */
     static final String DASHBOARD_FILE = "/ui/{file}";
     private static final String MANAGEMENT = "/q/";
+    private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+            HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.OPTIONS, HttpMethod.PATCH, HttpMethod.TRACE,
+            HttpMethod.CONNECT);
 
     /**
      * Every endpoint's path as its resource declares it (JAX-RS {@code @Path}, class and method joined), and the
@@ -68,8 +79,8 @@ public class RequestMetrics {
                 .register(meters);
     }
 
-    /** Before every other route (HttpConformance's refusals are requests too). */
-    void register(@Observes Router router) {
+    /** Before every other route. */
+    void register(@Observes @Priority(ROUTE_PRIORITY) Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::begin);
     }
 
@@ -91,7 +102,7 @@ public class RequestMetrics {
     private void record(RoutingContext context, String path, long nanos) {
         HttpServerResponse response = context.response();
         int status = response.getStatusCode();
-        Series series = new Series(context.request().method().name(), uri(path, status), status);
+        Series series = new Series(method(context.request().method()), uri(path, status), status);
         timers.computeIfAbsent(series, this::timer).record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -101,9 +112,18 @@ public class RequestMetrics {
                 .tag("outcome", Outcome.forStatus(series.status).name()).register(meters);
     }
 
-    /** The series a request to this path counts in: its endpoint's template, or what its status says. */
+    /** A method of HTTP's, or {@code UNKNOWN}: Vert.x makes a method of any token a client sends. */
+    static String method(HttpMethod method) {
+        return METHODS.contains(method) ? method.name() : UNKNOWN;
+    }
+
+    /**
+     * The series a request to this path counts in: its endpoint's template (a trailing slash, which Vert.x's path
+     * routes take as well, left out), or what its status says.
+     */
     static String uri(String path, int status) {
-        String template = template(path);
+        String template = template(path.length() > 1 && path.endsWith("/")
+                ? path.substring(0, path.length() - 1) : path);
         if (template != null) {
             return template;
         }

@@ -31,7 +31,8 @@ class AllocationIdsTest {
     Arbitrary<String> ids() {
         Arbitrary<String> uuid = Arbitraries.randomValue(random -> new UUID(random.nextLong(), random.nextLong())
                 .toString());
-        Arbitrary<Character> odd = Arbitraries.of('-', 'g', 'G', 'F', 'a', '0', '9', ' ', '{', '/', ':', '@', '`');
+        Arbitrary<Character> odd = Arbitraries.of('-', 'g', 'G', 'F', 'a', '0', '9', ' ', '{', '/', ':', '@', '`', 'é',
+                '\uFF10');
         return Arbitraries.oneOf(uuid, uuid.map(String::toUpperCase),
                 Combinators.combine(uuid, Arbitraries.integers().between(0, 35), odd)
                         .as((id, at, c) -> id.substring(0, at) + c + id.substring(at + 1)),
