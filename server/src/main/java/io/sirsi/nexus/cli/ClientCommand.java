@@ -79,7 +79,7 @@ abstract class ClientCommand implements Callable<Integer> {
      * without asking it.
      */
     static UUID allocationId(String text) {
-        if (!text.matches(AllocationIds.PATTERN)) {
+        if (!AllocationIds.isCanonical(text)) {
             throw new CliException(ExitCode.INVALID, AllocationIds.MALFORMED);
         }
         return UUID.fromString(text);

@@ -6,7 +6,7 @@ import java.util.UUID;
 /** Allocation ids on the wire: canonical UUIDs, lowercase or uppercase. */
 public final class AllocationIds {
 
-    /** The form as a regular expression, for the OpenAPI document and the CLI; {@link #isCanonical} checks it. */
+    /** The form as a regular expression, for the OpenAPI document; {@link #isCanonical} checks it. */
     public static final String PATTERN = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     /** What a malformed id is told, by the registry and by the CLI alike. */
     public static final String MALFORMED = "allocation_id must be a UUID, e.g. 3f2b8c1e-9d4a-4e6b-8f0a-1c2d3e4f5a6b";
@@ -26,10 +26,11 @@ public final class AllocationIds {
     }
 
     /**
-     * Whether the text matches {@link #PATTERN}: by hand, since every release and heartbeat asks, and the regular
-     * expression's matcher cost more than the rest of reading the id (docs/benchmarks.md, issue 23).
+     * Whether the text matches {@link #PATTERN}, for the registry and the CLI alike: by hand, since every release and
+     * heartbeat asks, and the regular expression's matcher cost more than the rest of reading the id
+     * (docs/benchmarks.md, issue 23).
      */
-    static boolean isCanonical(String text) {
+    public static boolean isCanonical(String text) {
         if (text.length() != LENGTH) {
             return false;
         }
