@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,12 +63,22 @@ public record TestPostgresql(String host, String port, String database, String u
         }
     }
 
-    /** Drops the registry's tables (every migration's) and Flyway's history of them. */
+    /**
+     * Drops every table of the connection's schema: the registry's, whatever its migrations made (a list here went
+     * stale with each new one), and the history of those migrations.
+     */
     static void dropTables(Connection connection) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet rows = statement.executeQuery(
+                        "select tablename from pg_tables where schemaname = current_schema()")) {
+            while (rows.next()) {
+                tables.add(rows.getString(1));
+            }
+        }
         try (Statement statement = connection.createStatement()) {
-            for (String table : List.of("allocation", "change_event", "change_log_head", "registry_liveness",
-                    "host_maintenance", "host_addresses", "service_history", "port_history", "flyway_schema_history")) {
-                statement.execute("drop table if exists " + table);
+            for (String table : tables) {
+                statement.execute("drop table if exists \"" + table.replace("\"", "\"\"") + "\" cascade");
             }
         }
     }

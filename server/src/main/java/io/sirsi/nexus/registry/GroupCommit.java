@@ -3,6 +3,7 @@ package io.sirsi.nexus.registry;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -89,6 +90,11 @@ final class GroupCommit {
     private final InstantSource clock;
     private final BlockingQueue<Queued<?>> queue = new LinkedBlockingQueue<>();
     /**
+     * Changes that arrived while a group waited for its hosts' locks but need hosts it does not hold: first in the
+     * next group, before anything queued after them. The writer thread's alone.
+     */
+    private final ArrayDeque<Queued<?>> heldOver = new ArrayDeque<>();
+    /**
      * Orders queueing against closing. Not the registry's lock: the writer holds that while it decides, which on a
      * shared store includes reading the log in the group's transaction, and a request's thread (an event loop) that
      * waited for it to queue a change stalled every request on that loop for a round trip (issue 23).
@@ -144,15 +150,18 @@ final class GroupCommit {
     /** Runs until closed and the queue is empty; whatever fails, no request is left waiting. */
     private void run() {
         List<Queued<?>> batch = new ArrayList<>(MAX_BATCH);
-        while (!closing || !queue.isEmpty()) {
+        while (!closing || !queue.isEmpty() || !heldOver.isEmpty()) {
             try {
-                Queued<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Queued<?> first = heldOver.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : heldOver.poll();
                 if (first == null) {
                     continue;
                 }
                 long taken = System.nanoTime();
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                while (batch.size() < MAX_BATCH && !heldOver.isEmpty()) {
+                    batch.add(heldOver.poll());
+                }
+                queue.drainTo(batch, MAX_BATCH - batch.size());
                 try {
                     commit(batch);
                 } finally {
@@ -182,7 +191,7 @@ final class GroupCommit {
             try {
                 first = store.inHostTransaction(hosts, log.appliedRevision(), transaction -> {
                     List<StoreWrite> writes = new ArrayList<>();
-                    decide(transaction, batch, decided, refused, writes, events);
+                    decide(transaction, hosts, batch, decided, refused, writes, events);
                     return writes.isEmpty() && events.isEmpty() ? -1L : transaction.commit(writes, events);
                 });
             } catch (StoreConflictException lost) {
@@ -243,14 +252,18 @@ final class GroupCommit {
         }
     }
 
-    /** Decides every change of the group on an up-to-date index; a refused one is undone at once and left out. */
-    private void decide(HostTransaction transaction, List<Queued<?>> batch, List<Queued<?>> decided,
-            List<Refusal> refused, List<StoreWrite> writes, List<ChangeEvent> events) {
+    /**
+     * Decides every change of the group on an up-to-date index, the changes that arrived on the locked hosts while
+     * the group waited for their locks included; a refused one is undone at once and left out.
+     */
+    private void decide(HostTransaction transaction, Set<String> locked, List<Queued<?>> batch,
+            List<Queued<?>> decided, List<Refusal> refused, List<StoreWrite> writes, List<ChangeEvent> events) {
         decided.clear();
         refused.clear();
         events.clear();
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         log.catchUp(transaction); // the hosts' locks are held: no other writer changes them until this one commits
+        joinLocked(locked, batch);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         lock.lock();
         try {
             for (Queued<?> queued : batch) {
@@ -267,6 +280,25 @@ final class GroupCommit {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Adds to the group what was queued meanwhile on the hosts it holds. On a shared store a group waits for its
+     * hosts' locks while another replica's group commits (a round trip, a commit), and the requests answered by this
+     * replica's last group come back meanwhile: without this they would wait for the next group, and a replica's
+     * clients would split into two halves taking turns, each group half as large as it could be (issue 23: 17
+     * changes a group of 32 connections; with it 25, and two replicas 1.16x the cycles). On SQLite the lock is not
+     * waited for and little has arrived.
+     */
+    private void joinLocked(Set<String> locked, List<Queued<?>> batch) {
+        if (batch.size() >= MAX_BATCH || queue.isEmpty()) {
+            return;
+        }
+        List<Queued<?>> arrived = new ArrayList<>();
+        queue.drainTo(arrived, MAX_BATCH - batch.size());
+        for (Queued<?> queued : arrived) {
+            (locked.containsAll(queued.hosts) ? batch : heldOver).add(queued);
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 
 /**
  * The change log: the {@code change_event} table, one row per revision, and {@code change_log_head}, the one row
- * holding the last revision handed out and the oldest one retained.
+ * holding the last revision handed out and the oldest one retained; beside them the history keys
+ * ({@code service_history}, {@code port_history}) and {@code history_mark}, the last revision keyed.
  */
 final class ChangeLogTable {
 
@@ -44,7 +45,8 @@ final class ChangeLogTable {
             + " from head, unnest(" + RowMapping.arrayParameters(RowMapping.EVENT_VALUE_TYPES)
             + ") with ordinality as event(" + RowMapping.EVENT_VALUE_COLUMNS + ", number)) select revision from head";
     private static final String SELECT_HEAD = headQuery("revision");
-    private static final String SELECT_HEAD_AND_MARK = headQuery("revision, history_indexed");
+    private static final String SELECT_HEAD_AND_MARK = "select head.revision, mark.indexed from change_log_head head,"
+            + " history_mark mark where head.id = 1 and mark.id = 1";
     private static final String SELECT_AFTER = eventsQuery("revision > ?", "revision");
     private static final String EVENT_COLUMNS_OF_E = prefixed("e.", RowMapping.EVENT_COLUMNS);
     /**
@@ -251,9 +253,10 @@ final class ChangeLogTable {
     /**
      * Writes the history keys of the events after the last revision keyed, up to the head and at most {@code limit}
      * of them, and moves the mark; returns how far the keys now go. Several processes may do it at once (replicas):
-     * the writer of keys holds the head row's lock first, so keys are written by one transaction at a time and none
+     * the writer of keys holds the mark's row lock first, so keys are written by one transaction at a time and none
      * waits for another's keys while holding that lock (which would deadlock with it); a key written twice is still
-     * written once, and the mark only moves forward. With nothing to key it reads and takes no lock. On PostgreSQL
+     * written once, and the mark only moves forward. The mark's row is not the head's: appends of events never wait
+     * for a batch of keys (V9). With nothing to key it reads and takes no lock. On PostgreSQL
      * the head read is committed, so every event up to it is too.
      */
     long indexHistory(StoreTransaction transaction, Statements statements, int limit) throws SQLException {
@@ -261,7 +264,7 @@ final class ChangeLogTable {
         if (read.head() <= read.mark()) {
             return read.mark();
         }
-        statements.get("update change_log_head set history_indexed = history_indexed where id = 1").executeUpdate();
+        statements.get("update history_mark set indexed = indexed where id = 1").executeUpdate();
         read = headAndMark(statements); // what the lock's last holder committed
         long indexed = read.mark();
         long upTo = Math.min(read.head(), indexed + limit);
@@ -277,7 +280,7 @@ final class ChangeLogTable {
             insert.executeUpdate();
         }
         PreparedStatement update = statements.get(
-                "update change_log_head set history_indexed = ? where id = 1 and history_indexed < ?");
+                "update history_mark set indexed = ? where id = 1 and indexed < ?");
         update.setLong(1, upTo);
         update.setLong(2, upTo);
         update.executeUpdate();
