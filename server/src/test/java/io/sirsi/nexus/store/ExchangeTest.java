@@ -13,6 +13,7 @@ import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreWrite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -88,6 +89,30 @@ class ExchangeTest {
         waiting.get(30, TimeUnit.SECONDS);
 
         assertEquals(List.of(Optional.of("committed by the holder")), read.stream().map(Maintenance::reason).toList());
+    }
+
+    /**
+     * The writer's transaction plans its statements generically (the catch-up read was planned anew for every group,
+     * inside the hosts' locks), and only that transaction: the connection's other queries are planned as before.
+     */
+    @Test
+    void aTransactionHoldingHostsPlansGenericallyUntilItEnds() throws SQLException {
+        Statements statements = new Statements(replica);
+        Exchange opening = new Exchange();
+        dialect.lockHosts(opening, Set.of("exchange-host"));
+        List<String> mode = new ArrayList<>();
+        opening.query("select current_setting('plan_cache_mode')", (statement, first) -> { }, rows -> {
+            rows.next();
+            mode.add(rows.getString(1));
+        });
+        opening.send(statements);
+        assertEquals(List.of("force_generic_plan"), mode);
+        replica.commit();
+        try (PreparedStatement show = replica.prepareStatement("select current_setting('plan_cache_mode')");
+                ResultSet rows = show.executeQuery()) {
+            rows.next();
+            assertEquals("auto", rows.getString(1), "after the transaction, the connection's own setting");
+        }
     }
 
     @Test
