@@ -20,9 +20,10 @@ import org.jboss.logging.Logger;
 /**
  * Decides and commits changes in groups, on one writer thread: it takes everything queued, opens one transaction
  * holding the locks of the hosts involved, brings the index up to date with what other writers committed (nothing
- * to do when the store is this process's alone), decides each change on the index, writes their rows and events,
- * commits, and only then answers the waiting requests. One commit thus serves every request that arrived
- * meanwhile, and no request holds a thread while the disk works.
+ * to do when the store is this process's alone), takes in what was queued on those hosts while it waited for their
+ * locks, decides each change on the index, writes their rows and events, commits, and only then answers the
+ * waiting requests. One commit thus serves every request that arrived meanwhile, and no request holds a thread while
+ * the disk works.
  *
  * <p>A change that the registry refuses (a port taken, an unknown id) fails alone and changes nothing. If the
  * transaction fails, every change of the group is undone from the index, most recent first, and their requests
