@@ -153,13 +153,15 @@ final class GroupCommit {
         List<Queued<?>> batch = new ArrayList<>(MAX_BATCH);
         while (!closing || !queue.isEmpty() || !heldOver.isEmpty()) {
             try {
-                Queued<?> first = heldOver.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : heldOver.poll();
-                if (first == null) {
-                    continue;
+                if (heldOver.isEmpty()) {
+                    Queued<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
                 }
                 long taken = System.nanoTime();
-                batch.add(first);
-                while (batch.size() < MAX_BATCH && !heldOver.isEmpty()) {
+                while (batch.size() < MAX_BATCH && !heldOver.isEmpty()) { // what waited longest, first
                     batch.add(heldOver.poll());
                 }
                 queue.drainTo(batch, MAX_BATCH - batch.size());

@@ -256,8 +256,8 @@ final class ChangeLogTable {
      * the writer of keys holds the mark's row lock first, so keys are written by one transaction at a time and none
      * waits for another's keys while holding that lock (which would deadlock with it); a key written twice is still
      * written once, and the mark only moves forward. The mark's row is not the head's: appends of events never wait
-     * for a batch of keys (V9). With nothing to key it reads and takes no lock. On PostgreSQL
-     * the head read is committed, so every event up to it is too.
+     * for a batch of keys (V9). With nothing to key it reads and takes no lock. On PostgreSQL the head read is
+     * committed, so every event up to it is too.
      */
     long indexHistory(StoreTransaction transaction, Statements statements, int limit) throws SQLException {
         HeadAndMark read = headAndMark(statements);

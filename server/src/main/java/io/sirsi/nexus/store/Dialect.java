@@ -50,7 +50,8 @@ interface Dialect {
     /**
      * Adds to the transaction's opening exchange the statement that takes, until the transaction ends, the locks
      * that serialise the changes of these hosts across every process sharing the database (nothing where no other
-     * process writes); sorted by the caller, so two transactions take them in the same order.
+     * process writes); sorted by the caller, so two transactions take them in the same order. A dialect may set the
+     * host transaction's own settings there too, ahead of the locks (PostgreSQL: generic plans).
      */
     void lockHosts(Exchange opening, Collection<String> sortedHosts);
 

@@ -24,10 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SchemaMigrationsTest {
 
-    /** What Flyway wrote in flyway_schema_history for these scripts (read from a database it migrated). */
     /** Only its migration lock and column types are used: no data directory, no datasource. */
     private static final Dialect SQLITE = new SqliteDialect("unused", null);
-    // V4 and later were never Flyway's: the same function, computed here
+    /**
+     * What Flyway wrote in flyway_schema_history for these scripts (read from a database it migrated); V4 and later
+     * were never Flyway's: the same function, computed here.
+     */
     private static final List<Integer> FLYWAY_CHECKSUMS = List.of(-1166708672, 1929001321, 305448426,
             644564940, 1307963049, -44081620, -1713356625, 167553153, -2120935806);
 
