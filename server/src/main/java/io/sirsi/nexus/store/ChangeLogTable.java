@@ -241,6 +241,20 @@ final class ChangeLogTable {
         }
     }
 
+    /** What {@link #indexHistory} may find among the keys of the events past the mark. */
+    enum Keys {
+        /** None, as the mark's lock guarantees: plain inserts. */
+        NONE_PAST_THE_MARK(""),
+        /** Some perhaps: those are skipped. */
+        SOME_PAST_THE_MARK(" on conflict do nothing");
+
+        private final String clause;
+
+        Keys(String clause) {
+            this.clause = clause;
+        }
+    }
+
     /** The table of keys a history query by service or by port reads, its column, and the value asked for. */
     private record HistoryKey(String table, String column, Object value) {
     }
@@ -254,12 +268,19 @@ final class ChangeLogTable {
      * Writes the history keys of the events after the last revision keyed, up to the head and at most {@code limit}
      * of them, and moves the mark; returns how far the keys now go. Several processes may do it at once (replicas):
      * the writer of keys holds the mark's row lock first, so keys are written by one transaction at a time and none
-     * waits for another's keys while holding that lock (which would deadlock with it); a key written twice is still
-     * written once, and the mark only moves forward. The mark's row is not the head's: appends of events never wait
-     * for a batch of keys (V9). With nothing to key it reads and takes no lock. On PostgreSQL the head read is
-     * committed, so every event up to it is too.
+     * waits for another's keys while holding that lock (which would deadlock with it), and the mark only moves
+     * forward. The mark's row is not the head's: appends of events never wait for a batch of keys (V9). With nothing
+     * to key it reads and takes no lock. On PostgreSQL the head read is committed, so every event up to it is too.
+     *
+     * <p>Since the keys past the mark are written only under its lock, with the mark moved in the same transaction,
+     * none exists yet: {@link Keys#NONE_PAST_THE_MARK} inserts them plainly, and a key that does exist (a database
+     * edited by hand) fails the statement with a constraint error. {@link Keys#SOME_PAST_THE_MARK} skips the keys that
+     * exist, at a price: PostgreSQL inserted a batch's keys in half the time without {@code on conflict do nothing}
+     * (its check of the key before each row and the speculative insertion after), and the keys were a third of its
+     * statements' time under two replicas' registrations (issue 23, seventeenth session).
      */
-    long indexHistory(StoreTransaction transaction, Statements statements, int limit) throws SQLException {
+    long indexHistory(StoreTransaction transaction, Statements statements, int limit, Keys keys)
+            throws SQLException {
         HeadAndMark read = headAndMark(statements);
         if (read.head() <= read.mark()) {
             return read.mark();
@@ -271,10 +292,10 @@ final class ChangeLogTable {
         if (upTo <= indexed) {
             return indexed;
         }
-        for (String keys : List.of("service_history (service_name, revision) select service_name",
+        for (String table : List.of("service_history (service_name, revision) select service_name",
                 "port_history (port, revision) select port")) {
-            PreparedStatement insert = statements.get("insert into " + keys + ", revision from change_event"
-                    + " where revision > ? and revision <= ? on conflict do nothing");
+            PreparedStatement insert = statements.get("insert into " + table + ", revision from change_event"
+                    + " where revision > ? and revision <= ?" + keys.clause);
             insert.setLong(1, indexed);
             insert.setLong(2, upTo);
             insert.executeUpdate();

@@ -5,7 +5,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.IntFunction;
+import io.sirsi.nexus.registry.StoreConflictException;
+import io.sirsi.nexus.store.ChangeLogTable.Keys;
 import org.jboss.logging.Logger;
 
 /**
@@ -15,6 +16,10 @@ import org.jboss.logging.Logger;
  * committer answers its group first, and on SQLite the indexer then waits its turn for the write lock like any
  * writer. Nothing depends on it being on time: a history query reads the events not yet keyed from the log, so a
  * late or failed run only makes that read longer.
+ *
+ * <p>Its steps insert the keys plainly ({@link Keys#NONE_PAST_THE_MARK}): none exists past the mark. If one does
+ * (a database edited by hand), the step fails with a conflict and is run again skipping the keys that exist, so that
+ * the keys never stop at a key that should not be there.
  */
 final class HistoryIndexer implements AutoCloseable {
 
@@ -23,7 +28,11 @@ final class HistoryIndexer implements AutoCloseable {
     static final int STEP = 10 * ChangeLogTable.HISTORY_BATCH;
 
     /** Keys at most so many events in a transaction of its own; answers the last revision keyed. */
-    private final IntFunction<Long> indexStep;
+    interface Step {
+        long index(int limit, Keys keys);
+    }
+
+    private final Step indexStep;
     private final Executor thread;
     private final AtomicBoolean queued = new AtomicBoolean();
     /**
@@ -32,7 +41,7 @@ final class HistoryIndexer implements AutoCloseable {
      */
     private volatile long dueAt = ChangeLogTable.HISTORY_BATCH;
 
-    HistoryIndexer(IntFunction<Long> indexStep) {
+    HistoryIndexer(Step indexStep) {
         this(indexStep, Executors.newSingleThreadExecutor(run -> {
             Thread indexer = new Thread(run, "sirsi-history-indexer");
             indexer.setDaemon(true);
@@ -41,7 +50,7 @@ final class HistoryIndexer implements AutoCloseable {
     }
 
     /** {@code thread} runs the steps: the indexer's own, or the committer's in tests. */
-    HistoryIndexer(IntFunction<Long> indexStep, Executor thread) {
+    HistoryIndexer(Step indexStep, Executor thread) {
         this.indexStep = indexStep;
         this.thread = thread;
     }
@@ -63,7 +72,7 @@ final class HistoryIndexer implements AutoCloseable {
             long previous;
             do { // steps while a batch or more is left and each moves the mark
                 previous = keyed;
-                keyed = indexStep.apply(STEP);
+                keyed = step();
             } while (keyed > previous && head - keyed >= ChangeLogTable.HISTORY_BATCH);
             dueAt = keyed + ChangeLogTable.HISTORY_BATCH;
         } catch (RuntimeException e) {
@@ -73,6 +82,16 @@ final class HistoryIndexer implements AutoCloseable {
                     e.getMessage(), ChangeLogTable.HISTORY_BATCH);
         } finally {
             queued.set(false);
+        }
+    }
+
+    private long step() {
+        try {
+            return indexStep.index(STEP, Keys.NONE_PAST_THE_MARK);
+        } catch (StoreConflictException keyedAlready) {
+            LOG.warnf("Some history keys past the last revision keyed exist already (%s); keying again, skipping"
+                    + " those", keyedAlready.getMessage());
+            return indexStep.index(STEP, Keys.SOME_PAST_THE_MARK);
         }
     }
 

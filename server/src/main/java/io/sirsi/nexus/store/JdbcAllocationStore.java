@@ -77,10 +77,10 @@ public class JdbcAllocationStore implements AllocationStore {
         this.changeLog = new ChangeLogTable(dialect.roundTripPerStatement());
         this.writeHealth = new WriteHealth(this::writesRecovered);
         this.transactions = new StoreTransactions(dialect, writeHealth);
-        this.historyIndexer = new HistoryIndexer(limit -> transactions.run("write the change log's history keys",
-                Begin.WRITE_LOCK_FIRST, transaction -> {
+        this.historyIndexer = new HistoryIndexer((limit, keys) -> transactions.run(
+                "write the change log's history keys", Begin.WRITE_LOCK_FIRST, transaction -> {
                     try (Statements once = new Statements(transaction.connection())) {
-                        return changeLog.indexHistory(transaction, once, limit);
+                        return changeLog.indexHistory(transaction, once, limit, keys);
                     }
                 }));
     }
@@ -229,7 +229,9 @@ public class JdbcAllocationStore implements AllocationStore {
         @Override
         public List<ChangeEvent> history(HistoryQuery query) {
             return join("read the history", open -> withKeptStatements(statements -> {
-                long keyed = changeLog.indexHistory(open, statements, HistoryIndexer.STEP);
+                // skipping keys that exist: a conflict here would fail the group; the few keys cost little more
+                long keyed = changeLog.indexHistory(open, statements, HistoryIndexer.STEP,
+                        ChangeLogTable.Keys.SOME_PAST_THE_MARK);
                 return changeLog.history(statements, query, keyed);
             }));
         }

@@ -2,6 +2,8 @@ package io.sirsi.nexus.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.sirsi.nexus.registry.StoreConflictException;
+import io.sirsi.nexus.store.ChangeLogTable.Keys;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,9 +24,16 @@ class HistoryIndexerTest {
     private final AtomicLong keyed = new AtomicLong();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final List<Long> steps = new CopyOnWriteArrayList<>();
-    private final HistoryIndexer indexer = new HistoryIndexer(limit -> {
+    /** Keys past the mark, which a plain step finds in conflict. */
+    private final AtomicBoolean keyedPastTheMark = new AtomicBoolean();
+    private final List<Keys> asked = new CopyOnWriteArrayList<>();
+    private final HistoryIndexer indexer = new HistoryIndexer((limit, keys) -> {
+        asked.add(keys);
         if (failing.get()) {
             throw new IllegalStateException("disk full");
+        }
+        if (keyedPastTheMark.get() && keys == Keys.NONE_PAST_THE_MARK) {
+            throw new StoreConflictException("duplicate key", null);
         }
         keyed.set(Math.min(head.get(), keyed.get() + limit));
         steps.add(keyed.get());
@@ -71,5 +80,15 @@ class HistoryIndexerTest {
         assertEquals(List.of(), steps, "not asked again on every commit");
         commit(2L * BATCH);
         assertEquals(List.of(2L * BATCH), steps);
+    }
+
+    @Test
+    void keysPastTheMarkAreSkippedOnlyAfterAPlainStepFoundThem() {
+        commit(BATCH);
+        assertEquals(List.of(Keys.NONE_PAST_THE_MARK), asked, "plain inserts: the mark's lock leaves none");
+        keyedPastTheMark.set(true);
+        commit(2L * BATCH);
+        assertEquals(List.of((long) BATCH, 2L * BATCH), steps, "keyed all the same");
+        assertEquals(List.of(Keys.NONE_PAST_THE_MARK, Keys.NONE_PAST_THE_MARK, Keys.SOME_PAST_THE_MARK), asked);
     }
 }
