@@ -45,8 +45,7 @@ final class MaintenanceTable {
      */
     void of(Exchange exchange, Collection<String> hosts, Consumer<List<Maintenance>> read) {
         exchange.query(SELECT + " where host = any(?::varchar[])",
-                (statement, first) -> statement.setArray(first,
-                        statement.getConnection().createArrayOf("varchar", hosts.toArray())),
+                (statement, first) -> statement.setObject(first, hosts.toArray(String[]::new)), // binary
                 rows -> {
                     List<Maintenance> found = new ArrayList<>();
                     while (rows.next()) {
