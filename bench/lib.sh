@@ -32,6 +32,30 @@ note_command() {
     grep -qxF -- "$line" "$commands" 2>/dev/null || printf '%s\n' "$line" >>"$commands"
 }
 
+# ref_jar REF: prints the quarkus-run.jar of that commit's build, building it first in a temporary worktree
+# (removed after) unless an earlier run kept it; the build goes to the cache, keyed by the full commit.
+ref_jar() {
+    local commit cache tree app
+    commit=$(git -C "$repo" rev-parse --verify "$1^{commit}") || die "no commit $1 in $repo"
+    cache="${XDG_CACHE_HOME:-$HOME/.cache}/sirsi-nexus/bench-jars/$commit"
+    if [[ ! -f $cache/quarkus-run.jar ]]; then
+        tree="$work/tree-$commit"
+        log "building $1 ($commit) in a temporary worktree"
+        git -C "$repo" worktree add --quiet --detach "$tree" "$commit" >&2
+        if ! (cd "$tree" && mvn -B -q package -DskipTests >&2); then
+            git -C "$repo" worktree remove --force "$tree"
+            die "the build of $1 failed"
+        fi
+        mkdir -p "$(dirname "$cache")"
+        # a commit before the multi-module layout built the server at the root, a later one in server/
+        app="$tree/target/quarkus-app"
+        [[ -d $tree/server ]] && app="$tree/server/target/quarkus-app"
+        rm -rf "$cache.tmp" && cp -r "$app" "$cache.tmp" && mv "$cache.tmp" "$cache"
+        git -C "$repo" worktree remove --force "$tree"
+    fi
+    echo "$cache/quarkus-run.jar"
+}
+
 # --- processes ---------------------------------------------------------------------------------------------
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
