@@ -89,8 +89,9 @@ final class HistoryIndexer implements AutoCloseable {
         try {
             return indexStep.index(STEP, Keys.NONE_PAST_THE_MARK);
         } catch (StoreConflictException keyedAlready) {
+            Throwable found = keyedAlready.getCause() != null ? keyedAlready.getCause() : keyedAlready;
             LOG.warnf("Some history keys past the last revision keyed exist already (%s); keying again, skipping"
-                    + " those", keyedAlready.getMessage());
+                    + " those", found.getMessage()); // the database's words: the conflict's own are a client's
             return indexStep.index(STEP, Keys.SOME_PAST_THE_MARK);
         }
     }
