@@ -1,12 +1,12 @@
 package io.sirsi.nexus.store;
 
+import io.sirsi.nexus.registry.StoreConflictException;
+import io.sirsi.nexus.store.ChangeLogTable.Keys;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.sirsi.nexus.registry.StoreConflictException;
-import io.sirsi.nexus.store.ChangeLogTable.Keys;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,8 +18,8 @@ import org.jboss.logging.Logger;
  * late or failed run only makes that read longer.
  *
  * <p>Its steps insert the keys plainly ({@link Keys#NONE_PAST_THE_MARK}): none exists past the mark. If one does
- * (a database edited by hand), the step fails with a conflict and is run again skipping the keys that exist, so that
- * the keys never stop at a key that should not be there.
+ * (a database edited or restored by hand), the step fails with a duplicate key and is run again skipping the keys
+ * that exist, so that the keys never stop at a key that should not be there.
  */
 final class HistoryIndexer implements AutoCloseable {
 
@@ -88,11 +88,18 @@ final class HistoryIndexer implements AutoCloseable {
     private long step() {
         try {
             return indexStep.index(STEP, Keys.NONE_PAST_THE_MARK);
-        } catch (StoreConflictException keyedAlready) {
-            Throwable found = keyedAlready.getCause() != null ? keyedAlready.getCause() : keyedAlready;
+        } catch (StoreConflictException conflict) {
+            if (!StoreTransactions.duplicateKey(conflict)) {
+                throw conflict; // a lost race: the run fails and is tried again a batch later
+            }
             LOG.warnf("Some history keys past the last revision keyed exist already (%s); keying again, skipping"
-                    + " those", found.getMessage()); // the database's words: the conflict's own are a client's
-            return indexStep.index(STEP, Keys.SOME_PAST_THE_MARK);
+                    + " those", conflict.getCause().getMessage()); // the database's words, not the client's
+            try {
+                return indexStep.index(STEP, Keys.SOME_PAST_THE_MARK);
+            } catch (RuntimeException again) {
+                again.addSuppressed(conflict);
+                throw again;
+            }
         }
     }
 

@@ -229,7 +229,7 @@ public class JdbcAllocationStore implements AllocationStore {
         @Override
         public List<ChangeEvent> history(HistoryQuery query) {
             return join("read the history", open -> withKeptStatements(statements -> {
-                // skipping keys that exist: a conflict here would fail the group; the few keys cost little more
+                // skipping keys that exist: a conflict here would fail the group; it keys a few events, usually
                 long keyed = changeLog.indexHistory(open, statements, HistoryIndexer.STEP,
                         ChangeLogTable.Keys.SOME_PAST_THE_MARK);
                 return changeLog.history(statements, query, keyed);

@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The transaction template: work runs in one transaction that commits whole, or rolls back and throws having
@@ -120,6 +122,21 @@ final class StoreTransactions {
         LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
         return new StoreUnavailableException("the registry cannot " + what
                 + ": its database is unavailable; nothing was changed", e);
+    }
+
+    /**
+     * Whether a store's conflict ({@link #translate}) was a key that exists: PostgreSQL's {@code unique_violation},
+     * SQLite's primary key or unique constraint (its bare constraint code when the connection reports no extended
+     * codes). Not a lost race (a deadlock, a serialisation failure), which the same exception reports.
+     */
+    static boolean duplicateKey(StoreConflictException conflict) {
+        Throwable cause = conflict.getCause();
+        if (cause instanceof SQLiteException sqlite) {
+            SQLiteErrorCode code = sqlite.getResultCode();
+            return code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY
+                    || code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT;
+        }
+        return cause instanceof SQLException sql && "23505".equals(sql.getSQLState());
     }
 
     /**

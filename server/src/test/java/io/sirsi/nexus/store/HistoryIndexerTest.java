@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.store.ChangeLogTable.Keys;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +27,7 @@ class HistoryIndexerTest {
     private final List<Long> steps = new CopyOnWriteArrayList<>();
     /** Keys past the mark, which a plain step finds in conflict. */
     private final AtomicBoolean keyedPastTheMark = new AtomicBoolean();
+    private final AtomicBoolean losingRaces = new AtomicBoolean();
     private final List<Keys> asked = new CopyOnWriteArrayList<>();
     private final HistoryIndexer indexer = new HistoryIndexer((limit, keys) -> {
         asked.add(keys);
@@ -33,7 +35,10 @@ class HistoryIndexerTest {
             throw new IllegalStateException("disk full");
         }
         if (keyedPastTheMark.get() && keys == Keys.NONE_PAST_THE_MARK) {
-            throw new StoreConflictException("duplicate key", null);
+            throw new StoreConflictException("taken", new SQLException("duplicate key value", "23505"));
+        }
+        if (losingRaces.get()) {
+            throw new StoreConflictException("lost", new SQLException("could not serialize access", "40001"));
         }
         keyed.set(Math.min(head.get(), keyed.get() + limit));
         steps.add(keyed.get());
@@ -90,5 +95,15 @@ class HistoryIndexerTest {
         commit(2L * BATCH);
         assertEquals(List.of((long) BATCH, 2L * BATCH), steps, "keyed all the same");
         assertEquals(List.of(Keys.NONE_PAST_THE_MARK, Keys.NONE_PAST_THE_MARK, Keys.SOME_PAST_THE_MARK), asked);
+    }
+
+    @Test
+    void aLostRaceIsNotTakenForKeysPastTheMark() {
+        losingRaces.set(true);
+        commit(BATCH);
+        assertEquals(List.of(Keys.NONE_PAST_THE_MARK), asked, "not run again skipping keys: tried a batch later");
+        losingRaces.set(false);
+        commit(2L * BATCH);
+        assertEquals(List.of(2L * BATCH), steps);
     }
 }
