@@ -117,6 +117,10 @@ forget_pid() {
 }
 
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# cpu_ticks PID: the process's CPU time so far, utime + stime, in clock ticks (clock_ticks a second); fails when the
+# process is gone
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+clock_ticks=$(getconf CLK_TCK)
 
 # --- warm-up -----------------------------------------------------------------------------------------------
 # A JVM measured while its JIT compiler is still at work measures the compiler. With three registries and

@@ -45,7 +45,7 @@ final class MaintenanceTable {
      */
     void of(Exchange exchange, Collection<String> hosts, Consumer<List<Maintenance>> read) {
         exchange.query(SELECT + " where host = any(?::varchar[])",
-                (statement, first) -> statement.setObject(first, hosts.toArray(String[]::new)), // binary
+                (statement, first) -> RowMapping.bindStrings(statement, first, hosts),
                 rows -> {
                     List<Maintenance> found = new ArrayList<>();
                     while (rows.next()) {

@@ -91,7 +91,7 @@ final class PostgresqlDialect implements Dialect {
         opening.query("select pg_advisory_xact_lock(?, hashtext(host)) from unnest(?::text[]) as host",
                 (lock, first) -> {
                     lock.setInt(first, HOST_LOCK_NAMESPACE);
-                    lock.setObject(first + 1, sortedHosts.toArray(String[]::new)); // binary, as RowMapping's
+                    RowMapping.bindStrings(lock, first + 1, sortedHosts);
                 }, rows -> { });
     }
 

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -140,13 +141,18 @@ final class RowMapping {
         }
     }
 
+    /** Binds the strings as one {@code varchar[]} parameter, sent as {@link #typedArray} says. */
+    static void bindStrings(PreparedStatement statement, int index, Collection<String> values) throws SQLException {
+        statement.setObject(index, values.toArray(String[]::new));
+    }
+
     /**
      * An array the driver sends in PostgreSQL's binary format: {@code Long[]}, {@code Integer[]}, {@code String[]}
-     * are, where an {@code Object[]} made into a {@link java.sql.Array} goes as text, escaped element by element here
-     * and parsed by the server's {@code array_in}, which was 5 % of its time under two replicas' registrations (issue
-     * 23, seventeenth session).
+     * are, where an {@code Object[]} made into a {@link java.sql.Array} goes as text, escaped element by element by
+     * the driver and parsed by the server's {@code array_in}, which was 5 % of its time under two replicas'
+     * registrations (issue 23, seventeenth session).
      */
-    static Object[] typedArray(int jdbcType, int length) {
+    private static Object[] typedArray(int jdbcType, int length) {
         return switch (jdbcType) {
             case Types.BIGINT -> new Long[length];
             case Types.INTEGER -> new Integer[length];
