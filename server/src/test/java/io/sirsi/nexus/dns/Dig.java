@@ -43,9 +43,9 @@ public final class Dig {
 
     /**
      * {@link #query(int, String...)} to another address of the server (dig sends from the same). Asked again when
-     * what dig printed is not a reply (no {@code qr} flag): dig binds a random source port with SO_REUSEPORT, and
-     * when it draws the server's own port it joins the server's sockets (same user, both with the option; see
-     * docs/decisions.md) and its connected socket gets its own query back. A new try draws another port.
+     * what dig printed is not a reply (no {@code qr} flag): dig binds port 0 with SO_REUSEPORT, the kernel may hand
+     * it the port the server's sockets share with that option (same user; see docs/decisions.md), and its connected
+     * socket then gets its own query back. A new try gets another port.
      */
     public static Answer query(String server, int port, String... options) throws IOException, InterruptedException {
         Answer answer = queryOnce(server, port, options);
