@@ -264,7 +264,8 @@ writer_record() {
                      1000 * (s1 - s0) / c, (b1 - b0) / t }' >>"$results"
 }
 # thread_id PID NAME: the id of the process's thread of that name (the kernel keeps its first 15 characters).
-thread_id() { grep -lx -- "${2:0:15}" /proc/"$1"/task/*/comm 2>/dev/null | head -1 | cut -d/ -f5; }
+# Prints nothing when there is none; a thread that exits meanwhile (the JIT's come and go) is no failure.
+thread_id() { { grep -lxF -- "${2:0:15}" /proc/"$1"/task/*/comm 2>/dev/null || true; } | head -1 | cut -d/ -f5; }
 # thread_sched PID TID: the thread's time on a core and its time runnable but waiting for one, in ns so far.
 thread_sched() { cut -d' ' -f1,2 "/proc/$1/task/$2/schedstat"; }
 ops() { cell "$1" ops_per_sec "%.0f"; }
