@@ -271,5 +271,6 @@ thread_sched() { cut -d' ' -f1,2 "/proc/$1/task/$2/schedstat"; }
 ops() { cell "$1" ops_per_sec "%.0f"; }
 lat() { printf '%s / %s' "$(median "$1" p50_ms | awk '{ printf "%.2f", $1 }')" \
     "$(median "$1" p99_ms | awk '{ printf "%.2f", $1 }')"; }
-errors() { values "$1" errors | awk '{ s += $1 } END { print s + 0 }'; }
+# errors LABEL...: the errors of these workloads over the measured rounds, summed.
+errors() { for label; do values "$label" errors; done | awk '{ s += $1 } END { print s + 0 }'; }
 
