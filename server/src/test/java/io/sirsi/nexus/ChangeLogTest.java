@@ -191,5 +191,9 @@ class ChangeLogTest {
         Registry.allocate("indexed", "websocket").statusCode(200).header("X-Sirsi-Index", matchesPattern("\\d+"));
         get("/ports/service/indexed").then().statusCode(200).header("X-Sirsi-Index", Long.toString(before + 1));
         get("/ports/service/nobody").then().statusCode(404).header("X-Sirsi-Index", Long.toString(before + 1));
+        for (String path : List.of("/ports/sd/prometheus", "/ports/hosts/localhost", "/ports/hosts",
+                "/ports/analytics", "/ports/history")) {
+            get(path).then().statusCode(200).header("X-Sirsi-Index", Long.toString(before + 1));
+        }
     }
 }

@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,6 +153,9 @@ class DrainTest {
                 .body("drained.service_name", contains("first", "second"))
                 .body("drained.status", everyItem(equalTo("Draining")));
         given().when().get("/ports/service/elsewhere").then().body("status", equalTo("Active"));
+        given().when().get("/ports/hosts").then().body("'rack-7'.maintenance.until", equalTo(until))
+                .body("'rack-7'.maintenance.reason", equalTo("kernel update"))
+                .body("'rack-7'.draining_allocations", equalTo(2)).body("localhost.maintenance", nullValue());
         problem(allocateOn("rack-7", "newcomer"), 409, "host rack-7 is in maintenance until " + until
                 + " (kernel update)");
         allocateOn("rack-7", "first").statusCode(200).body("allocation.status", equalTo("Draining"));
@@ -171,6 +176,17 @@ class DrainTest {
                 .body("status", equalTo("Active")).body("allocation_id", equalTo(first.allocationId()));
         allocateOn("rack-7", "newcomer").statusCode(200);
         problem(undrainHost("rack-7"), 409, "not in maintenance");
+    }
+
+    /** A host that holds nothing yet can be put in maintenance, and is listed as a host from then on. */
+    @Test
+    void aHostThatHoldsNothingCanBeInMaintenanceAndIsListed() {
+        drainHost("rack-7", "\"for\":\"1h\"").statusCode(200).body("drained.size()", equalTo(0));
+        given().when().get("/ports/hosts").then().body("'rack-7'.total_allocations", equalTo(0))
+                .body("'rack-7'.maintenance.until", notNullValue()).body("'rack-7'.maintenance.reason", nullValue());
+        problem(allocateOn("rack-7", "newcomer"), 409, "host rack-7 is in maintenance");
+        undrainHost("RACK-7").statusCode(200).body("message", containsString("Host rack-7 out of maintenance"));
+        given().when().get("/ports/hosts").then().body("'rack-7'", nullValue());
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.sirsi.nexus;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -53,5 +54,31 @@ class HostBoundTest {
         Registry.allocate(on("mh-3", "e")).statusCode(200);
         Registry.allocate(on("mh-4", "g")).statusCode(200);
         Registry.allocate(on("mh-5", "h")).statusCode(409);
+    }
+
+    /** A host put in maintenance is a host the registry knows, bounded as the others. */
+    @Test
+    void aHostInMaintenanceCountsTowardsTheBound() {
+        Registry.releaseAll();
+        Registry.allocate(on("mh-1", "a")).statusCode(200);
+        maintain("mh-7").statusCode(200); // the registry's own, mh-1 and mh-7
+        String before = Registry.overview();
+        maintain("mh-8").statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("sirsi.ports.max-hosts is 3"));
+        given().get("/ports/hosts").then().body("size()", equalTo(3)).body("'mh-8'", nullValue());
+        assertEquals(before, Registry.overview());
+        maintain("mh-1").statusCode(200); // a known host
+        given().contentType("application/json").body("{\"host\":\"mh-7\"}").post("/ports/undrain").then()
+                .statusCode(200);
+        maintain("mh-8").statusCode(200);
+        for (String host : new String[] {"mh-1", "mh-8"}) {
+            given().contentType("application/json").body("{\"host\":\"" + host + "\"}").post("/ports/undrain")
+                    .then().statusCode(200);
+        }
+    }
+
+    private static io.restassured.response.ValidatableResponse maintain(String host) {
+        return given().contentType("application/json").body("{\"host\":\"" + host + "\",\"for\":\"1h\"}")
+                .post("/ports/drain").then();
     }
 }

@@ -102,6 +102,12 @@ public final class RawHttp {
 
         /** Sends the body in pieces of 4 KiB without a length, as HTTP/2 allows. */
         public Answer send(String method, String path, String contentType, String body) throws Exception {
+            return send(method, path, contentType, body, false);
+        }
+
+        /** Sends the body in pieces of 4 KiB, its length announced first when {@code withLength}. */
+        public Answer send(String method, String path, String contentType, String body, boolean withLength)
+                throws Exception {
             return client.request(HttpMethod.valueOf(method), path).compose(request -> {
                 if (contentType != null) {
                     request.putHeader("content-type", contentType);
@@ -110,8 +116,12 @@ public final class RawHttp {
                 if (body == null) {
                     request.end();
                 } else {
-                    request.setChunked(true);
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                    if (withLength) {
+                        request.putHeader("content-length", Integer.toString(bytes.length));
+                    } else {
+                        request.setChunked(true);
+                    }
                     for (int i = 0; i < bytes.length; i += 4096) {
                         request.write(Buffer.buffer(Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + 4096))));
                     }

@@ -25,11 +25,12 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  */
 @Singleton
 @RegisterForReflection(targets = {PortsResource.class, AnalyticsResource.class, ChangeLogResource.class,
-        PrometheusSdResource.class})
+        PrometheusSdResource.class, DrainResource.class, HostAgentsResource.class})
 public class AllowedMethods {
 
-    private static final List<Class<?>> RESOURCES = List.of(PortsResource.class, AnalyticsResource.class,
-            ChangeLogResource.class, PrometheusSdResource.class);
+    /** Every resource class of the API; {@code AllowedMethodsTest} checks that none is missing. */
+    static final List<Class<?>> RESOURCES = List.of(PortsResource.class, AnalyticsResource.class,
+            ChangeLogResource.class, PrometheusSdResource.class, DrainResource.class, HostAgentsResource.class);
 
     /** A path of the API, its segments ({@code {name}} for a parameter), and the methods it answers. */
     private record Endpoint(List<String> segments, String method) {

@@ -70,10 +70,11 @@ public class ChangeLogResource {
     public void events(@QueryParam("since") String since, @QueryParam("service") String service,
             @QueryParam("type") String type, @QueryParam("host") String host,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context SseEventSink sink, @Context Sse sse) {
-        // Last-Event-ID is where a dropped stream resumes, so it wins over the since of the first request
+        // Last-Event-ID is where a dropped stream resumes, so it wins over the since of the first request; a
+        // malformed since is refused all the same, as on every endpoint
+        Optional<Long> given = Optional.ofNullable(since).map(text -> QueryParameters.revision("since", text));
         Optional<Long> after = Optional.ofNullable(lastEventId).filter(id -> !id.isBlank())
-                .map(id -> QueryParameters.revision("Last-Event-ID", id.strip()))
-                .or(() -> Optional.ofNullable(since).map(text -> QueryParameters.revision("since", text)));
+                .map(id -> QueryParameters.revision("Last-Event-ID", id.strip())).or(() -> given);
         EventFilter filter = filter(Optional.ofNullable(service), Optional.empty(), Optional.ofNullable(host),
                 Optional.ofNullable(type));
         long start = registry.watchStart(after); // a 410 must come before the stream's headers

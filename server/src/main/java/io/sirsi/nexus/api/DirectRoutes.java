@@ -25,6 +25,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
@@ -49,7 +50,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>{@link PortsResource} stays the one definition of these endpoints: their documentation, and every answer
  * but a success or the registry's own refusal. A route here takes a request only when it is plainly well formed
- * (exact path, no query, JSON body of a known length, the role the endpoint asks) and otherwise hands it on, body
+ * (exact path, no query, JSON body of a known length over HTTP/1.1, the role the endpoint asks) and otherwise hands
+ * it on, body
  * included, to the JAX-RS method, which answers it exactly as before: so a bad request gets the one error message it
  * always got, and a blocking, stale or per-host lookup its own handling. Once taken, a request is answered with the
  * same registry call, the same answer and the same JSON mapper as the JAX-RS method's, and a refusal of the
@@ -145,8 +147,11 @@ public class DirectRoutes {
         HttpServerRequest request = context.request();
         if (!plain(context, Role.Names.WRITER, path.equals(request.path()))
                 || !isJson(request.getHeader(HttpHeaders.CONTENT_TYPE))
-                || request.getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
-            context.next(); // a chunked body is BodySizeLimit's to count, and already set for JAX-RS
+                || request.getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                || request.version() == HttpVersion.HTTP_2) {
+            // A chunked body is BodySizeLimit's to count, and already set for JAX-RS. An HTTP/2 body is not read
+            // here: Quarkus REST cannot take one that was read before it, so a refused body could not be handed on.
+            context.next();
             return;
         }
         request.body().onComplete(read -> {

@@ -92,7 +92,8 @@ public class DrainResource {
             return registry.undrain(AllocationIds.parse(body.allocationId()))
                     .thenApply(active -> Responses.Done.of("Undrained: offered by discovery again"));
         }
-        return registry.undrainHost(body.host()).thenApply(undrained -> Responses.Done.of("Host " + body.host()
+        String host = registry.host(Optional.of(body.host()));
+        return registry.undrainHost(host).thenApply(undrained -> Responses.Done.of("Host " + host
                 + " out of maintenance; undrained " + undrained.size() + (undrained.size() == 1 ? " allocation"
                 : " allocations")));
     }

@@ -290,7 +290,7 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "Every known host: its allocations by status, and per service type the ports in use and"
-            + " available")
+            + " available; its agent and its maintenance, when it has them")
     public Map<String, Responses.HostSummary> hosts() {
         Map<String, Responses.HostSummary> hosts = new LinkedHashMap<>();
         registry.hostUsage().forEach((host, usage) -> hosts.put(host, Responses.HostSummary.of(usage)));
@@ -298,6 +298,8 @@ public class PortsResource {
         registry.agents().agents().forEach((host, agent) -> hosts.put(host, hosts.getOrDefault(host,
                 Responses.HostSummary.empty()).withAgent(HostAgentsResource.status(agent),
                 unregistered.getOrDefault(host, 0))));
+        registry.maintenances().forEach((host, maintenance) -> hosts.put(host, hosts.getOrDefault(host,
+                Responses.HostSummary.empty()).withMaintenance(maintenance)));
         return hosts;
     }
 

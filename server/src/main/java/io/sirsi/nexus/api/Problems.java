@@ -3,6 +3,8 @@ package io.sirsi.nexus.api;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -23,6 +25,7 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.time.temporal.Temporal;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -180,11 +183,13 @@ public class Problems {
             if (field.isEmpty()) {
                 return "the request body must be a JSON object";
             }
-            String expected = JSON_TYPES.getOrDefault(mismatch.getTargetType(), "a value of another type");
-            return "field '" + field + "' must be " + expected;
+            return "field '" + field + "' must be " + expected(mismatch.getTargetType());
         }
         if (e instanceof InputCoercionException && fieldBeingRead(e) != null) {
             return "field '" + fieldBeingRead(e) + "' is out of range for an integer";
+        }
+        if (e instanceof StreamConstraintsException) {
+            return "the request body is beyond what a request may hold: " + withoutInternals(e.getOriginalMessage());
         }
         if (e instanceof JsonParseException && e.getOriginalMessage().startsWith(DUPLICATE_FIELD)) {
             // Jackson's message names the field: "Duplicate field 'allocation_id'"
@@ -192,7 +197,7 @@ public class Problems {
                     + " appears more than once; send each field once";
         }
         if (e instanceof JsonParseException) {
-            return "the request body is not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse("");
+            return "the request body is not valid JSON" + where(e) + ": " + notJson(e.getOriginalMessage());
         }
         if (e.getCause() instanceof JsonProcessingException cause && cause != e) {
             return describe(cause); // databind wraps what the parser found while it buffered a record's fields
@@ -200,13 +205,80 @@ public class Problems {
         return "the request body cannot be read as JSON";
     }
 
-    /** The field whose value the parser was reading when it failed, if it knows. */
+    /** What a field of the given Java type must be, in JSON's words. */
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "a value of another type";
+        }
+        String known = JSON_TYPES.get(type);
+        if (known != null) {
+            return known;
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        if (Number.class.isAssignableFrom(type) || type == double.class || type == float.class) {
+            return "a number";
+        }
+        if (type == UUID.class) {
+            return "an id (a UUID such as 123e4567-e89b-12d3-a456-426614174000)";
+        }
+        if (Temporal.class.isAssignableFrom(type)) {
+            return "a time in ISO 8601 (such as 2026-12-05T03:00:00Z)";
+        }
+        if (type.isEnum()) {
+            return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        return type.isRecord() || Map.class.isAssignableFrom(type) ? "a JSON object" : "a value of another type";
+    }
+
+    /**
+     * The parser's complaint in JSON's words: where it names one of its own settings (NaN, comments, single
+     * quotes, unquoted names, leading zeros are all features it can enable), that setting is not ours to offer.
+     */
+    private static String notJson(String message) {
+        String first = message.lines().findFirst().orElse("");
+        if (first.contains("not enabled") || first.contains("enable `") || first.contains("ALLOW_")) {
+            int cut = first.indexOf(": enable");
+            String said = cut > 0 ? first.substring(0, cut) : "";
+            return (said.isEmpty() || said.contains("Feature") ? "" : said + ": ")
+                    + "JSON has no comments, NaN or Infinity, single quotes, unquoted names or leading zeros";
+        }
+        return withoutInternals(first);
+    }
+
+    /** A parser message without the parts that describe the parser: its source and the setting behind a limit. */
+    private static String withoutInternals(String message) {
+        String said = message;
+        int source = said.indexOf(" (start marker at");
+        if (source < 0) {
+            source = said.indexOf(" at [Source");
+        }
+        if (source > 0) {
+            said = said.substring(0, source);
+        }
+        return said.replaceAll(", from `[^`]*`", "").replaceAll("`[A-Za-z.]+\\(\\)`", "").strip();
+    }
+
+    /** Where the parser stopped, as a person would look for it in the body. */
+    private static String where(JsonProcessingException e) {
+        var location = e.getLocation();
+        return location == null || location.getLineNr() < 1 ? ""
+                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** The field whose value the parser was reading when it failed, if it knows: a name, or a name and index. */
     private static String fieldBeingRead(JsonProcessingException e) {
-        try {
-            return e.getProcessor() instanceof JsonParser parser ? parser.currentName() : null;
-        } catch (java.io.IOException unknown) {
+        if (!(e.getProcessor() instanceof JsonParser parser)) {
             return null;
         }
+        JsonStreamContext context = parser.getParsingContext();
+        if (context != null && context.inArray() && context.getParent() != null
+                && context.getParent().getCurrentName() != null) {
+            return context.getParent().getCurrentName() + "[" + Math.max(0, context.getCurrentIndex()) + "]";
+        }
+        return context == null ? null : context.getCurrentName();
     }
 
     private static String path(JsonMappingException e) {

@@ -51,6 +51,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * client's read budget, like every other GET.
  */
 @Path("/ports/sd")
+@Revisioned
 @RolesAllowed(Role.Names.READER)
 @Produces(MediaType.APPLICATION_JSON)
 public class PrometheusSdResource {

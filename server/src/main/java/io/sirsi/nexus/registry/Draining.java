@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,10 +37,13 @@ final class Draining {
     private final GroupCommit groupCommit;
     private final HostChanges changes;
     private final HostMaintenance maintenance;
+    /** Refuses a host new to the registry when {@code sirsi.ports.max-hosts} are known ({@link Hosts#admitNew}). */
+    private final Consumer<String> admitHost;
 
     Draining(AllocationStore store, RegistryConfig config, InstantSource clock, GroupCommit groupCommit,
-            HostChanges changes, HostMaintenance maintenance) {
+            HostChanges changes, HostMaintenance maintenance, Consumer<String> admitHost) {
         this.maintenance = maintenance;
+        this.admitHost = admitHost;
         this.store = store;
         this.config = config;
         this.clock = clock;
@@ -69,11 +73,14 @@ final class Draining {
 
     /**
      * Puts the host in maintenance for {@code drainFor} (the configured drain timeout when empty): every allocation
-     * there but the static reservations drains until then, and no new one is made there until then.
+     * there but the static reservations drains until then, and no new one is made there until then. A host that
+     * holds nothing yet may be put in maintenance (no allocation is made there until it ends), but it is a host the
+     * registry knows from then on, and as bounded as any other ({@code sirsi.ports.max-hosts}).
      */
     CompletionStage<Drained> drainHost(String host, Optional<Duration> drainFor, Optional<String> reason) {
         Duration length = checkedLength(drainFor.orElse(config.drainTimeout()));
         Optional<String> why = reason.map(Draining::checkedReason);
+        admitHost.accept(host); // before the change: it may read the store, which the writer's turn must not wait on
         return changes.change(Set.of(host), changeSet -> {
             Instant until = changeSet.now().plus(length);
             maintenance.start(changeSet, new Maintenance(host, until, why));

@@ -1,7 +1,9 @@
 package io.sirsi.nexus.registry;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -34,6 +36,17 @@ final class HostMaintenance {
         Optional<Maintenance> maintenance = shared ? changes.transaction().maintenance(host)
                 : Optional.ofNullable(stored.get(host));
         return maintenance.filter(found -> found.inEffectAt(changes.now()));
+    }
+
+    /**
+     * Every maintenance in effect at {@code now}, by host: what {@code GET /ports/hosts} shows. Replicas read them from
+     * the store, where another replica may have started one.
+     */
+    Map<String, Maintenance> inEffectAt(Instant now) {
+        Map<String, Maintenance> inEffect = new TreeMap<>();
+        (shared ? store.maintenances() : stored.values()).stream().filter(found -> found.inEffectAt(now))
+                .forEach(found -> inEffect.put(found.host(), found));
+        return inEffect;
     }
 
     /** Refuses a new allocation on a host in maintenance, saying why and until when. */

@@ -102,7 +102,8 @@ public class PortRegistry {
         this.leases = new Leases(store, config, clock, lock, index, groupCommit, decisions, replica, observer,
                 deadlines, agents::dark, agents::listenerDecides);
         this.maintenance = new HostMaintenance(store, replica.shared());
-        this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance);
+        this.draining = new Draining(store, config, clock, groupCommit, decisions, maintenance,
+                host -> hosts.admitNew(host, this::knownHostsWithMaintenance));
         this.reports = new HostReports(config.agents(), agents, reportedAddresses, leases, decisions, queries,
                 observer, clock, this::release);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
@@ -422,6 +423,19 @@ public class PortRegistry {
      */
     public CompletionStage<Drained> drainHost(String host, Optional<Duration> drainFor, Optional<String> reason) {
         return draining.drainHost(hosts.resolve(Optional.of(host)), drainFor, reason);
+    }
+
+    /** Every host in maintenance now, by name. */
+    public Map<String, Maintenance> maintenances() {
+        return maintenance.inEffectAt(clock.instant());
+    }
+
+    /** The hosts {@code sirsi.ports.max-hosts} counts: those holding allocations, reporting, or in maintenance. */
+    private List<String> knownHostsWithMaintenance() {
+        Set<String> known = new TreeSet<>(queries.knownHosts());
+        known.addAll(agents.agents().keySet());
+        known.addAll(maintenances().keySet());
+        return List.copyOf(known);
     }
 
     /** Ends the host's maintenance and undrains every Draining allocation there; returns those. */

@@ -2,6 +2,7 @@ package io.sirsi.nexus.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.Maintenance;
 import io.sirsi.nexus.registry.PortRegistry;
 import io.sirsi.nexus.registry.RangeUsage;
 import io.sirsi.nexus.registry.RegistryStats;
@@ -78,7 +79,10 @@ public final class Responses {
             HostViews.AgentStatus agent,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(nullable = true, description = "listeners in managed ranges that no allocation holds, as the"
-                    + " host's agent last saw them") Integer unregisteredListeners) {
+                    + " host's agent last saw them") Integer unregisteredListeners,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(nullable = true, description = "the host's maintenance (POST /ports/drain with a host), while it"
+                    + " lasts: no new allocation is made there until it ends") HostMaintenance maintenance) {
 
         public static HostSummary of(PortRegistry.HostUsage usage) {
             RegistryStats stats = usage.stats();
@@ -86,19 +90,30 @@ public final class Responses {
             usage.ranges().forEach(range -> types.put(range.serviceType().wireName(),
                     new TypeUse(range.held(), range.available())));
             return new HostSummary(stats.total(), stats.active(), stats.expired(), stats.reserved(), stats.draining(),
-                    types, null, null);
+                    types, null, null, null);
         }
 
-        /** A host that holds nothing but whose agent reports. */
+        /** A host that holds nothing but whose agent reports, or that is in maintenance. */
         public static HostSummary empty() {
-            return new HostSummary(0, 0, 0, 0, 0, Map.of(), null, null);
+            return new HostSummary(0, 0, 0, 0, 0, Map.of(), null, null, null);
         }
 
         /** This summary with what the host's agent says. */
         public HostSummary withAgent(HostViews.AgentStatus status, int unregistered) {
             return new HostSummary(totalAllocations, activeAllocations, expiredAllocations, reservedAllocations,
-                    drainingAllocations, types, status, unregistered);
+                    drainingAllocations, types, status, unregistered, maintenance);
         }
+
+        /** This summary with the host's maintenance. */
+        public HostSummary withMaintenance(Maintenance inEffect) {
+            return new HostSummary(totalAllocations, activeAllocations, expiredAllocations, reservedAllocations,
+                    drainingAllocations, types, agent, unregisteredListeners,
+                    new HostMaintenance(inEffect.until().toString(), inEffect.reason().orElse(null)));
+        }
+    }
+
+    /** A host's maintenance: until when, and why if the operator said. */
+    public record HostMaintenance(String until, @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
     }
 
     /** A service type's range on one host: ports held by allocations, and those that can still be handed out. */
