@@ -40,6 +40,9 @@ public record Allocation(int port, String serviceName, String serviceType, UUID 
      */
     public record Check(String type, String path, String interval, String timeout, String status, String output,
             Instant since) {
+
+        /** The status of a check that failed often enough in a row: discovery leaves its allocation out. */
+        public static final String CRITICAL = "critical";
     }
 
     /** An allocation without a host agent's word or a check, as the spec describes it. */
@@ -66,6 +69,15 @@ public record Allocation(int port, String serviceName, String serviceType, UUID 
     /** Whether the allocation is Draining: it still holds its port, but should receive no new work. */
     public boolean draining() {
         return DRAINING.equals(status);
+    }
+
+    /**
+     * Whether discovery offers it, by the registry's own rule (its DNS answers and Prometheus SD): Active, and its
+     * check, if it has one, not critical. A Draining, Expired or Reserved allocation is not offered, nor one whose
+     * check is critical; the latter is offered again when its check passes.
+     */
+    public boolean offered() {
+        return active() && (check == null || !Check.CRITICAL.equals(check.status()));
     }
 
     /** Its check, if it has one. */

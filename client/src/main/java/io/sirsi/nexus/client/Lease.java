@@ -2,7 +2,10 @@ package io.sirsi.nexus.client;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -12,10 +15,14 @@ import java.util.concurrent.TimeUnit;
  * of the registry's heartbeat timeout (two beats may be lost before it would expire), and {@link #close()} releases
  * it, so {@code try (Lease lease = ...)} holds the port exactly as long as the block.
  *
- * <p>While the registry is away (restarting, unreachable, overloaded) the heartbeat is retried with backoff, from a
- * quarter of a second up to the interval. Should the registry no longer know the allocation when it answers again (it
- * lost its data, or cleaned the allocation up after a long outage), the lease allocates again, asking for the port
- * it had; {@link #allocation()} is always the current one.
+ * <p>While the registry is away (restarting, unreachable, overloaded, or a proxy in front of it answers 502 or 504)
+ * the heartbeat is retried with backoff, from a quarter of a second up to the interval. Should the registry no longer
+ * know the allocation when it answers again (it lost its data, or cleaned the allocation up after a long outage), the
+ * lease allocates again, asking for the port it had; {@link #allocation()} is always the current one.
+ *
+ * <p>An allocation that was drained (an operator's "send me no new work", {@link SirsiNexusClient#drain}) is not
+ * allocated again when its drain ends and the registry releases it: the registry's history says it was released
+ * while Draining, and the lease stops, logs so and completes {@link #drainEnded()}. Heartbeats go on while it drains.
  */
 public final class Lease implements AutoCloseable {
 
@@ -29,6 +36,7 @@ public final class Lease implements AutoCloseable {
     private final AllocationRequest request;
     private final Duration interval;
     private final ScheduledExecutorService heartbeats;
+    private final CompletableFuture<Allocation> drainEnded = new CompletableFuture<>();
     private volatile Allocation allocation;
     private volatile boolean closed;
     private int failures;
@@ -77,6 +85,16 @@ public final class Lease implements AutoCloseable {
     }
 
     /**
+     * Completes, with the allocation the lease held, when the lease has stopped because its allocation was drained and
+     * the registry released it (its drain ended, or it was released while Draining): the lease holds no port any more
+     * and does not allocate again. The service should finish its work and stop, or lease anew if it is to serve again.
+     * Never completes while the lease holds its port, nor on {@link #close()}.
+     */
+    public CompletionStage<Allocation> drainEnded() {
+        return drainEnded.minimalCompletionStage();
+    }
+
+    /**
      * Stops the heartbeats and releases the port. A registry that cannot be reached now lets the allocation expire on
      * its own; this is logged, not thrown, so that closing never fails a shutdown.
      */
@@ -119,7 +137,7 @@ public final class Lease implements AutoCloseable {
             recovered();
             schedule(interval);
         } catch (NotFoundException forgotten) {
-            reallocate();
+            forgotten();
         } catch (RegistryUnavailableException | RateLimitedException away) {
             retryLater(away);
         } catch (RegistryException refused) {
@@ -131,7 +149,44 @@ public final class Lease implements AutoCloseable {
         }
     }
 
-    /** The registry answers but no longer knows the allocation: take the port again (the same one if it can). */
+    /**
+     * The registry answers but no longer knows the allocation. Released while Draining: an operator asked for no new
+     * work, so the lease stops. Anything else (no trace of it: the registry lost its data; removed by cleanup after
+     * it expired) is a loss the service did not ask for: it allocates again.
+     */
+    private void forgotten() {
+        Optional<ChangeEvent> last;
+        try {
+            last = lastEventOf(allocation);
+        } catch (RegistryUnavailableException | RateLimitedException away) {
+            retryLater(away);
+            return;
+        } catch (RegistryException unreadable) {
+            LOG.log(Level.WARNING, "cannot read the history of allocation {0} of {1} ({2}); taking it as lost",
+                    allocation.allocationId(), request.serviceName(), unreadable.getMessage());
+            last = Optional.empty();
+        }
+        if (last.filter(event -> "released".equals(event.type()) && event.allocation().draining()).isPresent()) {
+            closed = true;
+            heartbeats.shutdown();
+            LOG.log(Level.WARNING, "port {0} of {1} (allocation {2}) was drained and the registry released it;"
+                    + " the lease stops and does not allocate again", String.valueOf(allocation.port()),
+                    request.serviceName(), allocation.allocationId());
+            drainEnded.complete(allocation);
+        } else {
+            reallocate();
+        }
+    }
+
+    /** The newest event of the allocation in the registry's history; empty when the registry has none. */
+    private Optional<ChangeEvent> lastEventOf(Allocation lost) {
+        HistoryQuery query = HistoryQuery.all().withService(lost.serviceName()).withHost(lost.host())
+                .withPort(lost.port());
+        return client.history(query).stream()
+                .filter(event -> lost.allocationId().equals(event.allocation().allocationId())).findFirst();
+    }
+
+    /** Takes the port again (the same one if it can). */
     private void reallocate() {
         Allocation lost = allocation;
         AllocationRequest again = Boolean.TRUE.equals(request.required()) ? request

@@ -32,8 +32,9 @@ import java.util.function.Consumer;
 /**
  * The HTTP side of the client: one JDK {@link HttpClient}, the base URLs with failover, the API key, JSON both ways,
  * and problem+json answers turned into {@link RegistryException}s. A request goes to the URL that answered last; when
- * that one cannot be reached (connection refused, no answer in time) or answers 503, the next one is tried, once
- * each, so a client of several replicas follows whichever is up.
+ * that one cannot be reached (connection refused, no answer in time) or answers 503, or a proxy in front of it
+ * answers 502 or 504 (it cannot reach the registry), the next one is tried, once each, so a client of several
+ * replicas follows whichever is up.
  */
 final class Transport {
 
@@ -192,7 +193,7 @@ final class Transport {
                 Thread.currentThread().interrupt();
                 throw new RegistryUnavailableException("interrupted while waiting for the registry", e);
             }
-            if (response.statusCode() == 503 && tried + 1 < baseUrls.size()) {
+            if (unavailable(response.statusCode()) && tried + 1 < baseUrls.size()) {
                 unavailable = (RegistryUnavailableException) problem(response);
                 continue;
             }
@@ -222,7 +223,7 @@ final class Transport {
             try {
                 HttpResponse<InputStream> response = http.send(request.build(),
                         HttpResponse.BodyHandlers.ofInputStream());
-                if (response.statusCode() == 503 && tried + 1 < baseUrls.size()) {
+                if (unavailable(response.statusCode()) && tried + 1 < baseUrls.size()) {
                     response.body().close();
                     continue;
                 }
@@ -233,6 +234,14 @@ final class Transport {
             }
         }
         throw failure != null ? failure : new IOException("every registry answered 503");
+    }
+
+    /**
+     * Whether a status says this URL cannot serve now, and another may: the registry unavailable (503), or a proxy in
+     * front of it that cannot reach it (502 Bad Gateway, 504 Gateway Timeout).
+     */
+    static boolean unavailable(int status) {
+        return status == 503 || status == 502 || status == 504;
     }
 
     /** The exception a non-2xx answer stands for, from its problem+json body (or its status alone). */
@@ -266,7 +275,7 @@ final class Transport {
             case 410 -> new RevisionCompactedException(status, type, title, detail);
             case 429 -> new RateLimitedException(status, type, title, detail, headers
                     .firstValue("Retry-After").flatMap(Transport::seconds).orElse(null));
-            case 503 -> new RegistryUnavailableException(status, type, title, detail);
+            case 502, 503, 504 -> new RegistryUnavailableException(status, type, title, detail);
             default -> new RegistryException(status, type, title, detail);
         };
     }

@@ -84,35 +84,20 @@ public final class Watch implements AutoCloseable {
         Duration pause = FIRST_PAUSE;
         try {
             while (!closed) {
-                Throwable cause;
                 wasOpen = false;
-                try {
-                    follow();
-                    cause = new IOException("the registry ended the stream");
-                } catch (IOException e) {
-                    cause = e;
-                } catch (RegistryException e) {
-                    if (!passing(e)) {
-                        if (!closed) {
-                            listener.onFailed(e);
-                        }
-                        return;
-                    }
-                    cause = e;
-                } catch (IllegalStateException e) {
-                    if (transport.isClosed()) {
-                        return; // the client was closed under the watch: nothing more can come
-                    }
-                    throw e;
+                Throwable cause = followOnce();
+                if (cause == null) {
+                    return;
                 }
                 if (wasOpen) {
                     pause = FIRST_PAUSE; // it was open, however it broke: the pauses start afresh
                 }
                 if (!closed) {
-                    listener.onDisconnected(cause);
+                    tell("onDisconnected", () -> listener.onDisconnected(cause));
                 }
                 if (!closed) { // the listener may have closed the watch
-                    listener.onRetrying(cause, pause);
+                    Duration wait = pause;
+                    tell("onRetrying", () -> listener.onRetrying(cause, wait));
                     Thread.sleep(pause.toMillis()); // a pause between reconnections, not a wait for a condition
                     pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
                 }
@@ -124,13 +109,36 @@ public final class Watch implements AutoCloseable {
         }
     }
 
+    /** One connection, followed until it breaks: why it broke, or null when the watch has ended for good. */
+    private Throwable followOnce() throws InterruptedException {
+        try {
+            follow();
+            return new IOException("the registry ended the stream");
+        } catch (IOException e) {
+            return e;
+        } catch (RegistryException e) {
+            if (passing(e)) {
+                return e;
+            }
+            if (!closed) {
+                tell("onFailed", () -> listener.onFailed(e));
+            }
+            return null;
+        } catch (IllegalStateException e) {
+            if (transport.isClosed()) {
+                return null; // the client was closed under the watch: nothing more can come
+            }
+            throw e;
+        }
+    }
+
     /**
-     * Whether a refusal will likely pass by itself: the registry unavailable (503, starting or failing over), too
-     * many requests (429), or a proxy in front of it that cannot reach it (502, 504).
+     * Whether a refusal will likely pass by itself: the registry unavailable (503, starting or failing over), a proxy
+     * in front of it that cannot reach it (502, 504; both are {@link RegistryUnavailableException}s too), or too many
+     * requests (429).
      */
     private static boolean passing(RegistryException refusal) {
-        return refusal instanceof RegistryUnavailableException || refusal instanceof RateLimitedException
-                || refusal.status() == 502 || refusal.status() == 504;
+        return refusal instanceof RegistryUnavailableException || refusal instanceof RateLimitedException;
     }
 
     /** One connection: returns when the stream ends, throws when it cannot open or breaks. */
@@ -186,7 +194,7 @@ public final class Watch implements AutoCloseable {
                     if (lastRevision < 0) {
                         lastRevision = after;
                     }
-                    listener.onConnected(after);
+                    tell("onConnected", () -> listener.onConnected(after));
                 }
             } else if (line.startsWith("id:")) {
                 id = value(line);
@@ -206,7 +214,23 @@ public final class Watch implements AutoCloseable {
             return; // already delivered before a resume
         }
         lastRevision = id != null ? Long.parseLong(id) : event.revision();
-        listener.onEvent(event, data);
+        try {
+            listener.onEvent(event, data);
+        } catch (RuntimeException bug) {
+            // the listener's failure is its own: the watch goes on, or every later event would be lost to it too
+            LOG.log(Level.ERROR, "the listener of " + thread.getName() + " failed on the " + event.type()
+                    + " event at revision " + lastRevision + "; the watch goes on with the next event", bug);
+        }
+    }
+
+    /** Calls the listener outside {@code onEvent}: its failure is logged, and the watch goes on. */
+    private void tell(String callback, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException bug) {
+            LOG.log(Level.ERROR, "the listener of " + thread.getName() + " failed in " + callback
+                    + "; the watch goes on", bug);
+        }
     }
 
     private static String value(String line) {

@@ -5,6 +5,11 @@ import java.time.Duration;
 /**
  * Receives a watch's events, in revision order, each once, on the watch's own thread: a slow listener slows the
  * watch (the registry drops a stream that falls far behind; the watch then resumes where it was, losing nothing).
+ *
+ * <p>An exception thrown by {@link #onEvent} is logged (at ERROR, with the event's revision) and the watch goes on
+ * with the next event: that event counts as delivered and is not handed over again. A listener that must not miss a
+ * change handles its own failures (or closes the watch and starts a new one from the revision it last applied). An
+ * exception from any other of these methods is logged as well, and the watch goes on.
  */
 public interface WatchListener {
 

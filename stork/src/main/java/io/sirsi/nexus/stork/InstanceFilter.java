@@ -4,13 +4,14 @@ import io.sirsi.nexus.client.Allocation;
 import io.sirsi.nexus.client.WatchOptions;
 
 /**
- * Which allocations are instances to call: the service's, Active (heartbeating: neither Expired nor a static
- * reservation), on the configured host and of the configured type when those are set.
+ * Which allocations are instances to call: the service's, offered by the registry's own rule ({@link
+ * Allocation#offered()}: Active, its check not critical, as in the registry's DNS answers and Prometheus SD), on the
+ * configured host and of the configured type when those are set.
  */
 record InstanceFilter(String service, String host, String type) {
 
     boolean accepts(Allocation allocation) {
-        return allocation.active() && allocation.serviceName().equals(service)
+        return allocation.offered() && allocation.serviceName().equals(service)
                 && (host == null || host.equalsIgnoreCase(allocation.host()))
                 && (type == null || type.equals(allocation.serviceType()));
     }

@@ -9,6 +9,7 @@ import io.sirsi.nexus.client.RevisionCompactedException;
 import io.sirsi.nexus.client.SirsiNexusClient;
 import io.sirsi.nexus.client.Watch;
 import io.sirsi.nexus.client.WatchListener;
+import io.sirsi.nexus.client.WatchOptions;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.stork.api.Metadata;
 import io.smallrye.stork.api.ServiceDiscovery;
@@ -29,11 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * One service's instances, pushed: a watch of {@code /ports/events} for the service applies each change to the list
  * as it arrives, so {@link #getServiceInstances()} answers from memory and is never older than the stream.
  *
- * <p>On the watch's first connection the list is read whole ({@code /ports/instances}); the stream then replays
- * every change after the revision it connected at, so nothing between the two is missed (a change the read already
- * showed is applied again, to the same end). When the registry is unreachable the last known list is kept and a line
- * is logged; the watch resumes by {@code Last-Event-ID} when the registry is back, with no re-read. Only when the
- * registry no longer keeps the events since (a long outage) is the list read whole again.
+ * <p>The list is read whole ({@code /ports/instances}) with the change-log revision the answer is at least as new as,
+ * and the watch starts after that revision, so a change committed between the read and the stream's start is
+ * replayed, not lost (a change the read already showed is applied again, to the same end, as events come in order).
+ * When the read gives no revision (the registry was unreachable, or the service has no instance yet: a 404), the
+ * watch starts from when it connects and the list is read whole on that first connection, after the stream's start.
+ * When the registry is unreachable the last known list is kept and a line is logged; the watch resumes by
+ * {@code Last-Event-ID} when the registry is back, with no re-read. Only when the registry no longer keeps the events
+ * since (a long outage) is the list read whole again.
  *
  * <p>Each allocation keeps its {@link ServiceInstance} object, and so its id, for as long as it is an instance:
  * load balancers that keep state per instance keep it across updates.
@@ -43,6 +47,8 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
     private static final System.Logger LOG = System.getLogger(SirsiServiceDiscovery.class.getName());
     /** How long to wait before watching again after a refusal (a key without the reader role, say). */
     private static final Duration RETRY_REFUSED = Duration.ofSeconds(5);
+    /** What {@link #readWhole()} returns when the registry could not answer. */
+    private static final long NOT_READ = Long.MIN_VALUE;
 
     private final SirsiNexusClient client;
     private final InstanceFilter filter;
@@ -63,9 +69,16 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
     }
 
     SirsiServiceDiscovery start() {
-        readWhole(); // an answer at once for the first request, when the registry is up
-        watch = client.watch(filter.watch(), this);
+        follow(); // reads at once, for an answer to the first request when the registry is up
         return this;
+    }
+
+    /** Reads the list whole, then watches after the revision of that read (without one, it reads again on connect). */
+    private void follow() {
+        long revision = readWhole();
+        WatchOptions options = filter.watch();
+        read = revision >= 0;
+        watch = client.watch(read ? options.since(revision) : options, this);
     }
 
     @Override
@@ -81,7 +94,7 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
                     String.valueOf(afterRevision));
         }
         if (!read) {
-            readWhole();
+            read = readWhole() != NOT_READ; // the stream has started: any answer now misses nothing
         }
     }
 
@@ -114,13 +127,13 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
             // pruned events (410), or a registry behind the last revision seen (409: it lost its data): read anew
             LOG.log(Level.INFO, "The registry cannot resume the changes of ''{0}'' after the last one seen ({1});"
                     + " reading its instances again", filter.service(), failure.getMessage());
-            watch = client.watch(filter.watch(), this);
+            follow();
         } else {
             LOG.log(Level.WARNING, "The registry refused to stream the changes of ''{0}'' ({1}); keeping the last"
                     + " known {2} instance(s) and trying again in {3} s", filter.service(), failure.getMessage(),
                     current.size(), RETRY_REFUSED.toSeconds());
             CompletableFuture.delayedExecutor(RETRY_REFUSED.toMillis(), TimeUnit.MILLISECONDS)
-                    .execute(() -> watch = client.watch(filter.watch(), this));
+                    .execute(() -> watch = client.watch(filter.watch(), this)); // read again on its connection
         }
     }
 
@@ -132,16 +145,24 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
         }
     }
 
-    private void readWhole() {
+    /**
+     * Reads the list whole: the revision the answer is at least as new as; -1 when it has none (no instance: a 404,
+     * which carries no revision; or a registry that does not say); {@link #NOT_READ} when the registry did not answer.
+     */
+    private long readWhole() {
         List<Allocation> all;
+        long revision;
         try {
-            all = client.instances(filter.service());
+            SirsiNexusClient.Snapshot snapshot = client.instancesSnapshot(filter.service());
+            all = snapshot.instances();
+            revision = snapshot.revision();
         } catch (NotFoundException none) {
             all = List.of();
+            revision = -1;
         } catch (RegistryException e) {
             LOG.log(Level.WARNING, "Cannot read the instances of ''{0}'' ({1}); keeping the last known {2}",
                     filter.service(), e.getMessage(), current.size());
-            return;
+            return NOT_READ;
         }
         synchronized (instances) {
             Map<UUID, ServiceInstance> fresh = new LinkedHashMap<>();
@@ -155,7 +176,7 @@ final class SirsiServiceDiscovery implements ServiceDiscovery, WatchListener {
             instances.putAll(fresh);
             publish();
         }
-        read = true;
+        return revision;
     }
 
     private static String describe(Throwable cause) {

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registers a service's own port with a {@link Lease}, which heartbeats until {@link #deregisterServiceInstance}
- * closes it (releasing the port). The port is the one the application listens on, so the allocation requires it.
+ * closes it (releasing the port). The port is the one the application listens on, so the allocation requires it. An
+ * operator's drain is respected: when it ends, the registry releases the port and the service stays unregistered.
  */
 final class SirsiServiceRegistrar implements ServiceRegistrar<SirsiMetadataKey> {
 
@@ -47,6 +48,12 @@ final class SirsiServiceRegistrar implements ServiceRegistrar<SirsiMetadataKey> 
             if (earlier != null && !earlier.allocationId().equals(lease.allocationId())) {
                 earlier.close();
             }
+            lease.drainEnded().thenAccept(released -> {
+                leases.remove(serviceName, lease);
+                LOG.log(Level.WARNING, "''{0}'' was drained and its drain has ended: it is no longer registered (port"
+                        + " {1}); register it again to take new work", request.serviceName(),
+                        String.valueOf(released.port()));
+            });
             LOG.log(Level.INFO, "Registered ''{0}'' in the registry: port {1} on {2} (allocation {3})",
                     request.serviceName(), String.valueOf(lease.port()), lease.allocation().host(),
                     lease.allocationId());

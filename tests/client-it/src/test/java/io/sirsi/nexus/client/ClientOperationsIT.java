@@ -206,6 +206,27 @@ class ClientOperationsIT {
         assertEquals(allocated, replicas.service("failover"));
     }
 
+    /**
+     * A proxy in front of a replica that cannot reach it answers 502 or 504: like a 503, the next URL is tried, and
+     * when every one fails the failure is a {@link RegistryUnavailableException}, which passes by itself.
+     */
+    @Test
+    void aProxysBadGatewayOrGatewayTimeoutFailsOverToTheNextUrl() throws Exception {
+        try (Gateway badGateway = Gateway.failing(502); Gateway gatewayTimeout = Gateway.failing(504)) {
+            Allocation live = client.allocate(AllocationRequest.of("behind-proxies", "grpc"));
+            SirsiNexusClient replicas = SirsiNexusClient.builder()
+                    .baseUrls(badGateway.url(), gatewayTimeout.url(), registry.url()).build();
+            assertEquals(List.of(live), replicas.instances("behind-proxies"));
+
+            SirsiNexusClient proxiesOnly = SirsiNexusClient.builder()
+                    .baseUrls(badGateway.url(), gatewayTimeout.url()).build();
+            RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class,
+                    () -> proxiesOnly.instances("behind-proxies"));
+            assertEquals(504, e.status(), "the last one tried");
+            client.release(live.allocationId());
+        }
+    }
+
     @Test
     void apiKeysAreSentAndRefusalsAreAccessDenied() throws Exception {
         String key = "client-it-writer-key";

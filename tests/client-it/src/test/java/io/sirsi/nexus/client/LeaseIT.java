@@ -2,6 +2,7 @@ package io.sirsi.nexus.client;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,72 @@ class LeaseIT {
 
                 lease.close();
                 assertThrows(NotFoundException.class, () -> client.service("leased"));
+            }
+        }
+    }
+
+    /**
+     * A drained allocation ("send me no new work") is released by the registry when its drain ends; the lease must not
+     * put it back in service by allocating again: it stops and says so.
+     */
+    @Test
+    void aDrainedLeaseStopsWhenItsDrainEndsAndDoesNotAllocateAgain() throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("lease-drain"),
+                RegistryProcess.freePort(), TIMEOUT)) {
+            SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(registry.url()).build();
+            try (Lease lease = client.lease(AllocationRequest.of("drained", "rest-api"))) {
+                UUID drained = lease.allocationId();
+                client.drain(drained, Duration.ofSeconds(1), "deploying");
+                await().atMost(PATIENCE).until(() -> lease.drainEnded().toCompletableFuture().isDone()
+                        || !lease.allocationId().equals(drained));
+                assertEquals(drained, lease.allocationId(), "not allocated again");
+                assertEquals(drained, lease.drainEnded().toCompletableFuture().get().allocationId());
+                assertThrows(NotFoundException.class, () -> client.service("drained"));
+                assertTrue(logged.stream().anyMatch(m -> m.contains("was drained")), logged.toString());
+            }
+        }
+    }
+
+    /** An allocation that expired while its service lived and was cleaned up is a loss: the lease allocates again. */
+    @Test
+    void aLeaseAllocatesAgainAfterItsAllocationExpiredAndWasCleanedUp() throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("lease-cleaned"),
+                RegistryProcess.freePort(), TIMEOUT)) {
+            // heartbeats slower than the registry's 3 s timeout: the allocation expires between two of them
+            SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(registry.url())
+                    .leaseHeartbeatInterval(Duration.ofSeconds(8)).build();
+            try (Lease lease = client.lease(AllocationRequest.of("cleaned", "cache").withPreferredPort(6391))) {
+                UUID lost = lease.allocationId();
+                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).until(() -> client.cleanup(true)
+                        .stream().anyMatch(removed -> removed.allocationId().equals(lost)));
+                await().atMost(PATIENCE).until(() -> !lease.allocationId().equals(lost));
+                Allocation again = client.service("cleaned");
+                assertEquals(lease.allocationId(), again.allocationId());
+                assertEquals(6391, again.port());
+                assertTrue(again.active(), again.toString());
+                assertFalse(lease.drainEnded().toCompletableFuture().isDone());
+            }
+        }
+    }
+
+    /** A proxy in front of the registry that answers 502 or 504 is the registry away, not a refusal: backoff. */
+    @Test
+    void aLeaseTakesAProxysBadGatewayAsTheRegistryAway() throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("lease-proxy"),
+                RegistryProcess.freePort(), TIMEOUT); Gateway gateway = Gateway.to(registry.url())) {
+            SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(gateway.url()).build();
+            try (Lease lease = client.lease(AllocationRequest.of("proxied", "rest-api"))) {
+                for (int status : new int[] {502, 504}) {
+                    logged.clear();
+                    gateway.failWith(status);
+                    await().atMost(PATIENCE).until(() -> logged.stream()
+                            .anyMatch(m -> m.contains("registry unavailable") || m.contains("refused")));
+                    gateway.forward();
+                    await().atMost(PATIENCE).until(() -> logged.stream().anyMatch(m -> m.contains("go through again")
+                            || m.contains("refused")));
+                    assertFalse(logged.stream().anyMatch(m -> m.contains("refused")), status + ": " + logged);
+                }
+                assertEquals(lease.allocationId(), client.service("proxied").allocationId());
             }
         }
     }

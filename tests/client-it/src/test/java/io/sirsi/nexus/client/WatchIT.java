@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** Watches against a real registry: events in order, and a resume after a restart that loses and repeats nothing. */
@@ -123,6 +126,51 @@ class WatchIT {
             }
         } finally {
             registry.close();
+        }
+    }
+
+    /** A listener that throws on one event does not blind the watch: the failure is logged, later events come. */
+    @Test
+    void aListenerThatThrowsIsLoggedAndTheWatchGoesOn() throws Exception {
+        Logger watchLog = Logger.getLogger(Watch.class.getName());
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        watchLog.addHandler(capture);
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("watch-bug"),
+                RegistryProcess.freePort())) {
+            SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(registry.url()).build();
+            List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+            try (Watch watch = client.watch(WatchOptions.fromNow().withService("buggy").since(0), event -> {
+                events.add(event);
+                if (events.size() == 1) {
+                    throw new IllegalStateException("a bug in the listener");
+                }
+            })) {
+                client.allocate(AllocationRequest.of("buggy", "grpc").withHost("h1"));
+                await().atMost(PATIENCE).until(() -> events.size() == 1);
+                client.allocate(AllocationRequest.of("buggy", "grpc").withHost("h2"));
+                await().atMost(PATIENCE).until(() -> events.size() == 2);
+                assertEquals("h2", events.get(1).allocation().host());
+                LogRecord failure = logged.stream().filter(r -> r.getThrown() != null).findFirst().orElseThrow();
+                assertTrue(failure.getMessage().contains("revision " + events.get(0).revision()),
+                        failure.getMessage());
+                assertEquals("a bug in the listener", failure.getThrown().getMessage());
+            }
+        } finally {
+            watchLog.removeHandler(capture);
         }
     }
 

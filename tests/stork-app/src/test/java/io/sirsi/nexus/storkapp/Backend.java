@@ -27,6 +27,12 @@ final class Backend implements AutoCloseable {
 
     /** Starts the server, then registers it; the returned backend's {@link #lease()} is the registry's answer. */
     static Backend start(SirsiNexusClient registry, String name, String host) throws IOException {
+        return start(registry, name, host, null);
+    }
+
+    /** The same, with a check for the host's agent to run (null: none). */
+    static Backend start(SirsiNexusClient registry, String name, String host, AllocationRequest.Check check)
+            throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
         Backend backend = new Backend(name, server);
         server.createContext("/whoami", exchange -> {
@@ -37,8 +43,9 @@ final class Backend implements AutoCloseable {
             exchange.close();
         });
         server.start();
-        backend.lease = registry.lease(AllocationRequest.of("orders", RegistryResource.BACKEND_TYPE).withHost(host)
-                .withPreferredPort(server.getAddress().getPort()).withRequired(true));
+        AllocationRequest request = AllocationRequest.of("orders", RegistryResource.BACKEND_TYPE).withHost(host)
+                .withPreferredPort(server.getAddress().getPort()).withRequired(true);
+        backend.lease = registry.lease(check == null ? request : request.withCheck(check));
         return backend;
     }
 

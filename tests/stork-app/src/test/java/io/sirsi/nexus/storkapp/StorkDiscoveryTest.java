@@ -6,25 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.sirsi.nexus.client.Allocation;
 import io.sirsi.nexus.client.AllocationRequest;
 import io.sirsi.nexus.client.HistoryQuery;
+import io.sirsi.nexus.client.HostReport;
 import io.sirsi.nexus.client.NotFoundException;
+import io.sirsi.nexus.client.RegistryViews;
 import io.sirsi.nexus.client.SirsiNexusClient;
+import io.sirsi.nexus.stork.SirsiConfiguration;
 import io.sirsi.nexus.testing.RegistryProcess;
 import io.smallrye.stork.Stork;
 import io.smallrye.stork.api.Service;
+import io.smallrye.stork.api.ServiceDefinition;
 import io.smallrye.stork.api.ServiceInstance;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.text.MessageFormat;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -45,6 +57,7 @@ class StorkDiscoveryTest {
 
     private final SirsiNexusClient registry = SirsiNexusClient.builder().baseUrls(RegistryResource.url()).build();
     private final List<Backend> backends = new ArrayList<>();
+    private Instant lastRanAt = Instant.EPOCH;
 
     @AfterEach
     void stopBackends() {
@@ -178,6 +191,86 @@ class StorkDiscoveryTest {
         }
     }
 
+    /**
+     * A change committed after the provider's first read and before its watch starts is not lost: a proxy in front of
+     * the registry answers that read, drains b on the registry before handing the answer on, then answers the watch
+     * 503, so the watch opens on the registry (the next URL) after the drain.
+     */
+    @Test
+    void aDrainBetweenTheFirstReadAndTheWatchIsNotLost() throws Exception {
+        Backend a = backend("a", "localhost");
+        Backend b = backend("b", "127.0.0.1");
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), b.port())));
+        AtomicBoolean drained = new AtomicBoolean();
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpClient http = HttpClient.newHttpClient();
+        proxy.createContext("/", exchange -> {
+            try (exchange) {
+                if (!exchange.getRequestURI().getPath().startsWith("/ports/instances/")) {
+                    exchange.sendResponseHeaders(503, -1);
+                    return;
+                }
+                HttpResponse<byte[]> read = http.send(HttpRequest.newBuilder(
+                        URI.create(RegistryResource.url() + exchange.getRequestURI())).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                if (!drained.getAndSet(true)) {
+                    registry.drain(b.lease().allocationId(), Duration.ofMinutes(10), "while discovery starts");
+                }
+                read.headers().map().forEach((name, values) -> {
+                    if (name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase("X-Sirsi-Index")) {
+                        exchange.getResponseHeaders().put(name, values);
+                    }
+                });
+                exchange.sendResponseHeaders(read.statusCode(), read.body().length);
+                exchange.getResponseBody().write(read.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        proxy.start();
+        try {
+            String proxied = "http://127.0.0.1:" + proxy.getAddress().getPort();
+            Stork.getInstance().defineIfAbsent("orders-starting", ServiceDefinition.of(new SirsiConfiguration()
+                    .withRegistryUrls(proxied + "," + RegistryResource.url()).withRegistryService("orders")));
+            await().atMost(PATIENCE).until(() -> instancePorts("orders-starting").equals(Set.of(a.port())));
+            assertTrue(drained.get(), "the drain happened during the provider's first read");
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    /**
+     * An instance whose check is critical is not offered, as the registry's DNS and Prometheus SD leave it out; it is
+     * offered again once its check passes. The host's agent is played by reports of the check's results.
+     */
+    @Test
+    void anInstanceWhoseCheckIsCriticalIsNotOfferedUntilItPassesAgain() throws Exception {
+        Backend a = backend("a", "localhost");
+        String checkedHost = "127.0.0.3";
+        Backend c = backend("c", checkedHost, AllocationRequest.Check.tcp());
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), c.port())));
+
+        reportCheck(checkedHost, c, "critical", 3); // check-failures-before-critical, by default
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port())));
+        assertEquals(Allocation.Check.CRITICAL, registry.service("orders", checkedHost).check().status());
+        assertTrue(registry.service("orders", checkedHost).active(), "critical, yet Active: the check alone hides it");
+
+        reportCheck(checkedHost, c, "passing", 2); // check-passes-before-passing
+        await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), c.port())));
+    }
+
+    /** Reports, as the host's agent would, this many runs of the backend's check with this result. */
+    private void reportCheck(String host, Backend backend, String status, int runs) {
+        for (int run = 0; run < runs; run++) {
+            Instant now = Instant.now();
+            Instant ranAt = now.isAfter(lastRanAt) ? now : lastRanAt.plusMillis(1); // each run is counted once
+            lastRanAt = ranAt;
+            registry.report(host, new HostReport("stork-test", ranAt, List.of(new RegistryViews.Listener(
+                    backend.port(), "tcp", "0.0.0.0", null, "java")), null, List.of(), List.of(),
+                    List.of(new HostReport.CheckResult(backend.lease().allocationId(), status, status, ranAt))));
+        }
+    }
+
     @Test
     void theApplicationRegisteredItselfWithTheSirsiRegistrar() {
         Allocation front = registry.service("front");
@@ -231,13 +324,21 @@ class StorkDiscoveryTest {
     }
 
     private Backend backend(String name, String host) throws Exception {
-        Backend backend = Backend.start(registry, name, host);
+        return backend(name, host, null);
+    }
+
+    private Backend backend(String name, String host, AllocationRequest.Check check) throws Exception {
+        Backend backend = Backend.start(registry, name, host, check);
         backends.add(backend);
         return backend;
     }
 
     private static Set<Integer> instancePorts() {
-        return Stork.getInstance().getService("orders").getInstances().await().atMost(Duration.ofSeconds(10))
+        return instancePorts("orders");
+    }
+
+    private static Set<Integer> instancePorts(String storkService) {
+        return Stork.getInstance().getService(storkService).getInstances().await().atMost(Duration.ofSeconds(10))
                 .stream().map(ServiceInstance::getPort).collect(Collectors.toSet());
     }
 
