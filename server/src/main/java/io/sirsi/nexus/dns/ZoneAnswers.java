@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * The answer to one question in the zone, from the registry's index: SRV records for instances with their hosts'
@@ -180,21 +179,34 @@ final class ZoneAnswers {
     }
 
     /** The known hosts by their label in the zone, gathered only if the name has a host in it. */
-    private Function<String, Optional<String>> hostsByLabel() {
-        Map<String, String> byLabel = new HashMap<>();
-        return label -> {
-            if (byLabel.isEmpty()) {
-                for (String host : addresses.configuredHosts()) {
-                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
-                }
-                for (String host : directory.hosts()) {
-                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
-                }
-                for (String host : directory.reportingHosts()) {
-                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
-                }
+    private ZoneName.KnownHosts hostsByLabel() {
+        return new ZoneName.KnownHosts() {
+            private final Map<String, String> byLabel = new HashMap<>();
+
+            @Override
+            public Optional<String> byLabel(String label) {
+                return Optional.ofNullable(all().get(label));
             }
-            return Optional.ofNullable(byLabel.get(label));
+
+            @Override
+            public boolean anyBelow(String suffix) {
+                return all().keySet().stream().anyMatch(label -> label.endsWith("." + suffix));
+            }
+
+            private Map<String, String> all() {
+                if (byLabel.isEmpty()) {
+                    for (String host : addresses.configuredHosts()) {
+                        byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                    }
+                    for (String host : directory.hosts()) {
+                        byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                    }
+                    for (String host : directory.reportingHosts()) {
+                        byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                    }
+                }
+                return byLabel;
+            }
         };
     }
 

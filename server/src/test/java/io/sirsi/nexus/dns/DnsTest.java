@@ -23,6 +23,7 @@ import java.net.NetworkInterface;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,6 +209,53 @@ class DnsTest {
         assertEquals("NXDOMAIN", dig("eu.v3.service.sirsi.", "SRV").status());
         assertEquals("NXDOMAIN", dig("v3.service.sirsi.", "SRV").status());
         assertEquals("NOERROR", dig("v2.service.sirsi.", "SRV").status());
+    }
+
+    @Test
+    void theNamesBetweenADottedHostAndItsKeywordExistEmpty() throws Exception {
+        allocate("orders", "rest-api", "10.0.0.2");
+        allocate("orders", "rest-api", "node-1.example.com");
+
+        // empty non-terminals of 10.0.0.2.host.sirsi. and node-1.example.com.host.sirsi.: NODATA with the SOA, for a
+        // resolver that minimises its questions (RFC 9156) or follows RFC 8020 would otherwise see no host below
+        for (String name : List.of("0.0.2.host.sirsi.", "0.2.host.sirsi.", "2.host.sirsi.", "example.com.host.sirsi.",
+                "com.host.sirsi.")) {
+            for (String type : List.of("A", "SRV")) {
+                Dig.Answer answer = dig(name, type);
+                assertEquals("NOERROR", answer.status(), answer.text());
+                assertEquals(List.of(), answer.answer(), answer.text());
+                assertThat(answer.text(), answer.authority(), hasItem(startsWith("sirsi. 7 IN SOA")));
+            }
+        }
+        assertEquals(List.of("10.0.0.2"), dig("10.0.0.2.host.sirsi.", "A").answerData());
+        // not a host's ancestor, nor a service's
+        for (String name : List.of("3.host.sirsi.", "1.0.0.2.host.sirsi.", "example.org.host.sirsi.",
+                "orders.service.0.0.2.host.sirsi.")) {
+            assertEquals("NXDOMAIN", dig(name, "A").status(), name);
+        }
+    }
+
+    @Test
+    void aLabelWithADotInsideIsNoNameOfTheZoneAndItsQuestionIsEchoedAsAsked() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        allocate("orders", "rest-api", "10.0.0.2");
+
+        // one label "orders.service", not the three labels of orders.service.sirsi.
+        for (String[] question : List.of(new String[] {"orders\\.service.sirsi.", "SRV"},
+                new String[] {"_orders\\._tcp.sirsi.", "SRV"}, new String[] {"10\\.0.0.2.host.sirsi.", "A"},
+                new String[] {"orders.service.10\\.0.0.2.host.sirsi.", "SRV"},
+                new String[] {"node\\\\a.host.sirsi.", "A"})) {
+            Dig.Answer answer = dig(question);
+            assertEquals("NXDOMAIN", answer.status(), answer.text());
+            assertEquals(List.of(), answer.answer(), answer.text());
+            assertThat(answer.text(), answer.authority(), hasItem(startsWith("sirsi. 7 IN SOA")));
+            assertTrue(Pattern.compile("\n;" + Pattern.quote(question[0]) + "\\s").matcher(answer.text()).find(),
+                    answer.text());
+            assertTrue(!answer.text().contains("mismatch"), answer.text());
+        }
+        // a label "x.sirsi" is no name below the zone sirsi.
+        assertEquals("REFUSED", dig("x\\.sirsi.", "A").status());
+        assertEquals(2, dig("orders.service.sirsi.", "SRV").answer().size());
     }
 
     @Test
