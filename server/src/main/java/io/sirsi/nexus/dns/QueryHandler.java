@@ -41,7 +41,8 @@ final class QueryHandler {
     /** The query types the meter names; any other is counted as OTHER, so that a client cannot mint series. */
     private static final Set<DnsRecordType> METERED = Set.of(DnsRecordType.A, DnsRecordType.AAAA,
             DnsRecordType.SRV, DnsRecordType.SOA, DnsRecordType.NS, DnsRecordType.ANY, DnsRecordType.TXT,
-            DnsRecordType.PTR, DnsRecordType.CNAME, DnsRecordType.MX, DnsRecordType.HTTPS);
+            DnsRecordType.PTR, DnsRecordType.CNAME, DnsRecordType.MX, DnsRecordType.HTTPS, DnsRecordType.AXFR,
+            DnsRecordType.IXFR);
 
     private final ZoneAnswers answers;
     private final DnsClients clients;

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The answer to one question in the zone, from the registry's index: SRV records for instances with their hosts'
  * addresses as additional records, A/AAAA records for hosts, the SOA at the apex and in every negative answer
  * (RFC 2308). A name that exists without the type asked is NODATA (no error, no answer); one that does not exist is
- * NXDOMAIN; one outside the zone is REFUSED.
+ * NXDOMAIN; one outside the zone is REFUSED, and so is a zone transfer (AXFR, IXFR).
  */
 final class ZoneAnswers {
 
@@ -86,6 +86,10 @@ final class ZoneAnswers {
     private CompletionStage<Reply> answerNow(String questionName, DnsRecordType type, int questionClass) {
         String name = questionName.toLowerCase(Locale.ROOT);
         if (questionClass != CLASS_IN && questionClass != CLASS_ANY) {
+            return done(Reply.error(DnsResponseCode.REFUSED));
+        }
+        if (type == DnsRecordType.AXFR || type == DnsRecordType.IXFR) {
+            // no zone transfer: the zone is read name by name from the index (CoreDNS without transfer: REFUSED)
             return done(Reply.error(DnsResponseCode.REFUSED));
         }
         ZoneName meaning = ZoneName.parse(name, zone, hostsByLabel());

@@ -259,6 +259,18 @@ class DnsTest {
     }
 
     @Test
+    void aZoneTransferIsRefused() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+
+        // +comments: dig prints a transfer's status only when asked to
+        for (String transfer : List.of("AXFR", "IXFR=1")) {
+            Dig.Answer answer = dig("+tcp", "+comments", "sirsi.", transfer);
+            assertEquals("REFUSED", answer.status(), answer.text());
+            assertEquals(List.of(), answer.answer(), answer.text());
+        }
+    }
+
+    @Test
     void anEdnsVersionItDoesNotSpeakIsBadversWithTheOneItDoes() throws Exception {
         allocate("orders", "rest-api", "node-a");
 
