@@ -1,5 +1,6 @@
 package io.sirsi.nexus.dns;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -20,6 +21,7 @@ import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -388,6 +390,25 @@ class DnsTest {
             DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
             socket.receive(answer);
             return Arrays.copyOf(answer.getData(), answer.getLength());
+        }
+    }
+
+    @Test
+    void aTcpClientThatSendsAMessageAByteAtATimeIsClosed() throws Exception {
+        try (DnsOverTcp slow = new DnsOverTcp(port)) {
+            slow.send((byte) 0x10, (byte) 0); // 4096 bytes, a length allowed: never whole at this pace
+            // a byte more each time, well within any idle timeout; the whole message's deadline (10 s) closes it
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try {
+                    slow.send((byte) 0);
+                } catch (java.io.IOException closed) {
+                    return true;
+                }
+                return slow.closedWithin(10);
+            });
+        }
+        try (DnsOverTcp prompt = new DnsOverTcp(port)) {
+            assertTrue(prompt.askSoa().isPresent(), "a query sent whole is answered");
         }
     }
 
