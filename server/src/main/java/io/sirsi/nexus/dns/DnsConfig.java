@@ -34,6 +34,17 @@ public interface DnsConfig {
     Duration ttl();
 
     /**
+     * How long a TCP client has to send each whole message, from its connection's opening or its previous message:
+     * one that sends nothing, or a message a byte at a time, holds a socket no longer (RFC 7766 6.2.3, 6.2.4).
+     */
+    @WithDefault("10s")
+    Duration tcpTimeout();
+
+    /** At most this many TCP connections open at once; beyond, a new one is closed as soon as it is accepted. */
+    @WithDefault("256")
+    int maxTcpConnections();
+
+    /**
      * Addresses of hosts whose name is not an address: {@code sirsi.dns.host-addresses."node1.example.com"=
      * 10.0.0.1,fd00::1}. A host written as an address is its own address, and {@code localhost} is the loopback.
      */

@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -14,7 +15,6 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -37,7 +37,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
@@ -52,8 +54,6 @@ import org.jboss.logging.Logger;
 public class DnsServer {
 
     private static final Logger LOG = Logger.getLogger(DnsServer.class);
-    /** RFC 7766 6.2.3: a TCP client that sends nothing for this long is closed, so idle ones hold no socket. */
-    private static final int TCP_IDLE_SECONDS = 10;
     private static final int LENGTH_FIELD = 2;
     /** At most this many UDP sockets share the port, one per core up to it. */
     private static final int MAX_UDP_SOCKETS = 8;
@@ -66,6 +66,10 @@ public class DnsServer {
     private final DnsClients clients;
     private final DnsObserver observer;
     private final List<Channel> channels = new ArrayList<>();
+    /** The TCP connections open now; at {@link DnsConfig#maxTcpConnections()} new ones are closed at once. */
+    private final AtomicInteger tcpConnections = new AtomicInteger();
+    /** Those closed at once since the limit was last reached, 0 while it is not: logged when it is, and after. */
+    private final AtomicInteger tcpTurnedAway = new AtomicInteger();
     private volatile OptionalInt port = OptionalInt.empty();
 
     DnsServer(DnsConfig config, Vertx vertx, RegistryDirectory directory, DnsClients clients, DnsObserver observer) {
@@ -113,6 +117,11 @@ public class DnsServer {
 
     private void start() {
         String zone = zone(config.domain());
+        long tcpTimeoutNanos = config.tcpTimeout().toNanos();
+        if (tcpTimeoutNanos <= 0 || config.maxTcpConnections() < 1) {
+            throw new IllegalArgumentException("sirsi.dns.tcp-timeout (" + config.tcpTimeout() + ") and"
+                    + " sirsi.dns.max-tcp-connections (" + config.maxTcpConnections() + ") must be above 0");
+        }
         HostAddressBook addresses = HostAddressBook.of(config.hostAddresses(), directory::reportedAddresses);
         QueryHandler handler = new QueryHandler(new ZoneAnswers(directory, addresses, zone,
                 config.ttl().toSeconds()), clients, observer);
@@ -125,9 +134,11 @@ public class DnsServer {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new ReadTimeoutHandler(TCP_IDLE_SECONDS, TimeUnit.SECONDS),
-                                new LengthFieldBasedFrameDecoder(ReplyEncoder.MAX_TCP_SIZE, 0, LENGTH_FIELD, 0,
-                                        LENGTH_FIELD),
+                        if (!admitted(channel)) {
+                            return;
+                        }
+                        channel.pipeline().addLast(new LengthFieldBasedFrameDecoder(ReplyEncoder.MAX_TCP_SIZE, 0,
+                                        LENGTH_FIELD, 0, LENGTH_FIELD), new MessageDeadline(tcpTimeoutNanos),
                                 new LengthFieldPrepender(LENGTH_FIELD), new TcpHandler(handler));
                     }
                 })
@@ -152,6 +163,33 @@ public class DnsServer {
         port = OptionalInt.of(bound);
         LOG.infof("DNS: answering zone %s on %s:%d (UDP and TCP)", zone, config.host(), bound);
         LOG.debugf("DNS: %d UDP sockets on the port", sockets);
+    }
+
+    /**
+     * Whether a new TCP connection may stay: at most {@link DnsConfig#maxTcpConnections()} are open at once, so that
+     * clients cannot take every socket of the process. One beyond is closed at once; the first of a run of them is
+     * logged, and how many there were once a connection closes and new ones are kept again.
+     */
+    private boolean admitted(Channel channel) {
+        if (tcpConnections.incrementAndGet() > config.maxTcpConnections()) {
+            tcpConnections.decrementAndGet();
+            if (tcpTurnedAway.getAndIncrement() == 0) {
+                LOG.warnf("DNS: %d TCP connections are open, the most sirsi.dns.max-tcp-connections allows; closing"
+                        + " new ones (the first from %s) until one closes", config.maxTcpConnections(),
+                        channel.remoteAddress());
+            }
+            channel.close();
+            return false;
+        }
+        channel.closeFuture().addListener(closed -> {
+            tcpConnections.decrementAndGet();
+            int turnedAway = tcpTurnedAway.getAndSet(0);
+            if (turnedAway > 0) {
+                LOG.infof("DNS: below sirsi.dns.max-tcp-connections again; %d TCP connections were closed at once",
+                        turnedAway);
+            }
+        });
+        return true;
     }
 
     /** The ports the HTTP server is configured to bind, which a picked DNS port must leave to it. */
@@ -246,6 +284,55 @@ public class DnsServer {
         }
     }
 
+    /**
+     * RFC 7766 6.2.3 and a bound on slow senders: each whole message must arrive within the timeout of the
+     * connection's opening or of the message before it, else the connection is closed. An idle timeout alone would
+     * let a client that sends a byte every few seconds hold its socket for ever. Sits after the frame decoder, so it
+     * sees whole messages only.
+     */
+    private static final class MessageDeadline extends ChannelInboundHandlerAdapter {
+
+        private final long timeoutNanos;
+        private ScheduledFuture<?> deadline;
+
+        MessageDeadline(long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext context) {
+            restart(context);
+            context.fireChannelActive();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext context, Object message) {
+            restart(context);
+            context.fireChannelRead(message);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext context) {
+            cancel();
+            context.fireChannelInactive();
+        }
+
+        private void restart(ChannelHandlerContext context) {
+            cancel();
+            deadline = context.executor().schedule(() -> {
+                LOG.debugf("DNS: closing the TCP connection from %s: no whole message within %d ms",
+                        context.channel().remoteAddress(), TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
+                context.close();
+            }, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+
+        private void cancel() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+    }
+
     /** One length-prefixed message at a time on a connection (RFC 7766), several per connection. */
     private static final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
@@ -263,11 +350,10 @@ public class DnsServer {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
-            if (!(cause instanceof IOException) && !(cause instanceof io.netty.handler.timeout.ReadTimeoutException)
-                    && !(cause instanceof io.netty.handler.codec.TooLongFrameException)) {
+            if (!(cause instanceof IOException) && !(cause instanceof io.netty.handler.codec.TooLongFrameException)) {
                 handler.failed(cause);
             }
-            context.close(); // a peer that reset, went quiet or sent more than a message can hold
+            context.close(); // a peer that reset or sent more than a message can hold
         }
     }
 }

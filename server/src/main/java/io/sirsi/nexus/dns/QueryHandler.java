@@ -26,9 +26,9 @@ import org.jboss.logging.Logger;
  * codec cannot read, or with other than one question or more than one OPT record, gets FORMERR; an opcode other than
  * QUERY gets NOTIMP. Those error replies are the header alone, no longer than the packet they answer, so garbage
  * sent from a forged address is never amplified. A question name with other than printable ASCII is FORMERR too:
- * no name in the zone has such characters, and the codec would not write them back. A client {@link DnsClients}
- * does not admit gets REFUSED. Answers are read from the registry without blocking, and written from the channel's
- * event loop.
+ * no name in the zone has such characters. The name is read by {@link WireNames}, its labels kept, and echoed so. A
+ * client {@link DnsClients} does not admit gets REFUSED. Answers are read from the registry without blocking, and
+ * written from the channel's event loop.
  */
 final class QueryHandler {
 
@@ -41,7 +41,8 @@ final class QueryHandler {
     /** The query types the meter names; any other is counted as OTHER, so that a client cannot mint series. */
     private static final Set<DnsRecordType> METERED = Set.of(DnsRecordType.A, DnsRecordType.AAAA,
             DnsRecordType.SRV, DnsRecordType.SOA, DnsRecordType.NS, DnsRecordType.ANY, DnsRecordType.TXT,
-            DnsRecordType.PTR, DnsRecordType.CNAME, DnsRecordType.MX, DnsRecordType.HTTPS);
+            DnsRecordType.PTR, DnsRecordType.CNAME, DnsRecordType.MX, DnsRecordType.HTTPS, DnsRecordType.AXFR,
+            DnsRecordType.IXFR);
 
     private final ZoneAnswers answers;
     private final DnsClients clients;
@@ -73,7 +74,7 @@ final class QueryHandler {
             reply(context, Query.unreadable(id), Reply.error(DnsResponseCode.NOTIMP), "NONE", tcp, send);
             return;
         }
-        Optional<Query> query = read(context, message.duplicate(), sender);
+        Optional<Query> query = read(context, message.duplicate(), start, sender);
         if (query.isEmpty() || query.get().question().isEmpty()) {
             reply(context, Query.unreadable(id), Reply.error(DnsResponseCode.FORMERR), "NONE", tcp, send);
             return;
@@ -109,10 +110,11 @@ final class QueryHandler {
     }
 
     /** The query, or empty when the codec cannot read it or it breaks a rule of RFC 1035 or RFC 6891. */
-    private Optional<Query> read(ChannelHandlerContext context, ByteBuf message, InetSocketAddress sender) {
+    private Optional<Query> read(ChannelHandlerContext context, ByteBuf message, int start,
+            InetSocketAddress sender) {
         DnsQuery decoded;
         try {
-            decoded = decoder.read(context, new DatagramPacket(message, sender, sender));
+            decoded = decoder.read(context, new DatagramPacket(message.duplicate(), sender, sender));
         } catch (Exception unreadable) {
             return Optional.empty();
         }
@@ -121,7 +123,9 @@ final class QueryHandler {
                 return Optional.of(Query.unreadable(decoded.id()));
             }
             DnsQuestion question = decoded.recordAt(DnsSection.QUESTION);
-            if (!printable(question.name())) {
+            // the codec joins labels with dots, one inside a label too: the name is read again with its labels
+            String name = WireNames.read(message, start, HEADER_SIZE);
+            if (!printable(name)) {
                 return Optional.of(Query.unreadable(decoded.id())); // no name of the zone, and not one to echo
             }
             List<DnsRecord> options = new ArrayList<>();
@@ -139,7 +143,9 @@ final class QueryHandler {
             // and its TTL carries the extended RCODE, the EDNS version and the flags (RFC 6891 6.1.3)
             int ednsVersion = options.isEmpty() ? 0 : (int) (options.get(0).timeToLive() >>> 16 & 0xFF);
             return Optional.of(new Query(decoded.id(), decoded.isRecursionDesired(), Optional.of(
-                    new Query.Question(question.name(), question.type(), question.dnsClass())), ednsSize, ednsVersion));
+                    new Query.Question(name, question.type(), question.dnsClass())), ednsSize, ednsVersion));
+        } catch (IllegalArgumentException unreadable) {
+            return Optional.empty();
         } finally {
             ReferenceCountUtil.release(decoded);
         }

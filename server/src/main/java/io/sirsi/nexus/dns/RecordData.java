@@ -3,7 +3,6 @@ package io.sirsi.nexus.dns;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.dns.DefaultDnsRawRecord;
-import io.netty.handler.codec.dns.DefaultDnsRecordEncoder;
 import io.netty.handler.codec.dns.DnsRecord;
 import io.netty.handler.codec.dns.DnsRecordType;
 import java.net.Inet4Address;
@@ -12,7 +11,7 @@ import java.net.InetAddress;
 /**
  * One resource record: owner name, type, TTL and its data, kept as bytes so that a reply can be encoded again
  * (shorter) when it does not fit. The codec has no SRV or SOA record, so their data are laid out here, field by
- * field as RFC 2782 and RFC 1035 give them, with the codec writing every name.
+ * field as RFC 2782 and RFC 1035 give them, with {@link WireNames} writing every name.
  */
 record RecordData(String name, DnsRecordType type, long ttl, byte[] data) {
 
@@ -30,15 +29,15 @@ record RecordData(String name, DnsRecordType type, long ttl, byte[] data) {
     static RecordData srv(String name, long ttl, int priority, int weight, int port, String target) {
         ByteBuf data = Unpooled.buffer();
         data.writeShort(priority).writeShort(weight).writeShort(port);
-        Names.INSTANCE.write(target, data);
+        WireNames.write(target, data);
         return new RecordData(name, DnsRecordType.SRV, ttl, bytes(data));
     }
 
     /** RFC 1035 3.3.13: primary server, mailbox, serial, refresh, retry, expire, minimum (the negative TTL). */
     static RecordData soa(String zone, long ttl, long serial, long minimum) {
         ByteBuf data = Unpooled.buffer();
-        Names.INSTANCE.write(zone, data);
-        Names.INSTANCE.write("hostmaster." + zone, data);
+        WireNames.write(zone, data);
+        WireNames.write("hostmaster." + zone, data);
         data.writeInt((int) serial).writeInt(3600).writeInt(600).writeInt(86400).writeInt((int) minimum);
         return new RecordData(zone, DnsRecordType.SOA, ttl, bytes(data));
     }
@@ -47,19 +46,5 @@ record RecordData(String name, DnsRecordType type, long ttl, byte[] data) {
         byte[] bytes = new byte[data.readableBytes()];
         data.readBytes(bytes);
         return bytes;
-    }
-
-    /** The codec's own name encoding, which it keeps for its subclasses. */
-    private static final class Names extends DefaultDnsRecordEncoder {
-
-        static final Names INSTANCE = new Names();
-
-        void write(String name, ByteBuf out) {
-            try {
-                encodeName(name, out);
-            } catch (Exception unexpected) {
-                throw new IllegalStateException("cannot encode the name " + name, unexpected);
-            }
-        }
     }
 }

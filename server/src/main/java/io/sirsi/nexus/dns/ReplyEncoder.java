@@ -36,6 +36,10 @@ final class ReplyEncoder extends DatagramDnsResponseEncoder {
     /** The codec wants addresses on a datagram reply; the bytes it encodes do not depend on them. */
     private static final InetSocketAddress UNUSED = new InetSocketAddress(0);
 
+    ReplyEncoder() {
+        super(WireNames.ENCODER); // names written with their labels kept, the question as it was asked
+    }
+
     /** The UDP size a reply to this query may have: 512 without EDNS0, what it offers within 512 to 1232 with. */
     static int udpLimit(Query query) {
         return query.ednsSize().isEmpty() ? CLASSIC_UDP_SIZE

@@ -17,13 +17,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * The answer to one question in the zone, from the registry's index: SRV records for instances with their hosts'
  * addresses as additional records, A/AAAA records for hosts, the SOA at the apex and in every negative answer
  * (RFC 2308). A name that exists without the type asked is NODATA (no error, no answer); one that does not exist is
- * NXDOMAIN; one outside the zone is REFUSED.
+ * NXDOMAIN; one outside the zone is REFUSED, and so is a zone transfer (AXFR, IXFR).
  */
 final class ZoneAnswers {
 
@@ -87,6 +86,10 @@ final class ZoneAnswers {
     private CompletionStage<Reply> answerNow(String questionName, DnsRecordType type, int questionClass) {
         String name = questionName.toLowerCase(Locale.ROOT);
         if (questionClass != CLASS_IN && questionClass != CLASS_ANY) {
+            return done(Reply.error(DnsResponseCode.REFUSED));
+        }
+        if (type == DnsRecordType.AXFR || type == DnsRecordType.IXFR) {
+            // no zone transfer: the zone is read name by name from the index (CoreDNS without transfer: REFUSED)
             return done(Reply.error(DnsResponseCode.REFUSED));
         }
         ZoneName meaning = ZoneName.parse(name, zone, hostsByLabel());
@@ -180,21 +183,34 @@ final class ZoneAnswers {
     }
 
     /** The known hosts by their label in the zone, gathered only if the name has a host in it. */
-    private Function<String, Optional<String>> hostsByLabel() {
-        Map<String, String> byLabel = new HashMap<>();
-        return label -> {
-            if (byLabel.isEmpty()) {
-                for (String host : addresses.configuredHosts()) {
-                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
-                }
-                for (String host : directory.hosts()) {
-                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
-                }
-                for (String host : directory.reportingHosts()) {
-                    byLabel.putIfAbsent(HostAddressBook.label(host), host);
-                }
+    private ZoneName.KnownHosts hostsByLabel() {
+        return new ZoneName.KnownHosts() {
+            private final Map<String, String> byLabel = new HashMap<>();
+
+            @Override
+            public Optional<String> byLabel(String label) {
+                return Optional.ofNullable(all().get(label));
             }
-            return Optional.ofNullable(byLabel.get(label));
+
+            @Override
+            public boolean anyBelow(String suffix) {
+                return all().keySet().stream().anyMatch(label -> label.endsWith("." + suffix));
+            }
+
+            private Map<String, String> all() {
+                if (byLabel.isEmpty()) {
+                    for (String host : addresses.configuredHosts()) {
+                        byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                    }
+                    for (String host : directory.hosts()) {
+                        byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                    }
+                    for (String host : directory.reportingHosts()) {
+                        byLabel.putIfAbsent(HostAddressBook.label(host), host);
+                    }
+                }
+                return byLabel;
+            }
         };
     }
 

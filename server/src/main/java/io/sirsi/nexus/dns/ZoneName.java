@@ -1,11 +1,9 @@
 package io.sirsi.nexus.dns;
 
 import io.sirsi.nexus.registry.ServiceNames;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * What a name in the zone means, by the grammar the README gives (Z is the zone, {@code sirsi.} by default):
@@ -19,7 +17,7 @@ import java.util.function.Function;
  * A service name may have dots, so a name is read from the right: the keyword ({@code service}, {@code _tcp},
  * {@code type}) nearest the start that leaves a known host after it (or nothing) decides. The keywords alone
  * ({@code service.Z}, {@code host.Z}, {@code service.<host>.host.Z}, ...) are empty non-terminals: they exist and
- * hold nothing.
+ * hold nothing; so are the names between a dotted host and its keyword ({@code 0.2.host.Z} of {@code 10.0.0.2}).
  */
 sealed interface ZoneName {
 
@@ -56,37 +54,56 @@ sealed interface ZoneName {
 
     Set<String> KEYWORDS = Set.of("service", "_tcp", "type");
 
+    /** The hosts the zone names, by their {@link HostAddressBook#label}. */
+    interface KnownHosts {
+
+        /** The known host whose label is the given text. */
+        Optional<String> byLabel(String label);
+
+        /**
+         * Whether a known host's label ends in {@code .suffix}: a host's label may have dots, so {@code 2.host.Z}
+         * exists, empty, when {@code 10.0.0.2} is a host.
+         */
+        boolean anyBelow(String suffix);
+    }
+
     /**
      * Reads a question's name.
      *
-     * @param name lower-case, ending in a dot, as the codec gives it
+     * @param name lower-case, ending in a dot, as {@link WireNames} gives it: a dot inside a label escaped
      * @param zone lower-case, ending in a dot
-     * @param hostByLabel the known host whose {@link HostAddressBook#label} is the given text
      */
-    static ZoneName parse(String name, String zone, Function<String, Optional<String>> hostByLabel) {
-        if (name.equals(zone)) {
-            return new Apex();
-        }
-        if (!name.endsWith("." + zone)) {
+    static ZoneName parse(String name, String zone, KnownHosts hosts) {
+        List<String> all = WireNames.labels(name);
+        List<String> zoneLabels = WireNames.labels(zone);
+        int inZone = all.size() - zoneLabels.size();
+        if (inZone < 0 || !all.subList(inZone, all.size()).equals(zoneLabels)) {
             return new Outside();
         }
-        List<String> labels = Arrays.asList(name.substring(0, name.length() - zone.length() - 1).split("\\.", -1));
+        if (inZone == 0) {
+            return new Apex();
+        }
+        List<String> labels = all.subList(0, inZone);
+        if (labels.stream().anyMatch(label -> label.indexOf('.') >= 0)) {
+            return new Unknown(); // no name of the zone has a dot inside a label: every dot of a name is a boundary
+        }
         int last = labels.size() - 1;
         if (labels.get(last).equals("host")) {
             if (last == 0) {
                 return new Structure();
             }
-            Optional<String> host = hostByLabel.apply(String.join(".", labels.subList(0, last)));
+            String hostLabel = String.join(".", labels.subList(0, last));
+            Optional<String> host = hosts.byLabel(hostLabel);
             if (host.isPresent()) {
                 return new HostName(host.get());
             }
             for (int keyword = 0; keyword < last - 1; keyword++) {
-                Optional<String> on = hostByLabel.apply(String.join(".", labels.subList(keyword + 1, last)));
+                Optional<String> on = hosts.byLabel(String.join(".", labels.subList(keyword + 1, last)));
                 if (KEYWORDS.contains(labels.get(keyword)) && on.isPresent()) {
                     return selection(labels.get(keyword), labels.subList(0, keyword), on);
                 }
             }
-            return new Unknown();
+            return hosts.anyBelow(hostLabel) ? new Structure() : new Unknown();
         }
         if (KEYWORDS.contains(labels.get(last))) {
             return selection(labels.get(last), labels.subList(0, last), Optional.empty());

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.dns;
 
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -20,9 +21,11 @@ import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +214,65 @@ class DnsTest {
     }
 
     @Test
+    void theNamesBetweenADottedHostAndItsKeywordExistEmpty() throws Exception {
+        allocate("orders", "rest-api", "10.0.0.2");
+        allocate("orders", "rest-api", "node-1.example.com");
+
+        // empty non-terminals of 10.0.0.2.host.sirsi. and node-1.example.com.host.sirsi.: NODATA with the SOA, for a
+        // resolver that minimises its questions (RFC 9156) or follows RFC 8020 would otherwise see no host below
+        for (String name : List.of("0.0.2.host.sirsi.", "0.2.host.sirsi.", "2.host.sirsi.", "example.com.host.sirsi.",
+                "com.host.sirsi.")) {
+            for (String type : List.of("A", "SRV")) {
+                Dig.Answer answer = dig(name, type);
+                assertEquals("NOERROR", answer.status(), answer.text());
+                assertEquals(List.of(), answer.answer(), answer.text());
+                assertThat(answer.text(), answer.authority(), hasItem(startsWith("sirsi. 7 IN SOA")));
+            }
+        }
+        assertEquals(List.of("10.0.0.2"), dig("10.0.0.2.host.sirsi.", "A").answerData());
+        // not a host's ancestor, nor a service's
+        for (String name : List.of("3.host.sirsi.", "1.0.0.2.host.sirsi.", "example.org.host.sirsi.",
+                "orders.service.0.0.2.host.sirsi.")) {
+            assertEquals("NXDOMAIN", dig(name, "A").status(), name);
+        }
+    }
+
+    @Test
+    void aLabelWithADotInsideIsNoNameOfTheZoneAndItsQuestionIsEchoedAsAsked() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+        allocate("orders", "rest-api", "10.0.0.2");
+
+        // one label "orders.service", not the three labels of orders.service.sirsi.
+        for (String[] question : List.of(new String[] {"orders\\.service.sirsi.", "SRV"},
+                new String[] {"_orders\\._tcp.sirsi.", "SRV"}, new String[] {"10\\.0.0.2.host.sirsi.", "A"},
+                new String[] {"orders.service.10\\.0.0.2.host.sirsi.", "SRV"},
+                new String[] {"node\\\\a.host.sirsi.", "A"})) {
+            Dig.Answer answer = dig(question);
+            assertEquals("NXDOMAIN", answer.status(), answer.text());
+            assertEquals(List.of(), answer.answer(), answer.text());
+            assertThat(answer.text(), answer.authority(), hasItem(startsWith("sirsi. 7 IN SOA")));
+            assertTrue(Pattern.compile("\n;" + Pattern.quote(question[0]) + "\\s").matcher(answer.text()).find(),
+                    answer.text());
+            assertTrue(!answer.text().contains("mismatch"), answer.text());
+        }
+        // a label "x.sirsi" is no name below the zone sirsi.
+        assertEquals("REFUSED", dig("x\\.sirsi.", "A").status());
+        assertEquals(2, dig("orders.service.sirsi.", "SRV").answer().size());
+    }
+
+    @Test
+    void aZoneTransferIsRefused() throws Exception {
+        allocate("orders", "rest-api", "node-a");
+
+        // +comments: dig prints a transfer's status only when asked to
+        for (String transfer : List.of("AXFR", "IXFR=1")) {
+            Dig.Answer answer = dig("+tcp", "+comments", "sirsi.", transfer);
+            assertEquals("REFUSED", answer.status(), answer.text());
+            assertEquals(List.of(), answer.answer(), answer.text());
+        }
+    }
+
+    @Test
     void anEdnsVersionItDoesNotSpeakIsBadversWithTheOneItDoes() throws Exception {
         allocate("orders", "rest-api", "node-a");
 
@@ -328,6 +390,25 @@ class DnsTest {
             DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
             socket.receive(answer);
             return Arrays.copyOf(answer.getData(), answer.getLength());
+        }
+    }
+
+    @Test
+    void aTcpClientThatSendsAMessageAByteAtATimeIsClosed() throws Exception {
+        try (DnsOverTcp slow = new DnsOverTcp(port)) {
+            slow.send((byte) 0x10, (byte) 0); // 4096 bytes, a length allowed: never whole at this pace
+            // a byte more each time, well within any idle timeout; the whole message's deadline (10 s) closes it
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                try {
+                    slow.send((byte) 0);
+                } catch (java.io.IOException closed) {
+                    return true;
+                }
+                return slow.closedWithin(10);
+            });
+        }
+        try (DnsOverTcp prompt = new DnsOverTcp(port)) {
+            assertTrue(prompt.askSoa().isPresent(), "a query sent whole is answered");
         }
     }
 
