@@ -115,6 +115,24 @@ class DrainTest {
         problem(undrain(granted.allocationId()), 409, "not Draining");
     }
 
+    /** An Expired allocation takes no work: draining it would only keep its port from cleanup. */
+    @Test
+    void anExpiredAllocationDoesNotDrainAndAHostMaintenancePassesItBy() throws Exception {
+        Registry.Granted lapsed = Registry.grant("lapsed", "cache");
+        clock.advance(Duration.ofSeconds(11));
+        Registry.grant("bystander", "cache");
+        ExpiryTest.awaitStatus("lapsed", "Expired");
+        String before = Registry.overview();
+        problem(drain(lapsed.allocationId(), "{}"), 409, "is Expired");
+        assertEquals(before, Registry.overview());
+        try {
+            drainHost("localhost", "").statusCode(200).body("drained.service_name", contains("bystander"));
+            given().when().get("/ports/service/lapsed").then().body("status", equalTo("Expired"));
+        } finally {
+            undrainHost("localhost").statusCode(200);
+        }
+    }
+
     @Test
     void mistakesAreProblemsThatChangeNothing() {
         Registry.Granted granted = Registry.grant("careful", "cache");

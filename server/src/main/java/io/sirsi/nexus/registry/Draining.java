@@ -53,7 +53,8 @@ final class Draining {
 
     /**
      * Drains the allocation for {@code drainFor} (the configured drain timeout when empty): it is Draining at once and
-     * released when the time ends. Draining one already Draining sets its time and reason anew.
+     * released when the time ends. Draining one already Draining sets its time and reason anew; an Expired one or a
+     * static reservation cannot drain.
      */
     CompletionStage<Drained> drain(UUID allocationId, Optional<Duration> drainFor, Optional<String> reason) {
         Duration length = checkedLength(drainFor.orElse(config.drainTimeout()));
@@ -65,6 +66,11 @@ final class Draining {
                 throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
                         + "' is a static reservation, which cannot drain: it belongs to the configuration"
                         + " (sirsi.ports.static." + allocation.serviceName() + ")");
+            }
+            if (allocation.expired()) {
+                throw new ServiceConflictException("allocation " + allocationId + " of '" + allocation.serviceName()
+                        + "' is Expired: its service stopped heartbeating, so it takes no work to drain; a drain"
+                        + " would only keep its port from cleanup. Release it, or let cleanup remove it");
             }
             Instant until = changeSet.now().plus(length);
             return new Drained(allocation.host(), List.of(drain(changeSet, allocation, until, why)), until, why);
@@ -84,7 +90,9 @@ final class Draining {
         return changes.change(Set.of(host), changeSet -> {
             Instant until = changeSet.now().plus(length);
             maintenance.start(changeSet, new Maintenance(host, until, why));
-            List<Allocation> drained = changeSet.table(host).all().stream().filter(allocation -> !allocation.reserved())
+            // an Expired allocation takes no work, and draining it would keep its port from cleanup
+            List<Allocation> drained = changeSet.table(host).all().stream()
+                    .filter(allocation -> !allocation.reserved() && !allocation.expired())
                     .sorted(Comparator.comparingInt(Allocation::port)).toList().stream()
                     .map(allocation -> drain(changeSet, allocation, until, why)).toList();
             changeSet.onCommit(() -> LOG.infof("Host %s in maintenance until %s%s: %d allocations draining, no new"
