@@ -56,6 +56,11 @@ class HostAgentsTest {
                 + ",\"process\":\"python3\"}";
     }
 
+    private static String udpSocket(int port, long pid) {
+        return "{\"protocol\":\"udp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":" + pid
+                + ",\"process\":\"statsd\"}";
+    }
+
     private static ValidatableResponse allocate(String host, String name, String extra) {
         return as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"" + name
                         + "\",\"service_type\":\"cache\",\"host\":\"" + host + "\"" + extra + "}")
@@ -198,6 +203,34 @@ class HostAgentsTest {
 
         report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5001)).statusCode(200);
         service("agent-live", "by-listener").body("status", equalTo("Active"));
+    }
+
+    @Test
+    void aUdpSocketOnThePortIsNoListenerButStillHoldsThePort() {
+        ValidatableResponse allocated = allocate("agent-udp", "tcp-service", ",\"liveness\":\"listener\"");
+        int port = port(allocated);
+        for (int report = 1; report <= 3; report++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-udp", udpSocket(port, 4242)).statusCode(200);
+        }
+        service("agent-udp", "tcp-service").body("listening", equalTo(false)).body("process_id", nullValue());
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/agent-udp").then()
+                .body("not_listening.service_name", contains("tcp-service"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-udp", listener(port, 5000)).statusCode(200);
+        service("agent-udp", "tcp-service").body("listening", equalTo(true)).body("process_id", equalTo(5000));
+        for (int missed = 1; missed <= 3; missed++) { // its TCP listener gone, a UDP socket on its port is no heir
+            report(AgentKeysProfile.AGENT_KEY, "agent-udp", udpSocket(port, 4242)).statusCode(200);
+        }
+        service("agent-udp", "tcp-service").body("status", equalTo("Expired"));
+
+        // a UDP socket alone still keeps its port from being granted on its host
+        int free = port(allocate("agent-udp", "udp-probe", ""));
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"allocation_id\":\""
+                + allocate("agent-udp", "udp-probe", "").extract().jsonPath().getString("allocation.allocation_id")
+                + "\"}").when().post("/ports/release").then().statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-udp", udpSocket(free, 4243)).statusCode(200)
+                .body("unregistered_listeners", equalTo(1));
+        assertNotEquals(free, port(allocate("agent-udp", "after-udp", "")));
     }
 
     @Test
