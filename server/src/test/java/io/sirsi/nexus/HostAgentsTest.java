@@ -19,9 +19,13 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.ReportedAddresses;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,9 @@ class HostAgentsTest {
 
     @Inject
     TestClock clock;
+
+    @Inject
+    PortRegistry registry;
 
     private static RequestSpecification as(String key) {
         return given().auth().oauth2(key);
@@ -79,6 +86,22 @@ class HostAgentsTest {
     private static String hostDetail(String host) {
         return as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/" + host).then().statusCode(200).extract()
                 .asString();
+    }
+
+    @Test
+    void aHostsAddressesKeepItsAgentsOrderSoThatBridgesNeverCrowdOutItsOwn() {
+        List<String> bridges = IntStream.rangeClosed(17, 33).mapToObj(i -> "172." + i + ".0.1").toList();
+        List<String> reported = new ArrayList<>(List.of("192.168.1.10", "127.0.0.1"));
+        reported.addAll(bridges);
+        as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON).body("{\"agent_version\":\"test\","
+                        + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],\"addresses\":["
+                        + reported.stream().map(address -> "\"" + address + "\"").collect(Collectors.joining(","))
+                        + "]}").when().post("/ports/hosts/agent-addresses/report").then().statusCode(200);
+
+        List<String> published = new ArrayList<>(List.of("192.168.1.10"));
+        published.addAll(bridges.subList(0, ReportedAddresses.MAX_PER_HOST - 1));
+        assertEquals(published, registry.reportedAddresses().of("agent-addresses"),
+                "the agent's first address is kept; loopback is never published; the last bridge is dropped");
     }
 
     @Test

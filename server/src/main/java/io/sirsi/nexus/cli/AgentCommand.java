@@ -6,6 +6,7 @@ import io.sirsi.nexus.agent.ReportLoop;
 import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.RegistryViews;
 import io.sirsi.nexus.registry.Hosts;
+import io.sirsi.nexus.registry.ReportedAddresses;
 import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.HostViews;
 import java.net.InetAddress;
@@ -53,8 +54,10 @@ public class AgentCommand implements Callable<Integer> {
     long reports;
 
     @Option(names = "--address", paramLabel = "IP", description = "An address other machines reach this host at,"
-            + " which the registry's DNS answers the host's name with; repeat it for several (default: the addresses"
-            + " of every interface that is up; loopback and link-local ones are never published).")
+            + " which the registry's DNS answers the host's name with; repeat it for several, at most "
+            + ReportedAddresses.MAX_PER_HOST + " (default: those of the interfaces a default route goes through,"
+            + " then of the other physical ones; container bridges and other virtual interfaces are left out;"
+            + " loopback and link-local addresses are never published).")
     List<String> addresses = new ArrayList<>();
 
     @Option(names = "--proc", paramLabel = "DIR", defaultValue = "/proc",
@@ -66,6 +69,10 @@ public class AgentCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         if (intervalSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
+        }
+        if (addresses.size() > ReportedAddresses.MAX_PER_HOST) {
+            throw new CliException(ExitCode.USAGE, "--address given " + addresses.size() + " times: the registry"
+                    + " answers a host's name with at most " + ReportedAddresses.MAX_PER_HOST + " addresses");
         }
         List<String> advertised = new ArrayList<>();
         for (String address : addresses) {
