@@ -183,10 +183,33 @@ class HostAgentsNetnsIT {
         assertEquals(List.of("192.0.2.7"), Dig.query(dnsPort, "node-b.host.sirsi.", "A").answerData());
         assertEquals(List.of("2001:db8::7"), Dig.query(dnsPort, "node-b.host.sirsi.", "AAAA").answerData());
 
+        // the host's /proc, read from another network namespace, would show this namespace's sockets: refused, or
+        // where the host's first process may not be looked at (a sandbox), said on stderr
+        Run elsewhere = agentOnce(hostB, "node-b", AGENT_KEY, "--proc", "/proc");
+        if (canReadPidOnesNetworkNamespace()) {
+            assertEquals(2, elsewhere.exitCode(), elsewhere.err());
+            assertEquals(1, elsewhere.err().lines().count(), elsewhere.err());
+            assertTrue(elsewhere.err().startsWith("sirsi-nexus: --proc /proc: this agent is not in that host's"
+                    + " network namespace"), elsewhere.err());
+        } else {
+            assertEquals(0, elsewhere.exitCode(), elsewhere.err());
+            assertTrue(elsewhere.err().startsWith("sirsi-nexus agent: cannot tell whether this agent is in the"
+                    + " network namespace of --proc /proc"), elsewhere.err());
+        }
+
         Run wrong = agentOnce(hostB, "node-b", AGENT_KEY, "--address", "node-b.example");
         assertEquals(2, wrong.exitCode(), wrong.err());
         assertEquals("sirsi-nexus: --address node-b.example: not an IP address (write e.g. 10.0.0.7 or fd00::7)",
                 wrong.err().strip());
+    }
+
+    private static boolean canReadPidOnesNetworkNamespace() {
+        try {
+            Files.readSymbolicLink(Path.of("/proc/1/ns/net"));
+            return true;
+        } catch (IOException notAllowed) {
+            return false;
+        }
     }
 
     @Test

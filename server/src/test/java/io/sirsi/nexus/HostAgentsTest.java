@@ -19,9 +19,13 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import io.sirsi.nexus.registry.PortRegistry;
+import io.sirsi.nexus.registry.ReportedAddresses;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -40,6 +44,9 @@ class HostAgentsTest {
     @Inject
     TestClock clock;
 
+    @Inject
+    PortRegistry registry;
+
     private static RequestSpecification as(String key) {
         return given().auth().oauth2(key);
     }
@@ -54,6 +61,11 @@ class HostAgentsTest {
     private static String listener(int port, long pid) {
         return "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":" + pid
                 + ",\"process\":\"python3\"}";
+    }
+
+    private static String udpSocket(int port, long pid) {
+        return "{\"protocol\":\"udp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":" + pid
+                + ",\"process\":\"statsd\"}";
     }
 
     private static ValidatableResponse allocate(String host, String name, String extra) {
@@ -74,6 +86,22 @@ class HostAgentsTest {
     private static String hostDetail(String host) {
         return as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/" + host).then().statusCode(200).extract()
                 .asString();
+    }
+
+    @Test
+    void aHostsAddressesKeepItsAgentsOrderSoThatBridgesNeverCrowdOutItsOwn() {
+        List<String> bridges = IntStream.rangeClosed(17, 33).mapToObj(i -> "172." + i + ".0.1").toList();
+        List<String> reported = new ArrayList<>(List.of("192.168.1.10", "127.0.0.1"));
+        reported.addAll(bridges);
+        as(AgentKeysProfile.AGENT_KEY).contentType(ContentType.JSON).body("{\"agent_version\":\"test\","
+                        + "\"scanned_at\":\"2026-12-05T01:00:00Z\",\"listeners\":[],\"addresses\":["
+                        + reported.stream().map(address -> "\"" + address + "\"").collect(Collectors.joining(","))
+                        + "]}").when().post("/ports/hosts/agent-addresses/report").then().statusCode(200);
+
+        List<String> published = new ArrayList<>(List.of("192.168.1.10"));
+        published.addAll(bridges.subList(0, ReportedAddresses.MAX_PER_HOST - 1));
+        assertEquals(published, registry.reportedAddresses().of("agent-addresses"),
+                "the agent's first address is kept; loopback is never published; the last bridge is dropped");
     }
 
     @Test
@@ -198,6 +226,34 @@ class HostAgentsTest {
 
         report(AgentKeysProfile.AGENT_KEY, "agent-live", listener(port, 5001)).statusCode(200);
         service("agent-live", "by-listener").body("status", equalTo("Active"));
+    }
+
+    @Test
+    void aUdpSocketOnThePortIsNoListenerButStillHoldsThePort() {
+        ValidatableResponse allocated = allocate("agent-udp", "tcp-service", ",\"liveness\":\"listener\"");
+        int port = port(allocated);
+        for (int report = 1; report <= 3; report++) {
+            report(AgentKeysProfile.AGENT_KEY, "agent-udp", udpSocket(port, 4242)).statusCode(200);
+        }
+        service("agent-udp", "tcp-service").body("listening", equalTo(false)).body("process_id", nullValue());
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/hosts/agent-udp").then()
+                .body("not_listening.service_name", contains("tcp-service"));
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-udp", listener(port, 5000)).statusCode(200);
+        service("agent-udp", "tcp-service").body("listening", equalTo(true)).body("process_id", equalTo(5000));
+        for (int missed = 1; missed <= 3; missed++) { // its TCP listener gone, a UDP socket on its port is no heir
+            report(AgentKeysProfile.AGENT_KEY, "agent-udp", udpSocket(port, 4242)).statusCode(200);
+        }
+        service("agent-udp", "tcp-service").body("status", equalTo("Expired"));
+
+        // a UDP socket alone still keeps its port from being granted on its host
+        int free = port(allocate("agent-udp", "udp-probe", ""));
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"allocation_id\":\""
+                + allocate("agent-udp", "udp-probe", "").extract().jsonPath().getString("allocation.allocation_id")
+                + "\"}").when().post("/ports/release").then().statusCode(200);
+        report(AgentKeysProfile.AGENT_KEY, "agent-udp", udpSocket(free, 4243)).statusCode(200)
+                .body("unregistered_listeners", equalTo(1));
+        assertNotEquals(free, port(allocate("agent-udp", "after-udp", "")));
     }
 
     @Test

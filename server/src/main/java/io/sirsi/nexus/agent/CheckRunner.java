@@ -2,14 +2,18 @@ package io.sirsi.nexus.agent;
 
 import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.HostViews;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,11 +22,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the checks the registry gave the agent (in the answer to its last report) on this host's loopback, each at
@@ -31,8 +42,14 @@ import java.util.concurrent.TimeUnit;
  * the agent reports.
  *
  * <p>TCP: a connect to 127.0.0.1 within the timeout is passing, anything else critical. HTTP: a GET of the path on
- * 127.0.0.1 within the timeout; 2xx is passing, 429 (asked to back off: alive) warning, anything else critical.
- * Output is the outcome and the body's start, at most {@value #MAX_OUTPUT} characters.
+ * 127.0.0.1 whose status line and body's start (or whole body, when shorter) arrive within the timeout; 2xx is
+ * passing, 429 (asked to back off: alive) warning, anything else critical. A run that does not finish within its
+ * timeout is critical and says it timed out: the timeout bounds the whole run (connect, headers and body), so a
+ * service that stalls mid-answer is an outage, not a check that never ends. Output is the outcome and the body's
+ * start, at most {@value #MAX_OUTPUT} characters.
+ *
+ * <p>Each run has a thread of its own while it runs, and the next run of a check is timed from the end of the last:
+ * a check that stalls holds only itself, up to its timeout, and never another check's turn.
  */
 public final class CheckRunner implements AutoCloseable {
 
@@ -42,21 +59,62 @@ public final class CheckRunner implements AutoCloseable {
 
     private final Clock clock;
     private final HttpClient http;
-    private final ScheduledExecutorService runs;
+    /** Times the runs; it never runs a check itself. */
+    private final ScheduledExecutorService timer;
+    /** Runs the checks, one thread per run in progress. */
+    private final ExecutorService workers;
+    /** The running checks, by allocation; guarded by this runner's monitor, as is each one's schedule. */
     private final Map<UUID, Running> running = new HashMap<>();
     private final Map<UUID, HostReport.CheckResult> results = new ConcurrentHashMap<>();
 
-    private record Running(HostViews.CheckOrder order, ScheduledFuture<?> schedule) {
+    /**
+     * One check's schedule: run, wait its interval, run again. Once stopped its run in progress (if any) ends by its
+     * timeout and its result is dropped.
+     */
+    private final class Running {
+        private final HostViews.CheckOrder order;
+        private boolean stopped;
+        private Future<?> next;
+
+        Running(HostViews.CheckOrder order) {
+            this.order = order;
+        }
+
+        /** The next run, after the delay; under the runner's monitor. */
+        void runAfter(long delayMs) {
+            next = timer.schedule(() -> workers.execute(this::runOnce), delayMs, TimeUnit.MILLISECONDS);
+        }
+
+        private void runOnce() {
+            HostReport.CheckResult result = run(order);
+            synchronized (CheckRunner.this) {
+                if (!stopped) {
+                    results.put(order.allocationId(), result);
+                    runAfter(order.intervalMs());
+                }
+            }
+        }
+
+        /** Under the runner's monitor. */
+        void stop() {
+            stopped = true;
+            next.cancel(false);
+        }
     }
 
     public CheckRunner(Clock clock) {
         this.clock = clock;
         this.http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
-        this.runs = Executors.newScheduledThreadPool(2, runnable -> {
-            Thread thread = new Thread(runnable, "sirsi-nexus-check");
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemons("sirsi-nexus-check-timer"));
+        this.workers = Executors.newCachedThreadPool(daemons("sirsi-nexus-check"));
+    }
+
+    private static ThreadFactory daemons(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
             return thread;
-        });
+        };
     }
 
     /** Runs these checks from now on, and no others. */
@@ -65,16 +123,18 @@ public final class CheckRunner implements AutoCloseable {
         (orders == null ? List.<HostViews.CheckOrder>of() : orders).forEach(order ->
                 wanted.put(order.allocationId(), order));
         running.entrySet().removeIf(entry -> {
-            boolean stale = !entry.getValue().order().equals(wanted.get(entry.getKey()));
+            boolean stale = !entry.getValue().order.equals(wanted.get(entry.getKey()));
             if (stale) {
-                entry.getValue().schedule().cancel(true);
+                entry.getValue().stop();
                 results.remove(entry.getKey());
             }
             return stale;
         });
-        wanted.forEach((id, order) -> running.computeIfAbsent(id, started -> new Running(order,
-                runs.scheduleWithFixedDelay(() -> results.put(id, run(order)), 0, order.intervalMs(),
-                        TimeUnit.MILLISECONDS))));
+        wanted.forEach((id, order) -> running.computeIfAbsent(id, started -> {
+            Running check = new Running(order);
+            check.runAfter(0);
+            return check;
+        }));
     }
 
     /** The report with the last result of each running check. */
@@ -84,43 +144,123 @@ public final class CheckRunner implements AutoCloseable {
                 report.reservedPorts(), report.addresses(), last.isEmpty() ? null : last);
     }
 
-    /** One run of a check, now. */
+    /** One run of a check, now; it returns within the check's timeout (and a few milliseconds). */
     HostReport.CheckResult run(HostViews.CheckOrder order) {
         Duration timeout = Duration.ofMillis(order.timeoutMs());
-        String status;
-        String output;
-        if ("http".equals(order.type())) {
-            try {
-                HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + order.port() + order.path())).timeout(timeout).GET()
-                        .header("User-Agent", "sirsi-nexus-agent").build(), HttpResponse.BodyHandlers.ofInputStream());
-                int code = response.statusCode();
-                status = code >= 200 && code < 300 ? "passing" : code == TOO_MANY_REQUESTS ? "warning" : "critical";
-                output = "HTTP GET " + order.path() + ": " + code + " " + bodyStart(response.body());
-            } catch (IOException e) {
-                status = "critical";
-                output = "HTTP GET " + order.path() + ": " + e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                status = "critical";
-                output = "HTTP GET " + order.path() + ": interrupted";
-            }
-        } else {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", order.port()), (int) timeout.toMillis());
-                status = "passing";
-                output = "TCP connect to 127.0.0.1:" + order.port() + ": connected";
-            } catch (IOException e) {
-                status = "critical";
-                output = "TCP connect to 127.0.0.1:" + order.port() + ": " + e.getMessage();
-            }
-        }
-        return new HostReport.CheckResult(order.allocationId(), status, truncated(output), clock.instant());
+        String[] outcome = "http".equals(order.type()) ? httpGet(order, timeout) : tcpConnect(order, timeout);
+        return new HostReport.CheckResult(order.allocationId(), outcome[0], truncated(outcome[1]), clock.instant());
     }
 
-    private static String bodyStart(InputStream body) throws IOException {
-        try (body) {
-            return new String(body.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8).strip();
+    /** A GET bounded as a whole by the timeout: {status, output}. */
+    private String[] httpGet(HostViews.CheckOrder order, Duration timeout) {
+        String what = "HTTP GET " + order.path() + ": ";
+        BodyStart body = new BodyStart();
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + order.port() + order.path())).timeout(timeout).GET()
+                .header("User-Agent", "sirsi-nexus-agent").build(), body::answered);
+        boolean unfinished = true;
+        try {
+            HttpResponse<String> response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            unfinished = false;
+            int code = response.statusCode();
+            String status = code >= 200 && code < 300 ? "passing" : code == TOO_MANY_REQUESTS ? "warning" : "critical";
+            return new String[] {status, what + code + " " + response.body().strip()};
+        } catch (TimeoutException stalled) {
+            return new String[] {"critical", what + timedOut(timeout) + (body.statusCode == 0 ? ", no answer"
+                    : ", status " + body.statusCode + " but its body unfinished")};
+        } catch (ExecutionException failed) {
+            unfinished = false;
+            Throwable cause = failed.getCause();
+            return new String[] {"critical", what + (cause instanceof HttpTimeoutException ? timedOut(timeout)
+                    + ", no answer" : cause instanceof ConnectException ? "connection refused" : cause)};
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new String[] {"critical", what + "interrupted"};
+        } finally {
+            if (unfinished) {
+                // its connection closed: a stalled service must not collect one open connection per run
+                exchange.cancel(true);
+                body.cancel();
+            }
+        }
+    }
+
+    /** A connect bounded by the timeout: {status, output}. */
+    private static String[] tcpConnect(HostViews.CheckOrder order, Duration timeout) {
+        String what = "TCP connect to 127.0.0.1:" + order.port() + ": ";
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", order.port()), (int) timeout.toMillis());
+            return new String[] {"passing", what + "connected"};
+        } catch (SocketTimeoutException stalled) {
+            return new String[] {"critical", what + timedOut(timeout)};
+        } catch (IOException e) {
+            return new String[] {"critical", what + e.getMessage()};
+        }
+    }
+
+    private static String timedOut(Duration timeout) {
+        return "timed out after " + timeout.toMillis() + " ms";
+    }
+
+    /**
+     * The body's first {@value #MAX_OUTPUT} bytes, as text: complete once they have arrived, or the whole body when
+     * it is shorter. The rest of a longer body is not read (its connection is closed).
+     */
+    private static final class BodyStart implements HttpResponse.BodySubscriber<String> {
+        private final CompletableFuture<String> text = new CompletableFuture<>();
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(MAX_OUTPUT);
+        private volatile Flow.Subscription subscription;
+        /** The answer's status, once its headers have arrived. */
+        private volatile int statusCode;
+
+        /** The subscriber of the answer's body, once its status line and headers have arrived. */
+        HttpResponse.BodySubscriber<String> answered(HttpResponse.ResponseInfo answer) {
+            statusCode = answer.statusCode();
+            return this;
+        }
+
+        @Override
+        public CompletionStage<String> getBody() {
+            return text;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription given) {
+            subscription = given;
+            given.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> buffers) {
+            for (ByteBuffer buffer : buffers) {
+                int take = Math.min(buffer.remaining(), MAX_OUTPUT - bytes.size());
+                byte[] part = new byte[take];
+                buffer.get(part);
+                bytes.write(part, 0, take);
+            }
+            if (bytes.size() >= MAX_OUTPUT) {
+                subscription.cancel();
+                onComplete();
+            } else {
+                subscription.request(1);
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            text.completeExceptionally(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            text.complete(bytes.toString(StandardCharsets.UTF_8));
+        }
+
+        void cancel() {
+            Flow.Subscription given = subscription;
+            if (given != null) {
+                given.cancel();
+            }
         }
     }
 
@@ -129,7 +269,9 @@ public final class CheckRunner implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        runs.shutdownNow();
+    public synchronized void close() {
+        running.values().forEach(Running::stop);
+        timer.shutdownNow();
+        workers.shutdownNow();
     }
 }

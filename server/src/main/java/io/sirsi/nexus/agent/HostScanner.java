@@ -2,21 +2,18 @@ package io.sirsi.nexus.agent;
 
 import io.sirsi.nexus.wire.HostReport;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /** One scan of the host: what {@code /proc} says of its sockets, their owners and its port settings. */
 public final class HostScanner {
+
+    private static final Path SYS_CLASS_NET = Path.of("/sys/class/net");
 
     private final Path procRoot;
     private final String agentVersion;
@@ -25,7 +22,7 @@ public final class HostScanner {
 
     /**
      * @param procRoot {@code /proc}, or a copy of its files (tests)
-     * @param advertised the addresses to report as the host's; empty: those of its interfaces that are up
+     * @param advertised the addresses to report as the host's; empty: as {@link InterfaceAddresses} chooses
      */
     public HostScanner(Path procRoot, String agentVersion, InstantSource clock, List<String> advertised) {
         this.procRoot = procRoot;
@@ -50,25 +47,6 @@ public final class HostScanner {
         }
         return new HostReport(agentVersion, clock.instant(), listeners,
                 KernelPorts.ephemeralRange(procRoot).orElse(null), KernelPorts.reservedPorts(procRoot),
-                advertised.isEmpty() ? addresses() : advertised);
-    }
-
-    /** The addresses of the host's interfaces that are up, loopback included, sorted. */
-    private static List<String> addresses() {
-        Set<String> addresses = new TreeSet<>();
-        try {
-            for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (network.isUp()) {
-                    for (InetAddress address : Collections.list(network.getInetAddresses())) {
-                        String text = address.getHostAddress();
-                        int zone = text.indexOf('%');
-                        addresses.add(zone < 0 ? text : text.substring(0, zone));
-                    }
-                }
-            }
-        } catch (SocketException unreadable) {
-            // the addresses are informative; a report without them is still a report
-        }
-        return List.copyOf(addresses);
+                advertised.isEmpty() ? InterfaceAddresses.of(procRoot.resolve("net"), SYS_CLASS_NET) : advertised);
     }
 }

@@ -1,13 +1,16 @@
 package io.sirsi.nexus.cli;
 
 import io.sirsi.nexus.agent.CheckRunner;
+import io.sirsi.nexus.agent.HostNetworkNamespace;
 import io.sirsi.nexus.agent.HostScanner;
 import io.sirsi.nexus.agent.ReportLoop;
 import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.RegistryViews;
 import io.sirsi.nexus.registry.Hosts;
+import io.sirsi.nexus.registry.ReportedAddresses;
 import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.HostViews;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,13 +57,15 @@ public class AgentCommand implements Callable<Integer> {
     long reports;
 
     @Option(names = "--address", paramLabel = "IP", description = "An address other machines reach this host at,"
-            + " which the registry's DNS answers the host's name with; repeat it for several (default: the addresses"
-            + " of every interface that is up; loopback and link-local ones are never published).")
+            + " which the registry's DNS answers the host's name with; repeat it for several, at most "
+            + ReportedAddresses.MAX_PER_HOST + " (default: those of the interfaces a default route goes through,"
+            + " then of the other physical ones; container bridges and other virtual interfaces are left out;"
+            + " loopback and link-local addresses are never published).")
     List<String> addresses = new ArrayList<>();
 
-    @Option(names = "--proc", paramLabel = "DIR", defaultValue = "/proc",
-            description = "Where the host's /proc is, e.g. /host/proc in a container that mounts it there"
-                    + " (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--proc", paramLabel = "DIR", description = "Where the host's /proc is, e.g. /host/proc in a"
+            + " container that mounts it there (default: /proc, this agent's own). The agent must be in that host's"
+            + " network namespace (host networking), else it refuses to start.")
     Path proc;
 
     @Override
@@ -67,17 +73,34 @@ public class AgentCommand implements Callable<Integer> {
         if (intervalSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
+        if (addresses.size() > ReportedAddresses.MAX_PER_HOST) {
+            throw new CliException(ExitCode.USAGE, "--address given " + addresses.size() + " times: the registry"
+                    + " answers a host's name with at most " + ReportedAddresses.MAX_PER_HOST + " addresses");
+        }
         List<String> advertised = new ArrayList<>();
         for (String address : addresses) {
             advertised.add(Hosts.address(address.strip()).orElseThrow(() -> new CliException(ExitCode.USAGE,
                     "--address " + address + ": not an IP address (write e.g. 10.0.0.7 or fd00::7)")));
+        }
+        Path procRoot = proc != null ? proc : Path.of("/proc");
+        if (proc != null) {
+            try {
+                Optional<String> refusal = HostNetworkNamespace.refusal(proc);
+                if (refusal.isPresent()) {
+                    throw new CliException(ExitCode.USAGE, refusal.get());
+                }
+            } catch (IOException unknown) {
+                System.err.println("sirsi-nexus agent: cannot tell whether this agent is in the network namespace of"
+                        + " --proc " + proc + " (" + unknown.getMessage() + "); the socket tables read are this"
+                        + " agent's own namespace's");
+            }
         }
         String reportingHost = host != null ? host : localHostName();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
         CheckRunner checks = new CheckRunner(Clock.systemUTC());
         try (RegistrySession registry = options.session()) {
             // the answer names the checks to run on this host; their results go with the next report
-            ReportLoop loop = new ReportLoop(new HostScanner(proc, version, Clock.systemUTC(), advertised),
+            ReportLoop loop = new ReportLoop(new HostScanner(procRoot, version, Clock.systemUTC(), advertised),
                     report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
                     Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
             if (reports == 1) {

@@ -40,10 +40,18 @@ public final class HostAgents {
     private final Map<String, Object> monitors = new ConcurrentHashMap<>();
 
     /**
-     * A host as its agent last reported it. {@code heard}: the allocations kept alive by their listener that the
-     * agent has seen listen, in this report or an earlier one; from then on their listener alone decides.
+     * What listens for an allocation: a TCP socket in LISTEN on its port. Allocations have no protocol; their ports
+     * are named in SRV records as {@code _tcp}, checked by TCP connects and HTTP. A UDP socket on the port does not
+     * make it listening (nor name its process), though it still keeps the port from being granted on its host.
      */
-    private record HostState(Instant receivedAt, HostObservation observation, BitSet listening,
+    static final String LISTENING_PROTOCOL = "tcp";
+
+    /**
+     * A host as its agent last reported it. {@code held}: the ports any socket is bound to there, TCP or UDP.
+     * {@code heard}: the allocations kept alive by their listener that the agent has seen listen, in this report or
+     * an earlier one; from then on their listener alone decides.
+     */
+    private record HostState(Instant receivedAt, HostObservation observation, BitSet held,
             List<HostObservation.Listener> unregistered, Map<UUID, Integer> misses, Map<UUID, Long> owners,
             Set<UUID> heard, Map<UUID, CheckRuns> checks) {
     }
@@ -103,11 +111,14 @@ public final class HostAgents {
         this.clock = clock;
     }
 
-    /** Whether something on the host listens on the port, as its agent last saw it: the port is not granted there. */
+    /**
+     * Whether a socket on the host, TCP or UDP, is bound to the port, as its agent last saw it: the port is not granted
+     * there.
+     */
     IntPredicate listenedOn(String host) {
         return port -> {
             HostState state = hosts.get(host);
-            return state != null && state.listening().get(port);
+            return state != null && state.held().get(port);
         };
     }
 
@@ -119,12 +130,16 @@ public final class HostAgents {
     Reconciled report(String host, HostObservation observation, Collection<Allocation> allocations) {
         Map<Integer, Allocation> byPort = new HashMap<>();
         allocations.forEach(allocation -> byPort.put(allocation.port(), allocation));
+        BitSet held = new BitSet(PortRange.MAX_PORT + 1);
         BitSet listening = new BitSet(PortRange.MAX_PORT + 1);
         Map<Integer, Long> pids = new HashMap<>();
         List<HostObservation.Listener> unregistered = new ArrayList<>();
         for (HostObservation.Listener listener : observation.listeners()) {
-            listening.set(listener.port());
-            listener.pid().ifPresent(pid -> pids.putIfAbsent(listener.port(), pid));
+            held.set(listener.port());
+            if (LISTENING_PROTOCOL.equals(listener.protocol())) {
+                listening.set(listener.port());
+                listener.pid().ifPresent(pid -> pids.putIfAbsent(listener.port(), pid));
+            }
             if (!byPort.containsKey(listener.port()) && managed(listener.port())) {
                 unregistered.add(listener);
             }
@@ -176,7 +191,7 @@ public final class HostAgents {
             }
             Map<UUID, CheckRuns> checks = new HashMap<>();
             List<CheckChange> checkChanges = checkRuns(before, observation, allocations, checks);
-            hosts.put(host, new HostState(clock.instant(), observation, listening, List.copyOf(unregistered),
+            hosts.put(host, new HostState(clock.instant(), observation, held, List.copyOf(unregistered),
                     Map.copyOf(misses), Map.copyOf(owners), Set.copyOf(heard), Map.copyOf(checks)));
             if (before == null || before.unregistered().size() != unregistered.size()) {
                 LOG.infof("Host %s: %d listener(s) in managed ranges that no allocation holds; their ports are not"

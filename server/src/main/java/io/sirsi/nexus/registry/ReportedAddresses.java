@@ -51,13 +51,20 @@ public final class ReportedAddresses {
 
     /**
      * Takes the addresses a host's agent reported: the ones another machine can reach (no loopback, link-local,
-     * wildcard or multicast address), sorted, at most {@link #MAX_PER_HOST}. Stored only when they differ from the
+     * wildcard or multicast address), in the agent's order (it lists its primary address first), the first
+     * {@link #MAX_PER_HOST} of them; those beyond are dropped with a warning. Stored only when they differ from the
      * host's last ones, so that a report every few seconds costs no write.
      */
     void reported(String host, List<String> addresses, Instant at) {
-        List<String> reachable = reachable(addresses);
+        List<String> all = reachable(addresses);
+        List<String> reachable = List.copyOf(all.subList(0, Math.min(MAX_PER_HOST, all.size())));
         if (reachable.equals(byHost.get(host))) { // a host heard of for the first time is stored, even with none
             return;
+        }
+        if (all.size() > MAX_PER_HOST) {
+            LOG.warnf("Host %s's agent reports %d addresses other machines can reach; its name is answered with the"
+                    + " first %d as the agent listed them, not with %s (give the agent --address to choose)", host,
+                    all.size(), MAX_PER_HOST, String.join(", ", all.subList(MAX_PER_HOST, all.size())));
         }
         try {
             store.saveReportedAddresses(host, reachable, at);
@@ -88,6 +95,7 @@ public final class ReportedAddresses {
         return version.get();
     }
 
+    /** The addresses another machine can reach, each once, in the order given. */
     private static List<String> reachable(List<String> addresses) {
         List<String> reachable = new ArrayList<>();
         for (String address : addresses) {
@@ -96,8 +104,7 @@ public final class ReportedAddresses {
                 reachable.add(canonical.get());
             }
         }
-        reachable.sort(null);
-        return List.copyOf(reachable.subList(0, Math.min(MAX_PER_HOST, reachable.size())));
+        return reachable;
     }
 
     /** An IP address, in its one form, that other machines may reach: none of the kinds that are local. */

@@ -12,10 +12,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,51 @@ class CheckRunnerTest {
 
     private static HostViews.CheckOrder order(int port, String type, String path) {
         return new HostViews.CheckOrder(UUID.randomUUID(), port, type, path, 1000, 1000);
+    }
+
+    @Test
+    void anHttpCheckThatStallsMidBodyIsCriticalByItsTimeoutAndItsConnectionIsClosed() throws Exception {
+        try (CheckRunner runner = new CheckRunner(CLOCK); StallingHttpServer stalling = new StallingHttpServer()) {
+            HostViews.CheckOrder order = new HostViews.CheckOrder(UUID.randomUUID(), stalling.port(), "http",
+                    "/health", 1000, 200);
+            CompletableFuture<HostReport.CheckResult> run = CompletableFuture.supplyAsync(() -> runner.run(order));
+
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(run::isDone); // bounded: it used to hang
+            HostReport.CheckResult result = run.get();
+            assertEquals("critical", result.status(), result.output());
+            assertEquals("HTTP GET /health: timed out after 200 ms, status 200 but its body unfinished",
+                    result.output());
+            Awaitility.await().until(() -> stalling.closedByClient() == 1); // no connection left open per run
+        }
+    }
+
+    @Test
+    void twoChecksThatStallDelayNoOtherCheck() throws IOException {
+        try (CheckRunner runner = new CheckRunner(Clock.systemUTC()); HealthEndpoint healthy = new HealthEndpoint();
+                StallingHttpServer first = new StallingHttpServer();
+                StallingHttpServer second = new StallingHttpServer()) {
+            // the stalled ones' timeout is long: the other check must not wait for it
+            HostViews.CheckOrder checked = new HostViews.CheckOrder(UUID.randomUUID(), healthy.port(), "http",
+                    "/health", 100, 1000);
+            runner.update(List.of(new HostViews.CheckOrder(UUID.randomUUID(), first.port(), "http", "/", 100,
+                    60_000), new HostViews.CheckOrder(UUID.randomUUID(), second.port(), "http", "/", 100, 60_000),
+                    checked));
+            HostReport empty = new HostReport("t", CLOCK.instant(), List.of(), null, List.of(), List.of());
+
+            for (int code : new int[] {200, 503, 200}) {
+                healthy.answer(code);
+                String expected = code == 200 ? "passing" : "critical";
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> expected.equals(
+                        statusOf(runner.withResults(empty), checked)));
+            }
+            assertEquals(1, runner.withResults(empty).checks().size(), "the stalled checks are still running");
+        }
+    }
+
+    private static String statusOf(HostReport report, HostViews.CheckOrder order) {
+        return report.checks() == null ? null : report.checks().stream()
+                .filter(result -> result.allocationId().equals(order.allocationId()))
+                .map(HostReport.CheckResult::status).findFirst().orElse(null);
     }
 
     @Test
