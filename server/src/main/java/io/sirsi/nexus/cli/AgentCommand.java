@@ -67,6 +67,10 @@ public class AgentCommand implements Callable<Integer> {
         if (intervalSeconds < 1) {
             throw new CliException(ExitCode.USAGE, "--interval must be at least 1 second");
         }
+        if (reports < 0) {
+            throw new CliException(ExitCode.USAGE, "invalid --reports '" + reports + "': expected 0 (report until"
+                    + " stopped) or more");
+        }
         List<String> advertised = new ArrayList<>();
         for (String address : addresses) {
             advertised.add(Hosts.address(address.strip()).orElseThrow(() -> new CliException(ExitCode.USAGE,
