@@ -77,6 +77,10 @@ public class AgentCommand implements Callable<Integer> {
             throw new CliException(ExitCode.USAGE, "--address given " + addresses.size() + " times: the registry"
                     + " answers a host's name with at most " + ReportedAddresses.MAX_PER_HOST + " addresses");
         }
+        if (reports < 0) {
+            throw new CliException(ExitCode.USAGE, "invalid --reports '" + reports + "': expected 0 (report until"
+                    + " stopped) or more");
+        }
         List<String> advertised = new ArrayList<>();
         for (String address : addresses) {
             advertised.add(Hosts.address(address.strip()).orElseThrow(() -> new CliException(ExitCode.USAGE,

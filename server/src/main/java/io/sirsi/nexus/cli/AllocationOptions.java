@@ -59,17 +59,31 @@ public class AllocationOptions {
     /** The allocate request, avoiding {@code refused} (ports found taken on this host) as well as the options'. */
     AllocationRequest request(CommandSpec spec, String name, String type, Long processId,
             Collection<Integer> refused) {
-        if (required && preferredPort == null) {
-            throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
-        }
+        check(spec, name, type);
         Set<Integer> avoid = new LinkedHashSet<>(avoidPorts);
         avoid.addAll(refused);
-        validateCheck(spec);
         AllocationRequest request = common(name, type, processId);
         if (preferredPort != null) {
             request = request.withPreferredPort(preferredPort).withRequired(required);
         }
         return avoid.isEmpty() ? request : request.withAvoidPorts(new ArrayList<>(avoid));
+    }
+
+    /**
+     * Checks the service and these options by the registry's rules, before anything is asked of it: a wrong one is a
+     * usage error, and nothing is allocated.
+     */
+    void check(CommandSpec spec, String name, String type) {
+        Arguments.serviceName("NAME", name);
+        Arguments.serviceType("TYPE", type);
+        Arguments.port("--preferred-port", preferredPort);
+        for (Integer port : avoidPorts) {
+            Arguments.port("--avoid-ports", port);
+        }
+        if (required && preferredPort == null) {
+            throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
+        }
+        validateCheck(spec);
     }
 
     /**

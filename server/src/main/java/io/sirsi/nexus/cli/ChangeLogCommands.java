@@ -7,10 +7,8 @@ import io.sirsi.nexus.client.SirsiNexusClient;
 import io.sirsi.nexus.client.Watch;
 import io.sirsi.nexus.client.WatchListener;
 import io.sirsi.nexus.client.WatchOptions;
-import io.sirsi.nexus.registry.Durations;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,10 +60,15 @@ final class ChangeLogCommands {
             // pager) holds for ever. A SIGINT the process was started ignoring (a background job of a script)
             // stays ignored, as POSIX asks: the JVM installs no handler for it.
             Signal.handle(new Signal("INT"), signal -> Runtime.getRuntime().halt(ExitCode.OK.code()));
-            WatchOptions watching = new WatchOptions(service, type, host, since);
+            WatchOptions watching = new WatchOptions(Arguments.serviceName("--service", service),
+                    Arguments.serviceType("--type", type), Arguments.host("--host", host), since);
             Printer printer = new Printer();
             try (Watch watch = registry.watch(watching, printer)) {
-                Throwable failure = printer.ended.join(); // only a failure ends a watch: Ctrl-C halts the process
+                // only a failure or a closed stdout ends a watch: Ctrl-C halts the process
+                Throwable failure = printer.ended.join();
+                if (failure == null) {
+                    return ExitCode.OK.code(); // its reader is gone (`ports watch | head -1`): done, quietly
+                }
                 throw session().failure(failure);
             }
         }
@@ -90,8 +93,7 @@ final class ChangeLogCommands {
             public void onEvent(ChangeEvent event, String json) {
                 if (options.json()) {
                     out().println(json); // as the registry sent it
-                    out().flush();
-                    last = event.revision();
+                    printed(event);
                 } else {
                     onEvent(event);
                 }
@@ -102,7 +104,20 @@ final class ChangeLogCommands {
                 out().printf("%d  %s  %-10s %s:%d  %s  %s  %s%n", event.revision(), event.at(), event.type(),
                         event.allocation().serviceName(), event.allocation().port(), event.allocation().serviceType(),
                         event.allocation().host(), event.allocation().status());
+                printed(event);
+            }
+
+            /**
+             * Flushes the event; when stdout is closed the watch ends, as {@code tail -f} and {@code kubectl get -w}
+             * do under {@code head}. Both writers keep a failed write to themselves: picocli's, and System.out under
+             * it, so both are asked.
+             */
+            private void printed(ChangeEvent event) {
                 out().flush();
+                if (out().checkError() || System.out.checkError()) {
+                    ended.complete(null);
+                    return;
+                }
                 last = event.revision();
             }
 
@@ -141,6 +156,9 @@ final class ChangeLogCommands {
 
         @Override
         protected int run(SirsiNexusClient registry) {
+            if (window != null) { // its grammar here; its units and bounds are the registry's (its history's age)
+                Arguments.duration("--window", window);
+            }
             return print(registry.analytics(window, host.name()), report -> {
                 out().printf("Host %s, %s from %s to %s%n%n", report.host(), report.window(), report.from(),
                         report.to());
@@ -192,8 +210,11 @@ final class ChangeLogCommands {
 
         @Override
         protected int run(SirsiNexusClient registry) {
-            Instant from = since == null ? null : Instant.now().minus(duration(since));
-            HistoryQuery query = new HistoryQuery(service, port, host, type, from, null, limit);
+            Instant from = since == null ? null : Instant.now().minus(Arguments.duration("--since", since));
+            HistoryQuery query = new HistoryQuery(Arguments.serviceName("--service", service),
+                    Arguments.port("--port", port), Arguments.host("--host", host),
+                    Arguments.serviceType("--type", type), from, null,
+                    Arguments.between("--limit", limit, 1, io.sirsi.nexus.registry.HistoryQuery.MAX_LIMIT));
             return print(registry.history(query), events -> {
                 if (events.isEmpty()) {
                     out().println("No events.");
@@ -203,15 +224,6 @@ final class ChangeLogCommands {
                 events.forEach(event -> addRow(table, event));
                 print(table);
             });
-        }
-
-        private static Duration duration(String text) {
-            Optional<Duration> since = Durations.parse(text); // no lambda: each costs a client's start-up time
-            if (since.isEmpty()) {
-                throw new CliException(ExitCode.USAGE, "invalid --since '" + text + "': expected a duration such as"
-                        + " 30m, 1h or 7d");
-            }
-            return since.get();
         }
     }
 }

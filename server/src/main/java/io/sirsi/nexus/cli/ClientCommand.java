@@ -4,7 +4,6 @@ import io.sirsi.nexus.client.Allocation;
 import io.sirsi.nexus.client.RegistryAnswer;
 import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.SirsiNexusClient;
-import io.sirsi.nexus.wire.AllocationIds;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,15 +73,9 @@ abstract class ClientCommand implements Callable<Integer> {
         table.print(out(), spec.commandLine().getColorScheme().ansi());
     }
 
-    /**
-     * An allocation id from the command line; a malformed one is refused as the registry would refuse it (exit 5),
-     * without asking it.
-     */
+    /** An allocation id from the command line; a malformed one is a usage error, and the registry is not asked. */
     static UUID allocationId(String text) {
-        if (!AllocationIds.isCanonical(text)) {
-            throw new CliException(ExitCode.INVALID, AllocationIds.MALFORMED);
-        }
-        return UUID.fromString(text);
+        return Arguments.allocationId(text);
     }
 
     /** Allocations by port. */

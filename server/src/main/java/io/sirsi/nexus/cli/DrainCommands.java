@@ -3,7 +3,6 @@ package io.sirsi.nexus.cli;
 import io.sirsi.nexus.client.Allocation;
 import io.sirsi.nexus.client.DrainResult;
 import io.sirsi.nexus.client.SirsiNexusClient;
-import io.sirsi.nexus.registry.Durations;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,6 +33,7 @@ final class DrainCommands {
                 throw new ParameterException(spec.commandLine(), "give an ALLOCATION_ID or --host HOST, not "
                         + (host == null ? "neither" : "both"));
             }
+            Arguments.host("--host", host);
             return allocationId != null;
         }
     }
@@ -54,8 +54,8 @@ final class DrainCommands {
         @Override
         protected int run(SirsiNexusClient registry) {
             boolean one = oneAllocation();
-            Duration duration = drainFor == null ? null : Durations.parse(drainFor)
-                    .orElseThrow(() -> new CliException(ExitCode.INVALID, Durations.refusal("for", drainFor)));
+            // its grammar here; its longest is the registry's (sirsi.ports' drain bound), which it states
+            Duration duration = drainFor == null ? null : Arguments.duration("--for", drainFor);
             DrainResult result = one ? registry.drain(allocationId(allocationId), duration, reason)
                     : registry.drainHost(host, duration, reason);
             return print(result, drained -> {

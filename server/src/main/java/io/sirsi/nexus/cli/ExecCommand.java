@@ -86,19 +86,28 @@ public class ExecCommand extends ClientCommand {
 
     @Override
     protected int run(SirsiNexusClient registry) {
+        // every option and everything asked of the registry before the port is allocated: a refusal then leaves
+        // nothing behind
         Optional<Duration> delay = drainDelay();
+        allocation.check(spec, name, type);
+        Duration interval = heartbeatInterval(registry);
         // its child's listener keeps it alive where a host agent reports; it heartbeats still, which counts until
         // the agent has seen the child listen (and wherever no agent reports)
         allocation.livenessByDefault("listener");
         Allocation granted = allocateFreeHere(registry);
         int port = granted.port();
-        Duration interval = heartbeatInterval(registry);
-        err().printf("sirsi-nexus: port %d allocated to %s%s (allocation %s); heartbeat every %ds%n", port, name,
-                granted.host() == null ? "" : " on " + granted.host(), allocationId.get(), interval.toSeconds());
-        // before the child starts: a SIGTERM between its start and a later handler would end this process with 143
-        // at once, leaving the child orphaned and its port held until it expired (a Ctrl-C while allocating still
-        // ends exec at once, as the handlers are not there yet)
-        ForwardedSignals signals = ForwardedSignals.install(delay, () -> drain(registry, delay.orElseThrow()));
+        ForwardedSignals signals;
+        try {
+            err().printf("sirsi-nexus: port %d allocated to %s%s (allocation %s); heartbeat every %ds%n", port, name,
+                    granted.host() == null ? "" : " on " + granted.host(), allocationId.get(), interval.toSeconds());
+            // before the child starts: a SIGTERM between its start and a later handler would end this process with
+            // 143 at once, leaving the child orphaned and its port held until it expired (a Ctrl-C while allocating
+            // still ends exec at once, as the handlers are not there yet)
+            signals = ForwardedSignals.install(delay, () -> drain(registry, delay.orElseThrow()));
+        } catch (RuntimeException e) {
+            release(registry); // whatever fails once the port is allocated gives it back
+            throw e;
+        }
         Optional<String> early = signals.received();
         if (early.isPresent()) { // stopped before the command ran: it never will
             release(registry);
@@ -221,10 +230,7 @@ public class ExecCommand extends ClientCommand {
         if (drainDelay == null) {
             return Optional.empty();
         }
-        return Optional.of(Durations.parse(drainDelay).filter(delay -> !delay.isZero()
-                && delay.compareTo(LONGEST_DRAIN_DELAY) <= 0).orElseThrow(() -> new ParameterException(
-                spec.commandLine(), "--drain-delay must be a duration from 1ms to 1h, such as 10s or 2m; got '"
-                        + drainDelay + "'")));
+        return Optional.of(Arguments.duration("--drain-delay", drainDelay, Durations.UNITS, LONGEST_DRAIN_DELAY));
     }
 
     /** SIGTERM came with --drain-delay: the registry stops offering the service before COMMAND hears of it. */
@@ -251,10 +257,12 @@ public class ExecCommand extends ClientCommand {
         }
     }
 
+    /** --heartbeat-interval, else a third of the registry's timeout: asked before anything is allocated. */
     private Duration heartbeatInterval(SirsiNexusClient registry) {
         if (heartbeatSeconds != null) {
             if (heartbeatSeconds < 1) {
-                throw new ParameterException(spec.commandLine(), "--heartbeat-interval must be at least 1 second");
+                throw new ParameterException(spec.commandLine(), "invalid --heartbeat-interval '" + heartbeatSeconds
+                        + "': expected at least 1 (seconds)");
             }
             return Duration.ofSeconds(heartbeatSeconds);
         }

@@ -12,15 +12,18 @@ public enum ExitCode {
     OK(0, "success"),
     /** The registry answered something unexpected (a 5xx other than 503, an unreadable body). */
     FAILED(1, "unexpected answer from the registry"),
-    /** The command line itself is wrong (picocli's usage error). */
+    /** The command line itself is wrong: picocli's usage errors, and every value the CLI checks before sending. */
     USAGE(2, "usage error"),
     NOT_FOUND(3, "not found (allocation, service or port)"),
     /** The port is taken, the range is exhausted, or the service's existing allocation stands in the way. */
     CONFLICT(4, "conflict (port taken, range exhausted)"),
     /** The registry rejected the request as invalid (400, 413, 415). */
     INVALID(5, "invalid input rejected by the registry"),
-    /** The registry cannot be reached, timed out, or reports itself unavailable (503). */
-    UNREACHABLE(6, "registry unreachable or unavailable"),
+    /**
+     * The registry cannot be reached, timed out, or reports itself unavailable (503); or what answers at the URL is
+     * not a sirsi-nexus registry.
+     */
+    UNREACHABLE(6, "registry unreachable or unavailable, or not at --url"),
     /** The registry wants an API key, or a key with a higher role (401, 403). */
     UNAUTHORISED(7, "missing API key or role too low"),
     /** Too many requests: the registry's rate limit (429). */

@@ -27,7 +27,7 @@ final class HostCommands {
         @Override
         protected int run(SirsiNexusClient registry) {
             if (host != null) {
-                return print(registry.host(host), this::printHost);
+                return print(registry.host(Arguments.host("HOST", host)), this::printHost);
             }
             return print(registry.hosts(), hosts -> {
                 if (hosts.isEmpty()) {
@@ -36,14 +36,19 @@ final class HostCommands {
                 }
                 // the agents' columns only where some host has one: without agents the table is as it was
                 boolean agents = hosts.values().stream().anyMatch(usage -> usage.agent() != null);
-                Table totals = agents ? new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED", "AGENT",
-                        "UNREGISTERED") : new Table("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED", "EXPIRED");
+                List<String> headers = new ArrayList<>(List.of("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED",
+                        "EXPIRED", "DRAINING"));
+                if (agents) {
+                    headers.addAll(List.of("AGENT", "UNREGISTERED"));
+                }
+                Table totals = new Table(headers.toArray(String[]::new));
                 Table types = new Table("HOST", "TYPE", "IN USE", "AVAILABLE");
                 boolean typesInUse = false;
                 for (var host : hosts.entrySet()) {
                     RegistryViews.HostSummary usage = host.getValue();
                     List<Object> cells = new ArrayList<>(List.of(host.getKey(), usage.totalAllocations(),
-                            usage.activeAllocations(), usage.reservedAllocations(), usage.expiredAllocations()));
+                            usage.activeAllocations(), usage.reservedAllocations(), usage.expiredAllocations(),
+                            usage.drainingAllocations()));
                     if (agents) {
                         cells.add(agent(usage.agent()));
                         cells.add(usage.unregisteredListeners() == null ? "-" : usage.unregisteredListeners());
@@ -97,12 +102,12 @@ final class HostCommands {
         String name;
 
         @Option(names = "--status", paramLabel = "STATUS", description = "Only instances with this status: Active,"
-                + " Expired or Reserved.")
+                + " Draining, Expired or Reserved.")
         String status;
 
         @Override
         protected int run(SirsiNexusClient registry) {
-            return print(registry.instances(name, status),
+            return print(registry.instances(Arguments.serviceName("NAME", name), status),
                     instances -> printAllocations(instances, "No instances of " + name + ".", true));
         }
     }
@@ -129,6 +134,11 @@ final class HostCommands {
 
         @Override
         protected int run(SirsiNexusClient registry) {
+            Arguments.serviceName("NAME", name);
+            Arguments.serviceType("TYPE", type);
+            if (hosts != null) {
+                hosts.forEach(each -> Arguments.host("--hosts", each));
+            }
             ScaleRequest request = new ScaleRequest(name, type, instances, hosts, strategy.strategy);
             return print(registry.scale(request), scaled -> {
                 out().printf("%s: %d instance(s), %d added, %d removed%n", name, scaled.instances().size(),

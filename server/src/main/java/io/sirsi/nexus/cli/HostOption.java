@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --host}: the host a command is about, for every command that takes one, so that all name and default it
- * alike. The host's rules (a DNS name, perhaps one of a configured list) are the registry's: a malformed one is its
- * 400, in its words.
+ * alike. A malformed host is refused here by the registry's rule (a usage error); whether the registry serves that
+ * host (perhaps one of a configured list) is its to say.
  */
 public class HostOption {
 
@@ -17,10 +17,16 @@ public class HostOption {
             + ", else the registry's default host).")
     String host;
 
-    /** The host given, else {@code $SIRSI_NEXUS_HOST} when set and not blank, else none: the registry's default. */
+    /**
+     * The host given, else {@code $SIRSI_NEXUS_HOST} when set and not blank, else none: the registry's default. A
+     * malformed one is a usage error, named by where it came from.
+     */
     Optional<String> host() {
-        return given() ? Optional.of(host)
-                : Optional.ofNullable(System.getenv(VARIABLE)).filter(variable -> !variable.isBlank());
+        if (given()) {
+            return Optional.of(Arguments.host("--host", host));
+        }
+        return Optional.ofNullable(System.getenv(VARIABLE)).filter(variable -> !variable.isBlank())
+                .map(variable -> Arguments.host("$" + VARIABLE, variable));
     }
 
     /** {@link #host()}, or null for the registry's default (as the client library takes it). */

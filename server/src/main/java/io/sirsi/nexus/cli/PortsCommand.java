@@ -3,7 +3,8 @@ package io.sirsi.nexus.cli;
 import io.sirsi.nexus.client.Allocation;
 import io.sirsi.nexus.client.RegistryViews;
 import io.sirsi.nexus.client.SirsiNexusClient;
-import io.sirsi.nexus.registry.PortRange;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -96,7 +97,7 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(SirsiNexusClient registry) {
-            return print(registry.service(name, host.name()), service -> {
+            return print(registry.service(Arguments.serviceName("NAME", name), host.name()), service -> {
                 Table table = allocationTable(service);
                 lastAnswer().header("X-Sirsi-Instances").filter(instances -> !"1".equals(instances))
                         .ifPresent(instances -> table.row("instances", instances + " (sirsi-nexus ports instances "
@@ -116,11 +117,7 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(SirsiNexusClient registry) {
-            if (!PortRange.isValidPort(port)) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "Invalid PORT " + port + ": expected 1-65535");
-            }
-            return print(registry.port(port, host.name()), this::printAllocation);
+            return print(registry.port(Arguments.port("PORT", port), host.name()), this::printAllocation);
         }
     }
 
@@ -135,7 +132,7 @@ public class PortsCommand implements Runnable {
 
         @Override
         protected int run(SirsiNexusClient registry) {
-            return print(registry.byType(type, host.name()),
+            return print(registry.byType(Arguments.serviceType("TYPE", type), host.name()),
                     services -> printAllocations(services, "No services of type " + type + "."));
         }
     }
@@ -259,8 +256,11 @@ public class PortsCommand implements Runnable {
         protected int run(SirsiNexusClient registry) {
             return print(registry.cleanup(force), removed -> {
                 out().println(lastAnswer().message().orElse(""));
-                if (!removed.isEmpty()) {
-                    printAllocations(removed, "");
+                if (!removed.isEmpty()) { // from every host: by host, then port, with a HOST column
+                    List<Allocation> byHost = new ArrayList<>(removed);
+                    byHost.sort(Comparator.comparing(Allocation::host, Comparator.nullsFirst(Comparator.naturalOrder()))
+                            .thenComparingInt(Allocation::port));
+                    printAllocations(byHost, "", true);
                 }
             });
         }

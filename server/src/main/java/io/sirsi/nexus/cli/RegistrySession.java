@@ -11,6 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
@@ -21,13 +22,18 @@ import javax.net.ssl.SSLException;
  */
 final class RegistrySession implements AutoCloseable {
 
+    /** The statuses a proxy in front of the registry answers with a page of its own: they say enough by themselves. */
+    private static final Set<Integer> ANSWERED_BY_A_PROXY = Set.of(401, 403, 429, 502, 503, 504);
+
     private final URI base;
+    private final boolean keySent;
     private final Duration timeout;
     private final SirsiNexusClient client;
     private volatile RegistryAnswer lastAnswer;
 
     RegistrySession(URI base, Optional<String> apiKey, Duration timeout, Optional<SSLContext> trusted) {
         this.base = base;
+        this.keySent = apiKey.isPresent();
         this.timeout = timeout;
         SirsiNexusClient.Builder builder = SirsiNexusClient.builder().baseUrls(base.toString())
                 .apiKey(apiKey.orElse(null)).connectTimeout(timeout).requestTimeout(timeout)
@@ -68,16 +74,36 @@ final class RegistrySession implements AutoCloseable {
             return unreachable(why(e.getCause() == null ? e : e.getCause()));
         }
         if (status < 300) {
-            return new CliException(ExitCode.FAILED, "the registry at " + base + " answered HTTP " + status
-                    + " with a body that is not its JSON; is --url pointing at sirsi-nexus?");
+            return notARegistry(status, "with a body that is not its JSON");
         }
-        // a proxy's error page is no message: its status says enough
-        String message = lastAnswer != null && lastAnswer.status() == status && !lastAnswer.isJson()
-                ? "the registry answered HTTP " + status : e.getMessage();
-        if (status == 401) {
+        if (status == 414 || status == 431) { // refused before any route: no answer of the registry's own
+            return new CliException(ExitCode.INVALID, "the registry refused the request as too long (HTTP " + status
+                    + "): a name or value on the command line is too long");
+        }
+        String message = e.getMessage();
+        if (lastAnswer != null && lastAnswer.status() == status && !isProblem(lastAnswer)) {
+            if (!ANSWERED_BY_A_PROXY.contains(status)) { // no registry answers so: something else is at --url
+                return notARegistry(status, "without the registry's problem+json");
+            }
+            // a proxy's error page is no message: its status says enough
+            message = "the registry answered HTTP " + status;
+        }
+        if (status == 401 && !keySent) {
             message += " (give a key with --api-key or SIRSI_NEXUS_API_KEY)";
         }
         return new CliException(ExitCode.forStatus(status), message);
+    }
+
+    /** Every error of the registry's own is {@code application/problem+json} (docs/decisions.md, "Errors"). */
+    private static boolean isProblem(RegistryAnswer answer) {
+        return answer.isJson() && answer.header("Content-Type").filter(type -> type.contains("problem+json"))
+                .isPresent();
+    }
+
+    /** Whatever answered at --url is not a sirsi-nexus registry: as unreachable as a registry that is not there. */
+    private CliException notARegistry(int status, String how) {
+        return new CliException(ExitCode.UNREACHABLE, "the server at " + base + " answered HTTP " + status + " " + how
+                + "; is --url pointing at sirsi-nexus?");
     }
 
     /** A failure that is not the registry's answer (a connection that could not be made) as the CLI reports it. */
@@ -91,6 +117,15 @@ final class RegistrySession implements AutoCloseable {
     }
 
     private String why(Throwable cause) {
+        // the JDK's words for a plain-HTTP answer to its TLS hello ("Unrecognized SSL message, plaintext
+        // connection?") and for a TLS port that closed on its plain request
+        if (has(cause, SSLException.class) && says(cause, "nrecognized SSL message")) {
+            return "the server does not speak TLS on this port; if it serves plain HTTP, use http:// in --url";
+        }
+        if ("http".equals(base.getScheme()) && says(cause, "header parser received no bytes")) {
+            return "the connection closed without an answer; if the registry serves TLS on this port, use https://"
+                    + " in --url";
+        }
         if (has(cause, SSLException.class)) {
             return "TLS failed, the registry's certificate cannot be verified (" + innermost(cause) + "); give the CA"
                     + " that signed it with --cacert FILE or SIRSI_NEXUS_CACERT";
@@ -115,6 +150,16 @@ final class RegistrySession implements AutoCloseable {
     private static boolean has(Throwable e, Class<? extends Throwable> type) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the failure or one of its causes says this. */
+    private static boolean says(Throwable e, String text) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause.getMessage() != null && cause.getMessage().contains(text)) {
                 return true;
             }
         }

@@ -81,6 +81,9 @@ public final class SirsiNexusCli {
         public int handleExecutionException(Exception failure, CommandLine command, CommandLine.ParseResult parsed) {
             if (failure instanceof CliException known) {
                 command.getErr().println("sirsi-nexus: " + known.getMessage());
+                if (known.exitCode() == ExitCode.USAGE) { // a usage error reads alike wherever it was found
+                    seeHelp(command);
+                }
                 return known.exitCode().code();
             }
             command.getErr().println("sirsi-nexus: unexpected error: " + failure);
@@ -92,8 +95,12 @@ public final class SirsiNexusCli {
             CommandLine command = problem.getCommandLine();
             command.getErr().println("sirsi-nexus: " + problem.getMessage());
             CommandLine.UnmatchedArgumentException.printSuggestions(problem, command.getErr());
-            command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
+            seeHelp(command);
             return ExitCode.USAGE.code();
+        }
+
+        private static void seeHelp(CommandLine command) {
+            command.getErr().println("See '" + command.getCommandSpec().qualifiedName() + " --help'.");
         }
     }
 }

@@ -25,12 +25,9 @@ public class SirsiNexusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** Without a command there is nothing to do: say so, show the usage, and fail as a usage error. */
+    /** Without a command there is nothing to do: a usage error, said as {@code sirsi-nexus ports} says it. */
     @Override
     public Integer call() {
-        CommandLine commandLine = spec.commandLine();
-        commandLine.getErr().println("Missing command.");
-        commandLine.usage(commandLine.getErr());
-        return CommandLine.ExitCode.USAGE;
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
     }
 }

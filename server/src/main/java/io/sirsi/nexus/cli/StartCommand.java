@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
  * HTTP server, the store and the scheduler; the command only keeps the process alive until it is told to stop.
  */
 @Command(name = "start", mixinStandardHelpOptions = true,
-        description = {"Start the port registry server (REST API under /ports, health under /q/health,",
-                "metrics under /q/metrics). Settings come from -Dkey=value, environment variables or",
-                "application.properties, e.g. -Dquarkus.http.port=8080 -Dsirsi.ports.data-dir=/var/lib/sirsi-nexus."})
+        description = {"Start the port registry server.",
+                "REST API under /ports, health under /q/health, metrics under /q/metrics. Settings come from"
+                        + " -Dkey=value, environment variables or application.properties, e.g."
+                        + " -Dquarkus.http.port=8080 -Dsirsi.ports.data-dir=/var/lib/sirsi-nexus."})
 public class StartCommand implements Runnable {
 
     @Override

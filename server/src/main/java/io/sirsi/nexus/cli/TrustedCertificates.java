@@ -2,7 +2,9 @@ package io.sirsi.nexus.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -20,9 +22,16 @@ final class TrustedCertificates {
 
     static SSLContext load(String file) {
         Path path = Path.of(file);
+        if (Files.isDirectory(path)) {
+            throw new CliException(ExitCode.USAGE, "--cacert " + path + " is a directory; give the PEM file in it");
+        }
         Collection<? extends Certificate> certificates;
         try (InputStream in = Files.newInputStream(path)) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (NoSuchFileException e) {
+            throw new CliException(ExitCode.USAGE, "--cacert " + path + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new CliException(ExitCode.USAGE, "--cacert " + path + ": permission denied");
         } catch (IOException e) {
             throw new CliException(ExitCode.USAGE, "cannot read --cacert " + path + ": " + e.getMessage());
         } catch (GeneralSecurityException e) {

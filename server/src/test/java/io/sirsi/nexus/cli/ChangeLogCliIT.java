@@ -147,6 +147,33 @@ class ChangeLogCliIT {
         }
     }
 
+    /**
+     * {@code ports watch | head -1}: once its reader is gone, the watch ends quietly with 0 at the next change, as
+     * {@code kubectl get -w} does, instead of following the log for ever into a closed pipe.
+     */
+    @Test
+    void aWatchWhoseOutputIsClosedEnds() throws Exception {
+        RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-watch-head"));
+        Process watch = Cli.launch(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "watch", "--since", "0");
+        StringBuffer err = collect(watch.getErrorStream());
+        try {
+            allocate(registry, "first-seen");
+            BufferedReader out = new BufferedReader(new InputStreamReader(watch.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertThat(out.readLine(), containsString("first-seen"));
+            out.close(); // as head does after its line
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                allocate(registry, "after-head-" + System.nanoTime() % 100_000);
+                return watch.waitFor(1, TimeUnit.SECONDS);
+            });
+            assertEquals(0, watch.exitValue(), err.toString());
+            assertEquals("", err.toString().strip());
+        } finally {
+            watch.destroyForcibly();
+            registry.close();
+        }
+    }
+
     /** SIGINT, as Ctrl-C sends it: the watch ends, with 0. The wait is a guard against a hang, not a timing. */
     private static void assertEndsOnCtrlC(Process watch) throws Exception {
         assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(watch.pid())).start().waitFor());

@@ -77,7 +77,7 @@ class DrainCliIT {
         assertEquals(ExitCode.USAGE.code(), ports(registry, "drain", active, "--host", "rack-9").exitCode());
         Run badDelay = ports(registry, "exec", "--drain-delay", "2 hours", "never", "custom", "--", "true");
         assertEquals(ExitCode.USAGE.code(), badDelay.exitCode(), badDelay.err());
-        assertThat(badDelay.err(), containsString("--drain-delay must be a duration"));
+        assertThat(badDelay.err(), containsString("invalid --drain-delay '2 hours'"));
         Run help = ports(registry, "drain", "--help");
         for (String option : List.of("--for", "--reason", "--host", "ALLOCATION_ID")) {
             assertThat(help.out(), containsString(option));
@@ -86,9 +86,8 @@ class DrainCliIT {
         assertEquals(ExitCode.NOT_FOUND.code(), ports(registry, "drain", "6f1c1b7e-0000-4000-8000-000000000000")
                 .exitCode());
         Run badDuration = ports(registry, "drain", active, "--for", "soon");
-        assertEquals(ExitCode.INVALID.code(), badDuration.exitCode());
-        assertEquals(1, badDuration.err().strip().lines().count(), badDuration.err());
-        assertThat(badDuration.err(), containsString("invalid for 'soon'"));
+        assertEquals(ExitCode.USAGE.code(), badDuration.exitCode());
+        assertThat(badDuration.err().lines().findFirst().orElseThrow(), containsString("invalid --for 'soon'"));
         assertEquals(ExitCode.CONFLICT.code(), ports(registry, "undrain", active).exitCode());
         assertEquals(before, registry.request().get("/ports/allocations").asString());
     }

@@ -59,6 +59,13 @@ class HostsCliIT {
         return JSON.readTree(succeeded(run).out());
     }
 
+    /** A usage error: its line on stderr, then the pointer to --help, and exit 2. */
+    private static void refused(Run run) {
+        assertEquals(ExitCode.USAGE.code(), run.exitCode(), run.out() + run.err());
+        assertThat(run.err(), startsWith("sirsi-nexus: invalid "));
+        assertThat(run.err(), containsString("--help'."));
+    }
+
     /** A failure is one line on stderr, {@code sirsi-nexus: ...}, and this exit code. */
     private static void failed(Run run, ExitCode expected) {
         assertEquals(expected.code(), run.exitCode(), run.out() + run.err());
@@ -109,9 +116,14 @@ class HostsCliIT {
         succeeded(ports("allocate", "counted", "cache", "--host", "node-h1"));
         succeeded(ports("allocate", "counted", "cache", "--host", "node-h2"));
 
+        String drained = json(succeeded(ports("allocate", "counted", "cache", "--host", "node-h3", "-o", "json")))
+                .path("allocation").path("allocation_id").asText();
+        succeeded(ports("drain", drained));
+
         Run hosts = succeeded(ports("hosts"));
-        assertThat(hosts.out(), matchesPattern("(?s)HOST +ALLOCATIONS +ACTIVE +RESERVED +EXPIRED\\n.*"));
-        assertThat(hosts.out(), matchesPattern("(?s).*\\nnode-h1 +1 +1 +0 +0\\n.*"));
+        assertThat(hosts.out(), matchesPattern("(?s)HOST +ALLOCATIONS +ACTIVE +RESERVED +EXPIRED +DRAINING\\n.*"));
+        assertThat(hosts.out(), matchesPattern("(?s).*\\nnode-h1 +1 +1 +0 +0 +0\\n.*"));
+        assertThat(hosts.out(), matchesPattern("(?s).*\\nnode-h3 +1 +0 +0 +0 +1\\n.*"));
         assertThat(hosts.out(), matchesPattern("(?s).*\\nnode-h2 +cache +1 +\\d+\\n.*"));
 
         JsonNode answer = json(ports("hosts", "-o", "json"));
@@ -173,11 +185,12 @@ class HostsCliIT {
     }
 
     @Test
-    void aMalformedHostIsTheRegistrysOneLineAndExitFive() throws Exception {
-        failed(ports("allocate", "bad-host", "rest-api", "--host", "not_a host!"), ExitCode.INVALID);
-        failed(ports("list", "--host", "not_a host!"), ExitCode.INVALID);
+    void aMalformedHostIsAUsageErrorCheckedBeforeItIsSent() throws Exception {
+        refused(ports("allocate", "bad-host", "rest-api", "--host", "not_a host!"));
+        refused(ports("list", "--host", "not_a host!"));
         Run fromVariable = ports(Map.of("SIRSI_NEXUS_HOST", "-leading-dash"), "allocate", "bad-host", "rest-api");
-        failed(fromVariable, ExitCode.INVALID);
+        refused(fromVariable);
+        assertThat(fromVariable.err(), containsString("invalid $SIRSI_NEXUS_HOST '-leading-dash'"));
         assertThat(fromVariable.err(), not(containsString("Exception")));
     }
 

@@ -140,11 +140,11 @@ class PortsCommandsIT {
         assertEquals("", conflict.out().strip());
 
         Run invalid = ports("allocate", "Bad Name", "rest-api");
-        assertEquals(ExitCode.INVALID.code(), invalid.exitCode());
-        assertThat(invalid.err(), containsString("invalid service_name 'Bad Name'"));
+        assertEquals(ExitCode.USAGE.code(), invalid.exitCode(), "checked before it is sent");
+        assertThat(invalid.err(), containsString("invalid NAME 'Bad Name'"));
 
         Run notUuid = ports("heartbeat", "not-a-uuid");
-        assertEquals(ExitCode.INVALID.code(), notUuid.exitCode());
+        assertEquals(ExitCode.USAGE.code(), notUuid.exitCode());
 
         assertEquals(ExitCode.NOT_FOUND.code(), ports("port", "1").exitCode());
     }

@@ -58,11 +58,14 @@ class TlsIT {
 
             Cli.Run plain = Cli.run(Map.of(), "ports", "stats", "--url", "http://localhost:" + httpPort);
             assertEquals(6, plain.exitCode(), "plain HTTP is refused: " + plain.out());
+            Cli.Run plainToTls = Cli.run(Map.of(), "ports", "stats", "--url", "http://localhost:" + httpsPort);
+            assertEquals(6, plainToTls.exitCode(), plainToTls.err());
+            assertThat(plainToTls.err(), containsString("use https://"));
 
             Cli.Run missing = Cli.run(Map.of(), "ports", "stats", "--url", https, "--cacert",
                     dir.resolve("nope.pem").toString());
             assertEquals(2, missing.exitCode(), missing.err());
-            assertThat(missing.err(), containsString("cannot read --cacert"));
+            assertThat(missing.err(), containsString("nope.pem: no such file"));
             Cli.Run notPem = Cli.run(Map.of(), "ports", "stats", "--url", https, "--cacert", key.toString());
             assertEquals(2, notPem.exitCode(), notPem.err());
         } finally {
