@@ -36,10 +36,22 @@ public final class RegistryViews {
             int available, int cooling, boolean overlapsEphemeral) {
     }
 
-    /** One host, {@code GET /ports/hosts}: its allocations by status and its ranges' use per service type. */
+    /**
+     * One host, {@code GET /ports/hosts}: its allocations by status and its ranges' use per service type; its agent
+     * and its maintenance when it has them (else null).
+     */
     public record HostSummary(int totalAllocations, int activeAllocations, int expiredAllocations,
             int reservedAllocations, int drainingAllocations, Map<String, TypeUse> types, AgentStatus agent,
-            Integer unregisteredListeners) {
+            Integer unregisteredListeners, HostMaintenance maintenance) {
+    }
+
+    /**
+     * A host's maintenance ({@link SirsiNexusClient#drainHost}): no new allocation there until it ends.
+     *
+     * @param until when it ends
+     * @param reason why, if the operator said; else null
+     */
+    public record HostMaintenance(Instant until, String reason) {
     }
 
     /**

@@ -36,10 +36,15 @@ final class HostCommands {
                 }
                 // the agents' columns only where some host has one: without agents the table is as it was
                 boolean agents = hosts.values().stream().anyMatch(usage -> usage.agent() != null);
+                // and the maintenance column only where some host is in maintenance
+                boolean maintenance = hosts.values().stream().anyMatch(usage -> usage.maintenance() != null);
                 List<String> headers = new ArrayList<>(List.of("HOST", "ALLOCATIONS", "ACTIVE", "RESERVED",
                         "EXPIRED", "DRAINING"));
                 if (agents) {
                     headers.addAll(List.of("AGENT", "UNREGISTERED"));
+                }
+                if (maintenance) {
+                    headers.add("MAINTENANCE");
                 }
                 Table totals = new Table(headers.toArray(String[]::new));
                 Table types = new Table("HOST", "TYPE", "IN USE", "AVAILABLE");
@@ -52,6 +57,9 @@ final class HostCommands {
                     if (agents) {
                         cells.add(agent(usage.agent()));
                         cells.add(usage.unregisteredListeners() == null ? "-" : usage.unregisteredListeners());
+                    }
+                    if (maintenance) {
+                        cells.add(maintenance(usage.maintenance()));
                     }
                     totals.row(cells.toArray());
                     for (var type : usage.types().entrySet()) {
@@ -68,6 +76,12 @@ final class HostCommands {
                     print(types);
                 }
             });
+        }
+
+        /** "until T (reason)", or "-" for a host not in maintenance. */
+        private static String maintenance(RegistryViews.HostMaintenance maintenance) {
+            return maintenance == null ? "-" : "until " + maintenance.until()
+                    + (maintenance.reason() == null ? "" : " (" + maintenance.reason() + ")");
         }
 
         private void printHost(RegistryViews.HostDetail detail) {

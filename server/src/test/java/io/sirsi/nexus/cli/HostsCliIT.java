@@ -132,6 +132,22 @@ class HostsCliIT {
     }
 
     @Test
+    void hostsShowsAHostInMaintenanceUntilWhenAndWhy() throws Exception {
+        succeeded(ports("drain", "--host", "node-m1", "--for", "1h", "--reason", "kernel update"));
+        try {
+            Run hosts = succeeded(ports("hosts"));
+            assertThat(hosts.out(), matchesPattern("(?s)HOST +ALLOCATIONS +ACTIVE +RESERVED +EXPIRED +DRAINING"
+                    + "( +AGENT +UNREGISTERED)? +MAINTENANCE\\n.*"));
+            assertThat(hosts.out(), matchesPattern("(?s).*\\nnode-m1 +0 +0 +0 +0 +0 +(\\S+ +\\S+ +)?until \\S+Z"
+                    + " \\(kernel update\\)\\n.*"));
+            assertEquals("kernel update", json(ports("hosts", "-o", "json")).path("node-m1").path("maintenance")
+                    .path("reason").asText());
+        } finally {
+            succeeded(ports("undrain", "--host", "node-m1"));
+        }
+    }
+
+    @Test
     void instancesListsAServiceOnEveryHost() throws Exception {
         succeeded(ports("allocate", "spread", "grpc", "--host", "node-i1"));
         succeeded(ports("allocate", "spread", "grpc", "--host", "node-i2"));
