@@ -149,7 +149,8 @@ class DrainTest {
             "\"for\":\"soon\"|invalid for",
             "\"for\":\"-5s\"|invalid for",
             "\"for\":\"0s\"|more than 0s",
-            "\"for\":\"31d\"|at most 30d",
+            "\"for\":\"31d\"|at most 30d; got 31d",
+            "\"for\":\"45000m\"|at most 30d; got 750h",
             "\"for\":30|must be a string",
             "\"reason\":\"\"|reason",
             "\"reason\":\"a\\nb\"|reason"})

@@ -45,7 +45,7 @@ public final class ReportLoop {
     public void run(long reports) throws InterruptedException {
         for (long sent = 0; reports <= 0 || sent < reports; sent++) {
             boolean last = reports > 0 && sent + 1 == reports;
-            reportOnce();
+            report(last);
             if (!last) {
                 pause.pause(nextWait());
             }
@@ -54,6 +54,11 @@ public final class ReportLoop {
 
     /** One scan and one report; true when the registry accepted it. */
     public boolean reportOnce() {
+        return report(false);
+    }
+
+    /** One scan and one report; a failure says when the next comes, or that none does ({@code --reports}). */
+    private boolean report(boolean last) {
         try {
             sender.send(scanner.scan());
             if (failures > 0) {
@@ -63,8 +68,9 @@ public final class ReportLoop {
             return true;
         } catch (Exception failure) {
             failures++;
-            err.println("sirsi-nexus agent: report failed (" + failures + " in a row, next in "
-                    + nextWait().toSeconds() + "s): " + failure.getMessage());
+            err.println("sirsi-nexus agent: report failed (" + failures + " in a row, "
+                    + (last ? "the last of --reports" : "next in " + nextWait().toSeconds() + "s") + "): "
+                    + failure.getMessage());
             return false;
         }
     }

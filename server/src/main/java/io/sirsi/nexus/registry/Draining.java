@@ -186,7 +186,7 @@ final class Draining {
     private static Duration checkedLength(Duration length) {
         if (length.isNegative() || length.isZero() || length.compareTo(LONGEST) > 0) {
             throw new InvalidRequestException("a drain lasts more than 0s and at most " + LONGEST.toDays()
-                    + "d; got " + length.toMillis() + "ms");
+                    + "d; got " + Durations.written(length));
         }
         return length;
     }

@@ -31,6 +31,19 @@ public final class Durations {
                 + String.join(", ", UNITS) + ")";
     }
 
+    /** The duration as this grammar writes it, in its largest whole unit: {@code 999d}, {@code 90m}, {@code 1500ms}. */
+    public static String written(Duration duration) {
+        long millis = duration.toMillis();
+        long[] sizes = {Duration.ofDays(1).toMillis(), Duration.ofHours(1).toMillis(),
+            Duration.ofMinutes(1).toMillis(), Duration.ofSeconds(1).toMillis()}; // d, h, m, s: UNITS from the end
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis != 0 && millis % sizes[i] == 0) {
+                return millis / sizes[i] + UNITS.get(UNITS.size() - 1 - i);
+            }
+        }
+        return millis + "ms";
+    }
+
     /** The duration the text writes, or empty when it is not one. */
     public static Optional<Duration> parse(String text) {
         return parse(text, UNITS);

@@ -63,6 +63,21 @@ class ReportLoopTest {
                 duration -> { });
 
         assertEquals(false, loop.reportOnce());
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("report failed"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("report failed (1 in a row, next in 10s)"));
+    }
+
+    /** With {@code --reports N}, the last report's failure promises no next one. */
+    @Test
+    void theLastReportsFailurePromisesNoNextOne() throws Exception {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<Duration> waits = new ArrayList<>();
+        ReportLoop loop = new ReportLoop(new HostScanner(proc.resolve("absent"), "t", Clock.systemUTC(), List.of()),
+                report -> { }, Duration.ofSeconds(5), new PrintStream(err, true, StandardCharsets.UTF_8), waits::add);
+
+        loop.run(1);
+
+        assertEquals(List.of(), waits);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("report failed (1 in a row, the last of --reports)"),
+                err.toString(StandardCharsets.UTF_8));
     }
 }
