@@ -10,6 +10,7 @@ import io.sirsi.nexus.wire.DrainRequest;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.wire.UndrainRequest;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -63,6 +64,7 @@ public class DrainResource {
             content = @Content(schema = @Schema(implementation = DrainReply.class)))
     @APIResponse(responseCode = "409", description = "A static reservation, which cannot drain",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @Blocking // a host's maintenance is admitted against the hosts known, which replicas read from their store
     public CompletionStage<DrainReply> drain(DrainRequest request) {
         DrainRequest body = PortsResource.present(request);
         Optional<Duration> drainFor = Optional.ofNullable(body.drainFor()).map(DrainResource::duration);

@@ -19,10 +19,12 @@ import io.sirsi.nexus.client.ScaleResult;
 @RegisterForReflection(targets = {Allocation.class, Allocation.Check.class, AllocationRequest.class,
         AllocationRequest.Check.class, ChangeEvent.class, DrainResult.class,
         ScaleRequest.class, ScaleResult.class, HostReport.class, HostReport.PortSpan.class, HostReport.Receipt.class,
+        HostReport.CheckResult.class, HostReport.CheckOrder.class,
         Analytics.class, Analytics.TypeUsage.class, Analytics.Flapping.class,
         Analytics.ReusedPort.class, RegistryViews.Health.class, RegistryViews.Stats.class, RegistryViews.Range.class,
-        RegistryViews.HostSummary.class, RegistryViews.HostMaintenance.class, RegistryViews.TypeUse.class, RegistryViews.AgentStatus.class,
-        RegistryViews.Listener.class, RegistryViews.HostDetail.class, RegistryViews.Overview.class},
+        RegistryViews.HostSummary.class, RegistryViews.HostMaintenance.class, RegistryViews.TypeUse.class,
+        RegistryViews.AgentStatus.class, RegistryViews.Listener.class, RegistryViews.HostDetail.class,
+        RegistryViews.Overview.class},
         classNames = {"io.sirsi.nexus.client.SirsiNexusClient$Allocated", "io.sirsi.nexus.client.SirsiNexusClient$Done",
             "io.sirsi.nexus.client.SirsiNexusClient$CleanedUp"})
 final class ClientLibraryReflection {

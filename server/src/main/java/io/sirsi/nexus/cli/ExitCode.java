@@ -10,7 +10,7 @@ import java.util.Map;
 public enum ExitCode {
 
     OK(0, "success"),
-    /** The registry answered something unexpected (a 5xx other than 503, an unreadable body). */
+    /** The registry answered something unexpected: a 500, or a body of its own that cannot be read. */
     FAILED(1, "unexpected answer from the registry"),
     /** The command line itself is wrong: picocli's usage errors, and every value the CLI checks before sending. */
     USAGE(2, "usage error"),

@@ -86,7 +86,9 @@ final class Draining {
     CompletionStage<Drained> drainHost(String host, Optional<Duration> drainFor, Optional<String> reason) {
         Duration length = checkedLength(drainFor.orElse(config.drainTimeout()));
         Optional<String> why = reason.map(Draining::checkedReason);
-        admitHost.accept(host); // before the change: it may read the store, which the writer's turn must not wait on
+        // before the change, on the request's worker thread: it may read the store, which the writer's turn must not
+        // wait on and an event loop must not block on
+        admitHost.accept(host);
         return changes.change(Set.of(host), changeSet -> {
             Instant until = changeSet.now().plus(length);
             maintenance.start(changeSet, new Maintenance(host, until, why));

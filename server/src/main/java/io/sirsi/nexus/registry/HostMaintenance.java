@@ -58,9 +58,13 @@ final class HostMaintenance {
         });
     }
 
-    /** Puts the host in maintenance, replacing the one it was in. */
+    /** Puts the host in maintenance, replacing the one it was in; the ended ones of every host are forgotten. */
     void start(ChangeSet changes, Maintenance maintenance) {
-        changes.write(new StoreWrite.Maintain(maintenance));
+        changes.write(new StoreWrite.Maintain(maintenance, changes.now()));
+        if (!shared) {
+            // not undone with the change: an ended maintenance has no effect, kept or not
+            stored.values().removeIf(ended -> !ended.inEffectAt(changes.now()));
+        }
         remember(changes, maintenance.host(), maintenance);
     }
 

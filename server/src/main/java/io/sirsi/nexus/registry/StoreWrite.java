@@ -32,8 +32,11 @@ public sealed interface StoreWrite {
     record Undrain(UUID allocationId) implements StoreWrite {
     }
 
-    /** Puts the host in maintenance, replacing any maintenance it was in. */
-    record Maintain(Maintenance maintenance) implements StoreWrite {
+    /**
+     * Puts the host in maintenance, replacing any maintenance it was in, and forgets every maintenance ended by
+     * {@code now} (of any host: an ended one has no effect), so that the stored ones stay as bounded as the hosts.
+     */
+    record Maintain(Maintenance maintenance, Instant now) implements StoreWrite {
     }
 
     /** Ends the host's maintenance, if any. */

@@ -17,6 +17,7 @@ final class MaintenanceTable {
 
     private static final String SELECT = "select host, until, reason from host_maintenance";
     private static final String DELETE = "delete from host_maintenance where host = ?";
+    private static final String DELETE_ENDED = "delete from host_maintenance where until <= ?";
     private static final String INSERT = "insert into host_maintenance (host, until, reason) values (?, ?, ?)";
 
     List<Maintenance> all(StoreTransaction transaction) throws SQLException {
@@ -60,6 +61,9 @@ final class MaintenanceTable {
         if (write instanceof StoreWrite.Maintain maintain) {
             Maintenance maintenance = maintain.maintenance();
             delete(statements, maintenance.host());
+            PreparedStatement ended = statements.get(DELETE_ENDED);
+            ended.setLong(1, maintain.now().toEpochMilli());
+            ended.executeUpdate();
             PreparedStatement insert = statements.get(INSERT);
             insert.setString(1, maintenance.host());
             insert.setLong(2, maintenance.until().toEpochMilli());

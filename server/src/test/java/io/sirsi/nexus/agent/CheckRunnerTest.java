@@ -35,13 +35,13 @@ class CheckRunnerTest {
     void anHttpCheckThatStallsMidBodyIsCriticalByItsTimeoutAndItsConnectionIsClosed() throws Exception {
         try (CheckRunner runner = new CheckRunner(CLOCK); StallingHttpServer stalling = new StallingHttpServer()) {
             HostViews.CheckOrder order = new HostViews.CheckOrder(UUID.randomUUID(), stalling.port(), "http",
-                    "/health", 1000, 200);
+                    "/health", 1000, 5000);
             CompletableFuture<HostReport.CheckResult> run = CompletableFuture.supplyAsync(() -> runner.run(order));
 
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(run::isDone); // bounded: it used to hang
             HostReport.CheckResult result = run.get();
             assertEquals("critical", result.status(), result.output());
-            assertEquals("HTTP GET /health: timed out after 200 ms, status 200 but its body unfinished",
+            assertEquals("HTTP GET /health: timed out after 5000 ms, status 200 but its body unfinished",
                     result.output());
             Awaitility.await().until(() -> stalling.closedByClient() == 1); // no connection left open per run
         }
@@ -52,11 +52,12 @@ class CheckRunnerTest {
         try (CheckRunner runner = new CheckRunner(Clock.systemUTC()); HealthEndpoint healthy = new HealthEndpoint();
                 StallingHttpServer first = new StallingHttpServer();
                 StallingHttpServer second = new StallingHttpServer()) {
-            // the stalled ones' timeout is long: the other check must not wait for it
+            // the stalled ones' timeout is long (longer than the test may take on a busy machine): the other check
+            // must not wait for it
             HostViews.CheckOrder checked = new HostViews.CheckOrder(UUID.randomUUID(), healthy.port(), "http",
                     "/health", 100, 1000);
             runner.update(List.of(new HostViews.CheckOrder(UUID.randomUUID(), first.port(), "http", "/", 100,
-                    60_000), new HostViews.CheckOrder(UUID.randomUUID(), second.port(), "http", "/", 100, 60_000),
+                    600_000), new HostViews.CheckOrder(UUID.randomUUID(), second.port(), "http", "/", 100, 600_000),
                     checked));
             HostReport empty = new HostReport("t", CLOCK.instant(), List.of(), null, List.of(), List.of());
 

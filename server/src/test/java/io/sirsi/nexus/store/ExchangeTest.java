@@ -68,7 +68,7 @@ class ExchangeTest {
         dialect.lockHosts(holding, Set.of("exchange-host"));
         holding.send(new Statements(other));
         new MaintenanceTable().apply(new StoreWrite.Maintain(new Maintenance("exchange-host", NOW.plusSeconds(60),
-                Optional.of("committed by the holder"))), new Statements(other));
+                Optional.of("committed by the holder")), NOW), new Statements(other));
 
         int replicaProcess = single(replica, "select pg_backend_pid()");
         List<Maintenance> read = new ArrayList<>();

@@ -117,13 +117,15 @@ class LeaseIT {
                     .leaseHeartbeatInterval(Duration.ofSeconds(8)).build();
             try (Lease lease = client.lease(AllocationRequest.of("cleaned", "cache").withPreferredPort(6391))) {
                 UUID lost = lease.allocationId();
+                int port = lease.allocation().port(); // 6391 unless something on this machine holds it
                 await().atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).until(() -> client.cleanup(true)
                         .stream().anyMatch(removed -> removed.allocationId().equals(lost)));
                 await().atMost(PATIENCE).until(() -> !lease.allocationId().equals(lost));
                 Allocation again = client.service("cleaned");
                 assertEquals(lease.allocationId(), again.allocationId());
-                assertEquals(6391, again.port());
-                assertTrue(again.active(), again.toString());
+                assertEquals(port, again.port(), "the lease asks for the port it had");
+                // not asserted Active: with 8 s between heartbeats and a 3 s timeout, the new allocation may expire
+                // before this read on a busy machine; that the lease took it again is the point
                 assertFalse(lease.drainEnded().toCompletableFuture().isDone());
             }
         }
