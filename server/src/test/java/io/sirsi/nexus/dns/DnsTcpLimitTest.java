@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.sirsi.nexus.testing.LoggedMessages;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,31 +31,17 @@ class DnsTcpLimitTest {
     @Inject
     DnsServer server;
 
-    private final Logger serverLog = Logger.getLogger(DnsServer.class.getName());
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LoggedMessages serverLog = LoggedMessages.of(DnsServer.class);
+    private final List<String> logged = serverLog.messages();
 
     @AfterEach
     void detach() {
-        serverLog.removeHandler(capture);
+        serverLog.detach();
     }
 
     @Test
     void beyondTheMostConnectionsANewOneIsClosedAtOnceAndLogged() throws Exception {
-        serverLog.addHandler(capture);
+        serverLog.attach();
         int port = server.port().orElseThrow();
         try (DnsOverTcp first = new DnsOverTcp(port); DnsOverTcp second = new DnsOverTcp(port)) {
             // answered: both are open and counted

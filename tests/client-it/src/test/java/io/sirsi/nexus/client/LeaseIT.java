@@ -7,16 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sirsi.nexus.testing.LoggedMessages;
 import io.sirsi.nexus.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,31 +25,17 @@ class LeaseIT {
     private static final String TIMEOUT = "-Dsirsi.ports.heartbeat-timeout=3s";
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    private final Logger leaseLog = Logger.getLogger(Lease.class.getName());
-    private final CopyOnWriteArrayList<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LoggedMessages leaseLog = LoggedMessages.of(Lease.class);
+    private final List<String> logged = leaseLog.messages();
 
     @BeforeEach
     void captureTheLeaseLog() {
-        leaseLog.addHandler(capture);
+        leaseLog.attach();
     }
 
     @AfterEach
     void stopCapturing() {
-        leaseLog.removeHandler(capture);
+        leaseLog.detach();
     }
 
     @Test
