@@ -406,7 +406,7 @@ class HostileRequestsTest {
     }
 
     private static void assertProblem(RawHttp.Answer answer, int status, String named) throws Exception {
-        assertEquals(status, answer.status(), answer.body());
+        assertEquals(status, answer.status(), () -> answer.headers() + " " + answer.body());
         assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
         JsonNode problem = JSON.readTree(answer.body());
         assertEquals(status, problem.path("status").asInt());
