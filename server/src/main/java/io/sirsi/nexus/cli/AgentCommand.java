@@ -101,8 +101,8 @@ public class AgentCommand implements Callable<Integer> {
         }
         String reportingHost = host != null ? host : localHostName();
         String version = new VersionProvider().getVersion()[0].replace("sirsi-nexus ", "");
-        CheckRunner checks = new CheckRunner(Clock.systemUTC());
-        try (RegistrySession registry = options.session()) {
+        // closed with the session: the CLI may run in-process (tests), where its check threads would outlive it
+        try (CheckRunner checks = new CheckRunner(Clock.systemUTC()); RegistrySession registry = options.session()) {
             // the answer names the checks to run on this host; their results go with the next report
             ReportLoop loop = new ReportLoop(new HostScanner(procRoot, version, Clock.systemUTC(), advertised),
                     report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
