@@ -409,8 +409,8 @@ class HostileRequestsTest {
         assertEquals(status, answer.status(), () -> answer.headers() + " " + answer.body());
         assertTrue(answer.contentType().startsWith("application/problem+json"), answer.contentType());
         JsonNode problem = JSON.readTree(answer.body());
-        assertEquals(status, problem.path("status").asInt());
-        assertFalse(problem.path("success").asBoolean(true));
+        assertEquals(status, problem.path("status").asInt(), answer.body());
+        assertFalse(problem.path("success").asBoolean(true), answer.body());
         assertTrue(problem.path("type").asText().startsWith("urn:sirsi-nexus:problem:"), answer.body());
         assertTrue(problem.path("message").asText().contains(named), () -> "'" + named + "' in " + answer.body());
     }
