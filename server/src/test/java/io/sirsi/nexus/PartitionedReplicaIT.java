@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class PartitionedReplicaIT {
 
     private static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(90);
+    private static final String NO_EXPIRY = "-Dsirsi.ports.heartbeat-timeout=1h";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private PartitionProxy proxy;
@@ -51,13 +51,13 @@ class PartitionedReplicaIT {
         TestPostgresql database = TestPostgresql.require();
         database.empty();
         proxy = new PartitionProxy(database.host(), Integer.parseInt(database.port()));
-        healthy = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-replica"),
-                database.registryProperties("-Dsirsi.rate-limit.enabled=false", "-Dsirsi.ports.heartbeat-timeout=1h"));
-        cutOff = RegistryProcess.start(Files.createTempDirectory("sirsi-nexus-replica"),
-                database.registryProperties("-Dsirsi.rate-limit.enabled=false", "-Dsirsi.ports.heartbeat-timeout=1h",
-                        "-Dquarkus.datasource.postgresql.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/"
-                                + database.database(),
-                        "-Dquarkus.datasource.postgresql.jdbc.additional-jdbc-properties.socketTimeout=5"));
+        // ReplicasIT's start (rate limits off); nothing expires however slow the machine
+        healthy = ReplicasIT.startReplicas(database, 1, NO_EXPIRY).get(0);
+        // the later -D of the same key wins: this replica reaches the database through the proxy
+        cutOff = ReplicasIT.startReplicas(database, 1, NO_EXPIRY,
+                "-Dquarkus.datasource.postgresql.jdbc.url=jdbc:postgresql://127.0.0.1:" + proxy.port() + "/"
+                        + database.database(),
+                "-Dquarkus.datasource.postgresql.jdbc.additional-jdbc-properties.socketTimeout=5").get(0);
         assertEquals(200, allocate(cutOff, "before").statusCode());
 
         proxy.cut();
