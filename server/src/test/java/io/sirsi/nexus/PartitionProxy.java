@@ -7,13 +7,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy to a server that can play a network partition: {@link #cut()} stops passing the server's bytes back
  * and hides every close, as dropped packets do, while what the client sends still reaches the server (so a request
- * sent after the cut is carried out, and its answer lost). {@link #heal()} passes everything again.
+ * sent after the cut is carried out, and its answer lost). {@link #cutAfterClientSends} cuts just after a given
+ * request has reached the server. {@link #heal()} passes everything again.
  */
 final class PartitionProxy implements AutoCloseable {
 
@@ -22,6 +24,8 @@ final class PartitionProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private boolean cut;
+    /** Cut once a client's bytes holding one of these have been passed on; none: no such cut is armed. */
+    private List<byte[]> cutAfter = List.of();
 
     PartitionProxy(String host, int port) throws IOException {
         this.server = new InetSocketAddress(host, port);
@@ -38,6 +42,16 @@ final class PartitionProxy implements AutoCloseable {
     void cut() {
         synchronized (gate) {
             cut = true;
+        }
+    }
+
+    /**
+     * Cuts as soon as the client sends bytes that hold any of these markers (in one read, as a request's message
+     * arrives), and passes them on: the server carries the request out, and its answer is lost.
+     */
+    void cutAfterClientSends(byte[]... markers) {
+        synchronized (gate) {
+            cutAfter = List.of(markers);
         }
     }
 
@@ -70,6 +84,8 @@ final class PartitionProxy implements AutoCloseable {
                 for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                     if (answers) {
                         awaitHealed();
+                    } else {
+                        cutIfMarked(buffer, read); // before the server can answer, however late this thread runs
                     }
                     out.write(buffer, 0, read);
                     out.flush();
@@ -84,6 +100,27 @@ final class PartitionProxy implements AutoCloseable {
         }, "partition-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private void cutIfMarked(byte[] sent, int length) {
+        synchronized (gate) {
+            for (byte[] marker : cutAfter) {
+                if (indexOf(sent, length, marker) >= 0) {
+                    cut = true;
+                    cutAfter = List.of();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static int indexOf(byte[] bytes, int length, byte[] marker) {
+        for (int at = 0; at + marker.length <= length; at++) {
+            if (Arrays.equals(bytes, at, at + marker.length, marker, 0, marker.length)) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     private void awaitHealed() throws InterruptedException {

@@ -70,6 +70,7 @@ public class Problems {
             case RACE -> Problem.of("store-race", "Lost a race with another writer; retry", 409, e.getMessage());
             case GONE -> Problem.of("revision-compacted", "Gone", 410, e.getMessage());
             case UNAVAILABLE -> Problem.of("store-unavailable", "Registry unavailable", 503, e.getMessage());
+            case OUTCOME_UNKNOWN -> Problem.of("store-outcome-unknown", "Outcome unknown", 503, e.getMessage());
         };
     }
 

@@ -10,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * Durable storage of allocations and of the change log. Each method either completes durably or throws
- * {@link StoreUnavailableException} having changed nothing. A unique constraint refusing a change throws
- * {@link StoreConflictException}.
+ * {@link StoreUnavailableException} having changed nothing, except its {@link StoreOutcomeUnknownException}: the
+ * connection to a database server was lost as the change committed, which it may have. A unique constraint refusing
+ * a change throws {@link StoreConflictException}.
  */
 public interface AllocationStore extends CatchUpReads {
 

@@ -19,7 +19,12 @@ public abstract class RegistryException extends RuntimeException {
         /** What was asked for is no longer kept (a pruned revision of the change log). */
         GONE,
         /** The registry cannot reach its store; nothing was changed. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /**
+         * The registry lost its store while the change was being committed: it may or may not have been made. Asking
+         * again is safe (an allocation asked for again keeps its port; a release of a released allocation is 404).
+         */
+        OUTCOME_UNKNOWN
     }
 
     private final Reason reason;

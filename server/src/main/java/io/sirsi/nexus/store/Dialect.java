@@ -85,6 +85,15 @@ interface Dialect {
         return false;
     }
 
+    /**
+     * Whether the failure of a commit, or of the exchange that carried one, leaves it unknown whether the transaction
+     * committed: the connection to a server was lost after the commit may have reached it, and only its answer was
+     * lost. Never on SQLite, which commits in the process and says whether it did.
+     */
+    default boolean commitOutcomeLost(SQLException failure) {
+        return false;
+    }
+
     /** Serialises schema migrations of processes starting together, until the transaction ends. */
     void lockForMigration(Statement statement) throws SQLException;
 

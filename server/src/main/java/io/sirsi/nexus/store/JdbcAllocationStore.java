@@ -280,7 +280,7 @@ public class JdbcAllocationStore implements AllocationStore {
             // a write may change them: what was read ahead is read again if asked
             maintenanceRead.clear();
             readAhead = null;
-            return join("write allocations", open -> {
+            SqlWork<Long> writing = open -> {
                 open.wrote(!writes.isEmpty() || !events.isEmpty());
                 return withKeptStatements(statements -> {
                     Exchange exchange = new Exchange();
@@ -300,7 +300,10 @@ public class JdbcAllocationStore implements AllocationStore {
                     }
                     return firstRevision;
                 });
-            });
+            };
+            checkOpen("write allocations");
+            return commit ? transactions.joinCommitting("write allocations", transaction, writing)
+                    : transactions.join("write allocations", transaction, writing);
         }
 
         /**

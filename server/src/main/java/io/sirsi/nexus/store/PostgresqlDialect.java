@@ -95,6 +95,13 @@ final class PostgresqlDialect implements Dialect {
                 }, rows -> { });
     }
 
+    /** Class 08, a connection exception: pgjdbc's for a socket that failed or timed out (08006) among them. */
+    @Override
+    public boolean commitOutcomeLost(SQLException failure) {
+        String state = failure.getSQLState();
+        return state != null && state.startsWith("08");
+    }
+
     /**
      * The driver then finds the transaction ended (the server says so as the exchange ends), and the template's
      * commit is a no-op; a failed statement before it leaves the transaction failed, and the server skips the

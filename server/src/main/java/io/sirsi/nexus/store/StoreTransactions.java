@@ -3,6 +3,7 @@ package io.sirsi.nexus.store;
 import io.agroal.api.AgroalDataSource;
 import io.agroal.pool.wrapper.ConnectionWrapper;
 import io.sirsi.nexus.registry.StoreConflictException;
+import io.sirsi.nexus.registry.StoreOutcomeUnknownException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
@@ -15,7 +16,8 @@ import org.sqlite.SQLiteException;
 
 /**
  * The transaction template: work runs in one transaction that commits whole, or rolls back and throws having
- * changed nothing; and the one translation of the database's errors into the store's exceptions.
+ * changed nothing (or, when the connection to a database server was lost as it committed, throws
+ * {@link StoreOutcomeUnknownException}); and the one translation of the database's errors into the store's exceptions.
  */
 final class StoreTransactions {
 
@@ -50,7 +52,7 @@ final class StoreTransactions {
             try {
                 T result = work.run(transaction);
                 turn.beforeEnd();
-                connection.commit();
+                commit(what, connection);
                 if (transaction.wrote()) {
                     writeHealth.succeeded();
                 }
@@ -69,6 +71,18 @@ final class StoreTransactions {
             throw failed(transaction, translate(what, e));
         } catch (StoreUnavailableException e) { // translated where the work joined the transaction
             throw failed(transaction, e);
+        }
+    }
+
+    /** Commits; a commit whose answer was lost is not a failure that changed nothing. */
+    private void commit(String what, Connection connection) throws SQLException {
+        try {
+            connection.commit();
+        } catch (SQLException e) {
+            if (dialect.commitOutcomeLost(rowFailure(e))) {
+                throw outcomeUnknown(what, e);
+            }
+            throw e;
         }
     }
 
@@ -106,6 +120,28 @@ final class StoreTransactions {
         } catch (SQLException e) {
             throw translate(what, e);
         }
+    }
+
+    /**
+     * As {@link #join}, for work that ends the transaction with its commit ({@link Dialect#commitWith}): there, a
+     * lost connection may have lost only the commit's answer.
+     */
+    <T> T joinCommitting(String what, StoreTransaction transaction, SqlWork<T> work) {
+        try {
+            return work.run(transaction);
+        } catch (SQLException e) {
+            throw dialect.commitOutcomeLost(rowFailure(e)) ? outcomeUnknown(what, e) : translate(what, e);
+        }
+    }
+
+    private StoreOutcomeUnknownException outcomeUnknown(String what, SQLException failure) {
+        SQLException e = rowFailure(failure);
+        LOG.errorf("Lost %s while committing (%s); the change may or may not have been made: %s (SQL state %s)",
+                dialect.location(), what, e.getMessage(), e.getSQLState());
+        return new StoreOutcomeUnknownException("the registry lost its connection to its database as it committed"
+                + " the change (" + what + "), so the change may or may not have been made: look it up, or ask again"
+                + " (an allocation asked for again keeps its port; a release of one already released answers 404)",
+                e);
     }
 
     private RuntimeException translate(String what, SQLException failure) {
