@@ -95,8 +95,13 @@ class HostAgentsNetnsIT {
 
     /** A real listener on the host: its process id is the listener's PID ({@code ip netns exec} execs it). */
     private Process listener(NetworkNamespace host, int port) throws IOException {
+        return listener(host, port, "0.0.0.0");
+    }
+
+    /** A real listener on the host, bound to this address of it. */
+    private Process listener(NetworkNamespace host, int port, String address) throws IOException {
         Process process = host.start(work.resolve("listener-" + port + ".log"), "python3", "-m", "http.server",
-                Integer.toString(port), "--bind", "0.0.0.0");
+                Integer.toString(port), "--bind", address);
         started.add(process);
         await().atMost(Duration.ofSeconds(60)).until(() -> agentOnce(host, hostName(host)).exitCode() == 0
                 && hostDetail(hostName(host)).getList("unregistered_listeners.port").contains(port)
@@ -237,7 +242,8 @@ class HostAgentsNetnsIT {
                 + "\"path\":\"/\",\"interval\":\"1s\",\"timeout\":\"1s\"}}").post("/ports/allocate").then()
                 .statusCode(200).extract().jsonPath();
         int port = allocated.getInt("allocation.port");
-        Process web = listener(hostB, port);
+        // bound to the host's own address only, not loopback: the agent checks it where it listens
+        Process web = listener(hostB, port, hostB.hostAddress());
         List<String> command = agentCommand(hostB, "node-b", AGENT_KEY);
         command.addAll(List.of("--interval", "1"));
         started.add(hostB.start(work.resolve("agent-checks.log"), command.toArray(String[]::new)));
@@ -252,7 +258,7 @@ class HostAgentsNetnsIT {
         awaitCheck("critical");
         assertFalse(discovered().contains("node-b:" + port), "a critical instance leaves discovery");
 
-        listener(hostB, port);
+        listener(hostB, port, hostB.hostAddress());
         awaitCheck("passing");
         assertTrue(discovered().contains("node-b:" + port), "and comes back when it passes again");
         admin().get("/ports/history?service=checked-web").then().body("type", hasItem("check_critical"));

@@ -5,10 +5,12 @@ import io.sirsi.nexus.wire.HostViews;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,13 +39,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the checks the registry gave the agent (in the answer to its last report) on this host's loopback, each at
- * its interval, and hands the last result of each to the next report. A check the registry no longer names stops;
- * a changed one starts again. Results carry the time they ran, so the registry counts each run once however often
- * the agent reports.
+ * Runs the checks the registry gave the agent (in the answer to its last report) on this host, each at its interval,
+ * and hands the last result of each to the next report. A check the registry no longer names stops; a changed one
+ * starts again. Results carry the time they ran, so the registry counts each run once however often the agent
+ * reports.
  *
- * <p>TCP: a connect to 127.0.0.1 within the timeout is passing, anything else critical. HTTP: a GET of the path on
- * 127.0.0.1 whose status line and body's start (or whole body, when shorter) arrive within the timeout; 2xx is
+ * <p>A check dials its port where the last scan found the port's TCP listener bound ({@link #listening}): a wildcard
+ * listener ({@code 0.0.0.0}, {@code ::}) by loopback, one bound to a single address (a service listening on its
+ * host's own address only, as databases often are) at that address; a port nothing listens on, at 127.0.0.1.
+ *
+ * <p>TCP: a connect within the timeout is passing, anything else critical. HTTP: a GET of the path whose status line
+ * and body's start (or whole body, when shorter) arrive within the timeout; 2xx is
  * passing, 429 (asked to back off: alive) warning, anything else critical. A run that does not finish within its
  * timeout is critical and says it timed out: the timeout bounds the whole run (connect, headers and body), so a
  * service that stalls mid-answer is an outage, not a check that never ends. Output is the outcome and the body's
@@ -56,6 +63,9 @@ public final class CheckRunner implements AutoCloseable {
     /** The registry's limit on a result's output. */
     static final int MAX_OUTPUT = 512;
     private static final int TOO_MANY_REQUESTS = 429;
+    private static final String LOOPBACK_V4 = "127.0.0.1";
+    /** The rank of a listener a check cannot dial: never chosen. */
+    private static final int UNREACHABLE = Integer.MAX_VALUE;
 
     private final Clock clock;
     private final HttpClient http;
@@ -66,6 +76,8 @@ public final class CheckRunner implements AutoCloseable {
     /** The running checks, by allocation; guarded by this runner's monitor, as is each one's schedule. */
     private final Map<UUID, Running> running = new HashMap<>();
     private final Map<UUID, HostReport.CheckResult> results = new ConcurrentHashMap<>();
+    /** Where each port's TCP listener is reached, as the last scan found them; a port not here at 127.0.0.1. */
+    private volatile Map<Integer, String> dialAt = Map.of();
 
     /**
      * One check's schedule: run, wait its interval, run again. Once stopped its run in progress (if any) ends by its
@@ -137,6 +149,67 @@ public final class CheckRunner implements AutoCloseable {
         }));
     }
 
+    /**
+     * Learns from a scan where each port's TCP listener is bound, so that a check dials it there. Of several
+     * listeners on one port: a wildcard first, by 127.0.0.1 ({@code ::} too: Linux's IPv6 wildcard takes IPv4 unless
+     * made IPv6-only, and a host or pod without IPv6 has no {@code ::1}), then one on loopback, then on an IPv4
+     * address, then on an IPv6 one; a link-local one is left out (it needs an interface to be dialled).
+     */
+    public void listening(List<HostReport.Listener> listeners) {
+        Map<Integer, String> best = new HashMap<>();
+        Map<Integer, Integer> bestRank = new HashMap<>();
+        for (HostReport.Listener listener : listeners) {
+            if (!"tcp".equals(listener.protocol())) {
+                continue;
+            }
+            boolean wildcard = "0.0.0.0".equals(listener.address()) || "::".equals(listener.address());
+            String address = wildcard ? LOOPBACK_V4 : unmapped(listener.address());
+            int rank = wildcard ? 0 : rank(address);
+            if (rank < bestRank.getOrDefault(listener.port(), UNREACHABLE)) {
+                best.put(listener.port(), address);
+                bestRank.put(listener.port(), rank);
+            }
+        }
+        dialAt = Map.copyOf(best);
+    }
+
+    /**
+     * An IPv4 address an IPv6 socket is bound to ({@code ::ffff:7f00:2}, as Java binds IPv4 addresses) as IPv4
+     * ({@code 127.0.0.2}); any other as it is.
+     */
+    private static String unmapped(String address) {
+        if (address.startsWith("::ffff:") && address.indexOf('.') < 0) {
+            try {
+                return InetAddress.getByName(address).getHostAddress(); // a literal: no name lookup; Java unmaps it
+            } catch (UnknownHostException notAnAddress) {
+                return address;
+            }
+        }
+        return address;
+    }
+
+    /** A listener's bound to one address: loopback before IPv4 before IPv6; link-local never. */
+    private static int rank(String address) {
+        if (address.startsWith("127.") || "::1".equals(address)) {
+            return 1;
+        }
+        if (address.indexOf(':') < 0) {
+            return 2;
+        }
+        return address.toLowerCase(Locale.ROOT).startsWith("fe80:") ? UNREACHABLE : 3;
+    }
+
+    /** The address a check of this port dials. */
+    private String address(int port) {
+        return dialAt.getOrDefault(port, LOOPBACK_V4);
+    }
+
+    /** The address and port a check of this port dials, as a URL's authority: IPv6 in brackets. */
+    private String authority(int port) {
+        String address = address(port);
+        return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+    }
+
     /** The report with the last result of each running check. */
     public HostReport withResults(HostReport report) {
         List<HostReport.CheckResult> last = new ArrayList<>(results.values());
@@ -156,7 +229,7 @@ public final class CheckRunner implements AutoCloseable {
         String what = "HTTP GET " + order.path() + ": ";
         BodyStart body = new BodyStart();
         CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + order.port() + order.path())).timeout(timeout).GET()
+                        URI.create("http://" + authority(order.port()) + order.path())).timeout(timeout).GET()
                 .header("User-Agent", "sirsi-nexus-agent").build(), body::answered);
         boolean unfinished = true;
         try {
@@ -186,10 +259,12 @@ public final class CheckRunner implements AutoCloseable {
     }
 
     /** A connect bounded by the timeout: {status, output}. */
-    private static String[] tcpConnect(HostViews.CheckOrder order, Duration timeout) {
-        String what = "TCP connect to 127.0.0.1:" + order.port() + ": ";
+    private String[] tcpConnect(HostViews.CheckOrder order, Duration timeout) {
+        String what = "TCP connect to " + authority(order.port()) + ": ";
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", order.port()), (int) timeout.toMillis());
+            // a literal address: no name lookup
+            socket.connect(new InetSocketAddress(InetAddress.getByName(address(order.port())), order.port()),
+                    (int) timeout.toMillis());
             return new String[] {"passing", what + "connected"};
         } catch (SocketTimeoutException stalled) {
             return new String[] {"critical", what + timedOut(timeout)};

@@ -105,7 +105,10 @@ public class AgentCommand implements Callable<Integer> {
         try (CheckRunner checks = new CheckRunner(Clock.systemUTC()); RegistrySession registry = options.session()) {
             // the answer names the checks to run on this host; their results go with the next report
             ReportLoop loop = new ReportLoop(new HostScanner(procRoot, version, Clock.systemUTC(), advertised),
-                    report -> checks.update(send(registry, reportingHost, checks.withResults(report))),
+                    report -> {
+                        checks.listening(report.listeners()); // a check dials its port where it is bound
+                        checks.update(send(registry, reportingHost, checks.withResults(report)));
+                    },
                     Duration.ofSeconds(intervalSeconds), System.err, duration -> Thread.sleep(duration.toMillis()));
             if (reports == 1) {
                 return loop.reportOnce() ? ExitCode.OK.code() : ExitCode.FAILED.code();

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,6 +92,41 @@ class CheckRunnerTest {
             result = runner.run(order(port, "tcp", null));
             assertEquals("critical", result.status());
             assertTrue(result.output().startsWith("TCP connect to 127.0.0.1:" + port), result.output());
+        }
+    }
+
+    /**
+     * A service bound to one address only (here 127.0.0.2, as a database bound to its host's own address) is
+     * checked there, where this host's scan found it: a check at 127.0.0.1 would find nothing and call it critical.
+     */
+    @Test
+    void aCheckDialsItsPortWhereTheScanFoundItsListenerBound() throws Exception {
+        InetAddress own = InetAddress.getByName("127.0.0.2");
+        HttpServer web = HttpServer.create(new InetSocketAddress(own, 0), 0);
+        web.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("ok".getBytes(StandardCharsets.UTF_8));
+            exchange.close();
+        });
+        web.start();
+        try (CheckRunner runner = new CheckRunner(CLOCK); ServerSocket tcp = new ServerSocket(0, 50, own);
+                ServerSocket wildcard = new ServerSocket(0)) {
+            HostViews.CheckOrder tcpCheck = order(tcp.getLocalPort(), "tcp", null);
+            HostViews.CheckOrder httpCheck = order(web.getAddress().getPort(), "http", "/health");
+            assertEquals("critical", runner.run(tcpCheck).status(), "before any scan, at 127.0.0.1: nothing there");
+
+            runner.listening(new HostScanner(Path.of("/proc"), "test", CLOCK, List.of("192.0.2.1")).scan()
+                    .listeners());
+            HostReport.CheckResult result = runner.run(tcpCheck);
+            assertEquals("passing", result.status(), result.output());
+            assertEquals("TCP connect to 127.0.0.2:" + tcp.getLocalPort() + ": connected", result.output());
+            result = runner.run(httpCheck);
+            assertEquals("passing", result.status(), result.output());
+            // a wildcard listener (Java's is IPv6's, which takes IPv4 too) is dialled by IPv4 loopback, as before
+            result = runner.run(order(wildcard.getLocalPort(), "tcp", null));
+            assertEquals("TCP connect to 127.0.0.1:" + wildcard.getLocalPort() + ": connected", result.output());
+        } finally {
+            web.stop(0);
         }
     }
 
