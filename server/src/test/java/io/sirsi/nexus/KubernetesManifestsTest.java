@@ -66,6 +66,26 @@ class KubernetesManifestsTest {
         assertEquals("http", service.at("/spec/ports/0/targetPort").asText());
     }
 
+    /** A selector that matches no pod protects nothing, silently: the replicas' budget and spread select them. */
+    @Test
+    void theReplicasBudgetAndSpreadSelectTheirPods() throws IOException {
+        JsonNode deployment = objects().stream().filter(o -> o.path("kind").asText().equals("Deployment"))
+                .findFirst().orElseThrow();
+        JsonNode podLabels = deployment.at("/spec/template/metadata/labels");
+        JsonNode budget = objects().stream().filter(o -> o.path("kind").asText().equals("PodDisruptionBudget"))
+                .findFirst().orElseThrow();
+        assertSelects(budget.at("/spec/selector/matchLabels"), podLabels, "the PodDisruptionBudget");
+        assertEquals(1, budget.at("/spec/maxUnavailable").asInt(), "one replica at a time");
+        assertSelects(deployment.at("/spec/template/spec/topologySpreadConstraints/0/labelSelector/matchLabels"),
+                podLabels, "the topology spread");
+    }
+
+    private static void assertSelects(JsonNode matchLabels, JsonNode podLabels, String what) {
+        assertFalse(matchLabels.isMissingNode() || matchLabels.isEmpty(), what + " has a selector");
+        matchLabels.fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
+                podLabels.path(label.getKey()).asText(), what + " selects the pods by " + label.getKey()));
+    }
+
     /** The port {@code start} listens on in production (tests run on a random one). */
     private static int productionHttpPort() throws IOException {
         Properties properties = new Properties();
