@@ -88,10 +88,10 @@ export function follow({ after, onEvent, onStatus, onEnd }) {
     /** One line of the stream: a field of the event being read, or the blank line that dispatches it. */
     function field(event, line) {
         if (line === '') {
+            if (event.id !== null) {
+                lastId = event.id; // an id with no data too: a keep-alive saying how far the stream has read
+            }
             if (event.data.length > 0) {
-                if (event.id !== null) {
-                    lastId = event.id;
-                }
                 onEvent(JSON.parse(event.data.join('\n')));
             }
             return { id: null, type: 'message', data: [] };

@@ -2,6 +2,7 @@ package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.get;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.Response;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -109,6 +111,23 @@ class ChangeLogTest {
             Registry.grant("last", "database");
             assertEquals("last", byType.next(1).get(0).service());
             assertEquals(List.of(), byService.pending());
+        }
+    }
+
+    /**
+     * A filtered stream's keep-alive carries, as an id without data, the revision it has read up to: a client that
+     * resumes from its last id then starts after the events its filter passed over, not before them (they may have
+     * been pruned since, which made a quiet service's watch end in a 410).
+     */
+    @Test
+    void aKeepAliveCarriesTheRevisionAFilteredStreamHasReadUpTo() throws Exception {
+        try (EventStream quiet = EventStream.open(baseUrl, "/ports/events?service=quiet", Map.of())) {
+            Registry.grant("busy", "cache");
+            Registry.grant("busier", "cache");
+            long newest = index();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> quiet.lastId() >= newest); // within one 15-s beat
+            assertEquals(List.of(), quiet.pending(), "no event: the filter passed both over");
         }
     }
 

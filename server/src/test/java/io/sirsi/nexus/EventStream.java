@@ -36,6 +36,8 @@ public final class EventStream implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Stream<String> lines;
+    /** The last {@code id} the stream sent, with an event or without one; -1 before any. */
+    private volatile long lastId = -1;
 
     private EventStream(URI uri, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream");
@@ -65,6 +67,9 @@ public final class EventStream implements AutoCloseable {
         try {
             for (String line : (Iterable<String>) lines::iterator) {
                 if (line.isEmpty()) {
+                    if (id != null) {
+                        lastId = id; // an event's, or a keep-alive's with no data: how far the stream has read
+                    }
                     if (data.length() > 0) {
                         events.add(new Event(id == null ? -1 : id, type, JSON.readTree(data.toString())));
                     }
@@ -96,6 +101,11 @@ public final class EventStream implements AutoCloseable {
             received.add(event);
         }
         return received;
+    }
+
+    /** The last {@code id} the stream sent, with an event or in a keep-alive without one; -1 before any. */
+    public long lastId() {
+        return lastId;
     }
 
     /** Events that arrived and were not taken yet, without waiting. */

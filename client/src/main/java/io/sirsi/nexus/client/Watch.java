@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 /**
  * A running watch of {@code /ports/events}: one daemon thread reads the Server-Sent Events and hands each change to
  * its {@link WatchListener}. When the stream breaks it reconnects with {@code Last-Event-ID} set to the last
- * revision delivered (or the revision the stream said it started after), with a growing pause between tries, so no
- * event is lost or repeated. A stream silent for longer than three of the registry's 15-second keep-alives counts
+ * revision delivered (or the revision the stream said it started after, or that a keep-alive said the watch had read
+ * up to, past events its filter passed over), with a growing pause between tries, so no event is lost or repeated. A stream silent for longer than three of the registry's 15-second keep-alives counts
  * as broken. {@link #close()} stops it.
  */
 public final class Watch implements AutoCloseable {
@@ -59,7 +59,10 @@ public final class Watch implements AutoCloseable {
         return this;
     }
 
-    /** The revision of the last event delivered, or the one the stream started after; empty before either. */
+    /**
+     * The revision of the last event delivered, or the one the stream started after or a keep-alive said it had read
+     * up to, if later; empty before any.
+     */
     public OptionalLong lastRevision() {
         long revision = lastRevision;
         return revision < 0 ? OptionalLong.empty() : OptionalLong.of(revision);
@@ -183,6 +186,8 @@ public final class Watch implements AutoCloseable {
             if (line.isEmpty()) {
                 if (data.length() > 0) {
                     deliver(id, data.toString());
+                } else if (id != null) {
+                    progressed(id);
                 }
                 id = null;
                 type = null;
@@ -206,6 +211,21 @@ public final class Watch implements AutoCloseable {
         }
         LOG.log(Level.DEBUG, "event stream ended after revision {0} (last event type {1})",
                 String.valueOf(lastRevision), type);
+    }
+
+    /**
+     * An id with no data: the registry's keep-alive saying how far the watch has read, past events the filter passed
+     * over. Resuming from there never asks for them again (the log may have pruned them since).
+     */
+    private void progressed(String id) {
+        try {
+            long readUpTo = Long.parseLong(id);
+            if (readUpTo > lastRevision) {
+                lastRevision = readUpTo;
+            }
+        } catch (NumberFormatException notOurs) {
+            LOG.log(Level.DEBUG, "ignored an event stream id that is no revision: {0}", id);
+        }
     }
 
     private void deliver(String id, String data) throws IOException {

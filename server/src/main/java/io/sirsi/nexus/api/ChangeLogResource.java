@@ -141,9 +141,14 @@ public class ChangeLogResource {
                     .data(data).build());
         }
 
+        /**
+         * A comment, and the revision read up to as the event's {@code id} with no data: an EventSource (and the
+         * client library) takes the id as its last event id without dispatching an event, as etcd's progress notify,
+         * so a filtered watch resumes after the events it passed over, never from before them (they may be pruned).
+         */
         @Override
-        public boolean keepAlive() {
-            return send(sse.newEventBuilder().comment("keep-alive").build());
+        public boolean keepAlive(long readUpTo) {
+            return send(sse.newEventBuilder().comment("keep-alive").id(Long.toString(readUpTo)).build());
         }
 
         @Override

@@ -28,8 +28,12 @@ public final class ChangeFeed {
     public interface Watcher {
         boolean deliver(ChangeEvent event);
 
-        /** Called when nothing was delivered for a while, so that idle connections stay open (SSE comments). */
-        boolean keepAlive();
+        /**
+         * Called when nothing was delivered for a while, so that idle connections stay open (SSE comments), with the
+         * revision the watch has read up to: events its filter passed over are behind it, so a client that resumes
+         * from there (SSE's {@code id}) does not ask for them again, which the log may have pruned meanwhile.
+         */
+        boolean keepAlive(long readUpTo);
 
         /** The watch ended: the watcher was too slow, the registry is closing, or the revision was pruned. */
         void ended(String why);
@@ -250,7 +254,7 @@ public final class ChangeFeed {
         }
         if (System.nanoTime() - watch.lastSent > keepAlive.toNanos()) {
             watch.lastSent = System.nanoTime();
-            return watch.watcher.keepAlive();
+            return watch.watcher.keepAlive(watch.cursor);
         }
         return true;
     }

@@ -76,6 +76,41 @@ class WatchIT {
     }
 
     /**
+     * A filtered watch's position moves past the events its filter passes over, with the registry's keep-alives: a
+     * resume asks for nothing the log may have pruned since. (It resumed from its last event, however old: a watch of
+     * a quiet service ended in a 410 once a week of retention, or a million other events, had passed.)
+     */
+    @Test
+    void aFilteredWatchReadsPastTheEventsItsFilterPassesOver() throws Exception {
+        try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("watch-progress"),
+                RegistryProcess.freePort());
+                SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(registry.url()).build()) {
+            List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+            List<Long> connections = new CopyOnWriteArrayList<>();
+            try (Watch watch = client.watch(WatchOptions.fromNow().withService("quiet"), new WatchListener() {
+                @Override
+                public void onEvent(ChangeEvent event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void onConnected(long afterRevision) {
+                    connections.add(afterRevision);
+                }
+            })) {
+                await().atMost(PATIENCE).until(() -> !connections.isEmpty());
+                long started = connections.get(0);
+                Allocation busy = client.allocate(AllocationRequest.of("busy", "cache"));
+                client.release(busy.allocationId());
+
+                // the next keep-alive (every 15 s) says the watch has read both
+                await().atMost(PATIENCE).until(() -> watch.lastRevision().getAsLong() >= started + 2);
+                assertTrue(events.isEmpty(), "the filter passed both over: " + events);
+            }
+        }
+    }
+
+    /**
      * What a CLI needs to say what a watch does: each event's JSON as the registry sent it, and each try to reconnect
      * with its pause, which grows while the registry stays away.
      */
