@@ -69,7 +69,8 @@ class ApiKeysTest {
         given().header("X-API-Key", WRITER_KEY).post("/ports/heartbeat/" + id).then().statusCode(200);
         bearer(READER_KEY).get("/ports/service/keyed").then().statusCode(200);
         problem(bearer(WRITER_KEY).post("/ports/cleanup"), 403, "forbidden")
-                .body("detail", containsString("cleanup needs admin"));
+                .body("detail", containsString("cleanup and a host's maintenance (drain or undrain with host) need"
+                        + " admin"));
         bearer(WRITER_KEY).contentType(ContentType.JSON).body("{\"allocation_id\":\"" + id + "\"}")
                 .post("/ports/release").then().statusCode(200);
     }
@@ -82,6 +83,26 @@ class ApiKeysTest {
         bearer(ADMIN_KEY).contentType(ContentType.JSON).body("{\"allocation_id\":\"" + id + "\"}")
                 .post("/ports/release").then().statusCode(200);
         bearer(ADMIN_KEY).get("/ports/directory").then().statusCode(200);
+    }
+
+    /** A service drains its own allocation with its writer key; a whole host's maintenance is an operator's act. */
+    @Test
+    void aWriterDrainsAnAllocationButOnlyAnAdminDrainsAHost() {
+        String id = bearer(WRITER_KEY).contentType(ContentType.JSON).body(ALLOCATE).post("/ports/allocate").then()
+                .statusCode(200).extract().path("allocation.allocation_id");
+        String allocation = "{\"allocation_id\":\"" + id + "\"}";
+        bearer(WRITER_KEY).contentType(ContentType.JSON).body(allocation).post("/ports/drain").then().statusCode(200);
+        bearer(WRITER_KEY).contentType(ContentType.JSON).body(allocation).post("/ports/undrain").then()
+                .statusCode(200);
+        String host = "{\"host\":\"keyed-maintenance\"}";
+        for (String path : new String[] {"/ports/drain", "/ports/undrain"}) {
+            problem(bearer(WRITER_KEY).contentType(ContentType.JSON).body(host).post(path), 403, "forbidden")
+                    .body("detail", containsString("a host's maintenance (drain or undrain with host) need admin"));
+        }
+        bearer(ADMIN_KEY).contentType(ContentType.JSON).body(host).post("/ports/drain").then().statusCode(200);
+        bearer(ADMIN_KEY).contentType(ContentType.JSON).body(host).post("/ports/undrain").then().statusCode(200);
+        bearer(WRITER_KEY).contentType(ContentType.JSON).body(allocation).post("/ports/release").then()
+                .statusCode(200);
     }
 
     @Test

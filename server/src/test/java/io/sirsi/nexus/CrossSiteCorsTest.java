@@ -3,34 +3,36 @@ package io.sirsi.nexus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.io.IOException;
-import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** An origin that {@code quarkus.http.cors.origins} lets in may change the registry; others CORS refuses. */
+/**
+ * An origin that {@code quarkus.http.cors.origins} lets in may change the registry, with a key; others CORS refuses.
+ * (CORS without keys is refused at start: {@code CliProcessIT}.)
+ */
 @QuarkusTest
-@TestProfile(CrossSiteCorsTest.Dashboard.class)
+@TestProfile(ApiKeysProfile.class)
 class CrossSiteCorsTest {
 
-    /** A dashboard on another origin. */
-    public static class Dashboard implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.http.cors.enabled", "true",
-                    "quarkus.http.cors.origins", "https://dashboard.example");
-        }
-    }
+    private static final String WRITER = "Authorization: Bearer " + ApiKeysProfile.WRITER_KEY + "\r\n";
 
     @Test
     void aCorsOriginMayPostAndAnotherMayNot() throws IOException {
-        String id = Registry.allocate("cors-target", "custom").statusCode(200).extract()
-                .path("allocation.allocation_id");
-        assertEquals(200, CrossSiteRequestsTest.send("POST", "/ports/heartbeat/" + id, CrossSiteRequestsTest.host()
-                + "Origin: https://dashboard.example\r\n", "").status());
-        assertEquals(403, CrossSiteRequestsTest.send("POST", "/ports/heartbeat/" + id, CrossSiteRequestsTest.host()
+        RawHttp.Answer allocated = CrossSiteRequestsTest.send("POST", "/ports/allocate", CrossSiteRequestsTest.host()
+                + WRITER + "Content-Type: application/json\r\n",
+                "{\"service_name\":\"cors-target\",\"service_type\":\"custom\"}");
+        assertEquals(200, allocated.status(), allocated.body());
+        Matcher id = Pattern.compile("\"allocation_id\":\"([0-9a-f-]+)\"").matcher(allocated.body());
+        id.find();
+        String heartbeat = "/ports/heartbeat/" + id.group(1);
+        assertEquals(200, CrossSiteRequestsTest.send("POST", heartbeat, CrossSiteRequestsTest.host() + WRITER
+                + "Origin: " + ApiKeysProfile.DASHBOARD + "\r\n", "").status());
+        assertEquals(403, CrossSiteRequestsTest.send("POST", heartbeat, CrossSiteRequestsTest.host() + WRITER
                 + "Origin: https://evil.example\r\n", "").status());
-        Registry.release(id).statusCode(200);
+        assertEquals(200, CrossSiteRequestsTest.send("POST", "/ports/release", CrossSiteRequestsTest.host() + WRITER
+                + "Content-Type: application/json\r\n", "{\"allocation_id\":\"" + id.group(1) + "\"}").status());
     }
 }

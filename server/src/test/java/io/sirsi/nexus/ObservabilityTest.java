@@ -97,6 +97,16 @@ class ObservabilityTest {
                 "sirsi_allocations_conflicts_total{reason=\"port_unavailable\"}"));
     }
 
+    /** Every conflict reason is a series from the start: one that appears at its first count loses it to rate(). */
+    @Test
+    void everyConflictReasonIsExportedBeforeItsFirstConflict() {
+        Map<String, Double> scraped = Metrics.scrape();
+        for (String reason : new String[] {"range_exhausted", "port_unavailable", "service_conflict"}) {
+            assertTrue(scraped.containsKey("sirsi_allocations_conflicts_total{reason=\"" + reason + "\"}"),
+                    reason + " in " + scraped.keySet());
+        }
+    }
+
     /**
      * The store writer's meters follow its commits: every change a commit carried is a change counted, each commit
      * is one in the histogram and the group-size summary, and the writer's busy time grows with them.

@@ -5,7 +5,9 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -51,8 +53,13 @@ class StaleReadsTest {
                 .header("X-Sirsi-Instances", "1").header("X-Sirsi-Lag", lag()).body("host", equalTo("node-a"));
         given().get("/ports/instances/orders?stale").then().statusCode(200).header("X-Sirsi-Lag", lag())
                 .body("$", hasSize(2));
-        given().get("/ports/service/ghost?stale").then().statusCode(404).body("detail", containsString("ghost"));
-        given().get("/ports/instances/ghost?stale").then().statusCode(404);
+        // a 404 says how stale it may be too: "not registered" and "not seen yet" differ by the revision
+        for (String notFound : new String[] {"/ports/service/ghost?stale", "/ports/service/ghost?stale&host=node-a",
+            "/ports/instances/ghost?stale"}) {
+            given().get(notFound).then().statusCode(404).contentType(startsWith("application/problem+json"))
+                    .body("detail", containsString("ghost")).header("X-Sirsi-Lag", lag())
+                    .header("X-Sirsi-Revision", notNullValue());
+        }
     }
 
     @Test

@@ -211,10 +211,8 @@ public class DirectRoutes {
         if (stale) {
             answer(context, Budget.READS, new Call<>(() -> CompletableFuture.completedStage(
                     registry.instancesStale(name)), (read, response) -> {
-                byte[] json = PortsResource.serviceAnswer(registry, written, name, null, read.answer(),
-                        response::putHeader);
-                StaleReads.headers(read, response::putHeader);
-                return json;
+                StaleReads.headers(read, response::putHeader); // first: a 404 needs them most (not yet seen?)
+                return PortsResource.serviceAnswer(registry, written, name, null, read.answer(), response::putHeader);
             }));
             return;
         }

@@ -1,5 +1,7 @@
 package io.sirsi.nexus.api;
 
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.sirsi.nexus.api.ratelimit.WriteLimited;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Durations;
@@ -46,9 +48,22 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class DrainResource {
 
     private final PortRegistry registry;
+    private final SecurityIdentity identity;
 
-    public DrainResource(PortRegistry registry) {
+    public DrainResource(PortRegistry registry, SecurityIdentity identity) {
         this.registry = registry;
+        this.identity = identity;
+    }
+
+    /**
+     * A host's maintenance is an operator's act, as Consul asks node rights for a node's maintenance and service
+     * rights for a service's: it stops new allocations on the whole host. A service drains its own allocation with the
+     * writer key it allocated with; a host needs admin.
+     */
+    private void requireAdminForHost() {
+        if (!identity.hasRole(Role.Names.ADMIN)) {
+            throw new ForbiddenException("a host's maintenance (drain or undrain with host) needs role admin");
+        }
     }
 
     @POST
@@ -75,6 +90,7 @@ public class DrainResource {
             return registry.drain(AllocationIds.parse(body.allocationId()), drainFor, reason)
                     .thenApply(DrainReply::ofAllocation);
         }
+        requireAdminForHost();
         return registry.drainHost(body.host(), drainFor, reason).thenApply(DrainReply::ofHost);
     }
 
@@ -96,6 +112,7 @@ public class DrainResource {
             return registry.undrain(AllocationIds.parse(body.allocationId()))
                     .thenApply(active -> Responses.Done.of("Undrained: offered by discovery again"));
         }
+        requireAdminForHost();
         String host = registry.host(Optional.of(body.host()));
         return registry.undrainHost(host).thenApply(undrained -> Responses.Done.of("Host " + host
                 + " out of maintenance; undrained " + undrained.size() + (undrained.size() == 1 ? " allocation"

@@ -19,6 +19,7 @@ import io.sirsi.nexus.wire.AllocationIds;
 import io.sirsi.nexus.wire.AllocationView;
 import io.sirsi.nexus.wire.HostReport;
 import io.sirsi.nexus.wire.Problem;
+import io.sirsi.nexus.wire.ProblemWriter;
 import io.sirsi.nexus.wire.ReleaseRequest;
 import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.wire.ScaleBody;
@@ -55,7 +56,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * The spec's REST API. Thin: parses, asks the {@link PortRegistry}, shapes the answer. Reading needs role
@@ -86,10 +86,12 @@ public class PortsResource {
 
     private final PortRegistry registry;
     private final WrittenAnswers written;
+    private final ProblemWriter problems;
 
-    public PortsResource(PortRegistry registry, WrittenAnswers written) {
+    public PortsResource(PortRegistry registry, WrittenAnswers written, ProblemWriter problems) {
         this.registry = registry;
         this.written = written;
+        this.problems = problems;
     }
 
     @POST
@@ -216,8 +218,8 @@ public class PortsResource {
         if (StaleReads.asked(uri)) {
             StaleRead<List<Allocation>> read = on == null ? registry.instancesStale(serviceName)
                     : StaleReads.listed(registry.byNameStale(serviceName, on));
-            return CompletableFuture.completedStage(StaleReads.headers(serviceAnswer(serviceName, on,
-                    read.answer()), read).build());
+            return CompletableFuture.completedStage(StaleReads.answer(read,
+                    () -> serviceAnswer(serviceName, on, read.answer()), problems));
         }
         CompletionStage<List<Allocation>> found = on == null ? registry.instances(serviceName)
                 : registry.byName(serviceName, on).thenApply(one -> one.stream().toList());
@@ -251,18 +253,19 @@ public class PortsResource {
                     + " filters.")
     @APIResponse(responseCode = "404", description = "The service has no instance anywhere",
             content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    public CompletionStage<RestResponse<List<AllocationView>>> instances(
-            @PathParam("service_name") String serviceName, @QueryParam("status") String status,
-            @Context UriInfo uri) {
+    @APIResponse(responseCode = "200", description = "The service's instances",
+            content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = AllocationView.class)))
+    public CompletionStage<Response> instances(@PathParam("service_name") String serviceName,
+            @QueryParam("status") String status, @Context UriInfo uri) {
         ServiceNames.require(serviceName);
         Predicate<Allocation> wanted = withStatus(status);
         if (StaleReads.asked(uri)) {
             StaleRead<List<Allocation>> read = registry.instancesStale(serviceName);
-            return CompletableFuture.completedStage(StaleReads.headers(RestResponse.ResponseBuilder.ok(
-                    instancesAnswer(serviceName, wanted, read.answer())), read).build());
+            return CompletableFuture.completedStage(StaleReads.answer(read,
+                    () -> Response.ok(instancesAnswer(serviceName, wanted, read.answer())), problems));
         }
-        return registry.instances(serviceName).thenApply(instances -> RestResponse.ok(
-                instancesAnswer(serviceName, wanted, instances)));
+        return registry.instances(serviceName).thenApply(instances -> Response.ok(
+                instancesAnswer(serviceName, wanted, instances)).build());
     }
 
     private List<AllocationView> instancesAnswer(String serviceName, Predicate<Allocation> wanted,
@@ -384,8 +387,10 @@ public class PortsResource {
                             + (dark.isEmpty() ? "" : "; dark hosts (their agents stopped reporting): "
                             + String.join(", ", dark)), dark)).build();
         } catch (StoreUnavailableException e) {
+            // the index holds them while the store is down (lookups still answer): not 0, unless still starting
+            int held = registry.isOpen() ? registry.stats().total() : 0;
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
-                    .entity(new Responses.Health("unhealthy", "down", 0, uptime, timeout,
+                    .entity(new Responses.Health("unhealthy", "down", held, uptime, timeout,
                             registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage(),
                             registry.agents().darkHosts())).build();
         }

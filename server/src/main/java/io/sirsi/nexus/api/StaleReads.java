@@ -1,13 +1,17 @@
 package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.registry.Allocation;
+import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.StaleRead;
+import io.sirsi.nexus.wire.ProblemWriter;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import org.jboss.resteasy.reactive.RestResponse;
+import java.util.function.Supplier;
 
 /**
  * The {@code stale} read mode of the lookups by name (Consul's {@code ?stale}, etcd's serializable reads):
@@ -40,9 +44,20 @@ final class StaleReads {
         return new StaleRead<>(read.answer().stream().toList(), read.revision(), read.lag());
     }
 
-    static Response.ResponseBuilder headers(Response.ResponseBuilder answer, StaleRead<?> read) {
-        headers(read, answer::header);
-        return answer;
+    /**
+     * The answer, with the read's headers; a lookup that finds nothing is its 404 problem with them too, which is
+     * when a client needs them most: "not registered" and "not seen yet" differ by the revision.
+     */
+    static Response answer(StaleRead<?> read, Supplier<Response.ResponseBuilder> answer, ProblemWriter problems) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers(read, headers::put);
+        try {
+            Response.ResponseBuilder found = answer.get();
+            headers.forEach(found::header);
+            return found.build();
+        } catch (NotRegisteredException notFound) {
+            return problems.response(Problems.of(notFound), headers);
+        }
     }
 
     /** The revision and lag headers, given to {@code header} ({@link DirectRoutes} sets them on its response). */
@@ -51,8 +66,4 @@ final class StaleReads {
         header.accept(LAG, Long.toString(read.lag().toMillis()));
     }
 
-    static <T> RestResponse.ResponseBuilder<T> headers(RestResponse.ResponseBuilder<T> answer, StaleRead<?> read) {
-        headers(read, answer::header);
-        return answer;
-    }
 }

@@ -208,9 +208,16 @@ final class ChangeLogCommands {
                 description = "At most N events, 1 to 1000 (default: ${DEFAULT-VALUE}).")
         int limit;
 
+        /** The window's start; one reaching before the log's earliest time (1970) is all of it, not a refusal. */
+        private static Instant since(Duration window) {
+            Instant now = Instant.now();
+            Instant earliest = io.sirsi.nexus.registry.HistoryQuery.EARLIEST;
+            return window.compareTo(Duration.between(earliest, now)) >= 0 ? earliest : now.minus(window);
+        }
+
         @Override
         protected int run(SirsiNexusClient registry) {
-            Instant from = since == null ? null : Instant.now().minus(Arguments.duration("--since", since));
+            Instant from = since == null ? null : since(Arguments.duration("--since", since));
             HistoryQuery query = new HistoryQuery(Arguments.serviceName("--service", service),
                     Arguments.port("--port", port), Arguments.host("--host", host),
                     Arguments.serviceType("--type", type), from, null,

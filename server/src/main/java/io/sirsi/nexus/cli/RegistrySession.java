@@ -6,6 +6,8 @@ import io.sirsi.nexus.client.SirsiNexusClient;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
@@ -125,6 +127,9 @@ final class RegistrySession implements AutoCloseable {
         if ("http".equals(base.getScheme()) && says(cause, "header parser received no bytes")) {
             return "the connection closed without an answer; if the registry serves TLS on this port, use https://"
                     + " in --url";
+        }
+        if (has(cause, CertificateExpiredException.class) || has(cause, CertificateNotYetValidException.class)) {
+            return "TLS failed, the registry's certificate is out of date (" + innermost(cause) + "); renew it";
         }
         if (has(cause, SSLException.class)) {
             return "TLS failed, the registry's certificate cannot be verified (" + innermost(cause) + "); give the CA"

@@ -122,6 +122,9 @@ public class DnsServer {
             throw new IllegalArgumentException("sirsi.dns.tcp-timeout (" + config.tcpTimeout() + ") and"
                     + " sirsi.dns.max-tcp-connections (" + config.maxTcpConnections() + ") must be above 0");
         }
+        if (config.ttl().isNegative()) {
+            throw new IllegalArgumentException("sirsi.dns.ttl must be 0s or more, got " + config.ttl());
+        }
         HostAddressBook addresses = HostAddressBook.of(config.hostAddresses(), directory::reportedAddresses);
         QueryHandler handler = new QueryHandler(new ZoneAnswers(directory, addresses, zone,
                 config.ttl().toSeconds()), clients, observer);

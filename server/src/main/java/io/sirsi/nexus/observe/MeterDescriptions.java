@@ -15,8 +15,10 @@ import java.util.Map;
 public class MeterDescriptions {
 
     private static final Map<String, String> DESCRIPTIONS = Map.of(
-            "sirsi.allocations.granted", "Allocations granted (new ones, not a service asking again), by service type",
-            "sirsi.allocations.released", "Allocations released by their service",
+            "sirsi.allocations.granted", "Allocations granted (new ones, not a service asking again), by service type"
+                    + " and host",
+            "sirsi.allocations.released", "Allocations released: by their service, or by the registry (a drain's"
+                    + " end, a move off an avoided port, an agent's not-listening release)",
             "sirsi.heartbeats", "Heartbeats received",
             "sirsi.allocations.expired", "Expired allocations removed by cleanup, freeing their ports",
             "sirsi.allocations.conflicts", "Allocations refused with a conflict, by reason",

@@ -68,7 +68,8 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
     private final Counter released;
     /** Expired allocations removed by cleanup (the name predates the {@code expired} event). */
     private final Counter removedExpired;
-    private final Map<RegistryObserver.Conflict, Counter> conflicts = new ConcurrentHashMap<>();
+    /** Every reason from the start, at 0: a counter that appears with its first increment loses it to rate(). */
+    private final Map<RegistryObserver.Conflict, Counter> conflicts = new EnumMap<>(RegistryObserver.Conflict.class);
     /** The store writer's commits: how long each took, how many events each carried, and how busy the writer is. */
     private final Timer commits;
     private final DistributionSummary commitEvents;
@@ -112,6 +113,10 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
         this.heartbeats = meters.counter("sirsi.heartbeats");
         this.released = meters.counter("sirsi.allocations.released");
         this.removedExpired = meters.counter("sirsi.allocations.expired");
+        for (RegistryObserver.Conflict conflict : RegistryObserver.Conflict.values()) {
+            conflicts.put(conflict, meters.counter("sirsi.allocations.conflicts", "reason",
+                    conflict.name().toLowerCase(java.util.Locale.ROOT)));
+        }
         this.commits = Timer.builder("sirsi.store.commit")
                 .description("Store transactions of the registry's writer, each committing one group of changes,"
                         + " from their start to the end of their commit (fsync included)")
@@ -164,8 +169,7 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
 
     @Override
     public void refused(RegistryObserver.Conflict reason) {
-        conflicts.computeIfAbsent(reason, conflict -> meters.counter("sirsi.allocations.conflicts", "reason",
-                conflict.name().toLowerCase(java.util.Locale.ROOT))).increment();
+        conflicts.get(reason).increment();
     }
 
     private void noteUsed(String host) {
@@ -238,7 +242,7 @@ public class RegistryMeters implements MeterBinder, RegistryObserver {
             for (AllocationStatus status : AllocationStatus.values()) {
                 gauges.add(Gauge.builder("sirsi.allocations", this,
                                 binder -> binder.snapshot().count(host, type, status))
-                        .description("Allocations holding a port, by status and service type")
+                        .description("Allocations holding a port, by status, service type and host")
                         .tag("type", type.wireName()).tag("status", status.label()).tag("host", host)
                         .register(meters));
             }

@@ -79,6 +79,7 @@ public class PortRegistry {
 
     public PortRegistry(AllocationStore store, RegistryConfig config, ServiceTypes types, RegistryObserver observer,
             InstantSource clock) {
+        ConfigBounds.check(config);
         this.store = store;
         this.config = config;
         this.observer = observer;

@@ -95,6 +95,11 @@ class ChangeLogCliIT {
             Cli.Run bad = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "history", "--since", "soon");
             assertEquals(2, bad.exitCode());
             assertThat(bad.err(), containsString("invalid --since 'soon'"));
+            // a window reaching before 1970 is all of the log, not a time the registry refuses
+            Cli.Run all = Cli.run(Map.of("SIRSI_NEXUS_URL", registry.url()), "ports", "history", "--since",
+                    "100000d", "--service", "watched", "-o", "json");
+            assertEquals(0, all.exitCode(), all.err());
+            assertEquals(types.size(), JSON.readTree(all.out()).size(), all.out());
         } finally {
             watch.destroyForcibly();
             registry.close();

@@ -96,6 +96,17 @@ class CliProcessIT {
                         + ":<host>"));
         assertThat(failedStart(Map.of("SIRSI_RATE_LIMIT_BURST", "0")),
                 containsString("cannot start: sirsi.rate-limit.burst must be at least 1, got 0"));
+        // settings the configuration reads but cannot judge: a negative timeout expired every allocation at once
+        assertThat(failedStart(Map.of("SIRSI_PORTS_HEARTBEAT_TIMEOUT", "-5s")),
+                containsString("cannot start: sirsi.ports.heartbeat-timeout must be more than 0s, got -5s"));
+        assertThat(failedStart(Map.of("SIRSI_PORTS_SELF_PRESERVATION_THRESHOLD", "-0.5")), containsString(
+                "cannot start: sirsi.ports.self-preservation.threshold must be a share from 0 to 1"));
+        assertThat(failedStart(Map.of("SIRSI_PORTS_RESERVED_PORTS", "0,70000")),
+                containsString("cannot start: sirsi.ports.reserved-ports must be ports from 1 to 65535, got "));
+        // without keys every local client is admin: a page of a CORS origin in a browser here would be too
+        assertThat(failedStart(Map.of("QUARKUS_HTTP_CORS_ENABLED", "true", "QUARKUS_HTTP_CORS_ORIGINS",
+                "https://dashboard.example")), containsString("cannot start: quarkus.http.cors.enabled=true needs API"
+                        + " keys (sirsi.auth.keys.*)"));
     }
 
     @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.testing.SelfSignedCertificate;
+import java.io.IOException;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +74,38 @@ class TlsIT {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
             server.destroyForcibly();
+        }
+    }
+
+    /**
+     * A certificate given with --cacert is trusted, not its dates: one that expired is refused (PKIX does not date the
+     * trust anchor, and a self-signed certificate is its own). The server is openssl's, serving the expired one.
+     */
+    @Test
+    void anExpiredCertificateIsRefusedThoughGivenWithCacert() throws Exception {
+        Path dir = Files.createTempDirectory("sirsi-nexus-tls-expired");
+        SelfSignedCertificate expired = SelfSignedCertificate.expired(dir);
+        int port = RegistryProcess.freePort();
+        Process server = new ProcessBuilder("openssl", "s_server", "-quiet", "-www", "-accept", "127.0.0.1:" + port,
+                "-cert", expired.cert().toString(), "-key", expired.key().toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("s_server.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                try (Socket probe = new Socket("127.0.0.1", port)) {
+                    return true;
+                } catch (IOException notYet) {
+                    return false;
+                }
+            });
+            Cli.Run refused = Cli.run(Map.of(), "ports", "stats", "--url", "https://127.0.0.1:" + port, "--cacert",
+                    expired.cert().toString());
+            assertEquals(6, refused.exitCode(), refused.err());
+            assertEquals(1, refused.err().lines().count(), refused.err());
+            assertThat(refused.err(), containsString("out of date"));
+            assertThat(refused.err(), containsString("expired at 2021-01-01T00:00:00Z"));
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

@@ -64,6 +64,13 @@ public class CrossSiteRequests {
                 .collect(Collectors.toUnmodifiableSet());
         this.corsOrigins = corsEnabled ? corsOrigins.orElse(List.of()).stream().map(CrossSiteRequests::lowerCase)
                 .collect(Collectors.toUnmodifiableSet()) : Set.of();
+        if (corsEnabled && !keys.configured()) {
+            // without keys every loopback client is admin: a page of an allowed origin, open in the browser of an
+            // operator on the registry's machine, would change it with that browser's loopback
+            throw new IllegalArgumentException("quarkus.http.cors.enabled=true needs API keys (sirsi.auth.keys.*):"
+                    + " without them every client on this machine acts as admin, so a page of an allowed origin open"
+                    + " in a browser here could change the registry; configure keys, or leave CORS off");
+        }
     }
 
     void register(@Observes Filters filters) {

@@ -30,7 +30,8 @@ public class SecurityProblems {
             + "'X-API-Key: <key>'";
     static final String TWO_KEYS = "the Authorization and X-API-Key headers hold different keys; send one key";
     static final String ROLES = "/q/metrics needs role metrics (or any higher); reads need reader; allocate, "
-            + "release and heartbeat need writer; cleanup needs admin; a host agent's report needs agent.";
+            + "release, heartbeat, scale and an allocation's drain need writer; cleanup and a host's maintenance"
+            + " (drain or undrain with host) need admin; a host agent's report needs agent.";
     static final String EMPTY_KEY = "the API key is empty; " + HOW_TO_SEND;
     /** The challenge header value that goes with every 401. */
     public static final String CHALLENGE = "Bearer realm=\"sirsi-nexus\"";

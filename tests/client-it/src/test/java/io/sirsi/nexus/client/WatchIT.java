@@ -24,6 +24,28 @@ class WatchIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
+    /** What a watch told its listener: each event, each connection (after which revision), each break. */
+    private static final class Recorder implements WatchListener {
+        final List<ChangeEvent> events = new CopyOnWriteArrayList<>();
+        final List<Long> connections = new CopyOnWriteArrayList<>();
+        final List<Throwable> breaks = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onEvent(ChangeEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void onConnected(long afterRevision) {
+            connections.add(afterRevision);
+        }
+
+        @Override
+        public void onDisconnected(Throwable cause) {
+            breaks.add(cause);
+        }
+    }
+
     @Test
     void aWatchResumesAfterARegistryRestartLosingAndRepeatingNothing() throws Exception {
         Path data = Files.createTempDirectory("watch-restart");
@@ -31,25 +53,11 @@ class WatchIT {
         RegistryProcess first = RegistryProcess.start(data, port);
         SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(first.url()).build();
         client.allocate(AllocationRequest.of("unwatched", "cache")); // filtered out
-        List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-        List<Long> connections = new CopyOnWriteArrayList<>();
-        List<Throwable> breaks = new CopyOnWriteArrayList<>();
-        try (Watch watch = client.watch(WatchOptions.fromNow().withService("watched"), new WatchListener() {
-            @Override
-            public void onEvent(ChangeEvent event) {
-                events.add(event);
-            }
-
-            @Override
-            public void onConnected(long afterRevision) {
-                connections.add(afterRevision);
-            }
-
-            @Override
-            public void onDisconnected(Throwable cause) {
-                breaks.add(cause);
-            }
-        })) {
+        Recorder recorded = new Recorder();
+        List<ChangeEvent> events = recorded.events;
+        List<Long> connections = recorded.connections;
+        List<Throwable> breaks = recorded.breaks;
+        try (Watch watch = client.watch(WatchOptions.fromNow().withService("watched"), recorded)) {
             await().atMost(PATIENCE).until(() -> !connections.isEmpty());
             Allocation a = client.allocate(AllocationRequest.of("watched", "grpc").withHost("h1"));
             client.allocate(AllocationRequest.of("watched", "grpc").withHost("h2"));
@@ -85,27 +93,16 @@ class WatchIT {
         try (RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("watch-progress"),
                 RegistryProcess.freePort());
                 SirsiNexusClient client = SirsiNexusClient.builder().baseUrls(registry.url()).build()) {
-            List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-            List<Long> connections = new CopyOnWriteArrayList<>();
-            try (Watch watch = client.watch(WatchOptions.fromNow().withService("quiet"), new WatchListener() {
-                @Override
-                public void onEvent(ChangeEvent event) {
-                    events.add(event);
-                }
-
-                @Override
-                public void onConnected(long afterRevision) {
-                    connections.add(afterRevision);
-                }
-            })) {
-                await().atMost(PATIENCE).until(() -> !connections.isEmpty());
-                long started = connections.get(0);
+            Recorder recorded = new Recorder();
+            try (Watch watch = client.watch(WatchOptions.fromNow().withService("quiet"), recorded)) {
+                await().atMost(PATIENCE).until(() -> !recorded.connections.isEmpty());
+                long started = recorded.connections.get(0);
                 Allocation busy = client.allocate(AllocationRequest.of("busy", "cache"));
                 client.release(busy.allocationId());
 
                 // the next keep-alive (every 15 s) says the watch has read both
                 await().atMost(PATIENCE).until(() -> watch.lastRevision().getAsLong() >= started + 2);
-                assertTrue(events.isEmpty(), "the filter passed both over: " + events);
+                assertTrue(recorded.events.isEmpty(), "the filter passed both over: " + recorded.events);
             }
         }
     }
