@@ -14,9 +14,13 @@ public enum ExitCode {
     FAILED(1, "unexpected answer from the registry"),
     /** The command line itself is wrong: picocli's usage errors, and every value the CLI checks before sending. */
     USAGE(2, "usage error"),
-    NOT_FOUND(3, "not found (allocation, service or port)"),
-    /** The port is taken, the range is exhausted, or the service's existing allocation stands in the way. */
-    CONFLICT(4, "conflict (port taken, range exhausted)"),
+    /** Not found; a revision the change log no longer keeps (410) too: a watch's or history's start, gone. */
+    NOT_FOUND(3, "not found (allocation, service, port, or a revision no longer kept)"),
+    /**
+     * The port is taken, the range is exhausted, the service's existing allocation stands in the way, or the state
+     * refuses the request (a drain of what cannot drain, a revision the log has not reached).
+     */
+    CONFLICT(4, "conflict (port taken, range exhausted, a state that refuses the request)"),
     /** The registry rejected the request as invalid (400, 413, 415). */
     INVALID(5, "invalid input rejected by the registry"),
     /**
@@ -57,7 +61,7 @@ public enum ExitCode {
         return switch (status) {
             case 400, 413, 415, 422 -> INVALID;
             case 401, 403 -> UNAUTHORISED;
-            case 404 -> NOT_FOUND;
+            case 404, 410 -> NOT_FOUND;
             case 409 -> CONFLICT;
             case 429 -> RATE_LIMITED;
             case 502, 503, 504 -> UNREACHABLE;

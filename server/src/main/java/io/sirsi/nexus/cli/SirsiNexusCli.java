@@ -56,7 +56,29 @@ public final class SirsiNexusCli {
     private static CommandLine withFailureHandling(CommandLine top) {
         top.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(ExitCode.helpList());
         Failures failures = new Failures();
+        // picocli's own say "'abc' is not a long": the Java type, not what the option wants
+        top.registerConverter(Long.class, SirsiNexusCli::wholeLong);
+        top.registerConverter(Long.TYPE, SirsiNexusCli::wholeLong);
+        top.registerConverter(Integer.class, SirsiNexusCli::wholeInt);
+        top.registerConverter(Integer.TYPE, SirsiNexusCli::wholeInt);
         return top.setExecutionExceptionHandler(failures).setParameterExceptionHandler(failures);
+    }
+
+    private static Long wholeLong(String text) {
+        try {
+            return Long.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number");
+        }
+    }
+
+    private static Integer wholeInt(String text) {
+        try {
+            return Integer.valueOf(text.strip());
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + text + "' is not a whole number"
+                    + (text.strip().matches("-?\\d+") ? " up to " + Integer.MAX_VALUE : ""));
+        }
     }
 
     /** The {@code ports} command of this name, or null. */

@@ -1,6 +1,8 @@
 package io.sirsi.nexus.dns;
 
+import io.sirsi.nexus.registry.ConfigConverters;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +14,7 @@ public interface DnsConfig {
 
     /** Whether the registry answers DNS at all; it does by default. */
     @WithDefault("true")
+    @WithConverter(ConfigConverters.Switch.class)
     boolean enabled();
 
     /** The address the DNS server listens on, UDP and TCP. */

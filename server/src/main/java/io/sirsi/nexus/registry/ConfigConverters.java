@@ -27,6 +27,22 @@ public final class ConfigConverters {
         }
     }
 
+    /**
+     * A switch: {@code true} or {@code false}, nothing else. The configuration layer's own reads anything it does not
+     * know as false, so a typo ({@code sirsi.rate-limit.enabled=ture}) turned a protection off with a warning only.
+     */
+    public static final class Switch implements Converter<Boolean> {
+
+        @Override
+        public Boolean convert(String value) {
+            String text = value.strip();
+            if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+                return Boolean.valueOf(text);
+            }
+            throw new IllegalArgumentException("expected true or false");
+        }
+    }
+
     /** {@code sirsi.ports.store}: {@code sqlite} or {@code postgresql}. */
     public static final class Store implements Converter<RegistryConfig.StoreKind> {
 

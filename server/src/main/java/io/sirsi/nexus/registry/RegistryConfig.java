@@ -145,6 +145,7 @@ public interface RegistryConfig {
 
     /** Skip ports that another process on this host already listens on (turn off when serving remote hosts). */
     @WithDefault("true")
+    @WithConverter(ConfigConverters.Switch.class)
     boolean bindCheck();
 
     /** What the registry makes of its hosts' agents' reports ({@code sirsi-nexus agent}). */

@@ -135,16 +135,20 @@ class CliMistakesIT {
     @Test
     void theSameMistakeGetsTheSameExitCodeInEveryCommand() throws Exception {
         String id = "6f1c1b7e-0000-4000-8000-000000000000";
-        Map<List<String>, String> mistakes = Map.of(
-                List.of("history", "--since", "abc"), "invalid --since 'abc'",
-                List.of("drain", id, "--for", "abc"), "invalid --for 'abc'",
-                List.of("analytics", "--window", "abc"), "invalid --window 'abc'",
-                List.of("exec", "x", "custom", "--drain-delay", "abc", "--", "true"), "invalid --drain-delay 'abc'",
-                List.of("port", "70000"), "invalid PORT '70000'",
-                List.of("allocate", "x", "custom", "--preferred-port", "70000"), "invalid --preferred-port '70000'",
-                List.of("history", "--port", "70000"), "invalid --port '70000'",
-                List.of("history", "--limit", "5000"), "invalid --limit '5000': expected 1 to 1000",
-                List.of("heartbeat", "not-a-uuid"), "invalid ALLOCATION_ID 'not-a-uuid'");
+        Map<List<String>, String> mistakes = Map.ofEntries(
+                Map.entry(List.of("watch", "--since", "abc"), "'abc' is not a whole number"), // not "a long"
+                Map.entry(List.of("history", "--limit", "abc"), "'abc' is not a whole number"),
+                Map.entry(List.of("history", "--since", "abc"), "invalid --since 'abc'"),
+                Map.entry(List.of("drain", id, "--for", "abc"), "invalid --for 'abc'"),
+                Map.entry(List.of("analytics", "--window", "abc"), "invalid --window 'abc'"),
+                Map.entry(List.of("exec", "x", "custom", "--drain-delay", "abc", "--", "true"),
+                        "invalid --drain-delay 'abc'"),
+                Map.entry(List.of("port", "70000"), "invalid PORT '70000'"),
+                Map.entry(List.of("allocate", "x", "custom", "--preferred-port", "70000"),
+                        "invalid --preferred-port '70000'"),
+                Map.entry(List.of("history", "--port", "70000"), "invalid --port '70000'"),
+                Map.entry(List.of("history", "--limit", "5000"), "invalid --limit '5000': expected 1 to 1000"),
+                Map.entry(List.of("heartbeat", "not-a-uuid"), "invalid ALLOCATION_ID 'not-a-uuid'"));
         for (var mistake : mistakes.entrySet()) {
             usage(ports(mistake.getKey().toArray(String[]::new)), mistake.getValue());
         }

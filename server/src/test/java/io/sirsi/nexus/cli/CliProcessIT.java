@@ -2,6 +2,7 @@ package io.sirsi.nexus.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.emptyString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,6 +104,9 @@ class CliProcessIT {
                 "cannot start: sirsi.ports.self-preservation.threshold must be a share from 0 to 1"));
         assertThat(failedStart(Map.of("SIRSI_PORTS_RESERVED_PORTS", "0,70000")),
                 containsString("cannot start: sirsi.ports.reserved-ports must be ports from 1 to 65535, got "));
+        // a typo in a switch is no "false": it turned rate limiting off with a warning only
+        assertThat(failedStart(Map.of("SIRSI_RATE_LIMIT_ENABLED", "ture")),
+                allOf(containsString("sirsi.rate-limit.enabled"), containsString("expected true or false")));
         // without keys every local client is admin: a page of a CORS origin in a browser here would be too
         assertThat(failedStart(Map.of("QUARKUS_HTTP_CORS_ENABLED", "true", "QUARKUS_HTTP_CORS_ORIGINS",
                 "https://dashboard.example")), containsString("cannot start: quarkus.http.cors.enabled=true needs API"

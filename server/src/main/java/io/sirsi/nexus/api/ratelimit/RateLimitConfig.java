@@ -1,6 +1,8 @@
 package io.sirsi.nexus.api.ratelimit;
 
+import io.sirsi.nexus.registry.ConfigConverters;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /** Per-client rate limits, under {@code sirsi.rate-limit}. Every key is listed in the README. */
@@ -9,6 +11,7 @@ public interface RateLimitConfig {
 
     /** Whether requests to {@code /ports} are rate limited at all. */
     @WithDefault("true")
+    @WithConverter(ConfigConverters.Switch.class)
     boolean enabled();
 
     /** Sustained allocate, release and cleanup requests per second, per client. */
