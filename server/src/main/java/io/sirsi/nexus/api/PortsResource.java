@@ -388,7 +388,7 @@ public class PortsResource {
                             + String.join(", ", dark)), dark)).build();
         } catch (StoreUnavailableException e) {
             // the index holds them while the store is down (lookups still answer): not 0, unless still starting
-            int held = registry.isOpen() ? registry.stats().total() : 0;
+            int held = registry.isOpen() ? registry.heldNow() : 0;
             return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                     .entity(new Responses.Health("unhealthy", "down", held, uptime, timeout,
                             registry.selfPreservingHosts(), registry.defaultHost(), e.getMessage(),

@@ -605,6 +605,14 @@ public class PortRegistry {
         }
     }
 
+    /**
+     * How many allocations the index holds as it is: what a health answer counts while the store is down, when a
+     * replica cannot first catch up with the log (as {@link #stats} does).
+     */
+    public int heldNow() {
+        return queries.heldNow();
+    }
+
     /** Counts of every allocation on every host. */
     public RegistryStats stats() {
         return RegistryStats.of(all());

@@ -54,6 +54,11 @@ final class RegistryQueries {
         return replica.fresh();
     }
 
+    /** How many allocations the index holds as it is, not caught up with the log first (which needs the store). */
+    int heldNow() {
+        return (int) index.all().count();
+    }
+
     List<Allocation> all() {
         HostChanges.await(fresh());
         return index.all().sorted(BY_PORT).toList();

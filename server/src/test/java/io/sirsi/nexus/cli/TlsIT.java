@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sirsi.nexus.testing.RegistryProcess;
 import io.sirsi.nexus.testing.SelfSignedCertificate;
@@ -73,6 +75,32 @@ class TlsIT {
         } finally {
             server.destroy();
             server.waitFor(10, TimeUnit.SECONDS);
+            server.destroyForcibly();
+        }
+    }
+
+    /** A key that is not the certificate's is refused at start, before the store: every handshake would fail. */
+    @Test
+    void aKeyThatIsNotTheCertificatesIsRefusedAtStart() throws Exception {
+        Path dir = Files.createTempDirectory("sirsi-nexus-tls-mismatch");
+        SelfSignedCertificate served = SelfSignedCertificate.create(Files.createDirectory(dir.resolve("served")));
+        SelfSignedCertificate other = SelfSignedCertificate.create(Files.createDirectory(dir.resolve("other")));
+        Process server = new ProcessBuilder(RegistryProcess.javaExecutable(),
+                "-Dquarkus.http.port=" + RegistryProcess.freePort(),
+                "-Dquarkus.http.ssl-port=" + RegistryProcess.freePort(),
+                "-Dquarkus.http.ssl.certificate.files=" + served.cert(),
+                "-Dquarkus.http.ssl.certificate.key-files=" + other.key(),
+                "-Dsirsi.ports.data-dir=" + dir.resolve("data"), "-Dsirsi.dns.port=0",
+                "-jar", RegistryProcess.jar().toString(), "start")
+                .redirectError(dir.resolve("stderr").toFile()).redirectOutput(dir.resolve("stdout").toFile()).start();
+        try {
+            assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the registry started with another key");
+            String err = Files.readString(dir.resolve("stderr"));
+            assertEquals(1, server.exitValue(), err);
+            assertThat(err, containsString("cannot start: quarkus.http.ssl.certificate.key-files: " + other.key()
+                    + " is not the private key of the certificate " + served.cert()));
+            assertFalse(Files.exists(dir.resolve("data").resolve("registry.db")), "the store was not opened");
+        } finally {
             server.destroyForcibly();
         }
     }
