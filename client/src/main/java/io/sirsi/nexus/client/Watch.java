@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * A running watch of {@code /ports/events}: one daemon thread reads the Server-Sent Events and hands each change to
  * its {@link WatchListener}. When the stream breaks it reconnects with {@code Last-Event-ID} set to the last
  * revision delivered (or the revision the stream said it started after, or that a keep-alive said the watch had read
- * up to, past events its filter passed over), with a growing pause between tries, so no event is lost or repeated. A stream silent for longer than three of the registry's 15-second keep-alives counts
- * as broken. {@link #close()} stops it.
+ * up to, past events its filter passed over), with a growing pause between tries, so no event is lost or repeated.
+ * A stream silent for longer than three of the registry's 15-second keep-alives counts as broken. {@link #close()}
+ * stops it.
  */
 public final class Watch implements AutoCloseable {
 

@@ -204,9 +204,8 @@ public final class CheckRunner implements AutoCloseable {
         return dialAt.getOrDefault(port, LOOPBACK_V4);
     }
 
-    /** The address and port a check of this port dials, as a URL's authority: IPv6 in brackets. */
-    private String authority(int port) {
-        String address = address(port);
+    /** An address and port as a URL's authority: IPv6 in brackets. */
+    private static String authority(String address, int port) {
         return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
     }
 
@@ -228,8 +227,9 @@ public final class CheckRunner implements AutoCloseable {
     private String[] httpGet(HostViews.CheckOrder order, Duration timeout) {
         String what = "HTTP GET " + order.path() + ": ";
         BodyStart body = new BodyStart();
-        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(HttpRequest.newBuilder(
-                        URI.create("http://" + authority(order.port()) + order.path())).timeout(timeout).GET()
+        URI uri = URI.create("http://" + authority(address(order.port()), order.port()) + order.path());
+        CompletableFuture<HttpResponse<String>> exchange = http.sendAsync(HttpRequest.newBuilder(uri)
+                .timeout(timeout).GET()
                 .header("User-Agent", "sirsi-nexus-agent").build(), body::answered);
         boolean unfinished = true;
         try {
@@ -260,10 +260,11 @@ public final class CheckRunner implements AutoCloseable {
 
     /** A connect bounded by the timeout: {status, output}. */
     private String[] tcpConnect(HostViews.CheckOrder order, Duration timeout) {
-        String what = "TCP connect to " + authority(order.port()) + ": ";
+        String address = address(order.port()); // once: a scan may change it meanwhile
+        String what = "TCP connect to " + authority(address, order.port()) + ": ";
         try (Socket socket = new Socket()) {
             // a literal address: no name lookup
-            socket.connect(new InetSocketAddress(InetAddress.getByName(address(order.port())), order.port()),
+            socket.connect(new InetSocketAddress(InetAddress.getByName(address), order.port()),
                     (int) timeout.toMillis());
             return new String[] {"passing", what + "connected"};
         } catch (SocketTimeoutException stalled) {

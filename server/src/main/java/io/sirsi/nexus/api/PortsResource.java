@@ -71,9 +71,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "400", description = "Malformed request",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "503", description = "The registry's store is unavailable; nothing changed (type"
-        + " store-unavailable), or its connection was lost as the change committed, which it may have (type"
-        + " store-outcome-unknown: look it up, or ask again)",
+@APIResponse(responseCode = "503", description = Problems.UNAVAILABLE_DESCRIPTION,
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class PortsResource {
 

@@ -40,6 +40,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class Problems {
 
     static final String MEDIA_TYPE = Problem.MEDIA_TYPE;
+    /** The OpenAPI description of a write's 503, which {@link #of} answers with either problem type it names. */
+    static final String UNAVAILABLE_DESCRIPTION = "The registry's store is unavailable; nothing changed (type"
+            + " store-unavailable), or its connection was lost as the change committed, which it may have (type"
+            + " store-outcome-unknown: look it up, or ask again)";
     private static final String DUPLICATE_FIELD = "Duplicate field";
     private static final Logger LOG = Logger.getLogger(Problems.class);
     private static final Map<Class<?>, String> JSON_TYPES = Map.of(

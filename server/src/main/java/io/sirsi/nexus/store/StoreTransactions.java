@@ -75,14 +75,11 @@ final class StoreTransactions {
     }
 
     /** Commits; a commit whose answer was lost is not a failure that changed nothing. */
-    private void commit(String what, Connection connection) throws SQLException {
+    private void commit(String what, Connection connection) {
         try {
             connection.commit();
         } catch (SQLException e) {
-            if (dialect.commitOutcomeLost(rowFailure(e))) {
-                throw outcomeUnknown(what, e);
-            }
-            throw e;
+            throw commitFailure(what, e);
         }
     }
 
@@ -130,8 +127,14 @@ final class StoreTransactions {
         try {
             return work.run(transaction);
         } catch (SQLException e) {
-            throw dialect.commitOutcomeLost(rowFailure(e)) ? outcomeUnknown(what, e) : translate(what, e);
+            throw commitFailure(what, e);
         }
+    }
+
+    /** A commit's failure: its outcome lost with the connection, or else as any other failure. */
+    private RuntimeException commitFailure(String what, SQLException failure) {
+        return dialect.commitOutcomeLost(rowFailure(failure)) ? outcomeUnknown(what, failure)
+                : translate(what, failure);
     }
 
     private StoreOutcomeUnknownException outcomeUnknown(String what, SQLException failure) {

@@ -40,6 +40,8 @@ public class TlsFiles {
     private static final Logger LOG = Logger.getLogger(TlsFiles.class);
     static final Duration SOON = Duration.ofDays(14);
     private static final byte[] PROBE = "sirsi-nexus".getBytes(StandardCharsets.US_ASCII);
+    private static final String BEGIN_PKCS8 = "-----BEGIN PRIVATE KEY-----";
+    private static final String END_PKCS8 = "-----END PRIVATE KEY-----";
 
     private final List<Path> certificates;
     private final List<Path> keys;
@@ -91,12 +93,12 @@ public class TlsFiles {
     private static Optional<PrivateKey> pkcs8(Path keyFile, String algorithm) {
         try {
             String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
-            int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-            int end = pem.indexOf("-----END PRIVATE KEY-----");
+            int begin = pem.indexOf(BEGIN_PKCS8);
+            int end = pem.indexOf(END_PKCS8);
             if (begin < 0 || end < begin) {
                 return Optional.empty();
             }
-            byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
+            byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN_PKCS8.length(), end));
             return Optional.of(KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der)));
         } catch (IOException | GeneralSecurityException | IllegalArgumentException unreadable) {
             return Optional.empty(); // not one this check reads: Quarkus judges it
