@@ -21,7 +21,7 @@ public class AgentKeysProfile extends InjectedTimeProfile {
         overrides.putAll(Map.of(
                 "sirsi.auth.keys.agent-a", "agent:" + ApiKeys.sha256Hex(AGENT_KEY)
                         + ":agent-squat,agent-silent,agent-owner,agent-refuse,agent-dark,agent-ranges,agent-edges"
-                        + ",agent-live,agent-check,agent-stall,agent-udp,agent-addresses",
+                        + ",agent-live,agent-check,agent-stall,agent-udp,agent-dgram,agent-addresses",
                 "sirsi.auth.keys.dashboard", "reader:" + ApiKeys.sha256Hex(READER_KEY),
                 "sirsi.auth.keys.ci-runner", "writer:" + ApiKeys.sha256Hex(WRITER_KEY),
                 "sirsi.auth.keys.operator", "admin:" + ApiKeys.sha256Hex(ADMIN_KEY)));

@@ -100,8 +100,20 @@ class HostAgentsNetnsIT {
 
     /** A real listener on the host, bound to this address of it. */
     private Process listener(NetworkNamespace host, int port, String address) throws IOException {
-        Process process = host.start(work.resolve("listener-" + port + ".log"), "python3", "-m", "http.server",
-                Integer.toString(port), "--bind", address);
+        return started(host, port, "python3", "-m", "http.server", Integer.toString(port), "--bind", address);
+    }
+
+    /** A process that only receives datagrams: a UDP socket bound to the port, as StatsD or syslog hold one. */
+    private Process datagramReceiver(NetworkNamespace host, int port) throws IOException {
+        return started(host, port, "python3", "-c", "import socket, time\n"
+                + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "s.bind(('0.0.0.0', " + port + "))\n"
+                + "time.sleep(3600)\n");
+    }
+
+    /** The command started on the host, once the host's agent has seen its socket on the port. */
+    private Process started(NetworkNamespace host, int port, String... command) throws IOException {
+        Process process = host.start(work.resolve("listener-" + port + ".log"), command);
         started.add(process);
         await().atMost(Duration.ofSeconds(60)).until(() -> agentOnce(host, hostName(host)).exitCode() == 0
                 && hostDetail(hostName(host)).getList("unregistered_listeners.port").contains(port)
@@ -215,6 +227,23 @@ class HostAgentsNetnsIT {
         } catch (IOException notAllowed) {
             return false;
         }
+    }
+
+    @Test
+    void aUdpServiceListensOnItsBoundSocketAndItsPidIsTheProcessId() throws Exception {
+        int port = admin().contentType(ContentType.JSON).body("{\"service_name\":\"statsd\",\"service_type\":"
+                + "\"custom\",\"host\":\"node-b\",\"protocol\":\"udp\",\"liveness\":\"listener\"}")
+                .post("/ports/allocate").then().statusCode(200).extract().path("allocation.port");
+        Process receiver = datagramReceiver(hostB, port);
+        admin().get("/ports/service/statsd?host=node-b").then().body("listening", equalTo(true))
+                .body("process_id", equalTo((int) receiver.pid())).body("protocol", equalTo("udp"));
+
+        receiver.destroyForcibly();
+        receiver.waitFor();
+        for (int report = 1; report <= 3; report++) {
+            assertEquals(0, agentOnce(hostB, "node-b").exitCode());
+        }
+        admin().get("/ports/service/statsd?host=node-b").then().body("status", equalTo("Expired"));
     }
 
     @Test

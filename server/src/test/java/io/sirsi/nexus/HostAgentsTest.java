@@ -257,6 +257,51 @@ class HostAgentsTest {
     }
 
     @Test
+    void aUdpServiceListensOnItsBoundUdpSocketAndNotOnATcpListener() {
+        ValidatableResponse allocated = allocate("agent-dgram", "statsd", ",\"protocol\":\"udp\","
+                + "\"liveness\":\"listener\"").body("allocation.protocol", equalTo("udp"));
+        String id = allocated.extract().jsonPath().getString("allocation.allocation_id");
+        int port = port(allocated);
+
+        report(AgentKeysProfile.AGENT_KEY, "agent-dgram", udpSocket(port, 4242)).statusCode(200)
+                .body("unregistered_listeners", equalTo(0));
+        service("agent-dgram", "statsd").body("listening", equalTo(true)).body("process_id", equalTo(4242))
+                .body("protocol", equalTo("udp"));
+        clock.advance(Duration.ofSeconds(8)); // heartbeats time out after 10 s here; the service sends none
+        report(AgentKeysProfile.AGENT_KEY, "agent-dgram", udpSocket(port, 4242)).statusCode(200);
+        clock.advance(Duration.ofSeconds(8));
+        cleanup();
+        service("agent-dgram", "statsd").body("status", equalTo("Active"));
+
+        // asking again keeps its protocol; asking for the other one is a conflict, as another type is
+        allocate("agent-dgram", "statsd", "").body("allocation.protocol", equalTo("udp"))
+                .body("allocation.allocation_id", equalTo(id));
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"statsd\","
+                + "\"service_type\":\"cache\",\"host\":\"agent-dgram\",\"protocol\":\"tcp\"}")
+                .when().post("/ports/allocate").then().statusCode(409)
+                .body("detail", containsString("already holds port " + port + " for udp"));
+
+        for (int missed = 1; missed <= 3; missed++) { // a TCP listener on its port is not its listener
+            report(AgentKeysProfile.AGENT_KEY, "agent-dgram", listener(port, 5000)).statusCode(200);
+        }
+        service("agent-dgram", "statsd").body("status", equalTo("Expired"));
+        history("service=statsd&host=agent-dgram").body("[0].allocation.protocol", equalTo("udp"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {",\"protocol\":\"sctp\"", ",\"protocol\":\"udp\",\"check\":{\"type\":\"tcp\"}",
+        ",\"protocol\":\"UDP\""})
+    void anUnknownProtocolOrAUdpServiceWithACheckIsRefused(String extra) {
+        as(AgentKeysProfile.WRITER_KEY).contentType(ContentType.JSON).body("{\"service_name\":\"odd-protocol\","
+                + "\"service_type\":\"cache\",\"host\":\"agent-dgram\"" + extra + "}")
+                .when().post("/ports/allocate").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", extra.contains("check") ? containsString("a udp service cannot have a check")
+                        : containsString("expected one of tcp, udp"));
+        as(AgentKeysProfile.READER_KEY).when().get("/ports/service/odd-protocol?host=agent-dgram").then()
+                .statusCode(404); // refused whole: nothing allocated
+    }
+
+    @Test
     void heartbeatsKeepAListenerAllocationAliveUntilItsAgentHasSeenItListen() {
         report(AgentKeysProfile.AGENT_KEY, "agent-live", "").statusCode(200);
         String id = allocate("agent-live", "not-bound-yet", ",\"liveness\":\"listener\"").extract().jsonPath()

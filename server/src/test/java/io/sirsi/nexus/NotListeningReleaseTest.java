@@ -51,4 +51,21 @@ class NotListeningReleaseTest {
         given().when().get("/ports/history?service=crashed&host=node-r").then().statusCode(200)
                 .body("[0].type", equalTo("released"));
     }
+
+    @Test
+    void aUdpServiceBoundOnItsPortIsNotReleased() {
+        int port = Registry.allocate("{\"service_name\":\"syslog\",\"service_type\":\"cache\",\"host\":\"node-u\","
+                + "\"protocol\":\"udp\"}").statusCode(200).extract().jsonPath().getInt("allocation.port");
+        String bound = "{\"protocol\":\"udp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":43}";
+        for (int report = 1; report <= 3; report++) {
+            report("node-u", bound);
+        }
+        given().when().get("/ports/service/syslog?host=node-u").then().statusCode(200)
+                .body("listening", equalTo(true)).body("protocol", equalTo("udp"));
+
+        report("node-u", "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":44}");
+        report("node-u", "{\"protocol\":\"tcp\",\"address\":\"0.0.0.0\",\"port\":" + port + ",\"pid\":44}");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+                .get("/ports/service/syslog?host=node-u").then().statusCode(404));
+    }
 }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -47,12 +48,19 @@ class PrometheusSdIT {
                 "-Dsirsi.auth.keys.prometheus=reader:" + ApiKeys.sha256Hex(READER_KEY),
                 "-Dsirsi.auth.keys.deployer=writer:" + ApiKeys.sha256Hex(WRITER_KEY));
                 Prometheus prometheus = Prometheus.start(temp, registry.port())) {
+            writer(registry).contentType(ContentType.JSON).body(Map.of("service_name", "statsd", "service_type",
+                    "custom", "protocol", "udp")).post("/ports/allocate").then().statusCode(200);
             String orders = allocate(registry, "orders", "rest-api");
             allocate(registry, "billing", "rest-api");
             allocate(registry, "sessions", "cache");
 
             Set<String> services = prometheus.awaitServices(found -> found.size() == 3);
             assertEquals(Set.of("billing", "orders", "sessions"), services);
+            // the README's rule drops a UDP service: a scrape is HTTP
+            assertEquals(List.of("statsd"), io.restassured.RestAssured.given().baseUri("http://127.0.0.1")
+                    .port(prometheus.port()).queryParam("state", "any").get("/api/v1/targets").then()
+                    .statusCode(200).extract().jsonPath().getList("data.droppedTargets.discoveredLabels"
+                            + ".__meta_sirsi_service"));
             JsonPath targets = prometheus.targets();
             assertEquals("rest-api", targets.getString(
                     "data.activeTargets.find { it.labels.service == 'orders' }.discoveredLabels.__meta_sirsi_type"));
@@ -101,6 +109,9 @@ class PrometheusSdIT {
                               type: Bearer
                               credentials: %s
                         relabel_configs:
+                          - source_labels: [__meta_sirsi_protocol]
+                            regex: udp
+                            action: drop
                           - source_labels: [__meta_sirsi_service]
                             target_label: service
                     """.formatted(registryPort, READER_KEY));

@@ -103,6 +103,7 @@ class PrometheusSdTest {
                 "__meta_sirsi_type", type,
                 "__meta_sirsi_host", "localhost",
                 "__meta_sirsi_status", "Active",
-                "__meta_sirsi_allocation_id", granted.allocationId()));
+                "__meta_sirsi_allocation_id", granted.allocationId(),
+                "__meta_sirsi_protocol", "tcp"));
     }
 }

@@ -22,10 +22,11 @@ import java.util.UUID;
  *        heartbeats, the default
  * @param listening whether the host's agent sees its port listening; null where no agent reports
  * @param check the check the host's agent runs on it, and its status; null without one
+ * @param protocol {@code udp} for a service that receives datagrams; null for tcp, the default
  */
 public record Allocation(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
         Instant lastHeartbeat, String status, Long processId, String host, String liveness, Boolean listening,
-        Check check) {
+        Check check, String protocol) {
 
     /**
      * An allocation's check as the registry last heard of it.
@@ -49,7 +50,15 @@ public record Allocation(int port, String serviceName, String serviceType, UUID 
     public Allocation(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
             Instant lastHeartbeat, String status, Long processId, String host) {
         this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host, null,
-                null, null);
+                null, null, null);
+    }
+
+    /** An allocation without a protocol (tcp), as this record was before it had one. */
+    public Allocation(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
+            Instant lastHeartbeat, String status, Long processId, String host, String liveness, Boolean listening,
+            Check check) {
+        this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host,
+                liveness, listening, check, null);
     }
 
     /** The status of a live allocation that heartbeats. */

@@ -83,9 +83,10 @@ public class PrometheusSdResource {
     @Operation(summary = "Scrape targets for Prometheus HTTP service discovery",
             description = "A JSON array of target groups, one per allocation, each with one target <host>:<port> "
                     + "and the labels __meta_sirsi_service, __meta_sirsi_type, __meta_sirsi_host, "
-                    + "__meta_sirsi_status and __meta_sirsi_allocation_id. Active allocations unless status says "
-                    + "otherwise; each filter may be repeated to allow several values. An empty array when nothing "
-                    + "matches.")
+                    + "__meta_sirsi_status, __meta_sirsi_allocation_id and __meta_sirsi_protocol (tcp or udp: a"
+                    + " scrape is HTTP, so drop udp targets with a relabel rule). Active allocations unless status"
+                    + " says otherwise; each filter may be repeated to allow several values. An empty array when"
+                    + " nothing matches.")
     @APIResponse(responseCode = "200", description = "The target groups (an empty array when none)",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(type = SchemaType.ARRAY, implementation = TargetGroup.class)))
@@ -147,6 +148,7 @@ public class PrometheusSdResource {
         labels.put("__meta_sirsi_host", allocation.host());
         labels.put("__meta_sirsi_status", status.label());
         labels.put("__meta_sirsi_allocation_id", allocation.allocationId().toString());
+        labels.put("__meta_sirsi_protocol", allocation.protocol().wireName());
         return new TargetGroup(List.of(target(allocation.host(), allocation.port())), labels);
     }
 

@@ -38,6 +38,11 @@ public class AllocationOptions {
             + " listener for exec.")
     String liveness;
 
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "What the service receives on: tcp (the"
+            + " default) or udp (a bound UDP socket is then its listener, DNS offers it as _udp, and it takes no"
+            + " --check).")
+    String protocol;
+
     @Option(names = "--check", paramLabel = "CHECK", description = "A check the host's agent runs on the service:"
             + " tcp (a connect to its port) or http:PATH (a GET of PATH, 2xx passes), e.g. http:/health. A critical"
             + " check keeps the instance out of discovery until it passes again.")
@@ -82,6 +87,11 @@ public class AllocationOptions {
         }
         if (required && preferredPort == null) {
             throw new ParameterException(spec.commandLine(), "--required needs --preferred-port");
+        }
+        Arguments.protocol("--protocol", protocol);
+        if ("udp".equals(protocol) && check != null) {
+            throw new ParameterException(spec.commandLine(), "--check needs a tcp service: tcp and http checks"
+                    + " connect over TCP, which a udp service does not answer");
         }
         validateCheck(spec);
     }
@@ -166,6 +176,9 @@ public class AllocationOptions {
         }
         if (liveness != null) {
             request = request.withLiveness(liveness);
+        }
+        if (protocol != null) {
+            request = request.withProtocol(protocol);
         }
         if (check != null) { // checked by validateCheck when the first request was made
             request = request.withCheck(new AllocationRequest.Check(checkKind(), checkPath(), checkInterval,

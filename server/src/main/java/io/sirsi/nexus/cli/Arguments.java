@@ -3,6 +3,7 @@ package io.sirsi.nexus.cli;
 import io.sirsi.nexus.registry.Durations;
 import io.sirsi.nexus.registry.Hosts;
 import io.sirsi.nexus.registry.PortRange;
+import io.sirsi.nexus.registry.Protocol;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.wire.AllocationIds;
@@ -28,6 +29,14 @@ final class Arguments {
             throw refused(label, name, ServiceNames.RULE);
         }
         return name;
+    }
+
+    /** A protocol (--protocol): tcp or udp. */
+    static String protocol(String label, String protocol) {
+        if (protocol != null && Protocol.fromWireName(protocol).isEmpty()) {
+            throw refused(label, protocol, "tcp or udp");
+        }
+        return protocol;
     }
 
     /** A service type's name (TYPE, --type); whether the registry has that type is the registry's to say. */

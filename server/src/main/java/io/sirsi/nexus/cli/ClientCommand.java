@@ -137,6 +137,9 @@ abstract class ClientCommand implements Callable<Integer> {
                 .row("process id", allocation.processId())
                 .row("host", allocation.host());
         // what a host agent adds, only where it has something to say
+        if (allocation.protocol() != null) {
+            table.row("protocol", allocation.protocol());
+        }
         if (allocation.liveness() != null) {
             table.row("liveness", allocation.liveness());
         }

@@ -5,9 +5,11 @@ import io.sirsi.nexus.client.AllocationRequest;
 import io.sirsi.nexus.client.RegistryException;
 import io.sirsi.nexus.client.SirsiNexusClient;
 import io.sirsi.nexus.registry.Durations;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -155,7 +157,7 @@ public class ExecCommand extends ClientCommand {
         while (true) {
             Long processId = allocation.processIdFor(ProcessHandle.current().pid());
             Allocation granted = allocate(registry, allocation.request(spec, name, type, processId, taken));
-            Optional<String> unusable = whyNotBindable(granted.port());
+            Optional<String> unusable = whyNotBindable(granted.port(), "udp".equals(granted.protocol()));
             if (unusable.isEmpty()) {
                 return granted;
             }
@@ -181,10 +183,12 @@ public class ExecCommand extends ClientCommand {
         }
     }
 
-    /** Why this machine will not let a server listen on the port (a plain bind on the wildcard address), or none. */
-    static Optional<String> whyNotBindable(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(port));
+    /**
+     * Why this machine will not let a server listen on the port (a plain bind on the wildcard address, of a UDP socket
+     * for a udp service), or none.
+     */
+    static Optional<String> whyNotBindable(int port, boolean udp) {
+        try (Closeable socket = udp ? new DatagramSocket(port) : new ServerSocket(port)) {
             return Optional.empty();
         } catch (IOException e) {
             boolean inUse = e instanceof BindException && String.valueOf(e.getMessage()).startsWith("Address already");

@@ -146,14 +146,19 @@ final class HostCommands {
         @Mixin
         StrategyOption strategy;
 
+        @Option(names = "--protocol", paramLabel = "PROTOCOL", description = "What new instances receive on: tcp or"
+                + " udp (default: what the service's instances do, else tcp).")
+        String protocol;
+
         @Override
         protected int run(SirsiNexusClient registry) {
             Arguments.serviceName("NAME", name);
             Arguments.serviceType("TYPE", type);
+            Arguments.protocol("--protocol", protocol);
             if (hosts != null) {
                 hosts.forEach(each -> Arguments.host("--hosts", each));
             }
-            ScaleRequest request = new ScaleRequest(name, type, instances, hosts, strategy.strategy);
+            ScaleRequest request = new ScaleRequest(name, type, instances, hosts, strategy.strategy, protocol);
             return print(registry.scale(request), scaled -> {
                 out().printf("%s: %d instance(s), %d added, %d removed%n", name, scaled.instances().size(),
                         scaled.added(), scaled.removed());

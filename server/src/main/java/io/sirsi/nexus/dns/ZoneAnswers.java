@@ -163,8 +163,13 @@ final class ZoneAnswers {
     private CompletionStage<List<Allocation>> select(ZoneName.Instances instances) {
         CompletionStage<List<Allocation>> all = instances.byType() ? directory.instancesOfType(instances.name())
                 : directory.instances(instances.name());
-        return instances.host().map(host -> all.thenApply(found -> found.stream()
-                .filter(allocation -> allocation.host().equals(host)).toList())).orElse(all);
+        if (instances.host().isEmpty() && instances.protocol().isEmpty()) {
+            return all;
+        }
+        return all.thenApply(found -> found.stream()
+                .filter(allocation -> instances.host().map(allocation.host()::equals).orElse(true))
+                .filter(allocation -> instances.protocol().map(allocation.protocol()::equals).orElse(true))
+                .toList());
     }
 
     /** The reply with its answers rotated one further than the last reply's. */

@@ -1,5 +1,6 @@
 package io.sirsi.nexus.dns;
 
+import io.sirsi.nexus.registry.Protocol;
 import io.sirsi.nexus.registry.ServiceNames;
 import java.util.List;
 import java.util.Optional;
@@ -11,12 +12,12 @@ import java.util.Set;
  * Z                                    the apex (SOA)
  * &lt;host&gt;.host.Z                         the host's addresses (A, AAAA)
  * &lt;service&gt;.service[.&lt;host&gt;.host].Z     the service's instances (SRV; A, AAAA: their hosts' addresses)
- * _&lt;service&gt;._tcp[.&lt;host&gt;.host].Z        the same, as RFC 2782 writes it
+ * _&lt;service&gt;._tcp[.&lt;host&gt;.host].Z        its TCP instances, as RFC 2782 writes it (_udp: its UDP ones)
  * &lt;type&gt;.type[.&lt;host&gt;.host].Z           every instance of a service type
  * </pre>
  * A service name may have dots, so a name is read from the right: the keyword ({@code service}, {@code _tcp},
- * {@code type}) nearest the start that leaves a known host after it (or nothing) decides. The keywords alone
- * ({@code service.Z}, {@code host.Z}, {@code service.<host>.host.Z}, ...) are empty non-terminals: they exist and
+ * {@code _udp}, {@code type}) nearest the start that leaves a known host after it (or nothing) decides. The keywords
+ * alone ({@code service.Z}, {@code host.Z}, {@code service.<host>.host.Z}, ...) are empty non-terminals: they exist and
  * hold nothing; so are the names between a dotted host and its keyword ({@code 0.2.host.Z} of {@code 10.0.0.2}).
  */
 sealed interface ZoneName {
@@ -34,8 +35,9 @@ sealed interface ZoneName {
     }
 
     /**
-     * {@code <labels>._tcp[.<host>.host].Z} without the leading underscore: no service's own name, but the empty
-     * non-terminal of one whose dotted name ends in those labels ({@code v2._tcp.Z} of {@code _api.v2._tcp.Z}).
+     * {@code <labels>._tcp[.<host>.host].Z} (or {@code _udp}) without the leading underscore: no service's own name,
+     * but the empty non-terminal of one whose dotted name ends in those labels ({@code v2._tcp.Z} of
+     * {@code _api.v2._tcp.Z}). Whatever the service's protocol: a name above one that may exist is never denied.
      */
     record Below(String suffix, Optional<String> host) implements ZoneName {
     }
@@ -48,11 +50,12 @@ sealed interface ZoneName {
     record HostName(String host) implements ZoneName {
     }
 
-    /** Instances: of a service (by name) or of a service type, on any host or on one. */
-    record Instances(boolean byType, String name, Optional<String> host) implements ZoneName {
+    /** Instances: of a service (by name) or of a service type, on any host or on one, of one protocol or any. */
+    record Instances(boolean byType, String name, Optional<String> host, Optional<Protocol> protocol)
+            implements ZoneName {
     }
 
-    Set<String> KEYWORDS = Set.of("service", "_tcp", "type");
+    Set<String> KEYWORDS = Set.of("service", "_tcp", "_udp", "type");
 
     /** The hosts the zone names, by their {@link HostAddressBook#label}. */
     interface KnownHosts {
@@ -117,11 +120,13 @@ sealed interface ZoneName {
         }
         String text = String.join(".", selector);
         return switch (keyword) {
-            case "service" -> ServiceNames.isValid(text) ? new Instances(false, text, host) : new Unknown();
-            case "_tcp" -> text.startsWith("_") ? ServiceNames.isValid(text.substring(1))
-                    ? new Instances(false, text.substring(1), host) : new Unknown()
+            case "service" -> ServiceNames.isValid(text) ? new Instances(false, text, host, Optional.empty())
+                    : new Unknown();
+            case "_tcp", "_udp" -> text.startsWith("_") ? ServiceNames.isValid(text.substring(1))
+                    ? new Instances(false, text.substring(1), host, Protocol.fromWireName(keyword.substring(1)))
+                    : new Unknown()
                     : new Below(text, host);
-            default -> new Instances(true, text, host);
+            default -> new Instances(true, text, host, Optional.empty());
         };
     }
 }

@@ -20,18 +20,20 @@ public record Allocation(
         Instant lastHeartbeat,
         AllocationStatus status,
         Liveness liveness,
-        Optional<HealthCheck> check) {
+        Optional<HealthCheck> check,
+        Protocol protocol) {
 
     public Allocation {
         java.util.Objects.requireNonNull(liveness, "liveness");
         java.util.Objects.requireNonNull(check, "check");
+        java.util.Objects.requireNonNull(protocol, "protocol");
     }
 
-    /** An allocation kept alive by heartbeats, the default. */
+    /** A TCP allocation kept alive by heartbeats, the default. */
     public Allocation(UUID allocationId, String host, int port, String serviceName, ServiceType serviceType,
             Optional<Long> processId, Instant allocatedAt, Instant lastHeartbeat, AllocationStatus status) {
         this(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, lastHeartbeat, status,
-                Liveness.HEARTBEAT, Optional.empty());
+                Liveness.HEARTBEAT, Optional.empty(), Protocol.TCP);
     }
 
     /** A static reservation declared in configuration: never expires, cannot be released over the API. */
@@ -54,18 +56,18 @@ public record Allocation(
 
     public Allocation withHeartbeat(Instant at) {
         return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt, at, status,
-                liveness, check);
+                liveness, check, protocol);
     }
 
     public Allocation withStatus(AllocationStatus next) {
         return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt,
-                lastHeartbeat, next, liveness, check);
+                lastHeartbeat, next, liveness, check, protocol);
     }
 
     /** The allocation with its check's status changed (it has a check). */
     public Allocation withCheckStatus(HealthCheck.Status next) {
         return new Allocation(allocationId, host, port, serviceName, serviceType, processId, allocatedAt,
-                lastHeartbeat, status, liveness, check.map(current -> current.withStatus(next)));
+                lastHeartbeat, status, liveness, check.map(current -> current.withStatus(next)), protocol);
     }
 
     /** Whether its check is critical: discovery does not offer it then. */

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -40,13 +41,6 @@ public final class HostAgents {
     private final Map<String, Object> monitors = new ConcurrentHashMap<>();
 
     /**
-     * What listens for an allocation: a TCP socket in LISTEN on its port. Allocations have no protocol; their ports
-     * are named in SRV records as {@code _tcp}, checked by TCP connects and HTTP. A UDP socket on the port does not
-     * make it listening (nor name its process), though it still keeps the port from being granted on its host.
-     */
-    static final String LISTENING_PROTOCOL = "tcp";
-
-    /**
      * A host as its agent last reported it. {@code held}: the ports any socket is bound to there, TCP or UDP.
      * {@code heard}: the allocations kept alive by their listener that the agent has seen listen, in this report or
      * an earlier one; from then on their listener alone decides.
@@ -65,6 +59,10 @@ public final class HostAgents {
 
     /** A check's status has changed: the allocation is to be logged with its new status. */
     public record CheckChange(UUID allocationId, HealthCheck.Status status) {
+    }
+
+    /** The ports a report found sockets of one protocol listening on, and the first owner seen of each. */
+    private record Listeners(BitSet ports, Map<Integer, Long> pids) {
     }
 
     /** An agent as the registry last heard it. */
@@ -131,15 +129,19 @@ public final class HostAgents {
         Map<Integer, Allocation> byPort = new HashMap<>();
         allocations.forEach(allocation -> byPort.put(allocation.port(), allocation));
         BitSet held = new BitSet(PortRange.MAX_PORT + 1);
-        BitSet listening = new BitSet(PortRange.MAX_PORT + 1);
-        Map<Integer, Long> pids = new HashMap<>();
+        // what listens for an allocation is a socket of its protocol on its port: a TCP socket in LISTEN, or a bound
+        // UDP one; a socket of the other protocol does not make it listening (nor name its process), though it
+        // still keeps the port from being granted on the host
+        Map<Protocol, Listeners> listening = new EnumMap<>(Protocol.class);
+        for (Protocol protocol : Protocol.values()) {
+            listening.put(protocol, new Listeners(new BitSet(PortRange.MAX_PORT + 1), new HashMap<>()));
+        }
         List<HostObservation.Listener> unregistered = new ArrayList<>();
         for (HostObservation.Listener listener : observation.listeners()) {
             held.set(listener.port());
-            if (LISTENING_PROTOCOL.equals(listener.protocol())) {
-                listening.set(listener.port());
-                listener.pid().ifPresent(pid -> pids.putIfAbsent(listener.port(), pid));
-            }
+            Listeners of = listening.get(Protocol.parse(listener.protocol()));
+            of.ports().set(listener.port());
+            listener.pid().ifPresent(pid -> of.pids().putIfAbsent(listener.port(), pid));
             if (!byPort.containsKey(listener.port()) && managed(listener.port())) {
                 unregistered.add(listener);
             }
@@ -155,7 +157,9 @@ public final class HostAgents {
             List<UUID> lost = new ArrayList<>();
             int notListening = 0;
             for (Allocation allocation : allocations) {
-                boolean listens = listening.get(allocation.port()) && ownedAsAsked(allocation, pids);
+                Listeners of = listening.get(allocation.protocol());
+                Map<Integer, Long> pids = of.pids();
+                boolean listens = of.ports().get(allocation.port()) && ownedAsAsked(allocation, pids);
                 if (allocation.keptAliveByListener() && allocation.status() != AllocationStatus.DRAINING
                         && !allocation.reserved()) {
                     if (listens) {

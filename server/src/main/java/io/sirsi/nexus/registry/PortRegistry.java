@@ -234,7 +234,7 @@ public class PortRegistry {
             Grant grant = placement.place(changes, host, request.serviceType(), placement.of(changes, host,
                     request.serviceName(), strategy, request.preferredPort(), request.required(),
                     request.avoidPorts()), request.processId(), request.liveness().orElse(Liveness.HEARTBEAT),
-                    request.check());
+                    request.check(), request.protocol().orElse(Protocol.TCP));
             return moved.map(text -> grant.withWhy(text + grant.why().map(why -> "; " + why).orElse("")))
                     .orElse(grant);
         });
@@ -275,13 +275,23 @@ public class PortRegistry {
                     + request.preferredPort().get());
         }
         if (existing.reserved()) {
-            return existing;
+            return existing; // the configuration's, and TCP, whatever protocol its service asks for
+        }
+        if (request.protocol().filter(asked -> asked != existing.protocol()).isPresent()) {
+            placement.refused(RegistryObserver.Conflict.SERVICE_CONFLICT);
+            throw new ServiceConflictException("service '" + existing.serviceName() + "' already holds port "
+                    + existing.port() + " for " + existing.protocol() + "; release allocation "
+                    + existing.allocationId() + " before allocating it for " + request.protocol().get());
+        }
+        if (existing.protocol() == Protocol.UDP && request.check().isPresent()) {
+            throw new InvalidRequestException(AllocationRequest.UDP_WITHOUT_CHECK);
         }
         Allocation renewed = new Allocation(existing.allocationId(), existing.host(), existing.port(),
                 existing.serviceName(), existing.serviceType(), request.processId().or(existing::processId),
                 existing.allocatedAt(), now, // asking again does not end a drain (Eureka's OUT_OF_SERVICE did)
                 existing.draining() ? AllocationStatus.DRAINING : AllocationStatus.ACTIVE,
-                request.liveness().orElse(existing.liveness()), renewedCheck(existing, request));
+                request.liveness().orElse(existing.liveness()), renewedCheck(existing, request),
+                existing.protocol());
         changes.replace(existing, renewed, EventType.RENEWED);
         leases.renewed(changes, renewed.allocationId());
         changes.onCommit(() -> LOG.info("Service " + existing.serviceName() + " asked again and keeps port "
@@ -310,6 +320,14 @@ public class PortRegistry {
                                 + other.serviceType() + " (allocation " + other.allocationId() + "); it cannot be"
                                 + " scaled as " + request.serviceType());
                     });
+            // new instances take the protocol asked, else the one the service runs with, else TCP
+            Protocol protocol = request.protocol().or(() -> current.stream().map(Allocation::protocol).findFirst())
+                    .orElse(Protocol.TCP);
+            current.stream().filter(instance -> instance.protocol() != protocol).findFirst().ifPresent(other -> {
+                throw new ServiceConflictException("service '" + name + "' runs on " + other.host() + " for "
+                        + other.protocol() + " (allocation " + other.allocationId() + "); it cannot be scaled for "
+                        + protocol);
+            });
             List<Allocation> added = new ArrayList<>();
             List<Allocation> removed = new ArrayList<>();
             int missing = request.instances() - current.size();
@@ -328,7 +346,7 @@ public class PortRegistry {
                 }
                 for (String host : free.subList(0, missing)) {
                     added.add(placement.place(changes, host, request.serviceType(), placement.of(changes, host, name,
-                            strategy, Optional.empty(), false, Set.of()), Optional.empty()).allocation());
+                            strategy, Optional.empty(), false, Set.of()), Optional.empty(), protocol).allocation());
                 }
             } else if (missing < 0) {
                 List<Allocation> releasable = current.stream().filter(instance -> !instance.reserved())

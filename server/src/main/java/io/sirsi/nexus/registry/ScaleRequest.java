@@ -9,9 +9,16 @@ import java.util.Optional;
  *
  * @param hosts    where new instances may go; empty: every host the registry knows
  * @param strategy how their ports are chosen; empty: the registry's default
+ * @param protocol what new instances receive on; empty: what the service's instances do, else TCP
  */
 public record ScaleRequest(String serviceName, ServiceType serviceType, int instances, Optional<List<String>> hosts,
-        Optional<PlacementStrategy> strategy) {
+        Optional<PlacementStrategy> strategy, Optional<Protocol> protocol) {
+
+    /** A request that leaves the protocol to the service's instances. */
+    public ScaleRequest(String serviceName, ServiceType serviceType, int instances, Optional<List<String>> hosts,
+            Optional<PlacementStrategy> strategy) {
+        this(serviceName, serviceType, instances, hosts, strategy, Optional.empty());
+    }
 
     /** More instances than this is a typo, not a plan. */
     public static final int MAX_INSTANCES = 1024;

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 final class ChangeLogTable {
 
     private static final String INSERT_EVENT = "insert into change_event (" + RowMapping.EVENT_COLUMNS + ")"
-            + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " values (?" + ", ?".repeat(RowMapping.EVENT_VALUE_TYPES.length) + ")";
     /**
      * Hands out revisions. On PostgreSQL the update holds the head row's lock until the transaction ends, so a
      * second appender waits for the first to commit: revisions are handed out in commit order, and a reader of

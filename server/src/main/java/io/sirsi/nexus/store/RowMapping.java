@@ -6,6 +6,7 @@ import io.sirsi.nexus.registry.ChangeEvent;
 import io.sirsi.nexus.registry.EventType;
 import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.Liveness;
+import io.sirsi.nexus.registry.Protocol;
 import io.sirsi.nexus.registry.ServiceType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,30 +26,33 @@ import java.util.UUID;
  */
 final class RowMapping {
 
-    /** Liveness and the check, the last columns of both rows and events, in this order. */
-    static final String V5_COLUMNS = "liveness, check_kind, check_path, check_interval_ms, check_timeout_ms,"
-            + " check_status";
+    /**
+     * The columns added after the first schema, the last of both rows and events, in this order: liveness and the
+     * check (V5), the protocol (V10).
+     */
+    static final String LATER_COLUMNS = "liveness, check_kind, check_path, check_interval_ms, check_timeout_ms,"
+            + " check_status, protocol";
     static final String ALLOCATION_COLUMNS = "allocation_id, host, port, service_name, service_type, process_id,"
-            + " allocated_at, last_heartbeat, reserved, expired, drain_until, " + RowMapping.V5_COLUMNS;
+            + " allocated_at, last_heartbeat, reserved, expired, drain_until, " + RowMapping.LATER_COLUMNS;
     /** The columns an allocation's insert and update write: all but the drain's; {@link #allocationValues}. */
     static final String ALLOCATION_WRITE_COLUMNS = "allocation_id, host, port, service_name, service_type,"
-            + " process_id, allocated_at, last_heartbeat, reserved, expired, " + RowMapping.V5_COLUMNS;
+            + " process_id, allocated_at, last_heartbeat, reserved, expired, " + RowMapping.LATER_COLUMNS;
     /** An event's columns after its revision, in order; {@link #eventValues} gives their values. */
     static final String EVENT_VALUE_COLUMNS = "type, at, allocation_id, host, port, service_name, service_type,"
-            + " process_id, allocated_at, last_heartbeat, status, " + RowMapping.V5_COLUMNS;
+            + " process_id, allocated_at, last_heartbeat, status, " + RowMapping.LATER_COLUMNS;
     static final String EVENT_COLUMNS = "revision, " + EVENT_VALUE_COLUMNS;
     /** The JDBC types of the eight columns rows and events share ({@link #fieldValues}), in order. */
     private static final int[] FIELD_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.VARCHAR,
         Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT};
-    /** The JDBC types of the {@link #V5_COLUMNS} ({@link #v5Values}), in order. */
-    private static final int[] V5_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT,
-        Types.VARCHAR};
-    /** The JDBC types of {@link #ALLOCATION_WRITE_COLUMNS}, in order: the fields, reserved, expired, V5. */
+    /** The JDBC types of the {@link #LATER_COLUMNS} ({@link #laterValues}), in order. */
+    private static final int[] LATER_TYPES = {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.BIGINT,
+        Types.BIGINT, Types.VARCHAR, Types.VARCHAR};
+    /** The JDBC types of {@link #ALLOCATION_WRITE_COLUMNS}, in order: the fields, reserved, expired, the later. */
     static final int[] ALLOCATION_VALUE_TYPES = joined(FIELD_TYPES, new int[] {Types.INTEGER, Types.INTEGER},
-            V5_TYPES);
-    /** The JDBC types of {@link #EVENT_VALUE_COLUMNS}, in order: the type and time, the fields, status, V5. */
+            LATER_TYPES);
+    /** The JDBC types of {@link #EVENT_VALUE_COLUMNS}, in order: the type and time, the fields, status, the later. */
     static final int[] EVENT_VALUE_TYPES = joined(new int[] {Types.VARCHAR, Types.BIGINT}, FIELD_TYPES,
-            new int[] {Types.VARCHAR}, V5_TYPES);
+            new int[] {Types.VARCHAR}, LATER_TYPES);
 
     private RowMapping() {
     }
@@ -64,8 +68,8 @@ final class RowMapping {
         System.arraycopy(fields, 0, values, 0, fields.length);
         values[fields.length] = allocation.reserved() ? 1 : 0;
         values[fields.length + 1] = allocation.expired() ? 1 : 0;
-        Object[] v5 = v5Values(allocation);
-        System.arraycopy(v5, 0, values, fields.length + 2, v5.length);
+        Object[] later = laterValues(allocation);
+        System.arraycopy(later, 0, values, fields.length + 2, later.length);
         return values;
     }
 
@@ -84,8 +88,8 @@ final class RowMapping {
         Object[] fields = fieldValues(allocation);
         System.arraycopy(fields, 0, values, 2, fields.length);
         values[2 + fields.length] = allocation.status().label();
-        Object[] v5 = v5Values(allocation);
-        System.arraycopy(v5, 0, values, 3 + fields.length, v5.length);
+        Object[] later = laterValues(allocation);
+        System.arraycopy(later, 0, values, 3 + fields.length, later.length);
         return values;
     }
 
@@ -96,13 +100,13 @@ final class RowMapping {
             allocation.allocatedAt().toEpochMilli(), allocation.lastHeartbeat().toEpochMilli()};
     }
 
-    /** The {@link #V5_COLUMNS}, in order; null where a column is empty. */
-    private static Object[] v5Values(Allocation allocation) {
+    /** The {@link #LATER_COLUMNS}, in order; null where a column is empty. */
+    private static Object[] laterValues(Allocation allocation) {
         Optional<HealthCheck> check = allocation.check();
         return new Object[] {allocation.liveness().wireName(), check.map(given -> given.kind().wireName()).orElse(null),
             check.flatMap(HealthCheck::path).orElse(null), check.map(given -> given.interval().toMillis()).orElse(null),
             check.map(given -> given.timeout().toMillis()).orElse(null),
-            check.map(given -> given.status().wireName()).orElse(null)};
+            check.map(given -> given.status().wireName()).orElse(null), allocation.protocol().wireName()};
     }
 
     /** Binds the values, of these JDBC types, to the parameters from {@code first} on. */
@@ -215,7 +219,8 @@ final class RowMapping {
                 Instant.ofEpochMilli(row.getLong("last_heartbeat")),
                 status,
                 liveness(row.getString("liveness")),
-                check(row));
+                check(row),
+                protocol(row.getString("protocol")));
     }
 
     /** The stored check; a kind this build does not know reads as no check (a newer replica's). */
@@ -234,6 +239,14 @@ final class RowMapping {
     /** A kind this build does not know (a newer replica's) is taken as heartbeats, the rule every build knows. */
     private static Liveness liveness(String stored) {
         return Liveness.fromWireName(stored).orElse(Liveness.HEARTBEAT);
+    }
+
+    /**
+     * A protocol this build does not know (a newer replica's) is taken as TCP: its agent then judges it as this build
+     * judged every allocation before protocols.
+     */
+    private static Protocol protocol(String stored) {
+        return Protocol.fromWireName(stored).orElse(Protocol.TCP);
     }
 
     private static Optional<Long> processId(ResultSet row) throws SQLException {

@@ -40,7 +40,7 @@ final class SchemaMigrations {
     /** Every migration, in version order: a new one is a file in {@code db/migration} and a line here. */
     static final List<String> SCRIPTS = List.of("V1__allocations.sql", "V2__change_log.sql", "V3__liveness.sql",
             "V4__draining.sql", "V5__liveness_and_checks.sql", "V6__host_addresses.sql",
-            "V7__partial_drain_index.sql", "V8__history_keys.sql", "V9__history_mark.sql");
+            "V7__partial_drain_index.sql", "V8__history_keys.sql", "V9__history_mark.sql", "V10__protocol.sql");
     static final String LOCATION = "db/migration/";
     private static final Logger LOG = Logger.getLogger(SchemaMigrations.class);
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");

@@ -5,6 +5,7 @@ import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.Liveness;
 import io.sirsi.nexus.registry.PlacementStrategy;
+import io.sirsi.nexus.registry.Protocol;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.ServiceTypes;
@@ -58,7 +59,13 @@ public record AllocateRequest(
         @Schema(description = "The one check the host's agent runs on the service (tcp connect, or http GET of a"
                 + " path); a critical check withholds the instance from discovery until it passes again",
                 nullable = true)
-        CheckRequest check) {
+        CheckRequest check,
+
+        @Schema(description = "What the service receives on at its port: tcp (the default), or udp for a service that"
+                + " only receives datagrams (the host's agent then takes a bound UDP socket as its listener, DNS"
+                + " offers it as _udp, and it can have no check). Absent: tcp for a new allocation, unchanged for one"
+                + " asked for again, which cannot change it", enumeration = {"tcp", "udp"}, nullable = true)
+        String protocol) {
 
     /** A check as asked for: {@code type} tcp or http, {@code path} for http, {@code interval}, {@code timeout}. */
     public record CheckRequest(
@@ -85,6 +92,7 @@ public record AllocateRequest(
                 avoidPorts == null ? Set.of() : Set.copyOf(avoidPorts),
                 Optional.ofNullable(liveness).map(Liveness::parse),
                 Optional.ofNullable(check).map(asked -> HealthCheck.requested(asked.type(), asked.path(),
-                        asked.interval(), asked.timeout())));
+                        asked.interval(), asked.timeout())),
+                Optional.ofNullable(protocol).map(Protocol::parse));
     }
 }

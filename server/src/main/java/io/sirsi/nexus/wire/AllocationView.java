@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.HealthCheck;
 import io.sirsi.nexus.registry.HostAgents;
+import io.sirsi.nexus.registry.Protocol;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,7 +33,11 @@ public record AllocationView(
         String liveness,
         @JsonInclude(JsonInclude.Include.NON_NULL)
         @Schema(nullable = true, description = "the check the host's agent runs, and its status; absent without one")
-        CheckView check) {
+        CheckView check,
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @Schema(nullable = true, enumeration = {"udp"}, description = "\"udp\" for a service that receives"
+                + " datagrams on its port; absent for tcp, the default")
+        String protocol) {
 
     /** An allocation's check: what runs, its status, since when (this registry's clock) and the last run's output. */
     public record CheckView(
@@ -55,7 +60,7 @@ public record AllocationView(
     public AllocationView(int port, String serviceName, String serviceType, UUID allocationId, Instant allocatedAt,
             Instant lastHeartbeat, String status, Long processId, String host) {
         this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** With what a host agent says, kept alive by heartbeats. */
@@ -63,7 +68,7 @@ public record AllocationView(
             Instant lastHeartbeat, String status, Long processId, String host, Boolean listening,
             Boolean heldByAnotherProcess) {
         this(port, serviceName, serviceType, allocationId, allocatedAt, lastHeartbeat, status, processId, host,
-                listening, heldByAnotherProcess, null, null);
+                listening, heldByAnotherProcess, null, null, null);
     }
 
     public static AllocationView of(Allocation allocation) {
@@ -71,12 +76,18 @@ public record AllocationView(
                 allocation.allocationId(), allocation.allocatedAt(), allocation.lastHeartbeat(),
                 allocation.status().label(),
                 allocation.processId().orElse(null), allocation.host(), null, null, shownLiveness(allocation),
-                allocation.check().map(check -> CheckView.of(check, Optional.empty(), Optional.empty())).orElse(null));
+                allocation.check().map(check -> CheckView.of(check, Optional.empty(), Optional.empty())).orElse(null),
+                shownProtocol(allocation));
     }
 
     /** Only the choice that is not the default is shown: an allocation as the spec shows it stays as it was. */
     private static String shownLiveness(Allocation allocation) {
         return allocation.keptAliveByListener() ? allocation.liveness().wireName() : null;
+    }
+
+    /** As {@link #shownLiveness}: TCP, the default, is not shown. */
+    private static String shownProtocol(Allocation allocation) {
+        return allocation.protocol() == Protocol.TCP ? null : allocation.protocol().wireName();
     }
 
     /**
@@ -94,6 +105,6 @@ public record AllocationView(
                 allocation.processId().or(listening::listenerPid).orElse(null), allocation.host(),
                 listening.listening(), listening.heldByAnotherProcess() ? Boolean.TRUE : null,
                 shownLiveness(allocation), allocation.check().map(check -> CheckView.of(check, listening.checkOutput(),
-                        listening.checkSince())).orElse(null));
+                        listening.checkSince())).orElse(null), shownProtocol(allocation));
     }
 }

@@ -2,6 +2,7 @@ package io.sirsi.nexus.wire;
 
 import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.PlacementStrategy;
+import io.sirsi.nexus.registry.Protocol;
 import io.sirsi.nexus.registry.ScaleRequest;
 import io.sirsi.nexus.registry.ServiceNames;
 import io.sirsi.nexus.registry.ServiceType;
@@ -28,7 +29,12 @@ public record ScaleBody(
 
         @Schema(description = "How the new instances' ports are chosen",
                 enumeration = {"first-free", "random", "same-port", "sticky"})
-        String strategy) {
+        String strategy,
+
+        @Schema(description = "What new instances receive on; default: what the service's instances do, else tcp."
+                + " A service runs on one protocol everywhere: another is refused with 409",
+                enumeration = {"tcp", "udp"}, nullable = true)
+        String protocol) {
 
     public ScaleRequest toRegistryRequest(ServiceTypes types) {
         if (serviceName == null || serviceType == null || instances == null) {
@@ -38,6 +44,7 @@ public record ScaleBody(
             throw new InvalidRequestException("hosts must hold host names, not null");
         }
         return new ScaleRequest(serviceName, types.parse(serviceType), instances, Optional.ofNullable(hosts),
-                Optional.ofNullable(strategy).map(PlacementStrategy::parse));
+                Optional.ofNullable(strategy).map(PlacementStrategy::parse),
+                Optional.ofNullable(protocol).map(Protocol::parse));
     }
 }

@@ -200,14 +200,7 @@ class PortsCommandsIT {
                 List.of("--check", "tcp", "--check-interval", "2s", "--check-timeout", "5s"),
                 "--check-timeout (5000ms) must not be longer than --check-interval (2000ms)",
                 List.of("--check-timeout", "1s"), "--check-timeout needs --check");
-        for (var options : wrong.entrySet()) {
-            List<String> args = new ArrayList<>(List.of("ports", "allocate", "unchecked", "rest-api"));
-            args.addAll(options.getKey());
-            Run refused = launch(args.toArray(String[]::new));
-            assertEquals(ExitCode.USAGE.code(), refused.exitCode(), options.getKey() + ": " + refused.err());
-            assertThat(options.getKey().toString(), refused.err().lines().findFirst().orElse(""),
-                    containsString(options.getValue()));
-        }
+        usageErrors(List.of("ports", "allocate", "unchecked", "rest-api"), wrong);
         Run execRefused = launch("ports", "exec", "unchecked", "rest-api", "--check-interval", "5s", "--", "true");
         assertEquals(ExitCode.USAGE.code(), execRefused.exitCode(), execRefused.err());
         assertThat(execRefused.err(), containsString("--check-interval needs --check"));
@@ -217,6 +210,37 @@ class PortsCommandsIT {
             assertEquals(0, ports("release", json(allocated).path("allocation").path("allocation_id").asText())
                     .exitCode());
         }
+    }
+
+    /** Each set of options after the command is a usage error whose first line says what it maps to. */
+    private static void usageErrors(List<String> command, Map<List<String>, String> wrong) throws Exception {
+        for (var options : wrong.entrySet()) {
+            List<String> args = new ArrayList<>(command);
+            args.addAll(options.getKey());
+            Run refused = launch(args.toArray(String[]::new));
+            assertEquals(ExitCode.USAGE.code(), refused.exitCode(), options.getKey() + ": " + refused.err());
+            assertThat(options.getKey().toString(), refused.err().lines().findFirst().orElse(""),
+                    containsString(options.getValue()));
+        }
+    }
+
+    @Test
+    void allocateForAUdpServiceShowsItsProtocolAndAWrongOneIsAUsageError() throws Exception {
+        Run udp = ports("allocate", "metrics-sink", "custom", "--protocol", "udp", "-o", "json");
+        assertEquals(0, udp.exitCode(), udp.err());
+        assertEquals("udp", json(udp).path("allocation").path("protocol").asText(), udp.out());
+        assertThat(ports("service", "metrics-sink").out(), matchesPattern("(?s).*protocol\\s+udp.*"));
+
+        Map<List<String>, String> wrong = Map.of(
+                List.of("--protocol", "sctp"), "invalid --protocol 'sctp': tcp or udp",
+                List.of("--protocol", "udp", "--check", "tcp"), "--check needs a tcp service");
+        usageErrors(List.of("ports", "allocate", "odd-sink", "custom"), wrong);
+        assertEquals(ExitCode.NOT_FOUND.code(), ports("service", "odd-sink").exitCode());
+        // asked again for the other protocol: the registry's conflict, exit 4
+        Run other = ports("allocate", "metrics-sink", "custom", "--protocol", "tcp");
+        assertEquals(ExitCode.CONFLICT.code(), other.exitCode(), other.err());
+        assertThat(other.err(), containsString("for udp"));
+        assertEquals(0, ports("release", json(udp).path("allocation").path("allocation_id").asText()).exitCode());
     }
 
     @Test

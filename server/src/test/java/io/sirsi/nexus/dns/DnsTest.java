@@ -111,6 +111,27 @@ class DnsTest {
     }
 
     @Test
+    void rfc2782sProtocolLabelNarrowsTheInstancesToThoseOfThatProtocol() throws Exception {
+        int api = allocate("ingest", "rest-api", "node-a");
+        int datagrams = Registry.allocate("{\"service_name\":\"ingest\",\"service_type\":\"rest-api\","
+                + "\"host\":\"node-b\",\"protocol\":\"udp\"}").statusCode(200).extract()
+                .<Integer>path("allocation.port");
+        Registry.allocate("{\"service_name\":\"syslog\",\"service_type\":\"custom\",\"host\":\"node-a\","
+                + "\"protocol\":\"udp\"}").statusCode(200);
+
+        assertEquals(List.of("1 1 " + api + " node-a.host.sirsi."), dig("_ingest._tcp.sirsi.", "SRV").answerData());
+        assertEquals(List.of("1 1 " + datagrams + " node-b.host.sirsi."),
+                dig("_ingest._udp.sirsi.", "SRV").answerData());
+        assertEquals(List.of("1 1 " + datagrams + " node-b.host.sirsi."),
+                dig("_ingest._udp.node-b.host.sirsi.", "SRV").answerData());
+        // the service's own name offers every instance, whatever its protocol
+        assertThat(dig("ingest.service.sirsi.", "SRV").answerData(), hasSize(2));
+        // a UDP-only service has no TCP instance: that name does not exist
+        assertEquals("NXDOMAIN", dig("_syslog._tcp.sirsi.", "SRV").status());
+        assertThat(dig("_syslog._udp.sirsi.", "SRV").answerData(), hasSize(1));
+    }
+
+    @Test
     void aHostsNameIsAnsweredWithItsAddresses() throws Exception {
         allocate("orders", "rest-api", "node-a");
         allocate("orders", "rest-api", "10.0.0.2");

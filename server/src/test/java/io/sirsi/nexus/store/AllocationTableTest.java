@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.DrainDeadline;
+import io.sirsi.nexus.registry.Liveness;
+import io.sirsi.nexus.registry.Protocol;
 import io.sirsi.nexus.registry.ServiceType;
 import io.sirsi.nexus.registry.StoreWrite;
 import java.sql.Connection;
@@ -101,6 +103,22 @@ class AllocationTableTest {
         Allocation read = storedByName().get("renewed");
         assertEquals(AllocationStatus.EXPIRED, read.status());
         assertEquals(NOW.plusSeconds(2), read.lastHeartbeat());
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aUdpAllocationKeepsItsProtocolThroughInsertAndUpdate(String store) throws SQLException {
+        open(store);
+        Allocation given = allocation("datagrams", 7_001);
+        Allocation udp = new Allocation(given.allocationId(), given.host(), given.port(), given.serviceName(),
+                given.serviceType(), given.processId(), given.allocatedAt(), given.lastHeartbeat(), given.status(),
+                Liveness.LISTENER, Optional.empty(), Protocol.UDP);
+        apply(new StoreWrite.Insert(udp), new StoreWrite.Insert(allocation("stream", 7_002)));
+        assertEquals(Protocol.UDP, storedByName().get("datagrams").protocol());
+        assertEquals(Protocol.TCP, storedByName().get("stream").protocol());
+
+        apply(new StoreWrite.Update(udp.withStatus(AllocationStatus.EXPIRED)));
+        assertEquals(udp.withStatus(AllocationStatus.EXPIRED), storedByName().get("datagrams"));
     }
 
     /**
