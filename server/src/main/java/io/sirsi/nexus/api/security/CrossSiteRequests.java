@@ -1,5 +1,6 @@
 package io.sirsi.nexus.api.security;
 
+import io.quarkus.vertx.http.runtime.cors.CORSFilter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.sirsi.nexus.wire.Problem;
 import io.sirsi.nexus.wire.ProblemWriter;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -25,8 +27,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * attacker's domain is answered by a registry on loopback. So, before authentication:
  * <ul>
  * <li>two {@code Host} headers are a 400 (which one would the checks below believe?);</li>
+ * <li>with CORS on, any request from a page of an origin CORS does not allow is a 403 problem naming the origin
+ * (Quarkus's CORS filter, which would refuse it next, answers a bare 403 without a word of why);</li>
  * <li>a state-changing request from a page of another origin ({@code Origin} names neither this registry nor an
- * origin of {@code quarkus.http.cors.origins}) is a 403, with or without keys;</li>
+ * origin of {@code quarkus.http.cors.origins}, by name or by a {@code /regular expression/} as CORS reads them) is a
+ * 403, with or without keys;</li>
  * <li>a state-changing request with a body of a type other than JSON, or with a body and no type, is a 415, so
  * that a browser must ask first (CORS preflight), which it cannot get;</li>
  * <li>in protected mode (no keys; loopback clients are admins) a {@code Host} that names neither a loopback name or
@@ -47,7 +52,12 @@ public class CrossSiteRequests {
     private final ApiKeys keys;
     private final ProblemWriter writer;
     private final Set<String> localHostNames;
+    private final boolean corsEnabled;
     private final Set<String> corsOrigins;
+    /** The {@code /regular expressions/} of {@code quarkus.http.cors.origins}, compiled as Quarkus compiles them. */
+    private final List<Pattern> corsPatterns;
+    /** {@code *} alone: CORS lets every origin in. */
+    private final boolean corsAnyOrigin;
     /**
      * Whether each {@code Host} value seen is local, so that the few every client sends (127.0.0.1:8080,
      * localhost:8080) are parsed once, not on every request (measured: a tenth of a lookup's CPU); bounded, as the
@@ -62,8 +72,12 @@ public class CrossSiteRequests {
         this.writer = writer;
         this.localHostNames = config.localHostNames().orElse(List.of()).stream().map(CrossSiteRequests::lowerCase)
                 .collect(Collectors.toUnmodifiableSet());
+        this.corsEnabled = corsEnabled;
         this.corsOrigins = corsEnabled ? corsOrigins.orElse(List.of()).stream().map(CrossSiteRequests::lowerCase)
                 .collect(Collectors.toUnmodifiableSet()) : Set.of();
+        // Quarkus's own reading, so that the two checks cannot differ on what an expression matches
+        this.corsPatterns = corsEnabled ? CORSFilter.parseAllowedOriginsRegex(corsOrigins) : List.of();
+        this.corsAnyOrigin = this.corsOrigins.equals(Set.of("*"));
         if (corsEnabled && !keys.configured()) {
             // without keys every loopback client is admin: a page of an allowed origin, open in the browser of an
             // operator on the registry's machine, would change it with that browser's loopback
@@ -103,11 +117,18 @@ public class CrossSiteRequests {
                     + " page does after a DNS rebinding. If you reach the registry by that name, add it to"
                     + " sirsi.auth.local-host-names, or configure API keys"));
         }
+        String origin = request.getHeader(HttpHeaders.ORIGIN);
+        boolean foreign = origin != null && !isSameOrAllowedOrigin(origin, host);
+        if (foreign && corsEnabled) {
+            return Optional.of(Problem.of("foreign-origin", "Cross-site request refused", 403, "the origin '"
+                    + shown(origin) + "' is not allowed: with CORS on, this registry answers web pages of its own"
+                    + " origin and of the origins in quarkus.http.cors.origins only; list it there (a name, or a"
+                    + " /regular expression/) to let its pages call the registry with an API key"));
+        }
         if (SAFE.contains(request.method())) {
             return Optional.empty();
         }
-        String origin = request.getHeader(HttpHeaders.ORIGIN);
-        if (origin != null && !isSameOrAllowedOrigin(lowerCase(origin), host == null ? null : lowerCase(host))) {
+        if (foreign) {
             return Optional.of(Problem.of("foreign-origin", "Cross-site request refused", 403, "a web page of"
                     + " another origin (" + shown(origin) + ") may not change this registry; call it from the"
                     + " CLI or a client that sends no Origin, or list the page's origin in quarkus.http.cors.origins"
@@ -159,12 +180,18 @@ public class CrossSiteRequests {
 
     /**
      * The page is this registry's own (its scheme, host and port are the request's {@code Host}), or one CORS
-     * lets in. {@code Origin: null} (a sandboxed frame, a file) is never the registry's own.
+     * lets in: by name (in any case), by an expression (matched against the origin as sent, as Quarkus matches
+     * it), or all of them. Never stricter than Quarkus's CORS filter, which this check runs before: a page it
+     * would let in is let in here too. {@code Origin: null} (a sandboxed frame, a file) is never the registry's
+     * own.
      */
-    private boolean isSameOrAllowedOrigin(String origin, String host) {
-        if (corsOrigins.contains(origin)) {
+    private boolean isSameOrAllowedOrigin(String sentOrigin, String sentHost) {
+        String origin = lowerCase(sentOrigin);
+        if (corsAnyOrigin || corsOrigins.contains(origin) || CORSFilter.isOriginAllowedByRegex(corsPatterns,
+                sentOrigin)) {
             return true;
         }
+        String host = sentHost == null ? null : lowerCase(sentHost);
         int scheme = origin.indexOf("://");
         if (scheme < 0 || host == null) {
             return false;
