@@ -215,4 +215,22 @@ class ChangeLogTest {
             get(path).then().statusCode(200).header("X-Sirsi-Index", Long.toString(before + 1));
         }
     }
+
+    /** Also the watch, its refusals, and the 400s of the query-parameter rule, given before any endpoint runs. */
+    @Test
+    void answersRefusedBeforeTheEndpointAndTheWatchCarryTheRevisionToo() throws Exception {
+        Registry.allocate("indexed-too", "websocket").statusCode(200);
+        String revision = Long.toString(index());
+        for (String query : List.of("/ports/directory?host=a&host=b", "/ports/stats?host=", "/ports/history?limit",
+                "/ports/events?since=abc", "/ports/events?since=1&since=2", "/ports/events?host=")) {
+            given().accept("text/event-stream").get(query).then().statusCode(400)
+                    .contentType("application/problem+json").header("X-Sirsi-Index", revision);
+        }
+        given().accept("text/event-stream").get("/ports/events?since=" + (Long.parseLong(revision) + 5)).then()
+                .statusCode(409).header("X-Sirsi-Index", revision);
+        given().post("/ports/events").then().statusCode(405).header("X-Sirsi-Index", revision);
+        try (EventStream stream = EventStream.open(baseUrl, "/ports/events", Map.of())) {
+            assertEquals(revision, stream.header("X-Sirsi-Index"));
+        }
+    }
 }

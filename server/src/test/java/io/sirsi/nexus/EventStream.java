@@ -36,6 +36,7 @@ public final class EventStream implements AutoCloseable {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Stream<String> lines;
+    private volatile java.net.http.HttpHeaders headers;
     /** The last {@code id} the stream sent, with an event or without one; -1 before any. */
     private volatile long lastId = -1;
 
@@ -54,6 +55,7 @@ public final class EventStream implements AutoCloseable {
         assertEquals("text/event-stream", answered.headers().firstValue("Content-Type").orElse("")
                 .replaceAll(";.*", ""));
         stream.lines = answered.body();
+        stream.headers = answered.headers();
         Thread reader = new Thread(stream::read, "event-stream-reader");
         reader.setDaemon(true);
         reader.start();
@@ -106,6 +108,11 @@ public final class EventStream implements AutoCloseable {
     /** The last {@code id} the stream sent, with an event or in a keep-alive without one; -1 before any. */
     public long lastId() {
         return lastId;
+    }
+
+    /** A header of the stream's answer, or "" when it has none. */
+    public String header(String name) {
+        return headers.firstValue(name).orElse("");
     }
 
     /** Events that arrived and were not taken yet, without waiting. */

@@ -24,7 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** Usage analytics over a window of the change log: {@code GET /ports/analytics}. Reading needs {@code reader}. */
 @Path("/ports")
 @RolesAllowed(Role.Names.READER)
-@Revisioned
 @APIResponse(responseCode = "400", description = "Malformed window or host",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AnalyticsResource {

@@ -1,12 +1,16 @@
 package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.registry.PortRegistry;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.ContainerResponseContext;
-import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.ext.Provider;
 import java.time.Duration;
 import java.util.List;
@@ -14,18 +18,19 @@ import java.util.Optional;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
- * Consul-style blocking reads. Every answer under {@code /ports} carries {@code X-Sirsi-Index}: the change-log
- * revision read before the answer was, so the answer is at least that new (never older: a client that waits for a
- * later revision cannot miss a change). {@code ?index=N&wait=30s} on the endpoints marked {@link BlockingRead}
- * holds the request until the revision passes N or the wait ends (at most {@link #MAX_WAIT}), then answers as
- * usual; a client loops on it to follow changes without a stream.
+ * Consul-style blocking reads. Every answer under {@code /ports} carries {@code X-Sirsi-Index} ({@link Index}):
+ * the change-log revision read before the answer was, so the answer is at least that new (never older: a client
+ * that waits for a later revision cannot miss a change). {@code ?index=N&wait=30s} on the endpoints marked
+ * {@link BlockingRead} holds the request until the revision passes N or the wait ends (at most
+ * {@link #MAX_WAIT}), then answers as usual; a client loops on it to follow changes without a stream.
  */
 public final class BlockingReads {
 
     public static final String HEADER = "X-Sirsi-Index";
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final List<String> WAIT_UNITS = List.of("ms", "s", "m");
-    private static final String REVISION = BlockingReads.class.getName() + ".revision";
+    private static final int UNAUTHORIZED = 401;
+    private static final int FORBIDDEN = 403;
 
     private BlockingReads() {
     }
@@ -43,9 +48,11 @@ public final class BlockingReads {
     public static class Wait implements ContainerRequestFilter {
 
         private final PortRegistry registry;
+        private final HttpServerRequest http;
 
-        public Wait(PortRegistry registry) {
+        public Wait(PortRegistry registry, HttpServerRequest http) {
             this.registry = registry;
+            this.http = http;
         }
 
         @Override
@@ -59,23 +66,32 @@ public final class BlockingReads {
             }
             long after = QueryParameters.revision("index", index);
             var reactive = (ResteasyReactiveContainerRequestContext) context;
+            // taken here: the request's scope, which the injected request needs, is not active where the wait ends
+            HttpServerResponse response = http.response();
             reactive.suspend();
             registry.awaitRevisionAfter(after, duration).whenComplete((revision, failure) -> {
                 if (failure != null) {
                     reactive.resume(failure);
                 } else {
-                    context.setProperty(REVISION, registry.revision());
+                    // the answer is read after the wait: at least this new (Index keeps a header already set)
+                    response.putHeader(HEADER, Long.toString(registry.revision()));
                     reactive.resume();
                 }
             });
         }
     }
 
-    /** Notes the revision before the endpoint reads, and sends it back. */
-    @Provider
-    @Revisioned
-    @Priority(Priorities.USER + 200)
-    public static class Index implements ContainerRequestFilter, ContainerResponseFilter {
+    /**
+     * Notes the revision as a {@code /ports} request arrives, before anything reads for it, and sends it back on
+     * every answer: the endpoints', a refusal of a filter before them (a query-parameter rule, a rate limit, a
+     * media type), the registry's direct routes and the event stream, whose headers no JAX-RS response filter
+     * sees. One route for all of them, so that no endpoint can be left out; a blocking read that waited sets the
+     * revision it waited for first. 401 and 403 answers carry none: a caller refused learns nothing of the log.
+     */
+    @Singleton
+    public static class Index {
+
+        private static final String PORTS = "/ports";
 
         private final PortRegistry registry;
 
@@ -83,19 +99,25 @@ public final class BlockingReads {
             this.registry = registry;
         }
 
-        @Override
-        public void filter(ContainerRequestContext request) {
-            if (request.getProperty(REVISION) == null && registry.isOpen()) {
-                request.setProperty(REVISION, registry.revision());
-            }
+        /** Beside {@link RequestMetrics}' first route: before any route that may refuse the request. */
+        void register(@Observes @Priority(RequestMetrics.ROUTE_PRIORITY) Router router) {
+            router.route().order(Integer.MIN_VALUE).handler(this::note);
         }
 
-        @Override
-        public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-            Object revision = request.getProperty(REVISION);
-            if (revision != null) {
-                response.getHeaders().putSingle(HEADER, revision.toString());
+        private void note(RoutingContext context) {
+            String path = context.normalizedPath();
+            if (registry.isOpen() && path.startsWith(PORTS)
+                    && (path.length() == PORTS.length() || path.charAt(PORTS.length()) == '/')) {
+                String revision = Long.toString(registry.revision());
+                HttpServerResponse response = context.response();
+                context.addHeadersEndHandler(ignored -> {
+                    int status = response.getStatusCode();
+                    if (status != UNAUTHORIZED && status != FORBIDDEN && !response.headers().contains(HEADER)) {
+                        response.putHeader(HEADER, revision);
+                    }
+                });
             }
+            context.next();
         }
     }
 }

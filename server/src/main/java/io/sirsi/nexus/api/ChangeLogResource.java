@@ -37,7 +37,6 @@ import org.jboss.logging.Logger;
 /** The change log over HTTP: a stream of its events as they happen, and its history. Reading needs {@code reader}. */
 @Path("/ports")
 @RolesAllowed(Role.Names.READER)
-@Revisioned
 @APIResponse(responseCode = "400", description = "Malformed filter",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class ChangeLogResource {

@@ -55,8 +55,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * included, to the JAX-RS method, which answers it exactly as before: so a bad request gets the one error message it
  * always got, and a blocking, stale or per-host lookup its own handling. Once taken, a request is answered with the
  * same registry call, the same answer and the same JSON mapper as the JAX-RS method's, and a refusal of the
- * registry's with the problem {@link Problems} gives it; its budget is spent as the rate-limit filter would, and it
- * carries {@code X-Sirsi-Index} as {@link BlockingReads.Index} would set it. Nothing is handed on after the budget
+ * registry's with the problem {@link Problems} gives it; its budget is spent as the rate-limit filter would, and
+ * {@link BlockingReads.Index} gives it {@code X-Sirsi-Index} as every answer. Nothing is handed on after the budget
  * is spent or the registry is asked, so no request is counted or carried out twice.
  * {@code sirsi.api.direct-routes=false} turns the routes off.
  */
@@ -270,9 +270,6 @@ public class DirectRoutes {
             context.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
             problems.send(context, tooMany.problem());
             return;
-        }
-        if (registry.isOpen()) {
-            context.response().putHeader(BlockingReads.HEADER, Long.toString(registry.revision()));
         }
         CompletionStage<T> result;
         try {

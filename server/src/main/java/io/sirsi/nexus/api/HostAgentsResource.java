@@ -41,7 +41,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * {@value BodySizeLimit#REPORT_MAX_BYTES} bytes and {@value HostObservation#MAX_LISTENERS} listeners.
  */
 @Path("/ports/hosts/{host}")
-@Revisioned
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Host agents")
 public class HostAgentsResource {

@@ -67,7 +67,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/ports")
 @RolesAllowed(Role.Names.READER)
-@Revisioned
 @Produces(MediaType.APPLICATION_JSON)
 @APIResponse(responseCode = "400", description = "Malformed request",
         content = @Content(mediaType = Problems.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))

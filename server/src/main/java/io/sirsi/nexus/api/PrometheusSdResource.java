@@ -51,7 +51,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * client's read budget, like every other GET.
  */
 @Path("/ports/sd")
-@Revisioned
 @RolesAllowed(Role.Names.READER)
 @Produces(MediaType.APPLICATION_JSON)
 public class PrometheusSdResource {
