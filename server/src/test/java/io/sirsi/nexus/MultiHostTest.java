@@ -101,6 +101,21 @@ class MultiHostTest {
         given().get("/ports/health").then().body("host", equalTo("localhost"));
     }
 
+    /** /ports/hosts lists every host, so host is a filter there; health is the registry's and takes none. */
+    @Test
+    void hostsFiltersByHostAndHealthRefusesOne() {
+        allocate("edge", "frontend", "node-a", "").statusCode(200);
+        JsonPath one = given().get("/ports/hosts?host=Node-A").then().statusCode(200).extract().jsonPath();
+        assertEquals(Set.of("node-a"), one.getMap("$").keySet());
+        assertEquals(1, one.getInt("'node-a'.total_allocations"));
+        given().get("/ports/hosts?host=node-z").then().statusCode(200).body("$", equalTo(Map.of()));
+        given().get("/ports/hosts?host=bad_host").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("invalid host 'bad_host'"));
+        given().get("/ports/health?host=node-a").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("/ports/health takes no host"));
+        given().get("/ports/health").then().statusCode(200);
+    }
+
     @Test
     void aMalformedHostIsA400ThatSaysWhatIsWrongAndChangesNothing() {
         String before = Registry.overview();

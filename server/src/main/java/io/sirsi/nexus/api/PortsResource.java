@@ -54,6 +54,7 @@ import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -292,8 +293,19 @@ public class PortsResource {
     @BlockingRead
     @Tag(name = "Registry information")
     @Operation(summary = "Every known host: its allocations by status, and per service type the ports in use and"
-            + " available; its agent and its maintenance, when it has them")
-    public Map<String, Responses.HostSummary> hosts() {
+            + " available; its agent and its maintenance, when it has them",
+            description = "host=H keeps that host alone (an empty object when it is not known), as host filters"
+                    + " the other reads across hosts.")
+    public Map<String, Responses.HostSummary> hosts(@QueryParam("host") String host) {
+        Map<String, Responses.HostSummary> hosts = allHosts();
+        if (host == null) {
+            return hosts;
+        }
+        String on = host(host);
+        return hosts.containsKey(on) ? Map.of(on, hosts.get(on)) : Map.of();
+    }
+
+    private Map<String, Responses.HostSummary> allHosts() {
         Map<String, Responses.HostSummary> hosts = new LinkedHashMap<>();
         registry.hostUsage().forEach((host, usage) -> hosts.put(host, Responses.HostSummary.of(usage)));
         Map<String, Integer> unregistered = registry.agents().unregisteredCounts();
@@ -364,12 +376,20 @@ public class PortsResource {
     @GET
     @Path("/health")
     @Tag(name = "Registry information")
-    @Operation(summary = "Whether the registry and its store work")
+    @Operation(summary = "Whether the registry and its store work",
+            description = "The registry's as a whole: takes no host (a host's counts are /ports/stats?host=H).")
     @APIResponse(responseCode = "200", description = "Healthy",
             content = @Content(schema = @Schema(implementation = Responses.Health.class)))
     @APIResponse(responseCode = "503", description = "Unhealthy: the store cannot be used",
             content = @Content(schema = @Schema(implementation = Responses.Health.class)))
-    public Response health() {
+    public Response health(@Parameter(hidden = true) @QueryParam("host") String host) { // read only to refuse it
+        if (host != null) {
+            // every other read takes host and answers for it; silently answering for every host instead would
+            // pass a host's "healthy" for what it is not
+            String on = host(host);
+            throw new BadRequestException("/ports/health takes no host: it answers for the registry and its store"
+                    + " as a whole; a host's counts are /ports/stats?host=" + on + " and /ports/hosts?host=" + on);
+        }
         long uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1000;
         long timeout = registry.heartbeatTimeout().toSeconds();
         try {
