@@ -1,6 +1,7 @@
 package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
@@ -12,6 +13,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -80,6 +82,8 @@ class BadInputTest {
                 post("/ports/heartbeat/not-a-uuid", null, null, 400),
                 post("/ports/heartbeat/00000000-0000-0000-0000-000000000000", null, null, 404),
                 post("/ports/heartbeat/", null, null, 404),
+                post("/ports/cleanup", "application/json", "{\"force\":true}", 400),
+                post("/ports/cleanup", "application/json", "{}", 400),
                 get("/ports/port/abc", 400),
                 get("/ports/port/0", 400),
                 get("/ports/port/65536", 400),
@@ -118,6 +122,21 @@ class BadInputTest {
                 .body("detail", not(emptyOrNullString()))
                 .body("message", not(emptyOrNullString()));
         assertEquals(before, Registry.overview());
+    }
+
+    /** A POST that reads no body refuses one: a client that thinks it sends options learns it does not. */
+    @Test
+    void aBodyWhereNoneIsReadIsRefused() {
+        String id = given().get("/ports/service/" + HELD_ID).then().statusCode(200).extract().path("allocation_id");
+        given().contentType("application/json").body("{\"force\":true}").post("/ports/cleanup").then()
+                .statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("POST /ports/cleanup takes no body"))
+                .body("detail", containsString("?force="));
+        given().contentType("application/json").body("{\"ttl\":30}").post("/ports/heartbeat/" + id).then()
+                .statusCode(400).body("detail", containsString("takes no body"));
+        // no body, or an empty one with a type (as curl -d '' sends): as before
+        given().contentType("application/json").body("").post("/ports/cleanup").then().statusCode(200);
+        given().post("/ports/heartbeat/" + id).then().statusCode(200);
     }
 
     private static Arguments allocate(String body, int status) {
