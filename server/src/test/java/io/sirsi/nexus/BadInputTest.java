@@ -124,16 +124,19 @@ class BadInputTest {
         assertEquals(before, Registry.overview());
     }
 
-    /** A POST that reads no body refuses one: a client that thinks it sends options learns it does not. */
+    /**
+     * Cleanup reads no body and refuses one: a client that thinks it sends options learns it does not. A heartbeat
+     * is never refused for its body: a service whose heartbeats were refused would lose its port.
+     */
     @Test
-    void aBodyWhereNoneIsReadIsRefused() {
+    void cleanupRefusesABodyAndAHeartbeatIgnoresOne() {
         String id = given().get("/ports/service/" + HELD_ID).then().statusCode(200).extract().path("allocation_id");
         given().contentType("application/json").body("{\"force\":true}").post("/ports/cleanup").then()
                 .statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("POST /ports/cleanup takes no body"))
-                .body("detail", containsString("?force="));
+                .body("detail", containsString("?force=true"));
         given().contentType("application/json").body("{\"ttl\":30}").post("/ports/heartbeat/" + id).then()
-                .statusCode(400).body("detail", containsString("takes no body"));
+                .statusCode(200);
         // no body, or an empty one with a type (as curl -d '' sends): as before
         given().contentType("application/json").body("").post("/ports/cleanup").then().statusCode(200);
         given().post("/ports/heartbeat/" + id).then().statusCode(200);

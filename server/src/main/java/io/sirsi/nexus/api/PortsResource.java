@@ -2,10 +2,12 @@ package io.sirsi.nexus.api;
 
 import io.sirsi.nexus.api.ratelimit.ReadLimited;
 import io.sirsi.nexus.api.ratelimit.WriteLimited;
+import io.sirsi.nexus.api.security.RequestBodies;
 import io.sirsi.nexus.api.security.Role;
 import io.sirsi.nexus.registry.Allocation;
 import io.sirsi.nexus.registry.AllocationStatus;
 import io.sirsi.nexus.registry.Grant;
+import io.sirsi.nexus.registry.InvalidRequestException;
 import io.sirsi.nexus.registry.NotRegisteredException;
 import io.sirsi.nexus.registry.PortRange;
 import io.sirsi.nexus.registry.PortRegistry;
@@ -23,6 +25,7 @@ import io.sirsi.nexus.wire.ProblemWriter;
 import io.sirsi.nexus.wire.ReleaseRequest;
 import io.sirsi.nexus.wire.Responses;
 import io.sirsi.nexus.wire.ScaleBody;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -176,8 +179,14 @@ public class PortsResource {
     @Tag(name = "Port management")
     @Operation(summary = "Remove expired allocations and free their ports",
             description = "Marks Expired what is due, then removes every Expired allocation. force=true also expires"
-                    + " what is due on hosts in self-preservation.")
-    public Responses.CleanedUp cleanup(@QueryParam("force") String force) {
+                    + " what is due on hosts in self-preservation. Takes no body: a request with one is a 400, so"
+                    + " that options sent in a body ({\"force\": true}) are not silently left out.")
+    public Responses.CleanedUp cleanup(@QueryParam("force") String force, @Context HttpServerRequest http) {
+        // Quarkus REST would drop a body unread: {"force": true} would run a cleanup without force and say 200
+        if (RequestBodies.announced(http)) {
+            throw new InvalidRequestException("POST /ports/cleanup takes no body, and would ignore this one: send"
+                    + " the request without it (its one option is a query parameter: ?force=true)");
+        }
         boolean forced = QueryParameters.flag("force", force);
         List<AllocationView> removed = registry.cleanup(forced).stream().map(this::view).toList();
         return new Responses.CleanedUp("true", removed.size(), removed,
