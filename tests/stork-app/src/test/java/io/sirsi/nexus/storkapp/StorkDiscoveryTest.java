@@ -114,6 +114,20 @@ class StorkDiscoveryTest {
         assertEquals(Map.of("a", 5, "c", 5), call(10));
     }
 
+    @Test
+    void aUdpInstanceOfTheServiceIsNeverCalled() throws Exception {
+        Backend a = backend("a", "localhost");
+        Allocation datagrams = registry.allocate(AllocationRequest.of("orders", RegistryResource.BACKEND_TYPE)
+                .withHost("127.0.0.2").withProtocol("udp"));
+        try {
+            Backend c = backend("c", "127.0.0.1"); // added after it: once c is listed, the UDP one was passed over
+            await().atMost(PATIENCE).until(() -> instancePorts().equals(Set.of(a.port(), c.port())));
+            assertEquals(Map.of("a", 5, "c", 5), call(10));
+        } finally {
+            registry.release(datagrams.allocationId());
+        }
+    }
+
     /**
      * How long from the registry's answer to an allocation until the application's Stork list has the instance:
      * printed for the record (no timed assertion on a shared machine), each one asserted to arrive.
