@@ -2,6 +2,7 @@ package io.sirsi.nexus;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,16 +94,23 @@ class RefusedStartIT {
                 + " someone else first; the last refusal: " + refusal);
     }
 
+    /**
+     * The port is looked at before the store opens, so a refused start leaves no database behind; the log (what an
+     * operator reads of a crash-looping pod) has the refusal as one ERROR line naming the port.
+     */
     @Test
     void anHttpPortAnotherProcessHolds() throws Exception {
         try (java.net.ServerSocket holder = new java.net.ServerSocket(0)) {
             int port = holder.getLocalPort();
             Path dataDir = fresh();
-            assertThat(refusedStart(dataDir, "-Dquarkus.http.port=" + port),
-                    containsString("Port already bound: " + port));
+            String inUse = "quarkus.http.port: port " + port + " is in use by another process";
+            assertThat(refusedStart(dataDir, "-Dquarkus.http.port=" + port), containsString(inUse));
+            assertThat("one ERROR line in the log names the port", lastOutput.lines()
+                    .filter(line -> line.contains(" ERROR ") && line.contains(inUse)).count(), equalTo(1L));
             assertThat("only the refusal, no advice to kill -9 the holder", lastOutput,
                     not(containsString("kill -9")));
             assertThat(lastOutput, not(containsString("seems to be in use")));
+            assertStoreUntouched(dataDir);
         }
     }
 
@@ -171,6 +179,14 @@ class RefusedStartIT {
                     + " where version = '1'"));
         }
         assertThat(refusedStart(dataDir), containsString("differs from the one applied"));
+    }
+
+    /** A start refused for a setting has not opened the store: no database made, none migrated. */
+    static void assertStoreUntouched(Path dataDir) throws Exception {
+        try (var files = Files.list(dataDir)) {
+            assertEquals(List.of(), files.map(file -> file.getFileName().toString()).sorted().toList(),
+                    "the refused start opened the store:\n" + lastOutput);
+        }
     }
 
     private static Path fresh() throws Exception {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logmanager.ExtLogRecord;
 
 /**
@@ -34,31 +35,56 @@ public final class StartRefusalLog implements Filter {
     private static final String CONFIG_VALIDATION = "io.smallrye.config.ConfigValidationException";
 
     /**
-     * What Quarkus logs besides when the HTTP port is taken: that the port "seems to be in use", where to look, and
-     * to {@code kill -9} the holder, advice no operator of a registry should follow on a hunch. The refusal's one line
-     * says which port and why.
+     * What Quarkus logs when Vert.x finds the HTTP port taken (the start's own check, {@code api/HttpPortCheck},
+     * found it free a moment before): the ERROR that the port "seems to be in use", then where to look and to
+     * {@code kill -9} the holder, advice no operator of a registry should follow on a hunch. The ERROR becomes the
+     * refusal's one line, naming the port as the start's check does; the advice is left out. The ERROR is the only
+     * line there: the failure itself is not logged with it.
      */
-    private static final List<String> PORT_IN_USE_HINTS = List.of("Port %d seems to be in use", "Use 'ss ",
-            "Use 'netstat ", "Use 'lsof ", "You can try to kill it");
+    private static final String PORT_IN_USE = "Port %d seems to be in use";
+    private static final List<String> PORT_IN_USE_HINTS = List.of("Use 'ss ", "Use 'netstat ", "Use 'lsof ",
+            "You can try to kill it");
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        if (QUARKUS_START.equals(record.getLoggerName()) && record.getThrown() == null && record.getMessage() != null
-                && PORT_IN_USE_HINTS.stream().anyMatch(record.getMessage()::startsWith)) {
-            return false;
+        String message = record.getMessage();
+        if (QUARKUS_START.equals(record.getLoggerName()) && record.getThrown() == null && message != null) {
+            if (PORT_IN_USE_HINTS.stream().anyMatch(message::startsWith)) {
+                return false;
+            }
+            if (message.startsWith(PORT_IN_USE) && record.getParameters() != null
+                    && record.getParameters().length > 0) {
+                Object port = record.getParameters()[0];
+                rewrite(record, "Failed to start application: " + portKey(port) + ": port " + port
+                        + " is in use by another process; stop it or choose another port");
+            }
         }
         Throwable thrown = record.getThrown();
         if (thrown != null && QUARKUS_START.equals(record.getLoggerName()) && isRefusal(thrown)) {
-            String line = "Failed to start application: " + SirsiNexusMain.reason(thrown);
-            if (record instanceof ExtLogRecord ext) {
-                ext.setMessage(line, ExtLogRecord.FormatStyle.NO_FORMAT);
-            } else {
-                record.setMessage(line);
-                record.setParameters(null);
-            }
+            rewrite(record, "Failed to start application: " + SirsiNexusMain.reason(thrown));
             record.setThrown(null);
         }
         return true;
+    }
+
+    private static void rewrite(LogRecord record, String line) {
+        if (record instanceof ExtLogRecord ext) {
+            ext.setMessage(line, ExtLogRecord.FormatStyle.NO_FORMAT);
+        } else {
+            record.setMessage(line);
+        }
+        record.setParameters(null);
+    }
+
+    /** Which setting names the port: Quarkus's line says only the number. */
+    private static String portKey(Object port) {
+        try {
+            boolean https = ConfigProvider.getConfig().getOptionalValue("quarkus.http.ssl-port", Integer.class)
+                    .orElse(8443).toString().equals(String.valueOf(port));
+            return https ? "quarkus.http.ssl-port" : "quarkus.http.port";
+        } catch (RuntimeException noConfig) {
+            return "quarkus.http.port or quarkus.http.ssl-port";
+        }
     }
 
     /** Whether a failed start is one the registry foresaw: its root cause, or a configuration check on the way. */

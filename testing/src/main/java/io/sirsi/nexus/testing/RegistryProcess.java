@@ -64,7 +64,10 @@ public final class RegistryProcess implements AutoCloseable {
             try {
                 return start(dataDir, port, extraProperties);
             } catch (IllegalStateException refused) {
-                if (attempt == PORT_ATTEMPTS || !refused.getMessage().contains("Port already bound: " + port + ":")) {
+                // refused by the start's own check of the port, or by Vert.x when it was taken just after that
+                boolean taken = refused.getMessage().contains("port " + port + " is in use by another process")
+                        || refused.getMessage().contains("Port already bound: " + port + ":");
+                if (attempt == PORT_ATTEMPTS || !taken) {
                     throw refused;
                 }
             }
