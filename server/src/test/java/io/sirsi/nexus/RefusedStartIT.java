@@ -118,9 +118,14 @@ class RefusedStartIT {
     @CsvSource(delimiter = '|', value = {
         "sirsi.dns.host-addresses.\"node-a\" | banana | is not an IP address (write e.g. 10.0.0.7 or fd00::7)",
         "sirsi.dns.domain                     | .      | is not a domain name below the root",
+        "sirsi.dns.ttl                        | -1s    | sirsi.dns.ttl must be 0s or more, got -1s",
+        "sirsi.dns.max-tcp-connections        | 0      | sirsi.dns.max-tcp-connections must be at least 1, got 0",
+        "sirsi.dns.tcp-timeout                | -5s    | sirsi.dns.tcp-timeout must be more than 0s, got -5s",
     })
     void aDnsSettingItCannotUse(String key, String value, String expected) throws Exception {
-        assertThat(refusedStart(fresh(), "-D" + key + "=" + value), containsString(expected));
+        Path dataDir = fresh();
+        assertThat(refusedStart(dataDir, "-D" + key + "=" + value), containsString(expected));
+        assertStoreUntouched(dataDir);
     }
 
     /**
@@ -134,13 +139,24 @@ class RefusedStartIT {
         "sirsi.ports.strategy | first_free | is not valid: expected one of first-free, random, same-port, sticky",
         "sirsi.ports.store             | mysql      | is not valid: expected one of sqlite, postgresql",
         "sirsi.ports.ranges.ml-model   | 7000-70000 | invalid port range",
+        "sirsi.ports.agents.not-listening-action | kill | is not valid: expected one of none, release",
+        "quarkus.http.insecure-requests | sometimes | is not valid: expected one of redirect, disabled, enabled",
     })
     void aSettingItCannotRead(String key, String value, String expected) throws Exception {
         String line = refusedStart(fresh(), "-D" + key + "=" + value);
         assertThat(line, containsString(key + " with the config value \"" + value + "\""));
+        assertThat("no Java class named", line, not(containsString("class ")));
         if (expected != null) {
             assertThat(line, containsString(expected));
         }
+    }
+
+    @Test
+    void aStaticReservationOfATypeNotInTheCatalog() throws Exception {
+        Path dataDir = fresh();
+        assertThat(refusedStart(dataDir, "-Dsirsi.ports.static.db=nosuch:5432"),
+                containsString("sirsi.ports.static.db=nosuch:5432: unknown service type"));
+        assertStoreUntouched(dataDir);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
@@ -28,6 +29,12 @@ public class SirsiNexusMain implements QuarkusApplication {
     /** A Java class name in front of a message ({@code java.lang.IllegalArgumentException: }): noise to an operator. */
     private static final Pattern JAVA_CLASS = Pattern.compile(
             "\\b(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
+    /**
+     * SmallRye Config's refusal of a value of an enum-typed setting (Quarkus's own, such as
+     * {@code quarkus.http.insecure-requests}), which names the enum's Java class: said as our converters say it.
+     */
+    private static final Pattern ENUM_REFUSAL = Pattern.compile(
+            "SRCFG00049: Cannot convert .* to enum class [\\w.$]+, allowed values: (\\S+)");
 
     public static void main(String... given) {
         String[] args = withDefaultCommand(given);
@@ -61,15 +68,21 @@ public class SirsiNexusMain implements QuarkusApplication {
                     || (cause.getCause() != null && message.equals(cause.getCause().toString()))) {
                 continue;
             }
-            String said = JAVA_CLASS.matcher(message.strip().replaceAll("\\s*\\n\\s*", " ")).replaceAll("")
-                    .replaceAll("\\.$", "")
+            String said = withoutEnumClass(JAVA_CLASS.matcher(message.strip().replaceAll("\\s*\\n\\s*", " "))
+                    .replaceAll("").replaceAll("\\.$", "")
                     // SmallRye Config's wording of a converter's refusal, which runs on into the converter's message
-                    .replace(" threw an Exception whilst being converted ", " is not valid: ");
+                    .replace(" threw an Exception whilst being converted ", " is not valid: "));
             if (messages.stream().noneMatch(earlier -> earlier.contains(said))) {
                 messages.add(said);
             }
         }
         return messages.isEmpty() ? failure.toString() : String.join(": ", messages);
+    }
+
+    private static String withoutEnumClass(String message) {
+        Matcher refusal = ENUM_REFUSAL.matcher(message);
+        return refusal.find() ? refusal.replaceFirst(Matcher.quoteReplacement("expected one of "
+                + refusal.group(1).replace(",", ", "))) : message;
     }
 
     /**

@@ -17,6 +17,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.sirsi.nexus.registry.Durations;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.spi.transport.Transport;
@@ -80,6 +81,17 @@ public class DnsServer {
         this.observer = observer;
     }
 
+    /**
+     * The settings, judged before the registry opens its store (priority + 100): a start refused for one of them has
+     * not created or migrated a database. The ports are bound later, once the registry can answer.
+     */
+    void checkSettings(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY - 100) StartupEvent event) {
+        if (config.enabled()) {
+            zone();
+            HostAddressBook.of(config.hostAddresses(), directory::reportedAddresses);
+        }
+    }
+
     /** After the registry has opened its store (priority + 100) and before the jobs resume (+ 200). */
     void onStart(@Observes @Priority(ObserverMethod.DEFAULT_PRIORITY + 150) StartupEvent event) {
         if (!config.enabled()) {
@@ -116,15 +128,8 @@ public class DnsServer {
     }
 
     private void start() {
-        String zone = zone(config.domain());
+        String zone = zone();
         long tcpTimeoutNanos = config.tcpTimeout().toNanos();
-        if (tcpTimeoutNanos <= 0 || config.maxTcpConnections() < 1) {
-            throw new IllegalArgumentException("sirsi.dns.tcp-timeout (" + config.tcpTimeout() + ") and"
-                    + " sirsi.dns.max-tcp-connections (" + config.maxTcpConnections() + ") must be above 0");
-        }
-        if (config.ttl().isNegative()) {
-            throw new IllegalArgumentException("sirsi.dns.ttl must be 0s or more, got " + config.ttl());
-        }
         HostAddressBook addresses = HostAddressBook.of(config.hostAddresses(), directory::reportedAddresses);
         QueryHandler handler = new QueryHandler(new ZoneAnswers(directory, addresses, zone,
                 config.ttl().toSeconds()), clients, observer);
@@ -247,6 +252,24 @@ public class DnsServer {
         return new IllegalStateException("sirsi.dns.port: cannot listen on " + config.host() + ":" + wanted + " ("
                 + protocol + "): " + cause.getMessage() + "; set sirsi.dns.port to a free port (0 picks one), or"
                 + " sirsi.dns.enabled=false", cause);
+    }
+
+    /** The zone, once the settings the configuration layer cannot judge are found usable. */
+    private String zone() {
+        String zone = zone(config.domain());
+        if (config.tcpTimeout().toNanos() <= 0) {
+            throw new IllegalArgumentException("sirsi.dns.tcp-timeout must be more than 0s, got "
+                    + Durations.written(config.tcpTimeout()));
+        }
+        if (config.maxTcpConnections() < 1) {
+            throw new IllegalArgumentException("sirsi.dns.max-tcp-connections must be at least 1, got "
+                    + config.maxTcpConnections());
+        }
+        if (config.ttl().isNegative()) {
+            throw new IllegalArgumentException("sirsi.dns.ttl must be 0s or more, got "
+                    + Durations.written(config.ttl()));
+        }
+        return zone;
     }
 
     /**

@@ -52,6 +52,18 @@ public final class ConfigConverters {
         }
     }
 
+    /**
+     * {@code sirsi.ports.agents.not-listening-action}: {@code none} or {@code release}. The configuration layer's own
+     * enum converter names the enum's Java class in its refusal.
+     */
+    public static final class NotListening implements Converter<RegistryConfig.NotListeningAction> {
+
+        @Override
+        public RegistryConfig.NotListeningAction convert(String value) {
+            return oneOf(value, RegistryConfig.NotListeningAction.values(), RegistryConfig.NotListeningAction::name);
+        }
+    }
+
     /** {@code sirsi.ports.ranges.<type>}: {@code FIRST-LAST}, or one port, a range of one. */
     public static final class Range implements Converter<PortRange> {
 

@@ -162,6 +162,7 @@ public interface RegistryConfig {
 
         /** What follows when an allocation is not listening: none, or release it (freeing its port). */
         @WithDefault("none")
+        @WithConverter(ConfigConverters.NotListening.class)
         NotListeningAction notListeningAction();
 
         /**

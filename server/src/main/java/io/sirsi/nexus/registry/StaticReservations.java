@@ -17,13 +17,12 @@ final class StaticReservations {
 
     private static final Logger LOG = Logger.getLogger(StaticReservations.class);
 
-    private final Map<String, ReservedPort> configured;
-    private final ServiceTypes types;
+    private final Map<String, Reservation> declared = new LinkedHashMap<>();
     private final String host;
 
+    /** Refuses a reservation whose name or type is not known here, before the store is opened. */
     StaticReservations(Map<String, ReservedPort> configured, ServiceTypes types, String host) {
-        this.configured = configured;
-        this.types = types;
+        configured.forEach((name, port) -> declared.put(name, Reservation.resolve(name, port, types)));
         this.host = host;
     }
 
@@ -33,8 +32,6 @@ final class StaticReservations {
      */
     void apply(ChangeSet changes) {
         PortTable ports = changes.table(host);
-        Map<String, Reservation> declared = new LinkedHashMap<>();
-        configured.forEach((name, port) -> declared.put(name, Reservation.resolve(name, port, types)));
         List<Allocation> undeclared = ports.all().stream()
                 .filter(allocation -> allocation.reserved() && !declared.containsKey(allocation.serviceName()))
                 .toList();
