@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.sirsi.nexus.testing.RegistryProcess;
+import io.sirsi.nexus.testing.SelfSignedCertificate;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -156,6 +157,31 @@ class RefusedStartIT {
         Path dataDir = fresh();
         assertThat(refusedStart(dataDir, "-Dsirsi.ports.static.db=nosuch:5432"),
                 containsString("sirsi.ports.static.db=nosuch:5432: unknown service type"));
+        assertStoreUntouched(dataDir);
+    }
+
+    /** The HTTPS files are read before the store opens; given the other way round, the refusal says so. */
+    @Test
+    void aCertificateAndKeyGivenSwapped() throws Exception {
+        SelfSignedCertificate tls = SelfSignedCertificate.create(Files.createTempDirectory("sirsi-nexus-tls"));
+        Path dataDir = fresh();
+        String line = refusedStart(dataDir, "-Dquarkus.http.ssl-port=0",
+                "-Dquarkus.http.ssl.certificate.files=" + tls.key(),
+                "-Dquarkus.http.ssl.certificate.key-files=" + tls.cert());
+        assertThat(line, containsString("quarkus.http.ssl.certificate.files: " + tls.key() + " holds a private key,"
+                + " not a certificate"));
+        assertStoreUntouched(dataDir);
+    }
+
+    @Test
+    void aCertificateFileThatIsNotThere() throws Exception {
+        SelfSignedCertificate tls = SelfSignedCertificate.create(Files.createTempDirectory("sirsi-nexus-tls"));
+        Path dataDir = fresh();
+        Path missing = dataDir.resolveSibling(dataDir.getFileName() + "-no-such-cert.pem");
+        assertThat(refusedStart(dataDir, "-Dquarkus.http.ssl-port=0",
+                "-Dquarkus.http.ssl.certificate.files=" + missing,
+                "-Dquarkus.http.ssl.certificate.key-files=" + tls.key()),
+                containsString("quarkus.http.ssl.certificate.files: cannot read " + missing));
         assertStoreUntouched(dataDir);
     }
 

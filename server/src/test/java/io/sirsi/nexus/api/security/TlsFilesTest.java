@@ -1,5 +1,6 @@
 package io.sirsi.nexus.api.security;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,6 +29,55 @@ class TlsFilesTest {
                 () -> checker().check(one.cert(), other.key()));
         assertTrue(refused.getMessage().startsWith("quarkus.http.ssl.certificate.key-files: " + other.key()
                 + " is not the private key of the certificate " + one.cert()), refused.getMessage());
+    }
+
+    /** PKCS #1 ({@code BEGIN RSA PRIVATE KEY}), as older tools write it, is compared too: it was let through. */
+    @Test
+    void aPkcs1KeyIsComparedWithTheCertificate() throws Exception {
+        SelfSignedCertificate one = SelfSignedCertificate.create(Files.createTempDirectory("tls-one"));
+        SelfSignedCertificate other = SelfSignedCertificate.create(Files.createTempDirectory("tls-other"));
+        Path ownKey = pkcs1(one.key());
+        Path otherKey = pkcs1(other.key());
+        assertTrue(Files.readString(ownKey).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+
+        checker().check(one.cert(), ownKey);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> checker().check(one.cert(), otherKey));
+        assertTrue(refused.getMessage().startsWith("quarkus.http.ssl.certificate.key-files: " + otherKey
+                + " is not the private key of the certificate " + one.cert()), refused.getMessage());
+    }
+
+    @Test
+    void filesGivenTheOtherWayRoundAreSaidToBe() throws Exception {
+        SelfSignedCertificate tls = SelfSignedCertificate.create(Files.createTempDirectory("tls-swapped"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> checker().check(tls.key(), tls.cert()));
+        assertEquals("quarkus.http.ssl.certificate.files: " + tls.key() + " holds a private key, not a certificate;"
+                + " are the certificate and the key (quarkus.http.ssl.certificate.key-files: " + tls.cert() + ")"
+                + " given the other way round?", refused.getMessage());
+    }
+
+    @Test
+    void aFileThatIsNotThereOrHoldsNoKeyIsNamed() throws Exception {
+        SelfSignedCertificate tls = SelfSignedCertificate.create(Files.createTempDirectory("tls-missing"));
+        Path missing = tls.key().resolveSibling("no-such.pem");
+        assertEquals("quarkus.http.ssl.certificate.key-files: cannot read " + missing + " (no such file)",
+                assertThrows(IllegalArgumentException.class, () -> checker().check(tls.cert(), missing))
+                        .getMessage());
+        Path notAKey = Files.writeString(tls.key().resolveSibling("not-a-key.pem"), "hello\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> checker().check(tls.cert(), notAKey))
+                .getMessage().startsWith("quarkus.http.ssl.certificate.key-files: " + notAKey
+                        + " holds no PEM private key"));
+    }
+
+    /** The key in PKCS #1, as {@code openssl rsa -traditional} writes it. */
+    private static Path pkcs1(Path pkcs8) throws Exception {
+        Path out = pkcs8.resolveSibling("key-pkcs1.pem");
+        Process openssl = new ProcessBuilder("openssl", "rsa", "-in", pkcs8.toString(), "-traditional", "-out",
+                out.toString()).redirectErrorStream(true).start();
+        String said = new String(openssl.getInputStream().readAllBytes());
+        assertEquals(0, openssl.waitFor(), said);
+        return out;
     }
 
     @Test
