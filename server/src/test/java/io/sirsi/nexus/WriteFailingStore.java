@@ -34,6 +34,8 @@ public class WriteFailingStore implements AllocationStore {
     private final JdbcAllocationStore store;
     private final AtomicInteger writesToFail = new AtomicInteger();
     private final AtomicBoolean breakNext = new AtomicBoolean();
+    private final AtomicInteger pings = new AtomicInteger();
+    private volatile boolean down;
     private volatile CountDownLatch holding;
     private volatile CountDownLatch held;
 
@@ -234,7 +236,26 @@ public class WriteFailingStore implements AllocationStore {
 
     @Override
     public void ping() {
+        pings.incrementAndGet();
+        if (down) {
+            throw new StoreUnavailableException("the registry cannot take writes: its database is unavailable;"
+                    + " nothing was changed", new java.sql.SQLException("disk I/O error"));
+        }
         store.ping();
+    }
+
+    /** The health check's pings fail, as on a store that is down, until {@link #comeBack()}. */
+    public void goDown() {
+        down = true;
+    }
+
+    public void comeBack() {
+        down = false;
+    }
+
+    /** How many times the registry has asked whether the store is up (each a probe write while it is down). */
+    public int pings() {
+        return pings.get();
     }
 
     @Override

@@ -74,6 +74,7 @@ public class PortRegistry {
     private final HostAgents agents;
     private final ReportedAddresses reportedAddresses;
     private final HostReports reports;
+    private final StoreCheck storeCheck;
     /** The hosts whose state stays when they hold nothing: the registry's own and the configured ones. */
     private final Set<String> alwaysKept;
 
@@ -108,6 +109,7 @@ public class PortRegistry {
         this.reports = new HostReports(config.agents(), agents, reportedAddresses, leases, decisions, queries,
                 observer, clock, this::release);
         this.staticReservations = new StaticReservations(config.staticReservations(), types, hosts.defaultHost());
+        this.storeCheck = new StoreCheck(store, clock);
     }
 
     private PortTable newTable(Map<ServiceType, PortRange> ranges, String host) {
@@ -695,9 +697,12 @@ public class PortRegistry {
         return store.oldestRevision();
     }
 
-    /** Fails with {@link StoreUnavailableException} unless the store answers now. */
+    /**
+     * Fails with {@link StoreUnavailableException} unless the store answers now; a failure under a second old answers
+     * again without asking the store ({@link StoreCheck}).
+     */
     public void checkStore() {
-        store.ping();
+        storeCheck.check();
     }
 
     public String storeLocation() {

@@ -428,7 +428,7 @@ public class JdbcAllocationStore implements AllocationStore {
 
     @Override
     public void ping() {
-        inTransaction("check the database", Begin.DEFERRED, allocations::readable);
+        transactions.runUnlogged("check the database", Begin.DEFERRED, allocations::readable);
         writeHealth.failure().ifPresent(this::probeWrite);
     }
 
@@ -457,7 +457,7 @@ public class JdbcAllocationStore implements AllocationStore {
     }
 
     private void probeWrite() {
-        inTransaction("take writes", Begin.WRITE_LOCK_FIRST, transaction -> {
+        transactions.runUnlogged("take writes", Begin.WRITE_LOCK_FIRST, transaction -> {
             dialect.probeWrite(transaction.connection());
             return null;
         });

@@ -39,6 +39,18 @@ final class StoreTransactions {
      * {@link WriteHealth} whether it committed (see {@link StoreTransaction#wrote}).
      */
     <T> T run(String what, Begin begin, SqlWork<T> work) {
+        return run(what, begin, work, true);
+    }
+
+    /**
+     * As {@link #run}, for the health check's own transactions: their failure is the store's health, which the
+     * registry logs when it changes ({@code registry/StoreCheck}), not on every probe.
+     */
+    <T> T runUnlogged(String what, Begin begin, SqlWork<T> work) {
+        return run(what, begin, work, false);
+    }
+
+    private <T> T run(String what, Begin begin, SqlWork<T> work, boolean logged) {
         StoreTransaction transaction = null;
         try (Connection connection = dataSource().getConnection();
                 WriteTurn turn = begin == Begin.WRITE_LOCK_FIRST ? dialect.beginWithWriteLock(connection)
@@ -52,7 +64,7 @@ final class StoreTransactions {
             try {
                 T result = work.run(transaction);
                 turn.beforeEnd();
-                commit(what, connection);
+                commit(what, connection, logged);
                 if (transaction.wrote()) {
                     writeHealth.succeeded();
                 }
@@ -65,21 +77,35 @@ final class StoreTransactions {
                 } catch (SQLException rollbackFailed) {
                     e.addSuppressed(rollbackFailed); // the connection is gone; the database discards the work
                 }
+                restoreAutoCommit(connection);
                 throw e;
             }
         } catch (SQLException e) {
-            throw failed(transaction, translate(what, e));
+            throw failed(transaction, translate(what, e, logged));
         } catch (StoreUnavailableException e) { // translated where the work joined the transaction
             throw failed(transaction, e);
         }
     }
 
+    /**
+     * Hands the connection back as the pool lent it. After a failed write SQLite has already ended the transaction,
+     * so the pool's own reset, which commits to leave it, failed and logged a WARN for every failed write (and every
+     * readiness probe while the store was down); here the failure says nothing new and is dropped.
+     */
+    private static void restoreAutoCommit(Connection connection) {
+        try {
+            connection.setAutoCommit(true);
+        } catch (SQLException alreadyEnded) {
+            // the transaction was over; the connection is in auto-commit mode now all the same
+        }
+    }
+
     /** Commits; a commit whose answer was lost is not a failure that changed nothing. */
-    private void commit(String what, Connection connection) {
+    private void commit(String what, Connection connection, boolean logged) {
         try {
             connection.commit();
         } catch (SQLException e) {
-            throw commitFailure(what, e);
+            throw commitFailure(what, e, logged);
         }
     }
 
@@ -127,14 +153,14 @@ final class StoreTransactions {
         try {
             return work.run(transaction);
         } catch (SQLException e) {
-            throw commitFailure(what, e);
+            throw commitFailure(what, e, true);
         }
     }
 
     /** A commit's failure: its outcome lost with the connection, or else as any other failure. */
-    private RuntimeException commitFailure(String what, SQLException failure) {
+    private RuntimeException commitFailure(String what, SQLException failure, boolean logged) {
         return dialect.commitOutcomeLost(rowFailure(failure)) ? outcomeUnknown(what, failure)
-                : translate(what, failure);
+                : translate(what, failure, logged);
     }
 
     private StoreOutcomeUnknownException outcomeUnknown(String what, SQLException failure) {
@@ -148,6 +174,10 @@ final class StoreTransactions {
     }
 
     private RuntimeException translate(String what, SQLException failure) {
+        return translate(what, failure, true);
+    }
+
+    private RuntimeException translate(String what, SQLException failure, boolean logged) {
         SQLException e = rowFailure(failure);
         String state = Optional.ofNullable(e.getSQLState()).orElse("");
         if (state.startsWith("23") || e.getErrorCode() == 19 /* SQLITE_CONSTRAINT */) {
@@ -158,7 +188,9 @@ final class StoreTransactions {
             return new StoreConflictException("another registry changed the same allocations at the same moment;"
                     + " retry", e);
         }
-        LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
+        if (logged) {
+            LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
+        }
         return new StoreUnavailableException("the registry cannot " + what
                 + ": its database is unavailable; nothing was changed", e);
     }
