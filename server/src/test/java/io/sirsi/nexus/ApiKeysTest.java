@@ -6,12 +6,15 @@ import static io.sirsi.nexus.ApiKeysProfile.READER_KEY;
 import static io.sirsi.nexus.ApiKeysProfile.WRITER_KEY;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** API keys and roles over HTTP: 401 without a usable key, 403 when the key's role is too low. */
@@ -20,6 +23,21 @@ import org.junit.jupiter.api.Test;
 class ApiKeysTest {
 
     private static final String ALLOCATE = "{\"service_name\":\"keyed\",\"service_type\":\"cache\"}";
+
+    /**
+     * The store's location (a file's path, or a JDBC URL naming the database's host) is for clients with a key; a
+     * probe without one learns only whether the store is up.
+     */
+    @Test
+    void healthNamesTheStoreOnlyToAClientWithAKey() {
+        String store = "checks.find { it.name == 'allocation-store' }";
+        for (String path : List.of("/q/health", "/q/health/ready")) {
+            given().get(path).then().statusCode(200).body(store + ".status", equalTo("UP"))
+                    .body(store + ".data.location", nullValue());
+            bearer(READER_KEY).get(path).then().statusCode(200).body(store + ".status", equalTo("UP"))
+                    .body(store + ".data.location", notNullValue());
+        }
+    }
 
     @Test
     void everyPortsRequestNeedsAKey() {
