@@ -1,6 +1,7 @@
 package io.sirsi.nexus;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -72,6 +73,17 @@ class StoreOutageTest {
         assertEquals(List.of("The store is down", "The store is still down", "The store is up again"),
                 lines.about("The store is"));
         assertEquals(List.of(), lines.from("io.smallrye.health"), "SmallRye's report of every DOWN answer");
+    }
+
+    /** A scheduled job failing every second while the store is down: one WARN, not one a second. */
+    @Test
+    void aJobThatFailsEverySecondLogsItOnceAMinute() {
+        clock.advance(Duration.ofSeconds(61)); // past the window of any earlier failure
+        store.goDown();
+        int before = store.markAliveFailures();
+        await().atMost(Duration.ofSeconds(60)).until(() -> store.markAliveFailures() - before >= 3);
+        assertEquals(List.of("Could not record that the registry is alive"),
+                lines.about("Could not record that the registry is alive"));
     }
 
     private static void ready(int status) {

@@ -36,6 +36,8 @@ public class WriteFailingStore implements AllocationStore {
     private final AtomicBoolean breakNext = new AtomicBoolean();
     private final AtomicInteger pings = new AtomicInteger();
     private volatile boolean down;
+    private final java.util.concurrent.atomic.AtomicInteger markAliveFailures =
+            new java.util.concurrent.atomic.AtomicInteger();
     private volatile CountDownLatch holding;
     private volatile CountDownLatch held;
 
@@ -211,7 +213,17 @@ public class WriteFailingStore implements AllocationStore {
 
     @Override
     public Instant markAlive(Instant now, java.time.Duration downAfter) {
+        if (down) {
+            markAliveFailures.incrementAndGet();
+            throw new StoreUnavailableException("the registry cannot record that it is alive: its database is"
+                    + " unavailable; nothing was changed", new java.sql.SQLException("disk I/O error"));
+        }
         return store.markAlive(now, downAfter);
+    }
+
+    /** How many times the registry's every-second record that it is alive failed while the store was down. */
+    public int markAliveFailures() {
+        return markAliveFailures.get();
     }
 
     @Override
@@ -244,7 +256,10 @@ public class WriteFailingStore implements AllocationStore {
         store.ping();
     }
 
-    /** The health check's pings fail, as on a store that is down, until {@link #comeBack()}. */
+    /**
+     * The health check's pings, and the registry's record that it is alive, fail, as on a store that is down, until
+     * {@link #comeBack()}.
+     */
     public void goDown() {
         down = true;
     }

@@ -2,6 +2,8 @@ package io.sirsi.nexus.registry;
 
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.InstantSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -16,10 +18,28 @@ public class ExpiryJob {
 
     private static final Logger LOG = Logger.getLogger(ExpiryJob.class);
 
-    private final PortRegistry registry;
+    /**
+     * A job that fails every second while the store is down would log every second: one line a job a minute, the
+     * next saying how many were held back (the store's outage itself is logged by the store check).
+     */
+    private static final Duration QUIET = Duration.ofMinutes(1);
 
-    public ExpiryJob(PortRegistry registry) {
+    private final PortRegistry registry;
+    private final LogThrottle failures;
+
+    public ExpiryJob(PortRegistry registry, InstantSource clock) {
         this.registry = registry;
+        this.failures = new LogThrottle(clock, QUIET, 16);
+    }
+
+    /** What a pass that completes exceptionally failed of: the registry's exception inside the completion's. */
+    private static String causeOf(RuntimeException e) {
+        return e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+    }
+
+    /** A job's failure, as a WARN at most once a minute for that job. */
+    private void skipped(String job, String text) {
+        failures.admit(job).ifPresent(due -> LOG.warn(text + due.heldBackText("such lines")));
     }
 
     @Scheduled(identity = "mark-expired", every = "${sirsi.ports.expiry-interval:1s}",
@@ -28,7 +48,7 @@ public class ExpiryJob {
         try {
             registry.markExpired().toCompletableFuture().join();
         } catch (RuntimeException e) {
-            LOG.warnf("Expiry pass skipped: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            skipped("mark-expired", "Expiry pass skipped: " + causeOf(e));
         }
     }
 
@@ -38,7 +58,7 @@ public class ExpiryJob {
         try {
             registry.releaseDrained().toCompletableFuture().join();
         } catch (RuntimeException e) {
-            LOG.warnf("Drain pass skipped: %s", e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            skipped("release-drained", "Drain pass skipped: " + causeOf(e));
         }
     }
 
@@ -51,7 +71,7 @@ public class ExpiryJob {
         try {
             registry.cleanup(false);
         } catch (RegistryException e) {
-            LOG.warnf("Scheduled cleanup skipped: %s", e.getMessage());
+            skipped("remove-expired", "Scheduled cleanup skipped: " + e.getMessage());
         }
     }
 
@@ -60,7 +80,7 @@ public class ExpiryJob {
         try {
             registry.markAlive();
         } catch (RegistryException e) {
-            LOG.warnf("Could not record that the registry is alive, will retry: %s", e.getMessage());
+            skipped("mark-alive", "Could not record that the registry is alive, will retry: " + e.getMessage());
         }
     }
 
@@ -69,7 +89,7 @@ public class ExpiryJob {
         try {
             registry.flushHeartbeats();
         } catch (RegistryException e) {
-            LOG.warnf("Heartbeat times not written yet, will retry: %s", e.getMessage());
+            skipped("flush-heartbeats", "Heartbeat times not written yet, will retry: " + e.getMessage());
         }
     }
 
@@ -83,7 +103,7 @@ public class ExpiryJob {
         try {
             registry.reloadReportedAddresses();
         } catch (RegistryException e) {
-            LOG.warnf("Hosts' reported addresses not read again, will retry: %s", e.getMessage());
+            skipped("reload-host-addresses", "Hosts' reported addresses not read again, will retry: " + e.getMessage());
         }
     }
 
@@ -93,7 +113,7 @@ public class ExpiryJob {
         try {
             registry.pruneHistory();
         } catch (RegistryException e) {
-            LOG.warnf("Change log not pruned, will retry: %s", e.getMessage());
+            skipped("prune-history", "Change log not pruned, will retry: " + e.getMessage());
         }
     }
 }

@@ -2,12 +2,15 @@ package io.sirsi.nexus.store;
 
 import io.agroal.api.AgroalDataSource;
 import io.agroal.pool.wrapper.ConnectionWrapper;
+import io.sirsi.nexus.registry.LogThrottle;
 import io.sirsi.nexus.registry.StoreConflictException;
 import io.sirsi.nexus.registry.StoreOutcomeUnknownException;
 import io.sirsi.nexus.registry.StoreUnavailableException;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -28,6 +31,12 @@ final class StoreTransactions {
     private final Dialect dialect;
     private final WriteHealth writeHealth;
     private volatile AgroalDataSource dataSource;
+
+    /**
+     * A store that is down fails every write and every scheduled job's every second: each kind of failure is an
+     * ERROR once a minute, the next saying how many were held back, rather than a line per request.
+     */
+    private final LogThrottle failures = new LogThrottle(InstantSource.system(), Duration.ofMinutes(1), 64);
 
     StoreTransactions(Dialect dialect, WriteHealth writeHealth) {
         this.dialect = dialect;
@@ -189,7 +198,8 @@ final class StoreTransactions {
                     + " retry", e);
         }
         if (logged) {
-            LOG.errorf("Cannot %s in %s: %s (SQL state %s)", what, dialect.location(), e.getMessage(), state);
+            failures.admit(what).ifPresent(due -> LOG.errorf("Cannot %s in %s: %s (SQL state %s)%s", what,
+                    dialect.location(), e.getMessage(), state, due.heldBackText("failures to " + what)));
         }
         return new StoreUnavailableException("the registry cannot " + what
                 + ": its database is unavailable; nothing was changed", e);

@@ -3,6 +3,7 @@ package io.sirsi.nexus.api.security;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.sirsi.nexus.registry.LogThrottle;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -56,8 +57,7 @@ public class RefusedRequests {
         String address = Clients.address(request);
         throttle.admit(status + " " + address).ifPresent(due -> LOG.infof("Refused %d: %s %s from %s%s%s", status,
                 request.method(), shown(request.path()), address, keyName(context),
-                due.since().map(since -> "; " + due.heldBack() + " more " + status + "s from " + address + " since "
-                        + since + " were not logged").orElse("")));
+                due.heldBackText(status + "s from " + address)));
     }
 
     /** The name of the API key the request authenticated with, as the log shows it; "" for none. */

@@ -1,4 +1,4 @@
-package io.sirsi.nexus.api.security;
+package io.sirsi.nexus.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
