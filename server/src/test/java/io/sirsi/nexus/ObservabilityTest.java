@@ -159,7 +159,8 @@ class ObservabilityTest {
         given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
                 .body("components.schemas.AllocateRequest.properties.keySet()",
                         org.hamcrest.Matchers.containsInAnyOrder("service_name", "service_type", "preferred_port",
-                                "required", "process_id", "host", "strategy", "avoid_ports", "liveness", "check"))
+                                "required", "process_id", "host", "strategy", "avoid_ports", "liveness", "check",
+                                "protocol"))
                 .body("components.schemas.AllocateRequest.required", org.hamcrest.Matchers.containsInAnyOrder(
                         "service_name", "service_type"))
                 .body("components.schemas.ReleaseRequest.properties.keySet()", org.hamcrest.Matchers.contains(

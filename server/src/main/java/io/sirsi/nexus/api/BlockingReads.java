@@ -29,8 +29,6 @@ public final class BlockingReads {
     public static final String HEADER = "X-Sirsi-Index";
     static final Duration MAX_WAIT = Duration.ofMinutes(5);
     private static final List<String> WAIT_UNITS = List.of("ms", "s", "m");
-    private static final int UNAUTHORIZED = 401;
-    private static final int FORBIDDEN = 403;
 
     private BlockingReads() {
     }
@@ -73,7 +71,7 @@ public final class BlockingReads {
                 if (failure != null) {
                     reactive.resume(failure);
                 } else {
-                    // the answer is read after the wait: at least this new (Index keeps a header already set)
+                    // the answer is read after the wait: at least this new (replacing the one Index set)
                     response.putHeader(HEADER, Long.toString(registry.revision()));
                     reactive.resume();
                 }
@@ -85,8 +83,10 @@ public final class BlockingReads {
      * Notes the revision as a {@code /ports} request arrives, before anything reads for it, and sends it back on
      * every answer: the endpoints', a refusal of a filter before them (a query-parameter rule, a rate limit, a
      * media type), the registry's direct routes and the event stream, whose headers no JAX-RS response filter
-     * sees. One route for all of them, so that no endpoint can be left out; a blocking read that waited sets the
-     * revision it waited for first. 401 and 403 answers carry none: a caller refused learns nothing of the log.
+     * sees. One route for all of them, so that no endpoint can be left out; a blocking read that waited replaces it
+     * with the revision it waited for. Set as the request arrives rather than as the headers are written: a hook on
+     * every answer cost heartbeats 5 % of their CPU (docs/benchmarks.md), and the revision is no secret a refusal
+     * must keep (a 401 carries it as a 200 does).
      */
     @Singleton
     public static class Index {
@@ -108,14 +108,7 @@ public final class BlockingReads {
             String path = context.normalizedPath();
             if (registry.isOpen() && path.startsWith(PORTS)
                     && (path.length() == PORTS.length() || path.charAt(PORTS.length()) == '/')) {
-                String revision = Long.toString(registry.revision());
-                HttpServerResponse response = context.response();
-                context.addHeadersEndHandler(ignored -> {
-                    int status = response.getStatusCode();
-                    if (status != UNAUTHORIZED && status != FORBIDDEN && !response.headers().contains(HEADER)) {
-                        response.putHeader(HEADER, revision);
-                    }
-                });
+                context.response().putHeader(HEADER, Long.toString(registry.revision()));
             }
             context.next();
         }

@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
+import io.sirsi.nexus.api.security.RefusedRequests;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
@@ -70,11 +70,13 @@ public class RequestMetrics {
             .map(Templated::of).toList();
 
     private final MeterRegistry meters;
+    private final RefusedRequests refused;
     private final Map<Series, Timer> timers = new ConcurrentHashMap<>();
     private final AtomicLong active = new AtomicLong();
 
-    public RequestMetrics(MeterRegistry meters) {
+    public RequestMetrics(MeterRegistry meters, RefusedRequests refused) {
         this.meters = meters;
+        this.refused = refused;
         Gauge.builder(ACTIVE, active, AtomicLong::get).description("HTTP requests received and not yet answered")
                 .register(meters);
     }
@@ -84,6 +86,10 @@ public class RequestMetrics {
         router.route().order(Integer.MIN_VALUE).handler(this::begin);
     }
 
+    /**
+     * Also hands every answer's status to {@link RefusedRequests}, management ones included (a metrics scrape
+     * without a key is a 401 to log): one end handler a request serves both.
+     */
     private void begin(RoutingContext context) {
         String path = context.normalizedPath();
         if (!path.startsWith(MANAGEMENT)) {
@@ -92,16 +98,22 @@ public class RequestMetrics {
             context.addEndHandler(ended -> {
                 active.decrementAndGet();
                 if (ended.succeeded()) { // not a connection closed before the answer: it has no status
-                    record(context, path, System.nanoTime() - started);
+                    int status = context.response().getStatusCode();
+                    record(context, path, status, System.nanoTime() - started);
+                    refused.answered(context, status);
+                }
+            });
+        } else {
+            context.addEndHandler(ended -> {
+                if (ended.succeeded()) {
+                    refused.answered(context, context.response().getStatusCode());
                 }
             });
         }
         context.next();
     }
 
-    private void record(RoutingContext context, String path, long nanos) {
-        HttpServerResponse response = context.response();
-        int status = response.getStatusCode();
+    private void record(RoutingContext context, String path, int status, long nanos) {
         Series series = new Series(method(context.request().method()), uri(path, status), status);
         timers.computeIfAbsent(series, this::timer).record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -7,9 +7,14 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.logging.Handler;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.LogContext;
+import org.jboss.logmanager.handlers.AsyncHandler;
 import picocli.CommandLine;
 
 /**
@@ -53,10 +58,44 @@ public class SirsiNexusMain implements QuarkusApplication {
             if (failure != null) {
                 // one write: a console log line written meanwhile must not land between the line and its end
                 System.err.print("sirsi-nexus: cannot start: " + reason(failure) + System.lineSeparator());
+                drainAsyncLog();
             }
             exit.accept(code, failure);
         });
         Quarkus.run(SirsiNexusMain.class, args);
+    }
+
+    /**
+     * Writes out what the async console handler still holds (the log's ERROR line of the refusal, which the JVM's
+     * exit would otherwise often drop, a crash-looping pod's log then saying nothing): closed, its thread writes
+     * what is queued and then lets go of the handlers it wraps, which is the sign it is done. Two seconds at most.
+     */
+    static void drainAsyncLog() {
+        List<AsyncHandler> asyncHandlers = new ArrayList<>();
+        collectAsync(LogContext.getLogContext().getLogger("").getHandlers(), asyncHandlers);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (AsyncHandler handler : asyncHandlers) {
+            handler.close();
+            while (handler.getHandlers().length > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The async handlers among these handlers and those they wrap (Quarkus wraps its own in a delayed handler). */
+    private static void collectAsync(Handler[] handlers, List<AsyncHandler> into) {
+        for (Handler handler : handlers) {
+            if (handler instanceof AsyncHandler async) {
+                into.add(async);
+            } else if (handler instanceof ExtHandler wrapper) {
+                collectAsync(wrapper.getHandlers(), into);
+            }
+        }
     }
 
     /** The messages of a failure and its causes on one line, leaving out what only repeats a message before it. */

@@ -1,13 +1,10 @@
 package io.sirsi.nexus.api.security;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.sirsi.nexus.registry.LogThrottle;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -27,8 +24,6 @@ public class RefusedRequests {
     static final Duration WINDOW = Duration.ofSeconds(10);
     /** Status and address pairs remembered at once; past them the least recently seen are forgotten. */
     private static final int MAX_CLIENTS = 10_000;
-    /** Before every filter that refuses: {@link ProtectedMode}, {@link CrossSiteRequests}, authentication. */
-    private static final int PRIORITY = Integer.MAX_VALUE - 2;
     private static final Set<Integer> LOGGED = Set.of(401, 403, 429);
     private static final Logger LOG = Logger.getLogger(RefusedRequests.class);
 
@@ -38,18 +33,16 @@ public class RefusedRequests {
         this.throttle = new LogThrottle(clock, WINDOW, MAX_CLIENTS);
     }
 
-    void register(@Observes Filters filters) {
-        filters.register(this::watch, PRIORITY);
-    }
-
-    private void watch(RoutingContext context) {
-        HttpServerResponse response = context.response();
-        context.addHeadersEndHandler(ignored -> {
-            if (LOGGED.contains(response.getStatusCode())) {
-                log(context, response.getStatusCode());
-            }
-        });
-        context.next();
+    /**
+     * An answer was sent with this status: logged if it is a refusal. Told by the router's first route
+     * ({@code api/RequestMetrics}), which sees every answer end, whichever part of the registry refused it
+     * (authentication, protected mode, the cross-site check, roles, the rate limits, the direct routes): one end
+     * handler a request for both, rather than a hook of its own on every request.
+     */
+    public void answered(RoutingContext context, int status) {
+        if (LOGGED.contains(status)) {
+            log(context, status);
+        }
     }
 
     private void log(RoutingContext context, int status) {
