@@ -31,7 +31,7 @@ class SchemaMigrationsTest {
      * were never Flyway's: the same function, computed here.
      */
     private static final List<Integer> FLYWAY_CHECKSUMS = List.of(-1166708672, 1929001321, 305448426,
-            644564940, 1307963049, -44081620, -1713356625, 167553153, -2120935806);
+            644564940, 1307963049, -44081620, -1713356625, 167553153, -2120935806, 1334678308);
 
     @TempDir
     Path dir;
@@ -54,10 +54,10 @@ class SchemaMigrationsTest {
     @Test
     void aFreshDatabaseGetsEveryScriptOnceAndASecondRunNothing() throws Exception {
         try (Connection connection = open("fresh")) {
-            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9), versions(migrate(connection)));
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), versions(migrate(connection)));
             assertEquals(List.of(), versions(migrate(connection)));
             assertEquals(1, count(connection, "select count(*) from change_log_head"));
-            assertEquals(9, count(connection, "select count(*) from flyway_schema_history where success"));
+            assertEquals(10, count(connection, "select count(*) from flyway_schema_history where success"));
         }
     }
 
@@ -65,12 +65,12 @@ class SchemaMigrationsTest {
     void aDatabaseFlywayMigratedIsTakenAsItIs() throws Exception {
         try (Connection connection = open("flyway")) {
             flywayMigrated(connection, 3);
-            assertEquals(List.of(4, 5, 6, 7, 8, 9), versions(migrate(connection))); // V4 and later came after Flyway
+            assertEquals(List.of(4, 5, 6, 7, 8, 9, 10), versions(migrate(connection))); // V4 and later came after Flyway
         }
         try (Connection connection = open("flyway-older")) {
             flywayMigrated(connection, 2);
-            assertEquals(List.of(3, 4, 5, 6, 7, 8, 9), versions(migrate(connection)));
-            assertEquals(9, count(connection, "select max(installed_rank) from flyway_schema_history"));
+            assertEquals(List.of(3, 4, 5, 6, 7, 8, 9, 10), versions(migrate(connection)));
+            assertEquals(10, count(connection, "select max(installed_rank) from flyway_schema_history"));
         }
     }
 
@@ -89,7 +89,7 @@ class SchemaMigrationsTest {
                     + " (3, 'allocated', 3, 'b', 'local', 5001, 'api', 'custom', 3, 3, 'active')");
             execute(connection, "update change_log_head set revision = 3");
             connection.commit();
-            assertEquals(List.of(8, 9), versions(migrate(connection)));
+            assertEquals(List.of(8, 9, 10), versions(migrate(connection)));
             assertEquals(2, count(connection, "select count(*) from service_history where service_name = 'web'"));
             assertEquals(3, count(connection, "select count(*) from port_history where port = 5001"));
             assertEquals(3, count(connection, "select indexed from history_mark"));
@@ -103,7 +103,7 @@ class SchemaMigrationsTest {
     void aSchemaThisBuildCannotUseStopsItWithAReason() throws Exception {
         try (Connection connection = open("newer")) {
             flywayMigrated(connection, 3);
-            history(connection, 10, "10", "db/migration/V10__later.sql", 0, true);
+            history(connection, 11, "11", "db/migration/V11__later.sql", 0, true);
             assertTrue(refused(connection).contains("a newer sirsi-nexus migrated it"));
         }
         try (Connection connection = open("changed")) {
