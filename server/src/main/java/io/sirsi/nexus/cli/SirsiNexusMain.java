@@ -5,7 +5,9 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import java.io.PrintStream;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -66,25 +68,42 @@ public class SirsiNexusMain implements QuarkusApplication {
     }
 
     /**
-     * Writes out what the async console handler still holds (the log's ERROR line of the refusal, which the JVM's
-     * exit would otherwise often drop, a crash-looping pod's log then saying nothing): closed, its thread writes
-     * what is queued and then lets go of the handlers it wraps, which is the sign it is done. Two seconds at most.
+     * Waits, two seconds at most, until the async console handler has written what it holds: the log's ERROR line of
+     * the refusal, which the JVM's exit would otherwise often drop, a crash-looping pod's log then saying nothing.
+     * Written means its queue is empty and its thread parked waiting for more (not between taking the last record
+     * and writing it). Closing the handler would not do: it closes the console handler it wraps at once, before its
+     * thread has written the rest. The two fields are the handler's own; where they cannot be read (a native image
+     * not told of them) the exit goes on as before.
      */
     static void drainAsyncLog() {
         List<AsyncHandler> asyncHandlers = new ArrayList<>();
         collectAsync(LogContext.getLogContext().getLogger("").getHandlers(), asyncHandlers);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         for (AsyncHandler handler : asyncHandlers) {
-            handler.close();
-            while (handler.getHandlers().length > 0 && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
+            try {
+                Collection<?> queue = (Collection<?>) field(handler, "recordQueue");
+                Thread writer = (Thread) field(handler, "thread");
+                while (!(queue.isEmpty() && parked(writer)) && System.nanoTime() < deadline) {
+                    Thread.sleep(2);
                 }
+            } catch (ReflectiveOperationException | RuntimeException unreadable) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
+    }
+
+    private static Object field(AsyncHandler handler, String name) throws ReflectiveOperationException {
+        Field field = AsyncHandler.class.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(handler);
+    }
+
+    private static boolean parked(Thread writer) {
+        Thread.State state = writer.getState();
+        return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING || !writer.isAlive();
     }
 
     /** The async handlers among these handlers and those they wrap (Quarkus wraps its own in a delayed handler). */
