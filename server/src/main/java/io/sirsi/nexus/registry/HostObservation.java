@@ -83,7 +83,8 @@ public record HostObservation(String agentVersion, Instant scannedAt, List<Liste
         if (listener == null) {
             throw new InvalidRequestException(where + " is null; expected a listener object");
         }
-        if (!"tcp".equals(listener.protocol()) && !"udp".equals(listener.protocol())) {
+        // the protocols an allocation has: HostAgents reads each listener's as one
+        if (Protocol.fromWireName(listener.protocol()).isEmpty()) {
             throw new InvalidRequestException(where + ".protocol must be tcp or udp, not '"
                     + InvalidRequestException.shown(String.valueOf(listener.protocol())) + "'");
         }
